@@ -1,0 +1,153 @@
+/**
+ * Every AWS client hactl uses is made here, from one set of options: region,
+ * the standard credential chain (with --profile, SSO included), the SDK's
+ * retry strategy, a `hactl/<version>` user agent, an endpoint override and the
+ * sandbox switch. Library code never constructs a client: it is handed the
+ * narrow per-service interfaces this factory returns.
+ *
+ * Each service's SDK package is loaded only when its interface is first asked
+ * for, so `hactl status` never loads the EC2 client, and `--help` loads none.
+ */
+import type {RetryStrategyV2} from '@smithy/types'
+
+import type {Clock} from './clock'
+import {systemClock} from './clock'
+import {createRetryStrategy} from './retry'
+import type {Reporter} from '../ui/reporter'
+import {silentReporter} from '../ui/reporter'
+import type {SandboxHandle} from '../sandbox'
+import type {Ec2Api} from './ec2'
+import type {SsmApi} from './ssm'
+import type {StsApi} from './sts'
+
+export interface AwsClientsOptions {
+  /** Region for every client. Unset: the SDK's chain (AWS_REGION, the profile's region). */
+  readonly region?: string
+  /** Named profile from the shared config files. Unset: AWS_PROFILE or the default chain. */
+  readonly profile?: string
+  /** Endpoint for every service (LocalStack, moto). AWS_ENDPOINT_URL is read by the SDK itself. */
+  readonly endpointUrl?: string
+  /** When set, every client answers from the embedded simulated region. */
+  readonly sandbox?: SandboxHandle
+  /** hactl's version, for the user agent. */
+  readonly version: string
+  /** Where retries and waits are reported. @default silentReporter */
+  readonly reporter?: Reporter
+  /** Attempts per call (first included). @default 8 */
+  readonly maxAttempts?: number
+}
+
+/** What every per-service interface gets besides its client. */
+export interface ApiContext {
+  readonly clock: Clock
+  readonly reporter: Reporter
+}
+
+/** The shape all SDK v3 client configs share that hactl sets. */
+export interface CommonClientConfig {
+  region?: string
+  profile?: string
+  endpoint?: string
+  customUserAgent: string
+  retryStrategy: RetryStrategyV2
+  credentials?: {accessKeyId: string; secretAccessKey: string}
+}
+
+interface PluggableClient {
+  middlewareStack: {use(plugin: unknown): void}
+}
+
+export class AwsClients {
+  private readonly cache = new Map<string, Promise<unknown>>()
+
+  public constructor(private readonly options: AwsClientsOptions) {}
+
+  /** The clock AWS time runs on: the system clock, or the sandbox's accelerated one. */
+  public get clock(): Clock {
+    return this.options.sandbox?.clock ?? systemClock
+  }
+
+  public get reporter(): Reporter {
+    return this.options.reporter ?? silentReporter
+  }
+
+  public get isSandbox(): boolean {
+    return this.options.sandbox !== undefined
+  }
+
+  /** The region as configured, or undefined if the SDK will resolve it. */
+  public get configuredRegion(): string | undefined {
+    return this.options.sandbox?.region ?? this.options.region
+  }
+
+  public get endpointUrl(): string | undefined {
+    if (this.options.sandbox) return undefined
+    return this.options.endpointUrl ?? process.env.AWS_ENDPOINT_URL
+  }
+
+  public sts(): Promise<StsApi> {
+    return this.memo('sts', async () => {
+      const [{STSClient}, {createStsApi}] = await Promise.all([import('@aws-sdk/client-sts'), import('./sts')])
+      return createStsApi(this.attach(new STSClient(this.clientConfig('sts')), 'sts'), this.context())
+    })
+  }
+
+  public ec2(): Promise<Ec2Api> {
+    return this.memo('ec2', async () => {
+      const [{EC2Client}, {createEc2Api}] = await Promise.all([import('@aws-sdk/client-ec2'), import('./ec2')])
+      return createEc2Api(this.attach(new EC2Client(this.clientConfig('ec2')), 'ec2'), this.context())
+    })
+  }
+
+  public ssm(): Promise<SsmApi> {
+    return this.memo('ssm', async () => {
+      const [{SSMClient}, {createSsmApi}] = await Promise.all([import('@aws-sdk/client-ssm'), import('./ssm')])
+      return createSsmApi(this.attach(new SSMClient(this.clientConfig('ssm')), 'ssm'), this.context())
+    })
+  }
+
+  /** The config every client is built from. Exposed for tests of the factory itself. */
+  public clientConfig(service: string): CommonClientConfig {
+    const {sandbox} = this.options
+    const config: CommonClientConfig = {
+      customUserAgent: `hactl/${this.options.version}`,
+      retryStrategy: createRetryStrategy({
+        clock: this.clock,
+        maxAttempts: this.options.maxAttempts,
+        reporter: this.reporter,
+        service,
+      }),
+    }
+    if (sandbox) {
+      // The sandbox answers before any HTTP is sent; static credentials keep
+      // the SDK's signer from walking the real credential chain.
+      config.region = sandbox.region
+      config.credentials = {accessKeyId: 'ASIASANDBOXSANDBOX00', secretAccessKey: 'sandbox'}
+      return config
+    }
+
+    if (this.options.region) config.region = this.options.region
+    if (this.options.profile) config.profile = this.options.profile
+    if (this.options.endpointUrl) config.endpoint = this.options.endpointUrl
+    return config
+  }
+
+  private attach<C extends PluggableClient>(client: C, service: 'ec2' | 'ssm' | 'sts'): C {
+    if (this.options.sandbox) client.middlewareStack.use(this.options.sandbox.plugin(service))
+    return client
+  }
+
+  private context(): ApiContext {
+    return {clock: this.clock, reporter: this.reporter}
+  }
+
+  private memo<T>(key: string, make: () => Promise<T>): Promise<T> {
+    let value = this.cache.get(key) as Promise<T> | undefined
+    if (!value) {
+      value = make()
+      this.cache.set(key, value)
+    }
+
+    return value
+  }
+}

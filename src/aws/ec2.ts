@@ -1,0 +1,235 @@
+/**
+ * The EC2 calls hactl makes: the network it lands in, the seed instance and
+ * the images baked from it. Paging and waiting are hidden in here.
+ */
+import {
+  CreateImageCommand,
+  CreateTagsCommand,
+  DeregisterImageCommand,
+  DescribeImagesCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeVpcsCommand,
+  type EC2Client,
+  type Filter,
+  type Image,
+  type Instance,
+  RunInstancesCommand,
+  type RunInstancesCommandInput,
+  type SecurityGroup,
+  type Subnet,
+  TerminateInstancesCommand,
+  type Vpc,
+  paginateDescribeInstances,
+  paginateDescribeSubnets,
+  waitUntilImageAvailable,
+  waitUntilInstanceRunning,
+  waitUntilInstanceTerminated,
+} from '@aws-sdk/client-ec2'
+
+import type {ApiContext} from './clients'
+import {awsCall} from './errors'
+import {runSdkWaiter} from './wait'
+
+export type Tags = Readonly<Record<string, string>>
+
+export interface WaitControl {
+  /** Deadline on the clock's time. */
+  readonly timeoutMs: number
+  readonly signal?: AbortSignal
+}
+
+export interface Ec2Api {
+  /** The account's default VPC in the region, if it has one. */
+  describeDefaultVpc(): Promise<Vpc | undefined>
+  describeVpcs(vpcIds: readonly string[]): Promise<Vpc[]>
+  describeSubnets(filter: {subnetIds?: readonly string[]; vpcId?: string}): Promise<Subnet[]>
+  describeSecurityGroups(filter: {groupIds?: readonly string[]; vpcId?: string}): Promise<SecurityGroup[]>
+  /** Launches instances; pass a ClientToken so a re-run finds the same instance. */
+  runInstances(input: RunInstancesCommandInput): Promise<Instance[]>
+  /** Instances by id, or by tag (all of the given tags must match). */
+  describeInstances(filter: {instanceIds?: readonly string[]; states?: readonly string[]; tags?: Tags}): Promise<Instance[]>
+  terminateInstances(instanceIds: readonly string[]): Promise<void>
+  createTags(resourceIds: readonly string[], tags: Tags): Promise<void>
+  /** Starts an image from an instance; returns the new image id. */
+  createImage(input: {description?: string; instanceId: string; name: string; noReboot?: boolean; tags: Tags}): Promise<string>
+  /** Images by id, or ours by tag. */
+  describeImages(filter: {imageIds?: readonly string[]; owners?: readonly string[]; tags?: Tags}): Promise<Image[]>
+  deregisterImage(imageId: string): Promise<void>
+  waitForInstancesRunning(instanceIds: readonly string[], wait: WaitControl): Promise<void>
+  waitForInstancesTerminated(instanceIds: readonly string[], wait: WaitControl): Promise<void>
+  waitForImageAvailable(imageId: string, wait: WaitControl): Promise<void>
+}
+
+function tagFilters(tags: Tags | undefined): Filter[] {
+  return Object.entries(tags ?? {}).map(([key, value]) => ({Name: `tag:${key}`, Values: [value]}))
+}
+
+function tagList(tags: Tags): Array<{Key: string; Value: string}> {
+  return Object.entries(tags).map(([Key, Value]) => ({Key, Value}))
+}
+
+function instanceStates(output: unknown): string {
+  const reservations = (output as {Reservations?: Array<{Instances?: Instance[]}>}).Reservations ?? []
+  const states = reservations.flatMap((r) => r.Instances ?? []).map((i) => `${i.InstanceId} ${i.State?.Name ?? '?'}`)
+  return states.join(', ')
+}
+
+function imageStates(output: unknown): string {
+  const images = (output as {Images?: Image[]}).Images ?? []
+  return images.map((i) => `${i.ImageId} ${i.State ?? '?'}`).join(', ')
+}
+
+export function createEc2Api(client: EC2Client, context: ApiContext): Ec2Api {
+  const {clock, reporter} = context
+
+  return {
+    async createImage(input) {
+      const out = await awsCall('ec2:CreateImage', () =>
+        client.send(
+          new CreateImageCommand({
+            Description: input.description,
+            InstanceId: input.instanceId,
+            Name: input.name,
+            NoReboot: input.noReboot,
+            TagSpecifications: [
+              {ResourceType: 'image', Tags: tagList(input.tags)},
+              {ResourceType: 'snapshot', Tags: tagList(input.tags)},
+            ],
+          }),
+        ),
+      )
+      return out.ImageId ?? ''
+    },
+
+    async createTags(resourceIds, tags) {
+      await awsCall('ec2:CreateTags', () => client.send(new CreateTagsCommand({Resources: [...resourceIds], Tags: tagList(tags)})))
+    },
+
+    async describeDefaultVpc() {
+      const out = await awsCall('ec2:DescribeVpcs', () =>
+        client.send(new DescribeVpcsCommand({Filters: [{Name: 'is-default', Values: ['true']}]})),
+      )
+      return out.Vpcs?.[0]
+    },
+
+    async describeImages(filter) {
+      const out = await awsCall('ec2:DescribeImages', () =>
+        client.send(
+          new DescribeImagesCommand({
+            Filters: filter.tags ? tagFilters(filter.tags) : undefined,
+            ImageIds: filter.imageIds ? [...filter.imageIds] : undefined,
+            Owners: filter.owners ? [...filter.owners] : undefined,
+          }),
+        ),
+      )
+      return out.Images ?? []
+    },
+
+    async describeInstances(filter) {
+      return awsCall('ec2:DescribeInstances', async () => {
+        const filters = tagFilters(filter.tags)
+        if (filter.states) filters.push({Name: 'instance-state-name', Values: [...filter.states]})
+        const found: Instance[] = []
+        const pages = paginateDescribeInstances(
+          {client},
+          {Filters: filters.length > 0 ? filters : undefined, InstanceIds: filter.instanceIds ? [...filter.instanceIds] : undefined},
+        )
+        for await (const page of pages) {
+          for (const reservation of page.Reservations ?? []) found.push(...(reservation.Instances ?? []))
+        }
+
+        return found
+      })
+    },
+
+    async describeSecurityGroups(filter) {
+      const out = await awsCall('ec2:DescribeSecurityGroups', () =>
+        client.send(
+          new DescribeSecurityGroupsCommand({
+            Filters: filter.vpcId ? [{Name: 'vpc-id', Values: [filter.vpcId]}] : undefined,
+            GroupIds: filter.groupIds ? [...filter.groupIds] : undefined,
+          }),
+        ),
+      )
+      return out.SecurityGroups ?? []
+    },
+
+    async describeSubnets(filter) {
+      return awsCall('ec2:DescribeSubnets', async () => {
+        const found: Subnet[] = []
+        const pages = paginateDescribeSubnets(
+          {client},
+          {
+            Filters: filter.vpcId ? [{Name: 'vpc-id', Values: [filter.vpcId]}] : undefined,
+            SubnetIds: filter.subnetIds ? [...filter.subnetIds] : undefined,
+          },
+        )
+        for await (const page of pages) found.push(...(page.Subnets ?? []))
+        return found
+      })
+    },
+
+    async describeVpcs(vpcIds) {
+      const out = await awsCall('ec2:DescribeVpcs', () => client.send(new DescribeVpcsCommand({VpcIds: [...vpcIds]})))
+      return out.Vpcs ?? []
+    },
+
+    async deregisterImage(imageId) {
+      await awsCall('ec2:DeregisterImage', () => client.send(new DeregisterImageCommand({ImageId: imageId})))
+    },
+
+    async runInstances(input) {
+      const out = await awsCall('ec2:RunInstances', () => client.send(new RunInstancesCommand(input)))
+      return out.Instances ?? []
+    },
+
+    async terminateInstances(instanceIds) {
+      await awsCall('ec2:TerminateInstances', () => client.send(new TerminateInstancesCommand({InstanceIds: [...instanceIds]})))
+    },
+
+    async waitForImageAvailable(imageId, wait) {
+      await runSdkWaiter({
+        client,
+        clock,
+        describe: imageStates,
+        input: {ImageIds: [imageId]},
+        minDelaySeconds: 15,
+        reporter,
+        signal: wait.signal,
+        timeoutMs: wait.timeoutMs,
+        waiter: waitUntilImageAvailable,
+        what: `image ${imageId} to be available`,
+      })
+    },
+
+    async waitForInstancesRunning(instanceIds, wait) {
+      await runSdkWaiter({
+        client,
+        clock,
+        describe: instanceStates,
+        input: {InstanceIds: [...instanceIds]},
+        minDelaySeconds: 15,
+        reporter,
+        signal: wait.signal,
+        timeoutMs: wait.timeoutMs,
+        waiter: waitUntilInstanceRunning,
+        what: `instance ${instanceIds.join(', ')} to be running`,
+      })
+    },
+
+    async waitForInstancesTerminated(instanceIds, wait) {
+      await runSdkWaiter({
+        client,
+        clock,
+        describe: instanceStates,
+        input: {InstanceIds: [...instanceIds]},
+        minDelaySeconds: 15,
+        reporter,
+        signal: wait.signal,
+        timeoutMs: wait.timeoutMs,
+        waiter: waitUntilInstanceTerminated,
+        what: `instance ${instanceIds.join(', ')} to be terminated`,
+      })
+    },
+  }
+}

@@ -1,0 +1,100 @@
+/** The SSM Parameter Store calls hactl makes (pointers under /hactl/<site>/ and the site lock). */
+import {
+  DeleteParameterCommand,
+  GetParameterCommand,
+  PutParameterCommand,
+  paginateGetParametersByPath,
+  type SSMClient,
+} from '@aws-sdk/client-ssm'
+
+import type {ApiContext} from './clients'
+import {awsCall, hasAwsCode} from './errors'
+
+export interface Parameter {
+  readonly name: string
+  readonly value: string
+  readonly version: number
+  readonly lastModified?: Date
+}
+
+export interface PutParameterInput {
+  readonly name: string
+  readonly value: string
+  /** false: fail with ParameterAlreadyExists if it exists (atomic create). */
+  readonly overwrite: boolean
+  /** SecureString for anything secret. @default 'String' */
+  readonly type?: 'SecureString' | 'String'
+  readonly description?: string
+}
+
+export interface SsmApi {
+  /** The parameter, or undefined when it does not exist. */
+  getParameter(name: string, options?: {decrypt?: boolean}): Promise<Parameter | undefined>
+  /**
+   * Writes a parameter. Returns false (instead of throwing) when `overwrite` is
+   * false and the parameter exists, which is how the lock tells "taken".
+   */
+  putParameter(input: PutParameterInput): Promise<{created: boolean; version?: number}>
+  /** Deletes a parameter; true if it existed. */
+  deleteParameter(name: string): Promise<boolean>
+  /** Every parameter under a path, all pages. */
+  getParametersByPath(path: string, options?: {decrypt?: boolean; recursive?: boolean}): Promise<Parameter[]>
+}
+
+function toParameter(p: {LastModifiedDate?: Date; Name?: string; Value?: string; Version?: number}): Parameter {
+  return {lastModified: p.LastModifiedDate, name: p.Name ?? '', value: p.Value ?? '', version: p.Version ?? 0}
+}
+
+export function createSsmApi(client: SSMClient, _context: ApiContext): SsmApi {
+  return {
+    async deleteParameter(name) {
+      try {
+        await client.send(new DeleteParameterCommand({Name: name}))
+        return true
+      } catch (error) {
+        if (hasAwsCode(error, 'ParameterNotFound')) return false
+        return awsCall('ssm:DeleteParameter', () => Promise.reject(error))
+      }
+    },
+
+    async getParameter(name, options = {}) {
+      try {
+        const out = await client.send(new GetParameterCommand({Name: name, WithDecryption: options.decrypt ?? false}))
+        return out.Parameter ? toParameter(out.Parameter) : undefined
+      } catch (error) {
+        if (hasAwsCode(error, 'ParameterNotFound')) return undefined
+        return awsCall('ssm:GetParameter', () => Promise.reject(error))
+      }
+    },
+
+    async getParametersByPath(path, options = {}) {
+      return awsCall('ssm:GetParametersByPath', async () => {
+        const found: Parameter[] = []
+        const pages = paginateGetParametersByPath(
+          {client},
+          {Path: path, Recursive: options.recursive ?? true, WithDecryption: options.decrypt ?? false},
+        )
+        for await (const page of pages) found.push(...(page.Parameters ?? []).map(toParameter))
+        return found
+      })
+    },
+
+    async putParameter(input) {
+      try {
+        const out = await client.send(
+          new PutParameterCommand({
+            Description: input.description,
+            Name: input.name,
+            Overwrite: input.overwrite,
+            Type: input.type ?? 'String',
+            Value: input.value,
+          }),
+        )
+        return {created: true, version: out.Version}
+      } catch (error) {
+        if (!input.overwrite && hasAwsCode(error, 'ParameterAlreadyExists')) return {created: false}
+        return awsCall('ssm:PutParameter', () => Promise.reject(error))
+      }
+    },
+  }
+}

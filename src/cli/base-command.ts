@@ -1,0 +1,193 @@
+/**
+ * The base of every hactl command.
+ *
+ * A command is four steps: parse (done here in `init`), build the context
+ * (`this.aws()`, `this.loadConfig()`, `this.reporter`), call one library
+ * function, and return a typed result, which *is* the `--json` output.
+ * Errors of every kind end in `catch()`, which prints "Error (code): …" with
+ * suggestions (or a JSON error object) and exits with the documented code.
+ */
+import {Command, type Interfaces, ux} from '@oclif/core'
+
+import {AbortError, HactlError, UserError} from '../errors'
+import {ExitCode} from './exit-codes'
+import {globalFlags} from './flags'
+import type {AwsClients} from '../aws/clients'
+import type {LoadedConfig} from '../config'
+import {createCliReporter, type CliReporter} from '../ui/cli-reporter'
+import {formatError} from '../ui/format-error'
+import {getCachedConfig} from './config-cache'
+
+export type HactlFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof HactlCommand)['baseFlags'] & T['flags']>
+export type HactlArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
+
+/** Shape of the JSON printed for a failed command under `--json`. */
+export interface JsonErrorResult {
+  readonly error: {
+    readonly code: string
+    readonly exitCode: number
+    readonly message: string
+    readonly suggestions: readonly string[]
+    readonly data?: Record<string, unknown>
+  }
+}
+
+export abstract class HactlCommand<T extends typeof Command> extends Command {
+  public static baseFlags = globalFlags
+  public static enableJsonFlag = true
+
+  protected args!: HactlArgs<T>
+  protected flags!: HactlFlags<T>
+  /** Aborted on Ctrl-C; long waits take it so they stop cleanly. */
+  protected readonly interrupt = new AbortController()
+
+  private awsClients?: Promise<AwsClients>
+  private cliReporter?: CliReporter
+  private onSigint?: () => void
+
+  /** Where the library's progress events go: a spinner on a TTY, lines in CI, nowhere under --json. */
+  protected get reporter(): CliReporter {
+    this.cliReporter ??= createCliReporter({
+      ci: Boolean(process.env.CI),
+      json: this.jsonEnabled(),
+      stderrIsTty: Boolean(process.stderr.isTTY),
+    })
+    return this.cliReporter
+  }
+
+  public override async init(): Promise<void> {
+    await super.init()
+    const {args, flags} = await this.parse({
+      args: this.ctor.args,
+      baseFlags: (super.ctor as typeof HactlCommand).baseFlags,
+      enableJsonFlag: this.ctor.enableJsonFlag,
+      flags: this.ctor.flags,
+      strict: this.ctor.strict,
+    })
+    this.flags = flags as HactlFlags<T>
+    this.args = args as HactlArgs<T>
+
+    // First Ctrl-C: abort the current wait and let catch() explain how to resume.
+    // If the command does not stop within a few seconds, or on a second Ctrl-C, exit now.
+    this.onSigint = () => {
+      if (this.interrupt.signal.aborted) process.exit(ExitCode.Interrupted)
+      this.interrupt.abort(new AbortError('Interrupted.'))
+      setTimeout(() => {
+        process.stderr.write(formatError(interruptedError('Interrupted.'), {color: false}) + '\n')
+        process.exit(ExitCode.Interrupted)
+      }, 3000).unref()
+    }
+
+    process.on('SIGINT', this.onSigint)
+  }
+
+  public override async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<never> {
+    // oclif's own exit (from this.exit) passes straight through.
+    if ((error as {code?: string}).code === 'EEXIT') throw error
+    this.cliReporter?.stop(false)
+
+    const hactlError = this.interrupt.signal.aborted ? interruptedError(error.message) : toHactlError(error)
+    if (this.jsonEnabled()) {
+      const json: JsonErrorResult = {
+        error: {
+          code: hactlError.code,
+          data: hactlError.data,
+          exitCode: hactlError.exitCode,
+          message: hactlError.message,
+          suggestions: hactlError.suggestions,
+        },
+      }
+      this.logJson(json)
+    } else {
+      process.stderr.write(formatError(hactlError, {color: Boolean(process.stderr.isTTY) && !process.env.NO_COLOR}) + '\n')
+    }
+
+    return this.exit(hactlError.exitCode) as never
+  }
+
+  public override async finally(error: Error | undefined): Promise<void> {
+    if (this.onSigint) process.removeListener('SIGINT', this.onSigint)
+    if (!error) this.cliReporter?.stop(true)
+    await super.finally(error)
+  }
+
+  /** AWS clients for this run: the real chain, an endpoint, or the sandbox. Made once. */
+  protected aws(): Promise<AwsClients> {
+    this.awsClients ??= this.makeAwsClients()
+    return this.awsClients
+  }
+
+  /** hactl.yml, loaded and validated (the init hook usually did it already). */
+  protected async loadConfig(): Promise<LoadedConfig> {
+    const found = await this.findConfig()
+    if (found) return found
+    const {ConfigError} = await import('../errors')
+    throw new ConfigError('No hactl.yml found in this directory or any parent.', {
+      suggestions: ['Run `hactl init` to write one, or point at it with --config <path> (or HACTL_CONFIG).'],
+    })
+  }
+
+  /** hactl.yml if there is one; undefined when none is found. Invalid files still fail. */
+  protected async optionalConfig(): Promise<LoadedConfig | undefined> {
+    return this.findConfig()
+  }
+
+  private async findConfig(): Promise<LoadedConfig | undefined> {
+    const cached = getCachedConfig(this.config)
+    if (cached && 'error' in cached) throw cached.error
+    if (cached) return cached.loaded ?? undefined
+    const {findConfigPath, loadConfig} = await import('../config')
+    const path = findConfigPath({cwd: process.cwd(), env: process.env, explicit: this.flags.config})
+    return path ? loadConfig(path) : undefined
+  }
+
+  private async makeAwsClients(): Promise<AwsClients> {
+    const [{AwsClients}, config] = await Promise.all([import('../aws/clients'), this.optionalConfig()])
+    const region = this.flags.region ?? config?.config.region
+    let sandbox
+    if (this.flags.sandbox) {
+      const {openProjectSandbox} = await import('./sandbox-context')
+      sandbox = await openProjectSandbox({
+        configPath: config?.path,
+        faults: this.flags['sandbox-fault'],
+        region: region ?? 'us-east-1',
+      })
+    }
+
+    return new AwsClients({
+      endpointUrl: this.flags['endpoint-url'],
+      profile: this.flags.profile,
+      region,
+      reporter: this.reporter,
+      sandbox,
+      version: this.config.version,
+    })
+  }
+}
+
+/** Everything that reaches `catch()` becomes a HactlError with a stable code and exit code. */
+export function toHactlError(error: unknown): HactlError {
+  if (HactlError.isHactlError(error)) return error
+
+  const oclifExit = (error as {oclif?: {exit?: number}}).oclif?.exit
+  const message = error instanceof Error ? error.message : String(error)
+  if (oclifExit === 2 || /^(Unexpected argument|Nonexistent flag|Missing required flag|Expected|Parsing)/.test(message)) {
+    return new UserError('usage', message.split('\n')[0], {cause: error, suggestions: ['See `--help` for the flags this command takes.']})
+  }
+
+  return new HactlError('unexpected', message || 'Unexpected failure.', {
+    cause: error,
+    suggestions: ['This looks like a bug in hactl. Re-run with DEBUG=hactl* and report it with the output.'],
+  })
+}
+
+/** Ctrl-C: exit 130 and say how to pick the work up. */
+export function interruptedError(detail: string): HactlError {
+  return new HactlError('interrupted', `${detail} Work already started on AWS goes on.`, {
+    exitCode: ExitCode.Interrupted,
+    suggestions: ['Run `hactl status` to see where it stands, then re-run the command to continue.'],
+  })
+}
+
+/** Re-exported for commands that want to stop a spinner before prompting. */
+export {ux}

@@ -1,0 +1,37 @@
+/**
+ * An in-memory SsmApi with Parameter Store's semantics for what the lock
+ * needs: atomic create with overwrite=false, versions, delete of a missing
+ * parameter. Hooks let a test act "between" two calls of the code under test.
+ */
+import type {Parameter, PutParameterInput, SsmApi} from '../../src/aws/ssm'
+
+export class MemorySsm implements SsmApi {
+  public readonly parameters = new Map<string, Parameter>()
+  /** Called before each operation; a test can mutate state here to simulate a race. */
+  public beforeCall?: (operation: string, name: string) => void
+
+  public constructor(private readonly now: () => number = Date.now) {}
+
+  public async deleteParameter(name: string): Promise<boolean> {
+    this.beforeCall?.('deleteParameter', name)
+    return this.parameters.delete(name)
+  }
+
+  public async getParameter(name: string): Promise<Parameter | undefined> {
+    this.beforeCall?.('getParameter', name)
+    return this.parameters.get(name)
+  }
+
+  public async getParametersByPath(path: string): Promise<Parameter[]> {
+    return [...this.parameters.values()].filter((p) => p.name.startsWith(path))
+  }
+
+  public async putParameter(input: PutParameterInput): Promise<{created: boolean; version?: number}> {
+    this.beforeCall?.('putParameter', input.name)
+    const existing = this.parameters.get(input.name)
+    if (existing && !input.overwrite) return {created: false}
+    const version = (existing?.version ?? 0) + 1
+    this.parameters.set(input.name, {lastModified: new Date(this.now()), name: input.name, value: input.value, version})
+    return {created: true, version}
+  }
+}
