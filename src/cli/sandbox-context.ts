@@ -19,9 +19,6 @@ export interface ProjectSandboxOptions {
   readonly cwd?: string
 }
 
-/** Simulated ms per real ms for CLI runs: a 5-minute environment launch takes 2.5 s. */
-export const DEFAULT_SANDBOX_SPEED = 120
-
 export function sandboxStateDir(options: Pick<ProjectSandboxOptions, 'configPath' | 'cwd' | 'env'>): string {
   const env = options.env ?? process.env
   if (env.HACTL_SANDBOX_DIR) return env.HACTL_SANDBOX_DIR
@@ -39,8 +36,9 @@ export function sandboxFaults(flagFaults: readonly string[] | undefined, env: No
 
 export async function openProjectSandbox(options: ProjectSandboxOptions): Promise<SandboxHandle> {
   const env = options.env ?? process.env
-  const speed = env.HACTL_SANDBOX_SPEED ? Number(env.HACTL_SANDBOX_SPEED) : DEFAULT_SANDBOX_SPEED
-  if (!Number.isFinite(speed) || speed <= 0) {
+  // Unset: the sandbox's own default (120x: a 5-minute environment launch takes 2.5 s).
+  const speed = env.HACTL_SANDBOX_SPEED ? Number(env.HACTL_SANDBOX_SPEED) : undefined
+  if (speed !== undefined && (!Number.isFinite(speed) || speed <= 0)) {
     throw new UserError('sandbox-speed', `HACTL_SANDBOX_SPEED must be a positive number (got "${env.HACTL_SANDBOX_SPEED}").`)
   }
 

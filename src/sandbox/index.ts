@@ -1,0 +1,180 @@
+import {randomUUID} from 'node:crypto'
+
+import type {MetadataBearer, Pluggable} from '@smithy/types'
+
+import type {Clock} from '../aws/clock'
+import {SandboxUnsupportedError, SimError} from './errors'
+import {FaultPlan, parseFaults, type FaultSpec} from './faults'
+import {sandboxPlugin, type SandboxCaller} from './middleware'
+import {SimTime} from './sim-clock'
+import {StateStore} from './store'
+import type {OperationContext, SandboxServiceName, SandboxState, SimulatedService} from './types'
+import {nextId} from './ids'
+
+export {parseFaults, FAULT_KINDS, type FaultKind, type FaultSpec} from './faults'
+export {SANDBOX_SERVICES, type SandboxServiceName} from './types'
+export {STATE_FILE} from './store'
+
+/** The account every sandbox is. */
+export const SANDBOX_ACCOUNT = '123456789012'
+/** Simulated ms per real ms unless told otherwise: an hour of AWS in 30 s. */
+export const DEFAULT_SANDBOX_SPEED = 120
+
+export interface SandboxOptions {
+  /** Directory that holds the persisted state file `sandbox.json` (hactl passes `<project>/.hactl`). Created if missing. */
+  readonly stateDir: string
+  /** Region the simulated clients are in. */
+  readonly region: string
+  /**
+   * Simulated ms per real ms.
+   * @default 120 (env HACTL_SANDBOX_SPEED overrides in hactl's factory, not here)
+   */
+  readonly speed?: number
+  /** Fault specs, `<kind>:<service>:<Operation>[*<count>][=<ErrorCode>]` (see faults.ts). */
+  readonly faults?: readonly string[]
+  /** Tests: replace the simulated clock's time source (e.g. a ManualClock). */
+  readonly clock?: Clock
+}
+
+export interface SandboxHandle {
+  /** The simulated clock: now() is simulated time; sleep(ms) sleeps ms/speed real ms; scale = speed. */
+  readonly clock: Clock
+  readonly account: string
+  readonly region: string
+  /**
+   * A plugin to attach to one SDK client: client.middlewareStack.use(handle.plugin('ec2')).
+   * Generic instead of `Pluggable<any, any>`: TypeScript infers the client's types from `use()`.
+   */
+  plugin<Input extends object = object, Output extends MetadataBearer = MetadataBearer>(service: SandboxServiceName): Pluggable<Input, Output>
+  /** Drop all state (fresh account: default VPC etc. recreated). */
+  reset(): void
+}
+
+/** Service modules load on first use, so a process that only calls STS never loads the EC2 simulation. */
+const LOADERS: Readonly<Record<SandboxServiceName, () => Promise<SimulatedService>>> = {
+  sts: async () => (await import('./services/sts')).sts,
+  ec2: async () => (await import('./services/ec2')).ec2,
+  ssm: async () => (await import('./services/ssm')).ssm,
+}
+
+/** Opens (or creates) the simulated region kept in `<stateDir>/sandbox.json`. Throws on a bad fault spec. */
+export function openSandbox(options: SandboxOptions): SandboxHandle {
+  const sandbox = new Sandbox(options)
+  return {
+    clock: sandbox.time.clock,
+    account: SANDBOX_ACCOUNT,
+    region: options.region,
+    plugin: <Input extends object, Output extends MetadataBearer>(service: SandboxServiceName) =>
+      sandboxPlugin<Input, Output>(service, sandbox),
+    reset: () => sandbox.reset(),
+  }
+}
+
+class Sandbox implements SandboxCaller {
+  public readonly time: SimTime
+  private readonly store: StateStore
+  private readonly faults: FaultPlan
+  private readonly region: string
+  private readonly services = new Map<SandboxServiceName, SimulatedService>()
+
+  public constructor(options: SandboxOptions) {
+    this.faults = new FaultPlan(parseFaults(options.faults ?? []))
+    this.time = new SimTime(options.speed ?? DEFAULT_SANDBOX_SPEED, options.clock)
+    this.region = options.region
+    this.store = new StateStore(options.stateDir, () => this.freshState())
+    this.time.observe(this.store.read())
+  }
+
+  public reset(): void {
+    this.store.reset()
+  }
+
+  public async call(service: SandboxServiceName, operation: string, input: object): Promise<{output: object; requestId: string}> {
+    const requestId = randomUUID()
+    const simulated = await this.load(service)
+    try {
+      if (!simulated.supports(operation)) throw new SandboxUnsupportedError(service, operation, simulated.specFile)
+      this.raiseFaults(simulated, operation)
+      const output = this.store.update(
+        (state) => this.invoke(simulated, operation, input, state),
+        (state) => this.time.stamp(state),
+      )
+      return {output, requestId}
+    } catch (error) {
+      if (error instanceof SimError) throw simulated.toException(error, {httpStatusCode: error.status, requestId})
+      throw error
+    }
+  }
+
+  private invoke(simulated: SimulatedService, operation: string, input: object, state: SandboxState): object {
+    this.time.observe(state)
+    state.regions[this.region] ??= {}
+    return simulated.invoke(operation, input, state.regions[this.region], this.context(state, simulated.name, operation))
+  }
+
+  private context(state: SandboxState, service: SandboxServiceName, operation: string): OperationContext {
+    return {
+      account: state.account,
+      region: this.region,
+      now: this.time.now(),
+      nextId: (prefix, hexDigits) => nextId(state, prefix, hexDigits),
+      takeFault: (kind) => this.faults.take(kind, service, operation) !== undefined,
+    }
+  }
+
+  /** Throttling first, as AWS rejects a throttled call before looking at it. */
+  private raiseFaults(simulated: SimulatedService, operation: string): void {
+    const throttle = this.faults.take('throttle', simulated.name, operation)
+    if (throttle) {
+      const {code, message, status} = simulated.throttleError
+      throw new SimError(throttle.errorCode ?? code, message, status)
+    }
+
+    const fail = this.faults.take('fail', simulated.name, operation)
+    if (fail) {
+      const code = fail.errorCode ?? simulated.internalError.code
+      throw new SimError(code, injectedMessage(fail), statusOf(code, simulated))
+    }
+  }
+
+  private async load(service: SandboxServiceName): Promise<SimulatedService> {
+    let simulated = this.services.get(service)
+    if (!simulated) {
+      simulated = await LOADERS[service]()
+      this.services.set(service, simulated)
+    }
+
+    return simulated
+  }
+
+  private freshState(): SandboxState {
+    return {
+      version: 1,
+      account: SANDBOX_ACCOUNT,
+      seed: `hactl-sandbox:${SANDBOX_ACCOUNT}`,
+      counter: 0,
+      simNow: this.time.now(),
+      savedRealAt: Date.now(),
+      regions: {},
+    }
+  }
+}
+
+function injectedMessage(fault: FaultSpec): string {
+  return `Injected fault ${fault.text} (hactl sandbox).`
+}
+
+/** AWS's HTTP status for an injected code: the server-side codes are 5xx (and so retried by the SDK), the rest 400. */
+function statusOf(code: string, simulated: SimulatedService): number {
+  if (code === simulated.internalError.code) return simulated.internalError.status
+  if (code === simulated.throttleError.code) return simulated.throttleError.status
+  const serverCodes: Readonly<Record<string, number>> = {
+    InternalError: 500,
+    InternalFailure: 500,
+    InternalServerError: 500,
+    ServiceUnavailable: 503,
+    Unavailable: 503,
+    RequestLimitExceeded: 503,
+  }
+  return serverCodes[code] ?? 400
+}

@@ -1,0 +1,106 @@
+import type {ResponseMetadata} from '@smithy/types'
+
+import type {SimError} from './errors'
+import type {FaultKind} from './faults'
+import type {Ec2State} from './services/ec2-model'
+import type {SsmState} from './services/ssm'
+
+/** The services the sandbox simulates. Later issues add eb, efs, rds, elasticache, scheduler, s3, secretsmanager. */
+export const SANDBOX_SERVICES = ['sts', 'ec2', 'ssm'] as const
+export type SandboxServiceName = (typeof SANDBOX_SERVICES)[number]
+
+/** The state of one simulated region of the account. Each service creates its part on first use. */
+export interface RegionState {
+  ec2?: Ec2State
+  ssm?: SsmState
+}
+
+/** Everything in `sandbox.json`. */
+export interface SandboxState {
+  readonly version: 1
+  readonly account: string
+  /** Seed for ids (see ids.ts). */
+  readonly seed: string
+  counter: number
+  /** Simulated time when the state was last written … */
+  simNow: number
+  /** … and the real time it was written at; simulated time runs on from there at the speed. */
+  savedRealAt: number
+  readonly regions: Record<string, RegionState>
+}
+
+/** What a handler gets besides its input. */
+export interface OperationContext {
+  readonly account: string
+  readonly region: string
+  /** Simulated now, ms since the epoch. */
+  readonly now: number
+  /** The next AWS-shaped id (`i-…`), counted in the state so ids never repeat. */
+  nextId(prefix: string, hexDigits?: number): string
+  /** Takes one firing of a resource-marking fault (`image-failed`, `impaired`) for this call, if one is armed. */
+  takeFault(kind: Extract<FaultKind, 'image-failed' | 'impaired'>): boolean
+}
+
+/** An AWS error code, message and HTTP status. */
+export interface ErrorShape {
+  readonly code: string
+  readonly message: string
+  readonly status: number
+}
+
+/**
+ * One simulated service as the middleware sees it. Each service module
+ * builds one with `defineService`, which keeps its own state type private.
+ */
+export interface SimulatedService {
+  readonly name: SandboxServiceName
+  /** The behaviour spec, named in "not simulated" errors. */
+  readonly specFile: string
+  /** What this service answers when throttling (`throttle` faults). */
+  readonly throttleError: ErrorShape
+  /** What this service answers on an internal failure (`fail` faults without a code). */
+  readonly internalError: ErrorShape
+  supports(operation: string): boolean
+  invoke(operation: string, input: object, region: RegionState, context: OperationContext): object
+  /** The SDK exception the real client would throw for this error. */
+  toException(error: SimError, metadata: ResponseMetadata): Error
+}
+
+/** A handler typed with the SDK's own input and output shapes. */
+export type Handler<S, I, O> = (state: S, input: I, context: OperationContext) => O
+
+/** The output without `$metadata`, which the middleware adds. */
+export type Result<T> = Omit<T, '$metadata'>
+
+export interface ServiceDefinition<S> {
+  readonly name: SandboxServiceName
+  readonly specFile: string
+  readonly throttleError: ErrorShape
+  readonly internalError: ErrorShape
+  /** This service's part of the region, created (a fresh account) on first use. */
+  slice(region: RegionState, context: OperationContext): S
+  /** Handlers by operation name (`DescribeInstances`). */
+  readonly operations: Readonly<Record<string, Handler<S, never, object>>>
+  /** Runs before any handler, before the state is touched (EC2: DryRun). */
+  readonly precheck?: (input: object) => void
+  toException(error: SimError, metadata: ResponseMetadata): Error
+}
+
+/** Wraps a typed service definition for the middleware. */
+export function defineService<S>(definition: ServiceDefinition<S>): SimulatedService {
+  return {
+    name: definition.name,
+    specFile: definition.specFile,
+    throttleError: definition.throttleError,
+    internalError: definition.internalError,
+    supports: (operation) => Object.hasOwn(definition.operations, operation),
+    invoke(operation, input, region, context) {
+      // The SDK has already serialised `input` by this operation's model, so it
+      // has the shape the handler declares; the handler table loses that link.
+      const handler = definition.operations[operation] as Handler<S, object, object>
+      definition.precheck?.(input)
+      return handler(definition.slice(region, context), input, context)
+    },
+    toException: definition.toException,
+  }
+}
