@@ -13,7 +13,7 @@ const SKIP = new Set(['config:schema', 'config:validate', 'help', 'init'])
 
 const hook: Hook.Init = async function (options) {
   const {argv, config, id} = options
-  if (!id || SKIP.has(id) || argv.some((a) => a === '--help' || a === '-h' || a === '--version')) return
+  if (!id || id.startsWith('-') || SKIP.has(id) || argv.some((a) => a === '--help' || a === '-h' || a === '--version')) return
   const {findConfigPath, loadConfig} = await import('../../src/config')
   const path = findConfigPath({cwd: process.cwd(), env: process.env, explicit: configArgument(argv)})
   try {

@@ -1,3 +1,5 @@
+import {Console} from 'node:console'
+
 /**
  * Every test process runs with fake AWS credentials, an endpoint that goes
  * nowhere and no shared config, so an accidental real AWS call fails fast
@@ -17,3 +19,7 @@ delete process.env.HACTL_SANDBOX
 delete process.env.HACTL_SANDBOX_FAULTS
 process.env.NO_COLOR = '1'
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
+
+// oclif writes command output with console.log; jest's buffered console would
+// swallow it before @oclif/test's runCommand can capture process.stdout.
+globalThis.console = new Console({stderr: process.stderr, stdout: process.stdout})

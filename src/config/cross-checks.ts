@@ -1,0 +1,232 @@
+/**
+ * Rules that involve more than one key, which JSON Schema cannot say (or
+ * cannot say in words). They run on the config with defaults applied, after
+ * the schema checks, and each stays quiet when one of its keys already has a
+ * problem, so one mistake is reported once.
+ *
+ * A problem is placed at the key the user wrote, so "maxSize must be above
+ * minSize" points at maxSize if the file sets it, else at minSize.
+ */
+import {APP_PROFILES, isPlainObject} from './app-defaults'
+import {
+  type AppName,
+  isAuroraEngine,
+  isDatabaseEngine,
+  isScalingMetric,
+  PATTERNS,
+  SCALING_METRIC_INFO,
+  STAGING_CHECKS,
+} from './constants'
+import type {ProblemList} from './problems'
+import type {KeyPath} from './source-map'
+
+export interface CrossCheckInput {
+  /** The config as the user wrote it. */
+  readonly raw: Record<string, unknown>
+  /** `raw` with defaults applied. */
+  readonly merged: Record<string, unknown>
+  /** The app, when `app` is valid; app-specific rules are skipped without it. */
+  readonly app?: AppName
+  readonly problems: ProblemList
+}
+
+function get(obj: unknown, path: KeyPath): unknown {
+  let node = obj
+  for (const segment of path) {
+    if (!isPlainObject(node) && !Array.isArray(node)) return undefined
+    node = (node as Record<string | number, unknown>)[segment]
+  }
+
+  return node
+}
+
+const isNumber = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x)
+const isString = (x: unknown): x is string => typeof x === 'string'
+
+/** Runs every cross-field check, adding problems to `input.problems`. */
+export function crossCheck(input: CrossCheckInput): void {
+  checkSizes(input)
+  checkScaling(input)
+  checkNetwork(input)
+  checkDatabase(input)
+  checkCache(input)
+  checkStaging(input)
+  checkArchitecture(input)
+}
+
+class Context {
+  public constructor(private readonly input: CrossCheckInput) {}
+
+  /** The resolved value at `path`, or undefined if it (or a key on the way) already has a problem. */
+  public value(path: KeyPath): unknown {
+    return this.input.problems.hasProblemAt(path) ? undefined : get(this.input.merged, path)
+  }
+
+  /** True when the user wrote `path` in the file. */
+  public written(path: KeyPath): boolean {
+    return get(this.input.raw, path) !== undefined
+  }
+
+  /** The first of `paths` the user wrote, else the first. */
+  public pick(...paths: KeyPath[]): KeyPath {
+    return paths.find((p) => this.written(p)) ?? paths[0]
+  }
+
+  public add(path: KeyPath, message: string): void {
+    this.input.problems.add(path, message)
+  }
+}
+
+function checkSizes(input: CrossCheckInput): void {
+  const c = new Context(input)
+  const min = c.value(['environment', 'minSize'])
+  const max = c.value(['environment', 'maxSize'])
+  const policy = c.value(['environment', 'rollout', 'policy'])
+  if (!isNumber(min) || !isNumber(max)) return
+  const maxPath: KeyPath = ['environment', 'maxSize']
+  const minPath: KeyPath = ['environment', 'minSize']
+  const at = c.pick(maxPath, minPath)
+  const defaultNote = (path: KeyPath) => (c.written(path) ? '' : ', the default')
+
+  if (max < min) {
+    c.add(
+      at,
+      at === maxPath
+        ? `must be at least environment.minSize (${min}${defaultNote(minPath)}) (got ${max})`
+        : `must be at most environment.maxSize (${max}${defaultNote(maxPath)}) (got ${min}); raise maxSize too`,
+    )
+  } else if (max === min && policy === 'RollingByHealth') {
+    // DESIGN invariant 3: a rolling update takes instances out of service a
+    // batch at a time; EB keeps minSize in service only if it can go above it.
+    c.add(
+      at,
+      `with environment.rollout.policy RollingByHealth, maxSize must be above minSize (both are ${min}), ` +
+        'or a rollout cannot keep minSize instances in service; raise environment.maxSize or set environment.rollout.policy: Immutable',
+    )
+  }
+}
+
+function checkScaling(input: CrossCheckInput): void {
+  const c = new Context(input)
+  const base: KeyPath = ['environment', 'scaling']
+  const metric = c.value([...base, 'metric'])
+  if (!isScalingMetric(metric)) return
+  const info = SCALING_METRIC_INFO[metric]
+  const upper = c.value([...base, 'upperThreshold'])
+  const lower = c.value([...base, 'lowerThreshold'])
+
+  for (const key of ['upperThreshold', 'lowerThreshold'] as const) {
+    const path = [...base, key]
+    if (!c.written(path) && !info.defaults && !input.problems.hasProblemAt(path)) {
+      c.add(path, `is required with metric ${metric} (in ${info.unit}): no default fits most sites`)
+    }
+
+    const v = key === 'upperThreshold' ? upper : lower
+    if (info.max !== undefined && isNumber(v) && v > info.max) {
+      c.add(path, `${metric} is a percentage; must be <= ${info.max} (got ${v})`)
+    }
+  }
+
+  if (isNumber(upper) && isNumber(lower) && lower >= upper) {
+    const at = c.pick([...base, 'lowerThreshold'], [...base, 'upperThreshold'])
+    c.add(at, `lowerThreshold (${lower}) must be below upperThreshold (${upper}), or the environment would scale in and out at once`)
+  }
+}
+
+function checkNetwork(input: CrossCheckInput): void {
+  const c = new Context(input)
+  const vpcId = c.value(['network', 'vpcId'])
+  if (!isString(vpcId)) return
+  const custom = vpcId !== 'default'
+  for (const key of ['subnets', 'loadBalancerSubnets'] as const) {
+    const list = c.value(['network', key])
+    if (!Array.isArray(list)) continue
+    const what = key === 'subnets' ? 'the web instances and the seed' : 'the load balancer'
+    if (custom && list.length < 2) {
+      c.add(
+        ['network', key],
+        `must list at least two subnets in different Availability Zones for ${what} when network.vpcId is your own VPC (${vpcId})`,
+      )
+    } else if (list.length === 1) {
+      // One subnet is one AZ: the site would go down with it, and an ALB refuses it.
+      c.add(['network', key], `must list at least two subnets in different Availability Zones, or none for the default subnets`)
+    }
+  }
+}
+
+function checkDatabase(input: CrossCheckInput): void {
+  const c = new Context(input)
+  const engine = c.value(['database', 'engine'])
+  if (!isDatabaseEngine(engine)) return
+  const aurora = isAuroraEngine(engine)
+
+  if (input.app) {
+    const profile = APP_PROFILES[input.app]
+    if (!profile.databaseEngines.includes(engine)) {
+      c.add(
+        ['database', 'engine'],
+        `${profile.label} does not support ${engine}; use one of ${profile.databaseEngines.join(', ')} (got "${engine}")`,
+      )
+    }
+  }
+
+  if (!aurora && c.written(['database', 'readers'])) {
+    c.add(['database', 'readers'], `applies only to Aurora (database.engine is ${engine}); remove it, or use an aurora-* engine`)
+  }
+
+  if (aurora && c.written(['database', 'storageGb'])) {
+    c.add(['database', 'storageGb'], `does not apply to Aurora, whose storage grows by itself (database.engine is ${engine}); remove it`)
+  }
+
+  const readers = c.value(['database', 'readers'])
+  const multiAz = c.value(['database', 'multiAz'])
+  if (aurora && multiAz === true && readers === 0) {
+    c.add(
+      c.pick(['database', 'readers'], ['database', 'multiAz']),
+      'Aurora fails over to a reader, so multiAz: true needs readers: 1 or more; or set multiAz: false',
+    )
+  }
+}
+
+function checkCache(input: CrossCheckInput): void {
+  const c = new Context(input)
+  const engine = c.value(['cache', 'engine'])
+  if (engine === 'memcached' && c.written(['cache', 'replicas'])) {
+    c.add(['cache', 'replicas'], 'applies only to Redis: Memcached does not replicate; remove it, or use engine: redis')
+  }
+}
+
+function checkStaging(input: CrossCheckInput): void {
+  if (!input.app) return
+  const c = new Context(input)
+  const checks = c.value(['staging', 'checks'])
+  if (!Array.isArray(checks)) return
+  const profile = APP_PROFILES[input.app]
+  checks.forEach((check: unknown, i) => {
+    if (typeof check !== 'string' || !(STAGING_CHECKS as readonly string[]).includes(check)) return
+    if (!(profile.checks as readonly string[]).includes(check)) {
+      c.add(['staging', 'checks', i], `"${check}" is not a ${profile.label} check; ${profile.label} checks: ${profile.checks.join(', ')}`)
+    }
+  })
+}
+
+/** True for AWS Graviton (arm64) types: the generation digit is followed by a "g" (t4g, m7gd, c6gn, x2gd). */
+export function isArmInstanceType(type: string): boolean {
+  const family = type.split('.')[0]
+  return /^[a-z]+[0-9]+[a-z]*g[a-z]*$/.test(family)
+}
+
+function checkArchitecture(input: CrossCheckInput): void {
+  const c = new Context(input)
+  const web = c.value(['environment', 'instanceType'])
+  const seed = c.value(['seed', 'instanceType'])
+  const re = new RegExp(PATTERNS.instanceType.pattern)
+  if (!isString(web) || !isString(seed) || !re.test(web) || !re.test(seed)) return
+  const arch = (t: string) => (isArmInstanceType(t) ? 'arm64 (Graviton)' : 'x86_64')
+  if (arch(web) !== arch(seed)) {
+    c.add(
+      c.pick(['seed', 'instanceType'], ['environment', 'instanceType']),
+      `${seed} is ${arch(seed)} but environment.instanceType ${web} is ${arch(web)}; the AMI baked from the seed runs the web instances, so both need the same architecture`,
+    )
+  }
+}

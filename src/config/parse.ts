@@ -1,0 +1,123 @@
+/**
+ * hactl.yml text → a fully resolved `HactlConfig`, or one `ConfigError` that
+ * lists every problem with its line.
+ *
+ *   text ──parseDocument──▶ YAML document ──toJS──▶ raw object
+ *     │ syntax errors                                  │
+ *     ▼                                                ├─ ajv (file schema) ─▶ problems
+ *   problems (stop)                                    ├─ app → defaults, deep-merged under raw
+ *                                                      └─ cross-field checks ─▶ problems
+ *   problems? ─▶ ConfigError(problems)   none ─▶ HactlConfig
+ *
+ * Every problem is placed in the file through `SourceMap`.
+ */
+import {basename} from 'node:path'
+
+import {LineCounter, parseDocument} from 'yaml'
+
+import {ConfigError, type ConfigProblem} from '../errors'
+import {deepMerge, defaultsFor, isPlainObject} from './app-defaults'
+import {isAppName, PATTERNS} from './constants'
+import {crossCheck} from './cross-checks'
+import {describeValue, ProblemList} from './problems'
+import type {HactlConfig} from './schema'
+import {SourceMap} from './source-map'
+import {resolvedErrors, validateFile} from './validate'
+
+export interface ParseConfigOptions {
+  /**
+   * Region that replaces the file's `region` (the `--region` flag).
+   * @default the file's region
+   */
+  readonly region?: string
+}
+
+/** Parses and validates hactl.yml text. Throws one ConfigError listing every problem. */
+export function parseConfig(text: string, file: string, options: ParseConfigOptions = {}): HactlConfig {
+  const lineCounter = new LineCounter()
+  const doc = parseDocument(text, {lineCounter, prettyErrors: false, uniqueKeys: true})
+  const source = new SourceMap(doc, lineCounter, text)
+  const problems = new ProblemList(source)
+
+  // A file that does not parse has no trustworthy structure to check further.
+  if (doc.errors.length > 0) {
+    for (const error of doc.errors) {
+      problems.addAt([], `YAML syntax: ${firstLine(error.message)}`, source.positionOfOffset(error.pos[0]))
+    }
+
+    throw configError(file, problems.toArray())
+  }
+
+  let raw: unknown
+  try {
+    raw = doc.toJS({maxAliasCount: 100})
+  } catch (error) {
+    problems.addAt([], `YAML: ${firstLine(error instanceof Error ? error.message : String(error))}`, {column: 1, line: 1})
+    throw configError(file, problems.toArray())
+  }
+
+  if (!isPlainObject(raw)) {
+    const what = raw === null || raw === undefined ? 'is empty' : `must be a map of keys, not ${describeValue(raw)}`
+    problems.addAt([], `the file ${what}; it needs at least site, app and region (\`hactl init\` writes one)`, {column: 1, line: 1})
+    throw configError(file, problems.toArray())
+  }
+
+  return resolve(raw, file, problems, options)
+}
+
+/**
+ * Validates a config given as an object (not text) and applies defaults:
+ * what `hactl init` uses for its answers. Problems carry paths but no lines.
+ */
+export function resolveConfig(raw: Record<string, unknown>, file: string, options: ParseConfigOptions = {}): HactlConfig {
+  return resolve(raw, file, new ProblemList(), options)
+}
+
+function resolve(raw: Record<string, unknown>, file: string, problems: ProblemList, options: ParseConfigOptions): HactlConfig {
+  // Overrides go in first, so `--region` also stands in for a missing region.
+  const user = applyOverrides(raw, options, problems)
+  validateFile(user, problems, problems.source)
+  const app = isAppName(user.app) ? user.app : undefined
+  // Without a valid app the app-independent checks still run, on any app's defaults.
+  const merged = deepMerge(defaultsFor(app ?? 'wordpress', user), user)
+  crossCheck({app, merged, problems, raw: user})
+
+  if (problems.length > 0) throw configError(file, problems.toArray())
+
+  const internal = resolvedErrors(merged)
+  if (internal.length > 0) {
+    // Every user mistake is caught above; this means a default is wrong.
+    throw new Error(`hactl bug: the resolved config does not match its schema: ${internal.join('; ')}`)
+  }
+
+  return merged as HactlConfig
+}
+
+function applyOverrides(raw: Record<string, unknown>, options: ParseConfigOptions, problems: ProblemList) {
+  if (options.region === undefined) return raw
+  if (!new RegExp(PATTERNS.region.pattern).test(options.region)) {
+    // Added before the schema runs, so this (not the file's line) is the one region problem.
+    problems.addAt(['region'], `--region ${PATTERNS.region.hint} (got ${describeValue(options.region)})`)
+  }
+
+  return {...raw, region: options.region}
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')
+}
+
+/** The one error for a bad file: a one-line summary, the problems, and what to do. */
+export function configError(file: string, problems: readonly ConfigProblem[]): ConfigError {
+  const name = basename(file)
+  return new ConfigError(`${name} has ${problems.length} problem${problems.length === 1 ? '' : 's'}`, {
+    data: {file, problems},
+    file,
+    problems,
+    suggestions: [
+      `Fix the keys listed above in ${file}.`,
+      'Run `hactl config schema` for every key with its allowed values and defaults.',
+      'Run `hactl config validate` to check the file again.',
+    ],
+  })
+}

@@ -1,0 +1,59 @@
+/**
+ * Runs whole hactl commands in-process with @oclif/test, each in its own
+ * scratch project directory with its own sandbox state.
+ */
+import {mkdtempSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join, resolve} from 'node:path'
+
+import {runCommand} from '@oclif/test'
+
+export const ROOT = resolve(__dirname, '../..')
+
+export interface Project {
+  readonly dir: string
+  readonly configPath: string
+  /**
+   * Runs `hactl <argv>` with --config pointing into this project, or, with
+   * `configFlag: false`, from inside the project directory with no --config
+   * (so hactl searches for hactl.yml as it would for a user).
+   */
+  run(argv: string[], env?: Record<string, string>, options?: {configFlag?: boolean}): ReturnType<typeof runCommand>
+  cleanup(): void
+}
+
+export function scratchProject(): Project {
+  const dir = mkdtempSync(join(tmpdir(), 'hactl-test-'))
+  const configPath = join(dir, 'hactl.yml')
+  return {
+    cleanup: () => rmSync(dir, {force: true, recursive: true}),
+    configPath,
+    dir,
+    async run(argv, env = {}, options = {}) {
+      const saved: Record<string, string | undefined> = {}
+      const vars = {HACTL_SANDBOX_DIR: join(dir, '.hactl'), HACTL_SANDBOX_SPEED: '100000', ...env}
+      for (const [key, value] of Object.entries(vars)) {
+        saved[key] = process.env[key]
+        process.env[key] = value
+      }
+
+      const cwd = process.cwd()
+      const useFlag = options.configFlag ?? true
+      if (!useFlag) process.chdir(dir)
+      try {
+        return await runCommand(useFlag ? [...argv, '--config', configPath] : argv, {root: ROOT})
+      } finally {
+        process.chdir(cwd)
+        for (const [key, value] of Object.entries(saved)) {
+          if (value === undefined) delete process.env[key]
+          else process.env[key] = value
+        }
+      }
+    },
+  }
+}
+
+/** The exit code oclif would give the process for a runCommand result. */
+export function exitCodeOf(result: {error?: Error & {oclif?: {exit?: number}}}): number {
+  return result.error?.oclif?.exit ?? 0
+}

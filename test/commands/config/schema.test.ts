@@ -1,0 +1,35 @@
+import {readFileSync} from 'node:fs'
+import {join} from 'node:path'
+
+import {configJsonSchema} from '../../../src/config'
+import {exitCodeOf, type Project, scratchProject} from '../../_helpers/cli'
+
+describe('hactl config schema', () => {
+  let project: Project
+
+  beforeEach(() => {
+    project = scratchProject()
+  })
+
+  afterEach(() => project.cleanup())
+
+  it('prints the JSON Schema, and needs no hactl.yml', async () => {
+    const result = await project.run(['config', 'schema'])
+    expect(exitCodeOf(result)).toBe(0)
+    expect(JSON.parse(result.stdout)).toEqual(configJsonSchema())
+  })
+
+  it('writes it with --output', async () => {
+    const output = join(project.dir, 'hactl.schema.json')
+    const result = await project.run(['config', 'schema', '--output', output])
+    expect(exitCodeOf(result)).toBe(0)
+    expect(result.stdout).toBe(`Wrote the hactl.yml schema to ${output}\n`)
+    expect(JSON.parse(readFileSync(output, 'utf8'))).toEqual(configJsonSchema())
+  })
+
+  it('returns {output, schema} as --json', async () => {
+    const output = join(project.dir, 'hactl.schema.json')
+    const result = await project.run(['config', 'schema', '--output', output, '--json'])
+    expect(JSON.parse(result.stdout)).toEqual({output, schema: configJsonSchema()})
+  })
+})

@@ -1,0 +1,71 @@
+import {ExitCode} from '../../src/cli/exit-codes'
+import {exitCodeOf, type Project, scratchProject} from '../_helpers/cli'
+
+describe('hactl status (sandbox)', () => {
+  let project: Project
+
+  beforeEach(() => {
+    project = scratchProject()
+  })
+
+  afterEach(() => project.cleanup())
+
+  it('answers from the sandbox with --json: identity, config and lock, nothing else on stdout', async () => {
+    await project.run(['init', '--yes', '--app', 'wordpress', '--site', 'demo', '--region', 'eu-west-1'])
+    const result = await project.run(['status', '--sandbox', '--json'])
+    expect(exitCodeOf(result)).toBe(0)
+    const status = JSON.parse(result.stdout)
+    expect(status).toEqual({
+      config: {app: 'wordpress', path: project.configPath, region: 'eu-west-1', site: 'demo'},
+      identity: {
+        account: expect.stringMatching(/^\d{12}$/),
+        arn: expect.stringContaining('arn:aws:'),
+        region: 'eu-west-1',
+        sandbox: true,
+      },
+      lock: {held: false},
+    })
+  })
+
+  it('works without a hactl.yml and says how to make one', async () => {
+    const result = await project.run(['status', '--sandbox'], {}, {configFlag: false})
+    expect(exitCodeOf(result)).toBe(0)
+    expect(result.stdout).toContain('run `hactl init`')
+    expect(result.stdout).toContain('sandbox')
+  })
+
+  it('--region overrides the config\'s region', async () => {
+    await project.run(['init', '--yes', '--app', 'moodle', '--site', 'lms', '--region', 'eu-west-1'])
+    const result = await project.run(['status', '--sandbox', '--json', '--region', 'us-east-2'])
+    expect(JSON.parse(result.stdout).identity.region).toBe('us-east-2')
+  })
+
+  it('survives injected throttling: the SDK retries and the command still succeeds', async () => {
+    await project.run(['init', '--yes', '--app', 'wordpress', '--site', 'demo', '--region', 'eu-west-1'])
+    const result = await project.run(['status', '--sandbox', '--json'], {HACTL_SANDBOX_FAULTS: 'throttle:sts:GetCallerIdentity*2'})
+    expect(exitCodeOf(result)).toBe(0)
+    expect(JSON.parse(result.stdout).identity.sandbox).toBe(true)
+  })
+
+  it('reports an AWS failure as JSON with the AWS exit code', async () => {
+    await project.run(['init', '--yes', '--app', 'wordpress', '--site', 'demo', '--region', 'eu-west-1'])
+    const result = await project.run(['status', '--sandbox', '--json'], {HACTL_SANDBOX_FAULTS: 'fail:sts:GetCallerIdentity=InternalFailure'})
+    expect(exitCodeOf(result)).toBe(ExitCode.Aws)
+    const {error} = JSON.parse(result.stdout)
+    expect(error).toMatchObject({code: 'aws', exitCode: ExitCode.Aws, message: expect.stringContaining('InternalFailure')})
+  })
+
+  it('fails with the config exit code when --config names a file that does not exist', async () => {
+    const result = await project.run(['status', '--sandbox'])
+    expect(exitCodeOf(result)).toBe(ExitCode.Config)
+    expect(result.stderr).toContain(project.configPath)
+  })
+
+  it('fails with the config exit code on a broken hactl.yml, listing each problem', async () => {
+    const {writeFileSync} = await import('node:fs')
+    writeFileSync(project.configPath, 'site: demo\napp: wordpress\nregion: eu-west-1\ndatabase:\n  engine: oracle\n')
+    const result = await project.run(['status', '--sandbox'])
+    expect(exitCodeOf(result)).toBe(ExitCode.Config)
+    expect(result.stderr).toMatch(/hactl\.yml:5:\d+ +database\.engine/)
+  })
+})

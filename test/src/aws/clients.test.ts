@@ -1,0 +1,50 @@
+import {GetCallerIdentityCommand, STSClient} from '@aws-sdk/client-sts'
+import {mockClient} from 'aws-sdk-client-mock'
+
+import {AwsClients} from '../../../src/aws/clients'
+import {ExitCode} from '../../../src/cli/exit-codes'
+import {RecordingReporter} from '../../../src/ui/reporter'
+
+describe('AwsClients factory', () => {
+  it('sets region, profile, endpoint and a hactl user agent on every client', () => {
+    const clients = new AwsClients({endpointUrl: 'http://localhost:4566', profile: 'prod-sso', region: 'eu-west-1', version: '1.2.3'})
+    const config = clients.clientConfig('ec2')
+    expect(config).toMatchObject({
+      customUserAgent: 'hactl/1.2.3',
+      endpoint: 'http://localhost:4566',
+      profile: 'prod-sso',
+      region: 'eu-west-1',
+    })
+    expect(config.credentials).toBeUndefined() // the SDK's standard chain
+    expect(config.retryStrategy).toBeDefined()
+    expect(clients.endpointUrl).toBe('http://localhost:4566')
+  })
+
+  it('leaves region and profile to the SDK\'s chain when not given', () => {
+    const config = new AwsClients({version: '1'}).clientConfig('sts')
+    expect(config.region).toBeUndefined()
+    expect(config.profile).toBeUndefined()
+  })
+
+  it('builds each service once and hands out the same narrow interface', async () => {
+    const clients = new AwsClients({region: 'eu-west-1', version: '1'})
+    const [a, b] = await Promise.all([clients.sts(), clients.sts()])
+    expect(a).toBe(b)
+    expect(Object.keys(a).sort()).toEqual(['getCallerIdentity', 'region'])
+  })
+
+  it('turns expired credentials into the credentials exit code', async () => {
+    const sts = mockClient(STSClient)
+    try {
+      const expired = Object.assign(new Error('The security token included in the request is expired'), {
+        $metadata: {httpStatusCode: 403},
+        name: 'ExpiredToken',
+      })
+      sts.on(GetCallerIdentityCommand).rejects(expired)
+      const api = await new AwsClients({region: 'eu-west-1', reporter: new RecordingReporter(), version: '1'}).sts()
+      await expect(api.getCallerIdentity()).rejects.toMatchObject({code: 'credentials', exitCode: ExitCode.Credentials})
+    } finally {
+      sts.restore()
+    }
+  })
+})
