@@ -1,14 +1,15 @@
 /** @type {import('jest').Config} */
-const swc = ['@swc/jest', {jsc: {parser: {syntax: 'typescript'}, target: 'es2022'}, module: {type: 'commonjs'}}]
+// Transpile only (no type-check: `npm run typecheck` does that), to CommonJS.
+const tsJest = ['ts-jest', {isolatedModules: true, tsconfig: {allowJs: true, module: 'commonjs', target: 'es2022'}}]
 
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/test/**/*.test.ts'],
   transform: {
-    '^.+\\.ts$': swc,
+    '^.+\\.ts$': tsJest,
     // Only oclif's util/os.js, for its dynamic import of an ESM package: see test/_helpers/stubs/wsl-utils.ts.
-    '^.+\\.js$': swc,
+    '^.+\\.js$': tsJest,
   },
   transformIgnorePatterns: ['/node_modules/(?!@oclif/core/lib/util/os\\.js$)'],
   moduleNameMapper: {'^wsl-utils$': '<rootDir>/test/_helpers/stubs/wsl-utils.ts'},

@@ -14,7 +14,7 @@ const SKIP = new Set(['config:schema', 'config:validate', 'help', 'init'])
 const hook: Hook.Init = async function (options) {
   const {argv, config, id} = options
   if (!id || id.startsWith('-') || SKIP.has(id) || argv.some((a) => a === '--help' || a === '-h' || a === '--version')) return
-  const {findConfigPath, loadConfig} = await import('../../src/config')
+  const {findConfigPath, loadConfig} = await import('../../src/config/load')
   const path = findConfigPath({cwd: process.cwd(), env: process.env, explicit: configArgument(argv)})
   try {
     setCachedConfig(config, {loaded: path ? await loadConfig(path) : null})

@@ -13,7 +13,7 @@ import {AbortError, HactlError, UserError} from '../errors'
 import {ExitCode} from './exit-codes'
 import {globalFlags} from './flags'
 import type {AwsClients} from '../aws/clients'
-import type {LoadedConfig} from '../config'
+import type {LoadedConfig} from '../config/load'
 import {createCliReporter, type CliReporter} from '../ui/cli-reporter'
 import {formatError} from '../ui/format-error'
 import {getCachedConfig} from './config-cache'
@@ -136,7 +136,7 @@ export abstract class HactlCommand<T extends typeof Command> extends Command {
     const cached = getCachedConfig(this.config)
     if (cached && 'error' in cached) throw cached.error
     if (cached) return cached.loaded ?? undefined
-    const {findConfigPath, loadConfig} = await import('../config')
+    const {findConfigPath, loadConfig} = await import('../config/load')
     const path = findConfigPath({cwd: process.cwd(), env: process.env, explicit: this.flags.config})
     return path ? loadConfig(path) : undefined
   }

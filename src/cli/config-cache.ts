@@ -8,7 +8,7 @@ import type {Interfaces} from '@oclif/core'
 
 type Config = Interfaces.Config
 
-import type {LoadedConfig} from '../config'
+import type {LoadedConfig} from '../config/load'
 
 /** What the hook found: a file, no file (`null`), or the error loading it. */
 export type CachedConfig = {readonly error: unknown} | {readonly loaded: LoadedConfig | null}

@@ -6,7 +6,7 @@
  */
 import type {AwsClients} from '../aws/clients'
 import {readLock} from '../aws/lock'
-import type {LoadedConfig} from '../config'
+import type {LoadedConfig} from '../config/load'
 
 export interface StatusOptions {
   readonly aws: AwsClients
