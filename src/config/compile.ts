@@ -9,6 +9,7 @@
  */
 import Ajv, {type ValidateFunction} from 'ajv'
 import addFormats from 'ajv-formats'
+import type standaloneCode from 'ajv/dist/standalone'
 
 import {configFileSchema, resolvedSchema} from './schema'
 
@@ -38,9 +39,9 @@ export function compileValidators(): ConfigValidators {
 /** The standalone module's source, with both validators as named exports. */
 export function standaloneValidatorsSource(): string {
   // Loaded here only: the standalone generator is needed at build time, never at run time.
-  const {default: standaloneCode} = require('ajv/dist/standalone') as typeof import('ajv/dist/standalone')
+  const {default: generate} = require('ajv/dist/standalone') as {default: typeof standaloneCode}
   const ajv = createAjv({source: true})
   ajv.addSchema(configFileSchema(), 'file')
   ajv.addSchema(resolvedSchema(), 'resolved')
-  return standaloneCode(ajv, {file: 'file', resolved: 'resolved'})
+  return generate(ajv, {file: 'file', resolved: 'resolved'})
 }

@@ -6,7 +6,7 @@
  */
 import type {ErrorObject, ValidateFunction} from 'ajv'
 
-import type {ConfigValidators} from './compile'
+import type {compileValidators, ConfigValidators} from './compile'
 import {PATTERNS} from './constants'
 import {closest, describeValue, type ProblemList} from './problems'
 import type {KeyPath, SourceMap} from './source-map'
@@ -20,7 +20,7 @@ let validators: ConfigValidators | undefined
  * they are compiled from the schema.
  */
 function compiled(): ConfigValidators {
-  validators ??= loadPrecompiled() ?? (require('./compile') as typeof import('./compile')).compileValidators()
+  validators ??= loadPrecompiled() ?? (require('./compile') as {compileValidators: typeof compileValidators}).compileValidators()
   return validators
 }
 
