@@ -1,4 +1,9 @@
+import {join} from 'node:path'
+
+import {AwsClients} from '../../src/aws/clients'
+import {acquireLock} from '../../src/aws/lock'
 import {ExitCode} from '../../src/cli/exit-codes'
+import {openSandbox} from '../../src/sandbox'
 import {exitCodeOf, type Project, scratchProject} from '../_helpers/cli'
 
 describe('hactl status (sandbox)', () => {
@@ -67,5 +72,36 @@ describe('hactl status (sandbox)', () => {
     const result = await project.run(['status', '--sandbox'])
     expect(exitCodeOf(result)).toBe(ExitCode.Config)
     expect(result.stderr).toMatch(/hactl\.yml:5:\d+ +database\.engine/)
+  })
+})
+
+describe('hactl status shows the site lock held by another operator', () => {
+  it('names the holder and since when, from SSM in the sandbox', async () => {
+    const project = scratchProject()
+    try {
+      await project.run(['init', '--yes', '--app', 'wordpress', '--site', 'demo', '--region', 'eu-west-1'])
+      // Another operator's run, in another process in real life: same sandbox state directory.
+      // Real-time speed, so the lock cannot go stale between the calls.
+      const sandbox = openSandbox({region: 'eu-west-1', speed: 1, stateDir: join(project.dir, '.hactl')})
+      const aws = new AwsClients({sandbox, version: 'test'})
+      const lock = await acquireLock({clock: aws.clock, holder: 'arn:aws:iam::123456789012:user/alice on laptop (pid 7)', operation: 'env create', site: 'demo', ssm: await aws.ssm()})
+
+      const realTime = {HACTL_SANDBOX_SPEED: '1'}
+      const held = await project.run(['status', '--sandbox', '--json'], realTime)
+      expect(JSON.parse(held.stdout).lock).toEqual({
+        held: true,
+        holder: 'arn:aws:iam::123456789012:user/alice on laptop (pid 7)',
+        operation: 'env create',
+        since: lock.record.since,
+        stale: false,
+      })
+      const human = await project.run(['status', '--sandbox'], realTime)
+      expect(human.stdout).toMatch(/holder +arn:aws:iam::123456789012:user\/alice on laptop/)
+
+      await lock.release()
+      expect(JSON.parse((await project.run(['status', '--sandbox', '--json'])).stdout).lock).toEqual({held: false})
+    } finally {
+      project.cleanup()
+    }
   })
 })

@@ -1,0 +1,90 @@
+/**
+ * The factory's EC2 interface against the sandbox: hactl's own code path
+ * (narrow interface → SDK client → retry strategy → SDK waiter → sandbox).
+ */
+import {mkdtempSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {AwsClients} from '../../../src/aws/clients'
+import {ExitCode} from '../../../src/cli/exit-codes'
+import {AwsError} from '../../../src/errors'
+import {openSandbox} from '../../../src/sandbox'
+import {RecordingReporter} from '../../../src/ui/reporter'
+
+describe('EC2 through the client factory, on the sandbox', () => {
+  let stateDir: string
+
+  beforeEach(() => {
+    stateDir = mkdtempSync(join(tmpdir(), 'hactl-ec2-'))
+  })
+
+  afterEach(() => rmSync(stateDir, {force: true, recursive: true}))
+
+  function clients(faults: string[] = []) {
+    const reporter = new RecordingReporter()
+    // 2000x: a 15 s waiter poll is 7.5 ms, a 35 s instance launch 17.5 ms of real time.
+    const sandbox = openSandbox({faults, region: 'eu-west-1', speed: 2000, stateDir})
+    return {aws: new AwsClients({reporter, sandbox, version: 'test'}), reporter}
+  }
+
+  it('launches an instance, waits for it with the SDK waiter, bakes an image and waits for that', async () => {
+    const {aws, reporter} = clients()
+    const ec2 = await aws.ec2()
+    const vpc = await ec2.describeDefaultVpc()
+    expect(vpc?.IsDefault).toBe(true)
+    const subnets = await ec2.describeSubnets({vpcId: vpc!.VpcId})
+    expect(subnets.length).toBeGreaterThanOrEqual(2)
+
+    // The sandbox account has EB's platform AMIs, owned by amazon, as the real one does.
+    const [platform] = await ec2.describeImages({owners: ['amazon']})
+    const [instance] = await ec2.runInstances({
+      ClientToken: 'seed-demo-1',
+      ImageId: platform.ImageId,
+      InstanceType: 't3.small',
+      MaxCount: 1,
+      MetadataOptions: {HttpTokens: 'required', InstanceMetadataTags: 'enabled'},
+      MinCount: 1,
+      SubnetId: subnets[0].SubnetId,
+      TagSpecifications: [{ResourceType: 'instance', Tags: [{Key: 'hactl:site', Value: 'demo'}, {Key: 'hactl:role', Value: 'seed'}]}],
+    })
+    expect(instance.State?.Name).toBe('pending')
+
+    await ec2.waitForInstancesRunning([instance.InstanceId!], {timeoutMs: 10 * 60_000})
+    const [running] = await ec2.describeInstances({tags: {'hactl:role': 'seed', 'hactl:site': 'demo'}})
+    expect(running.State?.Name).toBe('running')
+    expect(running.MetadataOptions?.HttpTokens).toBe('required')
+    expect(reporter.ofType('wait').some((e) => e.status.includes('pending'))).toBe(true)
+
+    const imageId = await ec2.createImage({instanceId: instance.InstanceId!, name: 'demo-bake-1', tags: {'hactl:baked-from': instance.InstanceId!, 'hactl:site': 'demo'}})
+    await ec2.waitForImageAvailable(imageId, {timeoutMs: 30 * 60_000})
+    const [image] = await ec2.describeImages({imageIds: [imageId]})
+    expect(image.State).toBe('available')
+    expect(image.Tags).toEqual(expect.arrayContaining([{Key: 'hactl:baked-from', Value: instance.InstanceId}]))
+  })
+
+  it('retries an injected throttle and reports the retry', async () => {
+    const {aws, reporter} = clients(['throttle:ec2:DescribeVpcs*2'])
+    const ec2 = await aws.ec2()
+    expect(await ec2.describeDefaultVpc()).toBeDefined()
+    expect(reporter.ofType('retry').map((e) => e.errorCode)).toEqual(['RequestLimitExceeded', 'RequestLimitExceeded'])
+  })
+
+  it('gives AWS\'s error code for an unknown instance id, as an AWS error', async () => {
+    const {aws} = clients()
+    const ec2 = await aws.ec2()
+    const lookup = ec2.describeInstances({instanceIds: ['i-0aaaaaaaaaaaaaaaa']})
+    await expect(lookup).rejects.toBeInstanceOf(AwsError)
+    await expect(lookup).rejects.toMatchObject({awsCode: 'InvalidInstanceID.NotFound', exitCode: ExitCode.Aws})
+  })
+
+  it('fails the image wait when the sandbox makes the image fail', async () => {
+    const {aws} = clients(['image-failed:ec2:CreateImage'])
+    const ec2 = await aws.ec2()
+    const [platform] = await ec2.describeImages({owners: ['amazon']})
+    const [instance] = await ec2.runInstances({ImageId: platform.ImageId, InstanceType: 't3.small', MaxCount: 1, MinCount: 1})
+    await ec2.waitForInstancesRunning([instance.InstanceId!], {timeoutMs: 10 * 60_000})
+    const imageId = await ec2.createImage({instanceId: instance.InstanceId!, name: 'bad-bake', tags: {}})
+    await expect(ec2.waitForImageAvailable(imageId, {timeoutMs: 30 * 60_000})).rejects.toMatchObject({code: 'wait-failed'})
+  })
+})
