@@ -144,3 +144,14 @@ export class AbortError extends HactlError {
     super('aborted', message, {exitCode: ExitCode.Aborted, ...options})
   }
 }
+
+/** Ctrl-C. Exit 130, the shell's convention for SIGINT, with how to pick the work up. */
+export class InterruptedError extends HactlError {
+  public constructor(message: string, options: HactlErrorOptions = {}) {
+    super('interrupted', message, {
+      exitCode: ExitCode.Interrupted,
+      suggestions: ['Run `hactl status` to see where it stands, then re-run the command to continue.'],
+      ...options,
+    })
+  }
+}

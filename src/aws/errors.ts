@@ -19,6 +19,8 @@ const CREDENTIAL_CODES = new Set([
   'UnauthorizedException',
 ])
 
+const NETWORK_CODES = new Set(['TimeoutError', 'NetworkingError', 'ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EAI_AGAIN', 'EHOSTUNREACH'])
+
 const ACCESS_DENIED_CODES = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation'])
 
 interface SdkErrorLike {
@@ -41,7 +43,9 @@ export function translateAwsError(error: unknown, operation: string): HactlError
     return new AwsError('Unknown', `${operation} failed: ${String(error)}`, {cause: error, operation})
   }
 
-  const code = error.name ?? 'Unknown'
+  // Node's network errors keep their code (ECONNREFUSED, …) in `code`, with name 'Error'.
+  const systemCode = (error as {code?: unknown}).code
+  const code = typeof systemCode === 'string' && /^E[A-Z]+$/.test(systemCode) ? systemCode : error.name ?? 'Unknown'
   const message = error.message || code
   const requestId = error.$metadata?.requestId
   const suffix = requestId ? ` (request id ${requestId})` : ''
@@ -73,7 +77,7 @@ export function translateAwsError(error: unknown, operation: string): HactlError
     })
   }
 
-  if (code === 'TimeoutError' || code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'NetworkingError') {
+  if (NETWORK_CODES.has(code)) {
     return new AwsError(code, `${operation} could not reach AWS: ${message}`, {
       cause: error,
       operation,

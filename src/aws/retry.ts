@@ -38,10 +38,11 @@ class ReportingRetryStrategy extends ConfiguredRetryStrategy {
 
   public override async refreshRetryTokenForRetry(token: StandardRetryToken, errorInfo: RetryErrorInfo): Promise<StandardRetryToken> {
     const next = await super.refreshRetryTokenForRetry(token, errorInfo)
-    const error = errorInfo.error as {name?: string} | undefined
+    const error = errorInfo.error as {code?: unknown; name?: string} | undefined
+    const errorCode = typeof error?.code === 'string' ? error.code : error?.name
     this.options.reporter.emit({
       attempt: next.getRetryCount() + 1,
-      errorCode: error?.name ?? errorInfo.errorType,
+      errorCode: errorCode ?? errorInfo.errorType,
       service: this.options.service,
       type: 'retry',
     })

@@ -9,7 +9,7 @@
  */
 import {Command, type Interfaces, ux} from '@oclif/core'
 
-import {AbortError, HactlError, UserError} from '../errors'
+import {AbortError, HactlError, InterruptedError, UserError} from '../errors'
 import {ExitCode} from './exit-codes'
 import {globalFlags} from './flags'
 import type {AwsClients} from '../aws/clients'
@@ -44,6 +44,7 @@ export abstract class HactlCommand<T extends typeof Command> extends Command {
   private awsClients?: Promise<AwsClients>
   private cliReporter?: CliReporter
   private onSigint?: () => void
+  private hardExit?: NodeJS.Timeout
 
   /** Where the library's progress events go: a spinner on a TTY, lines in CI, nowhere under --json. */
   protected get reporter(): CliReporter {
@@ -72,10 +73,11 @@ export abstract class HactlCommand<T extends typeof Command> extends Command {
     this.onSigint = () => {
       if (this.interrupt.signal.aborted) process.exit(ExitCode.Interrupted)
       this.interrupt.abort(new AbortError('Interrupted.'))
-      setTimeout(() => {
+      this.hardExit = setTimeout(() => {
         process.stderr.write(formatError(interruptedError('Interrupted.'), {color: false}) + '\n')
         process.exit(ExitCode.Interrupted)
-      }, 3000).unref()
+      }, 3000)
+      this.hardExit.unref()
     }
 
     process.on('SIGINT', this.onSigint)
@@ -107,6 +109,7 @@ export abstract class HactlCommand<T extends typeof Command> extends Command {
 
   public override async finally(error: Error | undefined): Promise<void> {
     if (this.onSigint) process.removeListener('SIGINT', this.onSigint)
+    clearTimeout(this.hardExit)
     if (!error) this.cliReporter?.stop(true)
     await super.finally(error)
   }
@@ -183,10 +186,7 @@ export function toHactlError(error: unknown): HactlError {
 
 /** Ctrl-C: exit 130 and say how to pick the work up. */
 export function interruptedError(detail: string): HactlError {
-  return new HactlError('interrupted', `${detail} Work already started on AWS goes on.`, {
-    exitCode: ExitCode.Interrupted,
-    suggestions: ['Run `hactl status` to see where it stands, then re-run the command to continue.'],
-  })
+  return new InterruptedError(`${detail} Work already started on AWS goes on.`)
 }
 
 /** Re-exported for commands that want to stop a spinner before prompting. */

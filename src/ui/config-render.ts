@@ -9,7 +9,7 @@ export function renderInitResult(result: InitConfigResult, cwd: string): string 
   const rel = relative(cwd, result.path)
   const shown = rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : result.path
   const {app, region, site} = result.config
-  return `Wrote ${shown} for ${app} site ${site} (${region}). Next: hactl plan`
+  return `Wrote ${shown} for ${app} site ${site} (${region}). Next: hactl config show (every setting), hactl status (your AWS access).`
 }
 
 /** The resolved config as YAML, headed by a comment naming the file (the output is itself valid YAML). */

@@ -7,7 +7,7 @@
 import {input, number, select} from '@inquirer/prompts'
 
 import {APP_NAMES, APP_PROFILES, type AppName, type DatabaseEngine, type InitAnswers, PATTERNS} from '../config'
-import {AbortError, UserError} from '../errors'
+import {InterruptedError, UserError} from '../errors'
 
 /** The prompt functions used, so tests can answer without a terminal. */
 export interface InitPrompts {
@@ -42,7 +42,7 @@ function check(pattern: {pattern: string; hint: string}, optional = false) {
 
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i
 
-/** Asks for whatever `given` lacks. UserError when there is no terminal; AbortError on Ctrl-C. */
+/** Asks for whatever `given` lacks. UserError when there is no terminal; InterruptedError (exit 130) on Ctrl-C. */
 export async function askInitAnswers(options: AskInitOptions): Promise<InitAnswers> {
   if (!options.interactive) {
     throw new UserError('no-terminal', 'hactl init needs a terminal to ask its questions.', {
@@ -116,7 +116,7 @@ export async function askInitAnswers(options: AskInitOptions): Promise<InitAnswe
     return {app, dbEngine, domain, instanceType, maxSize, minSize, region, site}
   } catch (error) {
     // Ctrl-C inside a prompt.
-    if (error instanceof Error && error.name === 'ExitPromptError') throw new AbortError('hactl init was cancelled; nothing was written.')
+    if (error instanceof Error && error.name === 'ExitPromptError') throw new InterruptedError('hactl init was cancelled; nothing was written.', {suggestions: ['Run `hactl init` again, or pass --yes with flags.']})
     throw error
   }
 }

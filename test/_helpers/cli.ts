@@ -6,9 +6,33 @@ import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
 
+import {Plugin} from '@oclif/core'
 import {runCommand} from '@oclif/test'
 
 export const ROOT = resolve(__dirname, '../..')
+
+let rootPlugin: Promise<Plugin> | undefined
+
+/**
+ * hactl as a plugin loaded from its TypeScript sources. oclif prefers
+ * oclif.manifest.json (which points into dist/) whenever it exists, so a
+ * stale build would otherwise be what the tests run; ignoring the manifest
+ * makes every command test exercise the code in this tree.
+ */
+function sourcePlugin(): Promise<Plugin> {
+  rootPlugin ??= (async () => {
+    const plugin = new Plugin({ignoreManifest: true, isRoot: true, root: ROOT, type: 'core'})
+    await plugin.load()
+    return plugin
+  })()
+  return rootPlugin
+}
+
+/** Runs hactl with argv, in-process, from source. */
+export async function runHactl(argv: string[]): ReturnType<typeof runCommand> {
+  const plugin = await sourcePlugin()
+  return runCommand(argv, {plugins: new Map([[plugin.name, plugin]]), root: ROOT})
+}
 
 export interface Project {
   readonly dir: string
@@ -41,7 +65,7 @@ export function scratchProject(): Project {
       const useFlag = options.configFlag ?? true
       if (!useFlag) process.chdir(dir)
       try {
-        return await runCommand(useFlag ? [...argv, '--config', configPath] : argv, {root: ROOT})
+        return await runHactl(useFlag ? [...argv, '--config', configPath] : argv)
       } finally {
         process.chdir(cwd)
         for (const [key, value] of Object.entries(saved)) {

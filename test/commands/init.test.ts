@@ -2,7 +2,7 @@ import {existsSync, readFileSync, writeFileSync} from 'node:fs'
 
 import {ExitCode} from '../../src/cli/exit-codes'
 import {parseConfig} from '../../src/config'
-import {AbortError, UserError} from '../../src/errors'
+import {InterruptedError, UserError} from '../../src/errors'
 import {renderInitResult} from '../../src/ui/config-render'
 import {askInitAnswers, type InitPrompts} from '../../src/ui/init-prompts'
 import {exitCodeOf, type Project, scratchProject} from '../_helpers/cli'
@@ -21,7 +21,7 @@ describe('hactl init', () => {
   it('writes a commented hactl.yml with --yes and says what to run next', async () => {
     const result = await project.run(DEMO)
     expect(exitCodeOf(result)).toBe(0)
-    expect(result.stdout).toBe(`Wrote ${project.configPath} for wordpress site demo (eu-west-1). Next: hactl plan\n`)
+    expect(result.stdout).toBe(`Wrote ${project.configPath} for wordpress site demo (eu-west-1). Next: hactl config show (every setting), hactl status (your AWS access).\n`)
     const text = readFileSync(project.configPath, 'utf8')
     expect(text).toContain('hactl config schema --output hactl.schema.json')
     expect(parseConfig(text, project.configPath)).toMatchObject({app: 'wordpress', region: 'eu-west-1', site: 'demo'})
@@ -120,9 +120,9 @@ describe('hactl init', () => {
 describe('renderInitResult', () => {
   it('shows the path relative to cwd when the file is under it', () => {
     const config = parseConfig('site: demo\napp: wordpress\nregion: eu-west-1\n', 'hactl.yml')
-    expect(renderInitResult({config, path: '/w/hactl.yml'}, '/w')).toBe('Wrote hactl.yml for wordpress site demo (eu-west-1). Next: hactl plan')
+    expect(renderInitResult({config, path: '/w/hactl.yml'}, '/w')).toBe('Wrote hactl.yml for wordpress site demo (eu-west-1). Next: hactl config show (every setting), hactl status (your AWS access).')
     expect(renderInitResult({config, path: '/elsewhere/hactl.yml'}, '/w')).toBe(
-      'Wrote /elsewhere/hactl.yml for wordpress site demo (eu-west-1). Next: hactl plan',
+      'Wrote /elsewhere/hactl.yml for wordpress site demo (eu-west-1). Next: hactl config show (every setting), hactl status (your AWS access).',
     )
   })
 })
@@ -181,9 +181,9 @@ describe('askInitAnswers', () => {
     await expect(askInitAnswers({given: {}, interactive: false, prompts: fakePrompts({})})).rejects.toThrow(UserError)
   })
 
-  it('turns Ctrl-C into an abort', async () => {
+  it('turns Ctrl-C into an interruption (exit 130)', async () => {
     const cancelled = Object.assign(new Error('User force closed the prompt'), {name: 'ExitPromptError'})
     const prompts = {input: jest.fn(), number: jest.fn(), select: jest.fn().mockRejectedValue(cancelled)} as unknown as InitPrompts
-    await expect(askInitAnswers({given: {}, interactive: true, prompts})).rejects.toThrow(AbortError)
+    await expect(askInitAnswers({given: {}, interactive: true, prompts})).rejects.toThrow(InterruptedError)
   })
 })

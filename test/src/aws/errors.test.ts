@@ -41,6 +41,13 @@ describe('translateAwsError', () => {
     expect(error.suggestions[0]).toContain('--region')
   })
 
+  it('names a refused connection as a network problem, not an AWS error code', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), {code: 'ECONNREFUSED'})
+    const error = translateAwsError(refused, 'sts:GetCallerIdentity')
+    expect(error).toMatchObject({awsCode: 'ECONNREFUSED', message: 'sts:GetCallerIdentity could not reach AWS: connect ECONNREFUSED 127.0.0.1:9'})
+    expect(error.suggestions[0]).toContain('--endpoint-url')
+  })
+
   it('explains access denied', () => {
     const error = translateAwsError(sdkError('UnauthorizedOperation', 'You are not authorized'), 'ec2:RunInstances')
     expect(error.message).toBe('ec2:RunInstances was denied: You are not authorized (request id req-1)')
