@@ -82,6 +82,27 @@ function imageStates(output: unknown): string {
 export function createEc2Api(client: EC2Client, context: ApiContext): Ec2Api {
   const {clock, reporter} = context
 
+  async function waitForInstances(
+    waiter: typeof waitUntilInstanceRunning,
+    state: string,
+    instanceIds: readonly string[],
+    wait: WaitControl,
+  ): Promise<void> {
+    await runSdkWaiter({
+      client,
+      clock,
+      describe: instanceStates,
+      input: {InstanceIds: [...instanceIds]},
+      // EC2's own waiter model polls every 15 s.
+      minDelaySeconds: 15,
+      reporter,
+      signal: wait.signal,
+      timeoutMs: wait.timeoutMs,
+      waiter,
+      what: `instance ${instanceIds.join(', ')} to be ${state}`,
+    })
+  }
+
   return {
     async createImage(input) {
       const out = await awsCall('ec2:CreateImage', () =>
@@ -203,33 +224,11 @@ export function createEc2Api(client: EC2Client, context: ApiContext): Ec2Api {
     },
 
     async waitForInstancesRunning(instanceIds, wait) {
-      await runSdkWaiter({
-        client,
-        clock,
-        describe: instanceStates,
-        input: {InstanceIds: [...instanceIds]},
-        minDelaySeconds: 15,
-        reporter,
-        signal: wait.signal,
-        timeoutMs: wait.timeoutMs,
-        waiter: waitUntilInstanceRunning,
-        what: `instance ${instanceIds.join(', ')} to be running`,
-      })
+      await waitForInstances(waitUntilInstanceRunning, 'running', instanceIds, wait)
     },
 
     async waitForInstancesTerminated(instanceIds, wait) {
-      await runSdkWaiter({
-        client,
-        clock,
-        describe: instanceStates,
-        input: {InstanceIds: [...instanceIds]},
-        minDelaySeconds: 15,
-        reporter,
-        signal: wait.signal,
-        timeoutMs: wait.timeoutMs,
-        waiter: waitUntilInstanceTerminated,
-        what: `instance ${instanceIds.join(', ')} to be terminated`,
-      })
+      await waitForInstances(waitUntilInstanceTerminated, 'terminated', instanceIds, wait)
     },
   }
 }

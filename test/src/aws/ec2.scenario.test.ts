@@ -61,6 +61,11 @@ describe('EC2 through the client factory, on the sandbox', () => {
     const [image] = await ec2.describeImages({imageIds: [imageId]})
     expect(image.State).toBe('available')
     expect(image.Tags).toEqual(expect.arrayContaining([{Key: 'hactl:baked-from', Value: instance.InstanceId}]))
+
+    await ec2.terminateInstances([instance.InstanceId!])
+    await ec2.waitForInstancesTerminated([instance.InstanceId!], {timeoutMs: 10 * 60_000})
+    const [gone] = await ec2.describeInstances({instanceIds: [instance.InstanceId!]})
+    expect(gone.State?.Name).toBe('terminated')
   })
 
   it('retries an injected throttle and reports the retry', async () => {
