@@ -16,4 +16,5 @@ module.exports = {
   // Tests never touch the network or real AWS: see test/_helpers/setup-env.ts.
   setupFiles: ['<rootDir>/test/_helpers/setup-env.ts'],
   testTimeout: 30000,
+  reporters: ['default', '<rootDir>/test/_helpers/summary-reporter.js'],
 }
