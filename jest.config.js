@@ -1,6 +1,6 @@
 /** @type {import('jest').Config} */
 // Transpile only (no type-check: `npm run typecheck` does that), to CommonJS.
-const tsJest = ['ts-jest', {isolatedModules: true, tsconfig: {allowJs: true, module: 'commonjs', target: 'es2022'}}]
+const tsJest = ['ts-jest', {tsconfig: {allowJs: true, isolatedModules: true, module: 'commonjs', target: 'es2022'}}]
 
 module.exports = {
   testEnvironment: 'node',

@@ -1,5 +1,6 @@
 import {HactlCommand} from '../../src/cli/base-command'
 import {sandboxStateDir} from '../../src/cli/sandbox-context'
+import {findConfigPath} from '../../src/config/load'
 import {type ResetSandboxResult, resetSandboxState} from '../../src/sandbox/reset'
 
 export default class SandboxReset extends HactlCommand<typeof SandboxReset> {
@@ -10,8 +11,9 @@ export default class SandboxReset extends HactlCommand<typeof SandboxReset> {
   public static summary = 'Start the embedded sandbox region afresh.'
 
   public async run(): Promise<ResetSandboxResult> {
-    const config = await this.optionalConfig().catch(() => undefined)
-    const result = resetSandboxState(sandboxStateDir({configPath: config?.path}))
+    // Only where hactl.yml is, not whether it is valid: a broken file must not send the reset elsewhere.
+    const configPath = findConfigPath({cwd: process.cwd(), env: process.env, explicit: this.flags.config})
+    const result = resetSandboxState(sandboxStateDir({configPath}))
     this.log(result.removed ? `Sandbox reset: removed ${result.stateFile}.` : `Sandbox already fresh: no ${result.stateFile}.`)
     return result
   }

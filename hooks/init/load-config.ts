@@ -7,17 +7,17 @@
 import type {Hook} from '@oclif/core'
 
 import {setCachedConfig} from '../../src/cli/config-cache'
-import {configArgument} from '../../src/cli/argv'
+import {flagValue} from '../../src/cli/argv'
 
-const SKIP = new Set(['config:schema', 'config:validate', 'help', 'init'])
+const SKIP = new Set(['config:schema', 'config:validate', 'help', 'init', 'sandbox:reset'])
 
 const hook: Hook.Init = async function (options) {
   const {argv, config, id} = options
   if (!id || id.startsWith('-') || SKIP.has(id) || argv.some((a) => a === '--help' || a === '-h' || a === '--version')) return
   const {findConfigPath, loadConfig} = await import('../../src/config/load')
-  const path = findConfigPath({cwd: process.cwd(), env: process.env, explicit: configArgument(argv)})
+  const path = findConfigPath({cwd: process.cwd(), env: process.env, explicit: flagValue(argv, 'config')})
   try {
-    setCachedConfig(config, {loaded: path ? await loadConfig(path) : null})
+    setCachedConfig(config, {loaded: path ? await loadConfig(path, {region: flagValue(argv, 'region')}) : null})
   } catch (error) {
     // Reported by the command (loadConfig/optionalConfig rethrow it), in its own output format.
     setCachedConfig(config, {error})

@@ -85,6 +85,14 @@ export function translateAwsError(error: unknown, operation: string): HactlError
     })
   }
 
+  // Only what AWS answered is an AWS error; anything else thrown on the way is ours.
+  if (error.$metadata === undefined && (error as {$fault?: unknown}).$fault === undefined) {
+    return new HactlError('unexpected', `${operation} failed before reaching AWS: ${message}`, {
+      cause: error,
+      suggestions: ['This looks like a bug in hactl. Re-run with DEBUG=hactl* and report it with the output.'],
+    })
+  }
+
   return new AwsError(code, `${operation}: ${code}: ${message}${suffix}`, {cause: error, operation, requestId})
 }
 

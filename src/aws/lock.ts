@@ -13,6 +13,7 @@ import {randomUUID} from 'node:crypto'
 import {HactlError, LockHeldError} from '../errors'
 import type {Clock} from './clock'
 import type {SsmApi} from './ssm'
+import type {Reporter} from '../ui/reporter'
 
 export interface LockRecord {
   /** Who holds it: principal ARN and host, e.g. `arn:aws:iam::1:user/alice on laptop (pid 42)`. */
@@ -37,6 +38,8 @@ export interface LockOptions {
   readonly staleAfterMs?: number
   /** Break a stale lock instead of failing. A live lock is never broken. @default false */
   readonly breakStale?: boolean
+  /** Told when the lock could not be released (it then goes stale by itself). */
+  readonly reporter?: Reporter
 }
 
 export interface LockState {
@@ -44,6 +47,8 @@ export interface LockState {
   readonly record?: LockRecord
   /** True when held and the heartbeat is older than the stale timeout. */
   readonly stale?: boolean
+  /** When the lock was last written (taken or refreshed), ms since the epoch. */
+  readonly lastWriteMs?: number
 }
 
 export interface HeldLock {
@@ -60,6 +65,11 @@ export const DEFAULT_STALE_AFTER_MS = 30 * 60 * 1000
 
 export function lockParameterName(site: string): string {
   return `/hactl/${site}/lock`
+}
+
+/** Marker created (atomically) by whoever breaks the stale lock with this token. */
+export function lockBreakParameterName(site: string, staleToken: string): string {
+  return `/hactl/${site}/lock-breaks/${staleToken}`
 }
 
 function parseRecord(value: string): LockRecord | undefined {
@@ -81,8 +91,15 @@ function parseRecord(value: string): LockRecord | undefined {
   return undefined
 }
 
-function isStale(record: LockRecord, now: number, staleAfterMs: number): boolean {
-  return now - Date.parse(record.heartbeatAt) > staleAfterMs
+/**
+ * Stale when the last write is older than the timeout. The write time is
+ * SSM's LastModifiedDate (AWS's clock, which SigV4 keeps within minutes of
+ * ours), not the holder's own `heartbeatAt`, so a holder with a wrong clock
+ * cannot keep a lock alive or make it look dead. A time that cannot be read
+ * counts as stale.
+ */
+function isStale(lastWriteMs: number, now: number, staleAfterMs: number): boolean {
+  return !Number.isFinite(lastWriteMs) || now - lastWriteMs > staleAfterMs
 }
 
 /** Reads the lock without taking it (for `hactl status`). */
@@ -96,11 +113,13 @@ export async function readLock(options: Pick<LockOptions, 'clock' | 'site' | 'ss
     since: (parameter.lastModified ?? new Date(0)).toISOString(),
     token: '',
   }
-  return {held: true, record, stale: isStale(record, options.clock.now(), options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS)}
+  const lastWrite = parameter.lastModified?.getTime() ?? Date.parse(record.heartbeatAt)
+  return {held: true, lastWriteMs: lastWrite, record, stale: isStale(lastWrite, options.clock.now(), options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS)}
 }
 
-function minutesAgo(iso: string, now: number): string {
-  const minutes = Math.max(0, Math.round((now - Date.parse(iso)) / 60_000))
+function minutesAgo(thenMs: number, now: number): string {
+  if (!Number.isFinite(thenMs)) return 'at an unknown time'
+  const minutes = Math.max(0, Math.round((now - thenMs) / 60_000))
   return minutes === 1 ? '1 minute ago' : `${minutes} minutes ago`
 }
 
@@ -114,8 +133,10 @@ export async function acquireLock(options: LockOptions): Promise<HeldLock> {
   const staleAfterMs = options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS
   let brokeStale: LockRecord | undefined
 
-  // Two rounds at most: the second only after breaking a stale lock.
-  for (let round = 0; round < 2; round++) {
+  // A few rounds: a lock can be released, or broken and re-taken by someone
+  // else, between our create and our read. We try to break a stale lock once.
+  let triedBreak = false
+  for (let round = 0; round < 4; round++) {
     const now = new Date(clock.now()).toISOString()
     const record: LockRecord = {
       heartbeatAt: now,
@@ -136,23 +157,35 @@ export async function acquireLock(options: LockOptions): Promise<HeldLock> {
     if (!current.held || !current.record) continue // released between our put and read: try again
     const {record: other} = current
     const nowMs = clock.now()
-    if (current.stale && options.breakStale && round === 0) {
-      // Delete only the lock we looked at: if it changed meanwhile, someone else is active.
-      const again = await ssm.getParameter(name)
-      if (again && parseRecord(again.value)?.token === other.token) {
-        await ssm.deleteParameter(name)
-        brokeStale = other
+    if (current.stale && options.breakStale && !triedBreak) {
+      triedBreak = true
+      // Two callers may both see the same stale lock. Breaking it is claimed
+      // with an atomic create of a marker named after the stale lock's token,
+      // so exactly one of them deletes it; the other finds the winner's new
+      // lock in the next round. The markers stay as a record of who broke what.
+      const claim = await ssm.putParameter({
+        description: 'hactl: record of a stale site lock that was broken',
+        name: lockBreakParameterName(options.site, other.token || `unreadable-${current.lastWriteMs ?? 0}`),
+        overwrite: false,
+        value: JSON.stringify({brokenAt: new Date(nowMs).toISOString(), brokenBy: options.holder, lock: other}),
+      })
+      if (claim.created) {
+        // Delete only the lock we looked at: if it changed meanwhile, someone else is active.
+        const again = await ssm.getParameter(name)
+        if (again && (parseRecord(again.value)?.token ?? '') === other.token) {
+          await ssm.deleteParameter(name)
+          brokeStale = other
+        }
       }
 
-      // Either way, try again: we broke it, or it changed hands and the next round names the new holder.
       continue
     }
 
     const staleNote = current.stale
-      ? ` Its last heartbeat was ${minutesAgo(other.heartbeatAt, nowMs)}, so it is stale.`
+      ? ` Its last heartbeat was ${minutesAgo(current.lastWriteMs ?? Number.NaN, nowMs)}, so it is stale.`
       : ''
     throw new LockHeldError(
-      `Site ${options.site} is locked by ${other.holder} since ${other.since} (${minutesAgo(other.since, nowMs)}) for "${other.operation}".${staleNote}`,
+      `Site ${options.site} is locked by ${other.holder} since ${other.since} (${minutesAgo(Date.parse(other.since), nowMs)}) for "${other.operation}".${staleNote}`,
       other.holder,
       new Date(other.since),
       {
@@ -201,20 +234,41 @@ function heldLock(ssm: SsmApi, clock: Clock, name: string, record: LockRecord, b
 
     async release() {
       if (released) return
-      released = true
       // SSM has no conditional delete; read-then-delete leaves a tiny window, which
       // only matters if someone broke our lock in the same instant.
       if (await stillOurs()) await ssm.deleteParameter(name)
+      released = true
     },
   }
 }
 
-/** Runs `work` holding the site lock, and always releases it. */
+/**
+ * Runs `work` holding the site lock, and releases it. A failed release never
+ * hides the work's own result or error: it is reported as a warning (the
+ * lock then goes stale by itself).
+ */
 export async function withLock<T>(options: LockOptions, work: (lock: HeldLock) => Promise<T>): Promise<T> {
   const lock = await acquireLock(options)
+  let result: T
   try {
-    return await work(lock)
-  } finally {
+    result = await work(lock)
+  } catch (error) {
+    await releaseOrWarn(lock, options)
+    throw error
+  }
+
+  await releaseOrWarn(lock, options)
+  return result
+}
+
+async function releaseOrWarn(lock: HeldLock, options: LockOptions): Promise<void> {
+  try {
     await lock.release()
+  } catch (error) {
+    const minutes = Math.round((options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS) / 60_000)
+    options.reporter?.emit({
+      message: `Could not release the site lock ${lockParameterName(options.site)} (${(error as Error).message}); it goes stale in ${minutes} minutes, or \`--break-lock\` takes it over after that.`,
+      type: 'warning',
+    })
   }
 }

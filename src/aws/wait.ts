@@ -110,6 +110,18 @@ export async function pollUntil<T>(options: PollOptions<T>): Promise<T> {
   }
 }
 
+/**
+ * Errors a waiter may keep polling through: "not found yet" (EC2 is
+ * eventually consistent right after a create), throttling and AWS-side
+ * failures. Anything else (access denied, expired credentials, a malformed
+ * id) will not get better by waiting.
+ */
+export function waiterMayRetry(error: unknown): boolean {
+  const e = error as {$fault?: string; $retryable?: unknown; name?: string}
+  const name = e?.name ?? ''
+  return /NotFound$/.test(name) || e?.$fault === 'server' || e?.$retryable !== undefined || /Throttl|RequestLimitExceeded|TooManyRequests/.test(name)
+}
+
 /** The shape every generated SDK waiter has (`waitUntilInstanceRunning`, …). */
 export type SdkWaiter<C, I> = (
   config: {abortSignal?: AbortSignal; client: C; maxDelay?: number; maxWaitTime: number; minDelay?: number},
@@ -139,11 +151,28 @@ export async function runSdkWaiter<C extends {send: (...args: never[]) => Promis
   const {clock} = options
   const start = clock.now()
   let lastStatus: string | undefined
+  // The SDK's waiters retry on any error they have no acceptor for, so a
+  // denied permission would poll until the deadline and end as a misleading
+  // timeout. An error the waiter should not ride out stops it here.
+  let fatal: unknown
+  const stop = new AbortController()
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal
   const observed = Object.create(options.client) as C
   const send = options.client.send.bind(options.client) as (...args: unknown[]) => Promise<unknown>
   Object.defineProperty(observed, 'send', {
     value: async (...args: unknown[]) => {
-      const output = await send(...args)
+      let output: unknown
+      try {
+        output = await send(...args)
+      } catch (error) {
+        if (!waiterMayRetry(error)) {
+          fatal = error
+          stop.abort()
+        }
+
+        throw error
+      }
+
       lastStatus = options.describe?.(output) ?? lastStatus
       options.reporter.emit({
         elapsedMs: clock.now() - start,
@@ -161,8 +190,10 @@ export async function runSdkWaiter<C extends {send: (...args: never[]) => Promis
   // The waiter insists its deadline exceeds one delay.
   const maxWaitTime = Math.max(options.timeoutMs / 1000 / clock.scale, minDelay * 1.01)
   try {
-    await options.waiter({abortSignal: options.signal, client: observed, maxDelay, maxWaitTime, minDelay}, options.input)
+    await options.waiter({abortSignal: signal, client: observed, maxDelay, maxWaitTime, minDelay}, options.input)
+    if (fatal !== undefined) throw fatal
   } catch (error) {
+    if (fatal !== undefined) throw translateAwsError(fatal, `waiting for ${options.what}`)
     const name = (error as {name?: string}).name
     if (name === 'TimeoutError') throw timeoutError(options, lastStatus)
     if (name === 'AbortError' || options.signal?.aborted) throw abortError(options)

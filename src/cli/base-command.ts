@@ -141,7 +141,7 @@ export abstract class HactlCommand<T extends typeof Command> extends Command {
     if (cached) return cached.loaded ?? undefined
     const {findConfigPath, loadConfig} = await import('../config/load')
     const path = findConfigPath({cwd: process.cwd(), env: process.env, explicit: this.flags.config})
-    return path ? loadConfig(path) : undefined
+    return path ? loadConfig(path, {region: this.flags.region}) : undefined
   }
 
   private async makeAwsClients(): Promise<AwsClients> {
@@ -153,7 +153,7 @@ export abstract class HactlCommand<T extends typeof Command> extends Command {
       sandbox = await openProjectSandbox({
         configPath: config?.path,
         faults: this.flags['sandbox-fault'],
-        region: region ?? 'us-east-1',
+        region: region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
       })
     }
 
@@ -175,7 +175,10 @@ export function toHactlError(error: unknown): HactlError {
   const oclifExit = (error as {oclif?: {exit?: number}}).oclif?.exit
   const message = error instanceof Error ? error.message : String(error)
   if (oclifExit === 2 || /^(Unexpected argument|Nonexistent flag|Missing required flag|Expected|Parsing)/.test(message)) {
-    return new UserError('usage', message.split('\n')[0], {cause: error, suggestions: ['See `--help` for the flags this command takes.']})
+    // oclif puts a failed flag's own reason on an indented second line ("Parsing --region \n\t--region must be …").
+    const lines = message.split('\n').map((line) => line.trim()).filter(Boolean)
+    const text = lines[0].startsWith('Parsing --') && lines.length > 1 ? lines.slice(1).join(' ') : lines[0]
+    return new UserError('usage', text, {cause: error, suggestions: ['See `--help` for the flags this command takes.']})
   }
 
   return new HactlError('unexpected', message || 'Unexpected failure.', {

@@ -4,6 +4,8 @@
  */
 import {Flags} from '@oclif/core'
 
+import {PATTERNS} from '../config/constants'
+
 const GLOBAL = 'GLOBAL'
 
 export const globalFlags = {
@@ -29,6 +31,10 @@ export const globalFlags = {
     description: 'AWS Region. Default: `region` in hactl.yml, else AWS_REGION or the profile\'s region.',
     helpGroup: GLOBAL,
     helpValue: '<region>',
+    async parse(input) {
+      if (!new RegExp(PATTERNS.region.pattern).test(input)) throw new Error(`--region ${PATTERNS.region.hint} (got "${input}")`)
+      return input
+    },
     summary: 'AWS Region.',
   }),
   sandbox: Flags.boolean({

@@ -10,15 +10,27 @@ export class MemorySsm implements SsmApi {
   /** Called before each operation; a test can mutate state here to simulate a race. */
   public beforeCall?: (operation: string, name: string) => void
 
+  /** Optional delay before each call resolves, to interleave concurrent callers. */
+  public latency?: () => Promise<void>
+  /** Makes the next calls of this operation fail, e.g. to simulate a network error. */
+  public failing = new Map<string, Error>()
+
   public constructor(private readonly now: () => number = Date.now) {}
 
+  private async enter(operation: string, name: string): Promise<void> {
+    await this.latency?.()
+    this.beforeCall?.(operation, name)
+    const failure = this.failing.get(operation)
+    if (failure) throw failure
+  }
+
   public async deleteParameter(name: string): Promise<boolean> {
-    this.beforeCall?.('deleteParameter', name)
+    await this.enter('deleteParameter', name)
     return this.parameters.delete(name)
   }
 
   public async getParameter(name: string): Promise<Parameter | undefined> {
-    this.beforeCall?.('getParameter', name)
+    await this.enter('getParameter', name)
     return this.parameters.get(name)
   }
 
@@ -27,7 +39,7 @@ export class MemorySsm implements SsmApi {
   }
 
   public async putParameter(input: PutParameterInput): Promise<{created: boolean; version?: number}> {
-    this.beforeCall?.('putParameter', input.name)
+    await this.enter('putParameter', input.name)
     const existing = this.parameters.get(input.name)
     if (existing && !input.overwrite) return {created: false}
     const version = (existing?.version ?? 0) + 1

@@ -7,7 +7,9 @@
 class SummaryReporter {
   onRunComplete(_contexts, results) {
     const skipped = results.numPendingTests + results.numTodoTests
-    process.stdout.write(`\njest: ${results.numPassedTests} passed, ${results.numFailedTests} failed, ${skipped} skipped\n`)
+    // A suite that fails to compile or run has no failed tests of its own; count it as one failure.
+    const failed = results.numFailedTests + results.numRuntimeErrorTestSuites
+    process.stdout.write(`\njest: ${results.numPassedTests} passed, ${failed} failed, ${skipped} skipped\n`)
   }
 }
 

@@ -18,6 +18,12 @@ jest.mock('@aws-sdk/client-sts', () => {
 })
 
 describe('AwsClients loads SDK packages lazily', () => {
+  // Each test starts from an empty module registry, so one test's imports cannot hide another's.
+  beforeEach(() => {
+    jest.resetModules()
+    mockLoaded.clear()
+  })
+
   it('loads none on import or construction, then only the services asked for', async () => {
     const {AwsClients} = await import('../../../src/aws/clients')
     const clients = new AwsClients({region: 'eu-west-1', version: 'test'})
@@ -32,7 +38,6 @@ describe('AwsClients loads SDK packages lazily', () => {
   })
 
   it('the base command, status and config modules import no SDK client', async () => {
-    mockLoaded.clear()
     await import('../../../src/cli/base-command')
     await import('../../../src/status/status')
     await import('../../../src/config/load')

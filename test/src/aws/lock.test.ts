@@ -2,6 +2,7 @@ import {ManualClock} from '../../../src/aws/clock'
 import {acquireLock, lockParameterName, readLock, withLock} from '../../../src/aws/lock'
 import {ExitCode} from '../../../src/cli/exit-codes'
 import {LockHeldError} from '../../../src/errors'
+import {RecordingReporter} from '../../../src/ui/reporter'
 import {MemorySsm} from '../../_helpers/memory-ssm'
 
 describe('site lock', () => {
@@ -114,6 +115,50 @@ describe('site lock', () => {
       throw new Error('boom')
     })
     await expect(failing).rejects.toThrow('boom')
+    expect(await readLock({clock, site: 'demo', ssm})).toEqual({held: false})
+  })
+
+  it('lets exactly one of several operators break the same stale lock', async () => {
+    for (let trial = 0; trial < 50; trial++) {
+      ssm.parameters.clear()
+      await take('alice')
+      clock.advance(31 * 60_000)
+      // Every call waits a random moment, so the three runs interleave differently each trial.
+      ssm.latency = () => new Promise((resolve) => setImmediate(resolve)).then(() => new Promise((r) => setTimeout(r, Math.floor(Math.random() * 3))))
+      const outcomes = await Promise.allSettled(['bob', 'carol', 'dave'].map((who) => take(who, {breakStale: true})))
+      ssm.latency = undefined
+      const winners = outcomes.filter((o) => o.status === 'fulfilled')
+      expect(winners).toHaveLength(1)
+      for (const o of outcomes) if (o.status === 'rejected') expect(o.reason).toBeInstanceOf(LockHeldError)
+      const holder = JSON.parse(ssm.parameters.get('/hactl/demo/lock')!.value).holder
+      expect((winners[0] as PromiseFulfilledResult<{record: {holder: string}}>).value.record.holder).toBe(holder)
+      expect([...ssm.parameters.keys()].filter((k) => k.startsWith('/hactl/demo/lock-breaks/'))).toHaveLength(1)
+    }
+  })
+
+  it('judges staleness by when SSM last saw a write, not by the holder\'s clock', async () => {
+    await take('alice')
+    // alice's clock runs a day fast: her heartbeat claims to be from the future.
+    const record = JSON.parse(ssm.parameters.get('/hactl/demo/lock')!.value)
+    const future = new Date(clock.now() + 86_400_000).toISOString()
+    ssm.parameters.set('/hactl/demo/lock', {...ssm.parameters.get('/hactl/demo/lock')!, value: JSON.stringify({...record, heartbeatAt: future})})
+    clock.advance(31 * 60_000)
+    expect(await readLock({clock, site: 'demo', ssm})).toMatchObject({held: true, stale: true})
+  })
+
+  it('a failed release neither hides the work\'s error nor claims the lock is gone', async () => {
+    const reporter = new RecordingReporter()
+    let lockSeen: {release(): Promise<void>} | undefined
+    const failing = withLock({clock, holder: 'alice', operation: 'bake', reporter, site: 'demo', ssm}, async (lock) => {
+      lockSeen = lock
+      ssm.failing.set('getParameter', new Error('network down'))
+      throw new Error('image failed')
+    })
+    await expect(failing).rejects.toThrow('image failed')
+    expect(reporter.ofType('warning')[0].message).toMatch(/Could not release the site lock \/hactl\/demo\/lock \(network down\); it goes stale in 30 minutes/)
+    // Once the network is back, releasing again works: the first failure did not mark it released.
+    ssm.failing.clear()
+    await lockSeen!.release()
     expect(await readLock({clock, site: 'demo', ssm})).toEqual({held: false})
   })
 })

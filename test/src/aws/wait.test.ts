@@ -144,4 +144,49 @@ describe('runSdkWaiter', () => {
     })
     await expect(waiting).rejects.toMatchObject({exitCode: ExitCode.TimedOut, message: expect.stringContaining('last seen: pending')})
   })
+
+  it('stops at once on an error waiting cannot fix (access denied), instead of timing out', async () => {
+    const denied = Object.assign(new Error('You are not authorized to perform this operation.'), {
+      $fault: 'client',
+      $metadata: {httpStatusCode: 403, requestId: 'r-9'},
+      name: 'UnauthorizedOperation',
+    })
+    ec2Mock.on(DescribeInstancesCommand).rejects(denied)
+    const waiting = runSdkWaiter({
+      client: new EC2Client({region: 'eu-west-1'}),
+      clock: fast,
+      input: {InstanceIds: ['i-0123456789abcdef0']},
+      minDelaySeconds: 15,
+      reporter: new RecordingReporter(),
+      timeoutMs: 10 * 60_000,
+      waiter: waitUntilInstanceRunning,
+      what: 'instance to be running',
+    })
+    await expect(waiting).rejects.toMatchObject({
+      awsCode: 'UnauthorizedOperation',
+      exitCode: ExitCode.Aws,
+      message: expect.stringContaining('waiting for instance to be running was denied'),
+    })
+    expect(ec2Mock.commandCalls(DescribeInstancesCommand)).toHaveLength(1)
+  })
+
+  it('rides out "not found yet" right after a launch (eventual consistency)', async () => {
+    const notYet = Object.assign(new Error("The instance ID 'i-0123456789abcdef0' does not exist"), {
+      $fault: 'client',
+      $metadata: {httpStatusCode: 400},
+      name: 'InvalidInstanceID.NotFound',
+    })
+    ec2Mock.on(DescribeInstancesCommand).rejectsOnce(notYet).resolves(reservation('running') as never)
+    await runSdkWaiter({
+      client: new EC2Client({region: 'eu-west-1'}),
+      clock: fast,
+      input: {InstanceIds: ['i-0123456789abcdef0']},
+      minDelaySeconds: 15,
+      reporter: new RecordingReporter(),
+      timeoutMs: 10 * 60_000,
+      waiter: waitUntilInstanceRunning,
+      what: 'instance to be running',
+    })
+    expect(ec2Mock.commandCalls(DescribeInstancesCommand)).toHaveLength(2)
+  })
 })

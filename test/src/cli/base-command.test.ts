@@ -87,4 +87,10 @@ describe('HactlCommand', () => {
     expect(exitOf(error)).toBe(ExitCode.Usage)
     expect(stderr).toContain('Error (usage): Nonexistent flag: --no-such-flag')
   })
+
+  it('a bad --region is a usage error that says what a region looks like', async () => {
+    const {error, stderr} = await run(['--fail', 'none', '--region', 'bad region!'])
+    expect(exitOf(error)).toBe(ExitCode.Usage)
+    expect(stderr).toContain('Error (usage): --region must be an AWS Region code such as eu-west-1 or us-east-1 (got "bad region!")')
+  })
 })

@@ -1,0 +1,37 @@
+import {existsSync, mkdirSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+
+import {exitCodeOf, type Project, scratchProject} from '../../_helpers/cli'
+
+describe('hactl sandbox reset', () => {
+  let project: Project
+
+  beforeEach(() => {
+    project = scratchProject()
+  })
+
+  afterEach(() => project.cleanup())
+
+  const stateFile = () => join(project.dir, '.hactl', 'sandbox.json')
+
+  it('removes the state beside hactl.yml, and says so', async () => {
+    await project.run(['init', '--yes', '--app', 'wordpress', '--site', 'demo', '--region', 'eu-west-1'])
+    // No HACTL_SANDBOX_DIR: the state goes beside hactl.yml, as for a user.
+    await project.run(['status', '--sandbox'], {HACTL_SANDBOX_DIR: ''})
+    expect(existsSync(stateFile())).toBe(true)
+    const result = await project.run(['sandbox', 'reset', '--json'], {HACTL_SANDBOX_DIR: ''})
+    expect(exitCodeOf(result)).toBe(0)
+    expect(JSON.parse(result.stdout)).toEqual({removed: true, stateFile: stateFile()})
+    expect(existsSync(stateFile())).toBe(false)
+  })
+
+  it('finds the state beside an invalid hactl.yml, and clears a corrupt state file', async () => {
+    writeFileSync(project.configPath, 'site: [unclosed\n')
+    mkdirSync(join(project.dir, '.hactl'))
+    writeFileSync(stateFile(), '{bad')
+    const result = await project.run(['sandbox', 'reset'], {HACTL_SANDBOX_DIR: ''})
+    expect(exitCodeOf(result)).toBe(0)
+    expect(result.stdout).toContain(`Sandbox reset: removed ${stateFile()}`)
+    expect(existsSync(stateFile())).toBe(false)
+  })
+})
