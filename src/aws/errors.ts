@@ -50,6 +50,8 @@ export function translateAwsError(error: unknown, operation: string): HactlError
   const requestId = error.$metadata?.requestId
   const suffix = requestId ? ` (request id ${requestId})` : ''
 
+  if (code === 'SandboxStateError') return sandboxStateError(error)
+
   if (CREDENTIAL_CODES.has(code) || /could not load credentials|token.*(expired|is expired)|sso session.*expired/i.test(message)) {
     return new CredentialsError(`AWS credentials are missing or expired: ${message}`, {
       cause: error,
@@ -94,6 +96,14 @@ export function translateAwsError(error: unknown, operation: string): HactlError
   }
 
   return new AwsError(code, `${operation}: ${code}: ${message}${suffix}`, {cause: error, operation, requestId})
+}
+
+/** The sandbox's state file is corrupt or from another version (only with --sandbox). */
+export function sandboxStateError(error: Error): HactlError {
+  return new HactlError('sandbox-state', error.message.replace(/ Run `hactl sandbox reset`.*$/, ''), {
+    cause: error,
+    suggestions: ['Run `hactl sandbox reset` to start the simulated region afresh (this forgets its simulated resources).'],
+  })
 }
 
 /** Runs one SDK call and translates what it throws. */

@@ -4,6 +4,7 @@
  */
 import {dirname, join} from 'node:path'
 
+import {sandboxStateError} from '../aws/errors'
 import {UserError} from '../errors'
 import type {SandboxHandle} from '../sandbox'
 
@@ -51,6 +52,7 @@ export async function openProjectSandbox(options: ProjectSandboxOptions): Promis
       stateDir: sandboxStateDir(options),
     })
   } catch (error) {
+    if ((error as Error).name === 'SandboxStateError') throw sandboxStateError(error as Error)
     throw new UserError('sandbox', `Could not start the sandbox: ${(error as Error).message}`, {
       cause: error,
       suggestions: ['Check --sandbox-fault / HACTL_SANDBOX_FAULTS (e.g. throttle:ec2:DescribeInstances*2).'],

@@ -16,6 +16,10 @@ export const DURATIONS = {
   metadataOptionsApply: 5_000,
   /** CreateImage → `available` (or `failed`). Typical for an 8 GiB gp3 root volume: 3–5 minutes. */
   imagePending: 4 * 60_000,
-  /** A stale lock file (a crashed hactl) is broken after this much real time. */
-  staleLockRealMs: 5_000,
+  /**
+   * A lock file this old (real time) is taken to be a crashed hactl's and is broken.
+   * A call holds the lock for milliseconds; the margin covers a holder that is
+   * alive but stopped for a while (Ctrl-Z, a debugger, a slow disk).
+   */
+  staleLockRealMs: 30_000,
 } as const

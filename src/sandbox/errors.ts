@@ -44,3 +44,20 @@ export class SandboxUnsupportedError extends Error {
     this.name = 'SandboxUnsupportedOperation'
   }
 }
+
+/**
+ * The state file (`<stateDir>/sandbox.json`) cannot be used: not JSON, not the
+ * shape this hactl writes, or another version's. Thrown when the file is read
+ * (by `openSandbox` and by every call), never later as a TypeError.
+ */
+export class SandboxStateError extends Error {
+  public constructor(
+    /** The state file's path. */
+    public readonly file: string,
+    /** What is wrong with it, e.g. "is not valid JSON". */
+    public readonly problem: string,
+  ) {
+    super(`The sandbox state file ${file} ${problem}. Run \`hactl sandbox reset\` to start afresh.`)
+    this.name = 'SandboxStateError'
+  }
+}

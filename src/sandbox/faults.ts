@@ -87,6 +87,20 @@ export class FaultPlan {
     this.remaining = new Map(specs.map((spec) => [spec, spec.count ?? Number.POSITIVE_INFINITY]))
   }
 
+  /**
+   * Throws when a fault for `service` names an operation it does not simulate:
+   * such a fault would never fire, so a scenario built on it would test nothing.
+   * Run when the service's simulation loads (the operation list lives there).
+   */
+  public checkOperations(service: SandboxServiceName, operations: readonly string[]): void {
+    const unknown = this.specs.find((spec) => spec.service === service && !operations.includes(spec.operation))
+    if (unknown) {
+      throw new Error(
+        `Unknown operation "${unknown.operation}" in sandbox fault "${unknown.text}"; ${service} simulates: ${operations.join(', ')}.`,
+      )
+    }
+  }
+
   /** The first armed fault of this kind for the call, used up by one; undefined when none fires. */
   public take(kind: FaultKind, service: SandboxServiceName, operation: string): FaultSpec | undefined {
     const spec = this.specs.find(

@@ -14,6 +14,7 @@ import {nextId} from './ids'
 export {parseFaults, FAULT_KINDS, type FaultKind, type FaultSpec} from './faults'
 export {SANDBOX_SERVICES, type SandboxServiceName} from './types'
 export {STATE_FILE} from './store'
+export {SandboxStateError} from './errors'
 
 /** The account every sandbox is. */
 export const SANDBOX_ACCOUNT = '123456789012'
@@ -57,7 +58,12 @@ const LOADERS: Readonly<Record<SandboxServiceName, () => Promise<SimulatedServic
   ssm: async () => (await import('./services/ssm')).ssm,
 }
 
-/** Opens (or creates) the simulated region kept in `<stateDir>/sandbox.json`. Throws on a bad fault spec. */
+/**
+ * Opens (or creates) the simulated region kept in `<stateDir>/sandbox.json`.
+ * Throws a plain Error on a bad fault spec (a fault naming an operation its
+ * service does not simulate: on the first call to that service) and
+ * SandboxStateError on a corrupt or incomplete state file (here and on any call).
+ */
 export function openSandbox(options: SandboxOptions): SandboxHandle {
   const sandbox = new Sandbox(options)
   return {
@@ -141,6 +147,8 @@ class Sandbox implements SandboxCaller {
     let simulated = this.services.get(service)
     if (!simulated) {
       simulated = await LOADERS[service]()
+      // Not cached when a fault is bad, so every call to this service keeps failing with the reason.
+      this.faults.checkOperations(service, simulated.operations)
       this.services.set(service, simulated)
     }
 

@@ -1,15 +1,32 @@
+import {randomBytes} from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 
 import {DURATIONS} from './durations'
-import type {SandboxState} from './types'
+import {SandboxStateError} from './errors'
+import type {Ec2State} from './services/ec2-model'
+import type {SsmState} from './services/ssm'
+import type {RegionState, SandboxState} from './types'
 
 /** The state file's name under the state directory. */
 export const STATE_FILE = 'sandbox.json'
 
-/** How long to wait for another hactl process to finish its call before giving up. */
-const LOCK_TIMEOUT_REAL_MS = 10_000
+/** The state holds SSM SecureString values in plain text: owner-only file and (new) directory. */
+const FILE_MODE = 0o600
+const DIR_MODE = 0o700
+
 const LOCK_RETRY_REAL_MS = 5
+
+export interface StateStoreOptions {
+  /** A lock file older than this (real ms) is broken. @default DURATIONS.staleLockRealMs */
+  readonly staleLockMs?: number
+  /**
+   * How long to wait for the lock before giving up (real ms). Longer than
+   * `staleLockMs`, so a lock left by a crashed process is broken, not waited out.
+   * @default staleLockMs + 10 s
+   */
+  readonly lockTimeoutMs?: number
+}
 
 /**
  * The persisted state: `<stateDir>/sandbox.json`, read and written whole on
@@ -17,20 +34,30 @@ const LOCK_RETRY_REAL_MS = 5
  * reader never sees half a file; read-modify-write runs under a lock file, so
  * two hactl processes (`hactl bake && hactl rollout --sandbox`, or two
  * terminals) never lose each other's changes.
+ *
+ * The lock file holds a token unique to one acquisition (pid + random). The
+ * holder removes the lock only while it still holds its token, and checks the
+ * token again just before writing; a stale lock is renamed aside before it is
+ * removed, so a fresh lock someone else created in the meantime survives.
  */
 export class StateStore {
   public readonly file: string
   private readonly lockFile: string
+  private readonly staleLockMs: number
+  private readonly lockTimeoutMs: number
 
   public constructor(
     private readonly dir: string,
     private readonly fresh: () => SandboxState,
+    options: StateStoreOptions = {},
   ) {
     this.file = path.join(dir, STATE_FILE)
     this.lockFile = `${this.file}.lock`
+    this.staleLockMs = options.staleLockMs ?? DURATIONS.staleLockRealMs
+    this.lockTimeoutMs = options.lockTimeoutMs ?? this.staleLockMs + 10_000
   }
 
-  /** The state as last written (or a fresh one), without taking the lock. */
+  /** The state as last written (or a fresh one), without taking the lock. Throws SandboxStateError for a bad file. */
   public read(): SandboxState {
     let text: string
     try {
@@ -50,14 +77,14 @@ export class StateStore {
    * `change` throws, nothing is written.
    */
   public update<T>(change: (state: SandboxState) => T, beforeWrite: (state: SandboxState) => void): T {
-    return this.locked(() => {
+    return this.locked((token) => {
       const exists = fs.existsSync(this.file)
       const state = this.read()
       const before = JSON.stringify(state)
       const result = change(state)
       if (!exists || JSON.stringify(state) !== before) {
         beforeWrite(state)
-        this.write(state)
+        this.write(state, token)
       }
 
       return result
@@ -66,7 +93,7 @@ export class StateStore {
 
   /** Replaces the state with a fresh one. */
   public reset(): void {
-    this.locked(() => this.write(this.fresh()))
+    this.locked((token) => this.write(this.fresh(), token))
   }
 
   private parse(text: string): SandboxState {
@@ -74,65 +101,184 @@ export class StateStore {
     try {
       state = JSON.parse(text)
     } catch {
-      throw new Error(`The sandbox state ${this.file} is not valid JSON. Run \`hactl sandbox reset\` or delete the file.`)
+      throw new SandboxStateError(this.file, 'is not valid JSON')
     }
 
-    if (!isState(state)) {
+    const problem = stateProblem(state)
+    if (problem !== undefined) throw new SandboxStateError(this.file, problem)
+    return state as SandboxState
+  }
+
+  private write(state: SandboxState, token: string): void {
+    this.makeDir()
+    // A holder stopped for longer than staleLockMs has lost the lock: writing now would undo the new holder's changes.
+    if (this.lockHolder() !== token) {
       throw new Error(
-        `The sandbox state ${this.file} was written by another hactl version. Run \`hactl sandbox reset\` or delete the file.`,
+        `The sandbox lock ${this.lockFile} was taken over while this hactl held it (stopped for over ` +
+          `${Math.round(this.staleLockMs / 1000)} s?); nothing was written. Run the command again.`,
       )
     }
 
-    return state
+    const temp = `${this.file}.${token}.tmp`
+    try {
+      fs.writeFileSync(temp, `${JSON.stringify(state, null, 1)}\n`, {mode: FILE_MODE, flag: 'wx'})
+      fs.renameSync(temp, this.file)
+    } catch (error) {
+      fs.rmSync(temp, {force: true})
+      throw error
+    }
   }
 
-  private write(state: SandboxState): void {
-    fs.mkdirSync(this.dir, {recursive: true})
-    const temp = `${this.file}.${process.pid}.${Date.now()}.tmp`
-    fs.writeFileSync(temp, `${JSON.stringify(state, null, 1)}\n`)
-    fs.renameSync(temp, this.file)
+  private makeDir(): void {
+    fs.mkdirSync(this.dir, {recursive: true, mode: DIR_MODE})
   }
 
-  private locked<T>(work: () => T): T {
-    fs.mkdirSync(this.dir, {recursive: true})
-    const deadline = Date.now() + LOCK_TIMEOUT_REAL_MS
-    let fd: number | undefined
-    while (fd === undefined) {
-      try {
-        fd = fs.openSync(this.lockFile, 'wx')
-      } catch (error) {
-        if (!isCode(error, 'EEXIST')) throw error
-        this.breakIfStale()
-        if (Date.now() > deadline) {
-          throw new Error(`Timed out waiting for the sandbox lock ${this.lockFile}; delete it if no hactl is running.`)
-        }
-
-        sleepSync(LOCK_RETRY_REAL_MS)
+  private locked<T>(work: (token: string) => T): T {
+    this.makeDir()
+    const token = `${process.pid}.${randomBytes(8).toString('hex')}`
+    const deadline = Date.now() + this.lockTimeoutMs
+    while (!this.tryLock(token)) {
+      this.breakIfStale()
+      if (Date.now() > deadline) {
+        throw new Error(`Timed out waiting for the sandbox lock ${this.lockFile}; delete it if no hactl is running.`)
       }
+
+      sleepSync(LOCK_RETRY_REAL_MS)
     }
 
     try {
-      fs.writeSync(fd, String(process.pid))
-      return work()
+      return work(token)
     } finally {
+      // Only our own lock: if ours was broken as stale, the file now is someone else's.
+      if (this.lockHolder() === token) fs.rmSync(this.lockFile, {force: true})
+    }
+  }
+
+  /** Creates the lock file holding `token`; false when it exists already. */
+  private tryLock(token: string): boolean {
+    let fd: number
+    try {
+      fd = fs.openSync(this.lockFile, 'wx', FILE_MODE)
+    } catch (error) {
+      if (isCode(error, 'EEXIST')) return false
+      throw error
+    }
+
+    try {
+      fs.writeSync(fd, token)
+    } catch (error) {
       fs.closeSync(fd)
       fs.rmSync(this.lockFile, {force: true})
+      throw error
+    }
+
+    fs.closeSync(fd)
+    return true
+  }
+
+  /** The token in the lock file; undefined when there is none. */
+  private lockHolder(): string | undefined {
+    try {
+      return fs.readFileSync(this.lockFile, 'utf8')
+    } catch (error) {
+      if (isCode(error, 'ENOENT')) return undefined
+      throw error
     }
   }
 
-  /** A lock older than a few seconds belongs to a process that died mid-call: no call takes that long. */
+  /**
+   * A lock older than staleLockMs belongs to a process that died mid-call (no
+   * call takes that long). It is renamed to a name only this attempt uses and
+   * then removed, so two processes breaking it at once cannot remove each
+   * other's fresh lock. If what got renamed is no longer stale (another process
+   * broke the stale lock and took a new one between our stat and our rename),
+   * it is linked back under the lock's name (link never replaces a file).
+   */
   private breakIfStale(): void {
+    let stat: fs.Stats
     try {
-      const age = Date.now() - fs.statSync(this.lockFile).mtimeMs
-      if (age > DURATIONS.staleLockRealMs) fs.rmSync(this.lockFile, {force: true})
+      stat = fs.statSync(this.lockFile)
     } catch (error) {
-      if (!isCode(error, 'ENOENT')) throw error
+      if (isCode(error, 'ENOENT')) return
+      throw error
+    }
+
+    if (Date.now() - stat.mtimeMs <= this.staleLockMs) return
+    const aside = `${this.lockFile}.${process.pid}.${randomBytes(8).toString('hex')}.stale`
+    try {
+      fs.renameSync(this.lockFile, aside)
+    } catch (error) {
+      if (isCode(error, 'ENOENT')) return // someone else broke it first: retry acquiring
+      throw error
+    }
+
+    try {
+      if (Date.now() - fs.statSync(aside).mtimeMs <= this.staleLockMs) restoreLock(aside, this.lockFile)
+    } finally {
+      fs.rmSync(aside, {force: true})
     }
   }
 }
 
-function isState(value: unknown): value is SandboxState {
-  return typeof value === 'object' && value !== null && (value as {version?: unknown}).version === 1
+/** Puts a live lock taken aside by mistake back, unless a newer lock already exists. */
+function restoreLock(aside: string, lockFile: string): void {
+  try {
+    fs.linkSync(aside, lockFile)
+  } catch {
+    // EEXIST: yet another process holds the lock by now. Other errors (a file system
+    // without hard links): the holder finishes unlocked; its token check before
+    // writing still stops it from overwriting a newer holder's state.
+  }
+}
+
+/** The collections each service's part of a region must have (their records are not checked). */
+const SLICE_SHAPES: {readonly [K in keyof Required<RegionState>]: {readonly arrays: readonly string[]; readonly objects: readonly string[]}} = {
+  ec2: {
+    arrays: ['vpcs', 'subnets', 'securityGroups', 'instances', 'images', 'snapshots'] satisfies ReadonlyArray<keyof Ec2State>,
+    objects: ['clientTokens'] satisfies ReadonlyArray<keyof Ec2State>,
+  },
+  ssm: {arrays: [], objects: ['parameters'] satisfies ReadonlyArray<keyof SsmState>},
+}
+
+/** What is wrong with a parsed state file, phrased to follow "The sandbox state file <path> …"; undefined when nothing. */
+function stateProblem(value: unknown): string | undefined {
+  if (!isRecord(value)) return 'does not hold a JSON object'
+  if (value.version !== 1) {
+    return value.version === undefined
+      ? 'is incomplete (no "version")'
+      : `was written by another hactl version (state version ${JSON.stringify(value.version)}, this hactl reads 1)`
+  }
+
+  const fields: ReadonlyArray<[keyof SandboxState, (field: unknown) => boolean, string]> = [
+    ['account', (field) => typeof field === 'string' && field !== '', 'a string'],
+    ['seed', (field) => typeof field === 'string', 'a string'],
+    ['counter', (field) => Number.isSafeInteger(field) && (field as number) >= 0, 'a whole number'],
+    ['simNow', Number.isFinite, 'a number'],
+    ['savedRealAt', Number.isFinite, 'a number'],
+    ['regions', isRecord, 'an object'],
+  ]
+  for (const [name, valid, expected] of fields) {
+    if (!valid(value[name])) return `is incomplete or damaged ("${name}" is not ${expected})`
+  }
+
+  for (const [region, state] of Object.entries(value.regions as Record<string, unknown>)) {
+    if (!isRecord(state)) return `is damaged (region "${region}" is not an object)`
+    for (const [service, shape] of Object.entries(SLICE_SHAPES)) {
+      const slice = state[service]
+      if (slice === undefined) continue
+      const where = `"regions.${region}.${service}"`
+      if (!isRecord(slice)) return `is damaged (${where} is not an object)`
+      const missing =
+        shape.arrays.find((key) => !Array.isArray(slice[key])) ?? shape.objects.find((key) => !isRecord(slice[key]))
+      if (missing !== undefined) return `is incomplete or damaged (${where} has no valid "${missing}")`
+    }
+  }
+
+  return undefined
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 function isCode(error: unknown, code: string): boolean {

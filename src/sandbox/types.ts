@@ -60,6 +60,8 @@ export interface SimulatedService {
   readonly throttleError: ErrorShape
   /** What this service answers on an internal failure (`fail` faults without a code). */
   readonly internalError: ErrorShape
+  /** The operations it simulates, sorted (named when a fault names another one). */
+  readonly operations: readonly string[]
   supports(operation: string): boolean
   invoke(operation: string, input: object, region: RegionState, context: OperationContext): object
   /** The SDK exception the real client would throw for this error. */
@@ -93,6 +95,7 @@ export function defineService<S>(definition: ServiceDefinition<S>): SimulatedSer
     specFile: definition.specFile,
     throttleError: definition.throttleError,
     internalError: definition.internalError,
+    operations: Object.keys(definition.operations).sort(),
     supports: (operation) => Object.hasOwn(definition.operations, operation),
     invoke(operation, input, region, context) {
       // The SDK has already serialised `input` by this operation's model, so it

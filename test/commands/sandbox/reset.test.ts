@@ -35,3 +35,20 @@ describe('hactl sandbox reset', () => {
     expect(existsSync(stateFile())).toBe(false)
   })
 })
+
+describe('a corrupt sandbox state', () => {
+  it('says so and points at hactl sandbox reset, instead of a usage error', async () => {
+    const project = scratchProject()
+    try {
+      mkdirSync(join(project.dir, '.hactl'))
+      writeFileSync(join(project.dir, '.hactl', 'sandbox.json'), '{"version":1}')
+      const result = await project.run(['status', '--sandbox', '--json'], {}, {configFlag: false})
+      expect(exitCodeOf(result)).toBe(1)
+      const {error} = JSON.parse(result.stdout)
+      expect(error).toMatchObject({code: 'sandbox-state', suggestions: [expect.stringContaining('hactl sandbox reset')]})
+      expect(error.message).toContain('sandbox.json')
+    } finally {
+      project.cleanup()
+    }
+  })
+})

@@ -1,4 +1,10 @@
+import {DescribeVpcsCommand} from '@aws-sdk/client-ec2'
+import {GetCallerIdentityCommand} from '@aws-sdk/client-sts'
+
 import {parseFaults} from '../../../src/sandbox'
+import {manualSandbox, removeTempStateDirs} from './clients'
+
+afterAll(removeTempStateDirs)
 
 describe('parseFaults', () => {
   it('reads every part of the grammar', () => {
@@ -44,5 +50,38 @@ describe('parseFaults', () => {
     ['fail:ec2:describeInstances', /expected/],
   ])('rejects %s', (spec, message) => {
     expect(() => parseFaults([spec])).toThrow(message)
+  })
+})
+
+describe('faults naming operations the service does not simulate', () => {
+  const unknown = 'Unknown operation "Describe" in sandbox fault "throttle:ec2:Describe"; ec2 simulates: '
+
+  it('fail the first call to that service, listing what it simulates, and every call after', async () => {
+    const {ec2} = manualSandbox({faults: ['throttle:ec2:Describe']})
+    for (const _ of [1, 2]) {
+      const error: unknown = await ec2.send(new DescribeVpcsCommand({})).then(
+        () => undefined,
+        (thrown: unknown) => thrown,
+      )
+      expect(error).toBeInstanceOf(Error)
+      const {message} = error as Error
+      expect(message.startsWith(unknown)).toBe(true)
+      expect(message).toMatch(/DescribeVpcs, .*RunInstances/)
+    }
+  })
+
+  it('leave the other services alone, which load separately', async () => {
+    const {sts} = manualSandbox({faults: ['fail:ec2:DescribeVpc']})
+    const {Account} = await sts.send(new GetCallerIdentityCommand({}))
+    expect(Account).toBe('123456789012')
+  })
+
+  it('are checked against each service: a real EC2 operation named under SSM is unknown', async () => {
+    const {ssm, ec2} = manualSandbox({faults: ['fail:ssm:DescribeVpcs', 'throttle:ec2:DescribeVpcs']})
+    await expect(ec2.send(new DescribeVpcsCommand({}))).resolves.toMatchObject({Vpcs: [expect.anything()]})
+    const {GetParameterCommand} = await import('@aws-sdk/client-ssm')
+    await expect(ssm.send(new GetParameterCommand({Name: 'x'}))).rejects.toThrow(
+      /Unknown operation "DescribeVpcs" in sandbox fault "fail:ssm:DescribeVpcs"; ssm simulates: .*GetParameter/,
+    )
   })
 })
