@@ -1,5 +1,5 @@
 import {HactlCommand} from '../../src/cli/base-command'
-import type {LoadedConfig} from '../../src/config'
+import type {LoadedConfig} from '../../src/config/load'
 import {renderConfigShow} from '../../src/ui/config-render'
 
 export default class ConfigShow extends HactlCommand<typeof ConfigShow> {

@@ -17,7 +17,7 @@ import {
   SCALING_METRIC_INFO,
   STAGING_CHECKS,
 } from './constants'
-import type {ProblemList} from './problems'
+import {closest, describeValue, type ProblemList} from './problems'
 import type {KeyPath} from './source-map'
 
 export interface CrossCheckInput {
@@ -51,6 +51,7 @@ export function crossCheck(input: CrossCheckInput): void {
   checkDatabase(input)
   checkCache(input)
   checkStaging(input)
+  checkTimezone(input)
   checkArchitecture(input)
 }
 
@@ -210,10 +211,49 @@ function checkStaging(input: CrossCheckInput): void {
   })
 }
 
-/** True for AWS Graviton (arm64) types: the generation digit is followed by a "g" (t4g, m7gd, c6gn, x2gd). */
+/**
+ * True for AWS Graviton (arm64) types: the first-generation a1, and every
+ * family whose generation digit is followed by a "g" among its attribute
+ * letters (t4g, m6g, m7gd, c7gn, r8g, x2gd, im4gn, is4gen, hpc7g, g5g).
+ * A "g" before the digit (g4dn, g6, gr6: GPU families) is not one.
+ */
 export function isArmInstanceType(type: string): boolean {
   const family = type.split('.')[0]
-  return /^[a-z]+[0-9]+[a-z]*g[a-z]*$/.test(family)
+  return family === 'a1' || /^[a-z]+[0-9]+[a-z]*g[a-z]*$/.test(family)
+}
+
+let timeZones: ReadonlySet<string> | undefined
+
+/**
+ * True for an IANA time zone name: one of the runtime's canonical names, UTC,
+ * or another name the runtime knows (Asia/Kolkata, US/Eastern, Etc/GMT+5;
+ * the canonical list varies with the ICU version), but not a name spelt in
+ * other letter case (europe/paris), which the runtime accepts and AWS may not.
+ */
+export function isTimeZone(name: string): boolean {
+  timeZones ??= new Set([...Intl.supportedValuesOf('timeZone'), 'UTC'])
+  if (timeZones.has(name)) return true
+  let resolved: string
+  try {
+    resolved = new Intl.DateTimeFormat('en-US', {timeZone: name}).resolvedOptions().timeZone
+  } catch {
+    return false
+  }
+
+  return resolved === name || resolved.toLowerCase() !== name.toLowerCase()
+}
+
+function checkTimezone(input: CrossCheckInput): void {
+  const c = new Context(input)
+  const path: KeyPath = ['staging', 'timezone']
+  const zone = c.value(path)
+  // A value that fails the schema's pattern already has its problem.
+  if (!isString(zone) || !new RegExp(PATTERNS.timezone.pattern).test(zone) || isTimeZone(zone)) return
+  const guess = closest(zone, [...(timeZones ?? []), 'UTC'])
+  c.add(
+    path,
+    `is not a known IANA time zone (got ${describeValue(zone)}); ${guess ? `did you mean ${guess}?` : 'use a name such as UTC or Europe/Paris'}`,
+  )
 }
 
 function checkArchitecture(input: CrossCheckInput): void {

@@ -5,8 +5,7 @@
  * Its inputs are named after init's flags in errors (`--site`, not `site`),
  * because that is how the user gave them.
  */
-import {mkdir, writeFile} from 'node:fs/promises'
-import {dirname, resolve} from 'node:path'
+import {resolve} from 'node:path'
 
 import {ConfigError, UserError} from '../errors'
 import {APP_PROFILES, COMMON_DEFAULTS} from './app-defaults'
@@ -14,6 +13,7 @@ import type {AppName, DatabaseEngine} from './constants'
 import {resolveConfig} from './parse'
 import {renderConfigYaml} from './render'
 import type {HactlConfig} from './schema'
+import {writeTextFile} from './write-file'
 
 /** What `hactl init` asks (or takes from flags). */
 export interface InitAnswers {
@@ -111,14 +111,18 @@ export function initialConfig(answers: InitAnswers): HactlConfig {
   }
 }
 
-/** Writes a commented hactl.yml for the answers. UserError `config-exists` if the file is there and `force` is not set. */
+/**
+ * Writes a commented hactl.yml for the answers. UserError `config-exists` if
+ * the file is there and `force` is not set, `write-failed` if the path cannot
+ * be written (a directory, a parent that is a file, no permission, …). With
+ * `force` the new file replaces the old one in one rename, so a failed write
+ * leaves the old file as it was.
+ */
 export async function initConfig(options: InitConfigOptions): Promise<InitConfigResult> {
   const config = initialConfig(options)
   const path = resolve(options.path)
-  await mkdir(dirname(path), {recursive: true})
   try {
-    // "wx" creates or fails in one step, so a file appearing meanwhile is never clobbered.
-    await writeFile(path, renderConfigYaml(config), {encoding: 'utf8', flag: options.force ? 'w' : 'wx'})
+    await writeTextFile(path, renderConfigYaml(config), {overwrite: options.force ?? false, what: 'hactl.yml', elsewhere: 'Or pass --config <path> to write it elsewhere.'})
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
     throw new UserError('config-exists', `${path} already exists; hactl init does not overwrite it.`, {

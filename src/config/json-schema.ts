@@ -1,8 +1,8 @@
 /** The JSON Schema of hactl.yml, for editors and for `hactl config schema`. */
-import {mkdir, writeFile} from 'node:fs/promises'
-import {dirname, resolve} from 'node:path'
+import {resolve} from 'node:path'
 
 import {configFileSchema} from './schema'
+import {writeTextFile} from './write-file'
 
 /**
  * The JSON Schema (draft-07) of hactl.yml as a user writes it: titles,
@@ -28,12 +28,11 @@ export interface ExportConfigSchemaResult {
   readonly schema: Record<string, unknown>
 }
 
-/** The schema, written to `output` if given. */
+/** The schema, written to `output` if given (replacing it); UserError `write-failed` if that path cannot be written. */
 export async function exportConfigSchema(options: ExportConfigSchemaOptions = {}): Promise<ExportConfigSchemaResult> {
   const schema = configJsonSchema()
   if (options.output === undefined) return {schema}
   const output = resolve(options.output)
-  await mkdir(dirname(output), {recursive: true})
-  await writeFile(output, `${JSON.stringify(schema, null, 2)}\n`, 'utf8')
+  await writeTextFile(output, `${JSON.stringify(schema, null, 2)}\n`, {overwrite: true, what: 'the schema', elsewhere: 'Or pass --output <file> to write it elsewhere.'})
   return {output, schema}
 }

@@ -35,7 +35,8 @@ export interface ParseConfigOptions {
 /** Parses and validates hactl.yml text. Throws one ConfigError listing every problem. */
 export function parseConfig(text: string, file: string, options: ParseConfigOptions = {}): HactlConfig {
   const lineCounter = new LineCounter()
-  const doc = parseDocument(text, {lineCounter, prettyErrors: false, uniqueKeys: true})
+  // `merge` reads YAML 1.1 merge keys (`<<: *base`), which YAML 1.2 leaves out but people use to share settings.
+  const doc = parseDocument(text, {lineCounter, merge: true, prettyErrors: false, uniqueKeys: true})
   const source = new SourceMap(doc, lineCounter, text)
   const problems = new ProblemList(source)
 

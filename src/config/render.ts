@@ -7,7 +7,8 @@
 import {Document, isMap, isScalar, type YAMLMap} from 'yaml'
 
 import {APP_PROFILES} from './app-defaults'
-import {configFileSchema, type HactlConfig, KEY_ORDER} from './schema'
+import {KEY_ORDER, orderConfig, SECTION_ORDER} from './key-order'
+import {configFileSchema, type HactlConfig} from './schema'
 
 export interface RenderConfigOptions {
   /**
@@ -20,19 +21,6 @@ export interface RenderConfigOptions {
    * @default true
    */
   readonly comments?: boolean
-}
-
-/** Order of the keys inside each section, as a reader meets them (the schema's is alphabetical). */
-const SECTION_ORDER: Readonly<Record<string, readonly string[]>> = {
-  cache: ['engine', 'nodeType', 'replicas'],
-  cron: ['enabled', 'command', 'intervalMinutes'],
-  database: ['engine', 'version', 'instanceClass', 'multiAz', 'readers', 'storageGb', 'backupRetentionDays', 'name'],
-  environment: ['platform', 'instanceType', 'minSize', 'maxSize', 'healthCheckPath', 'scaling', 'rollout'],
-  'environment.rollout': ['policy', 'batchSize', 'timeoutMinutes'],
-  'environment.scaling': ['metric', 'upperThreshold', 'lowerThreshold', 'periodMinutes', 'evaluationPeriods'],
-  network: ['vpcId', 'subnets', 'loadBalancerSubnets'],
-  staging: ['schedule', 'timezone', 'checks'],
-  uploads: ['storage', 'throughputMode', 'path'],
 }
 
 /** Optional keys shown as a commented-out example when they are not set. */
@@ -64,7 +52,7 @@ export function defaultHeader(config: Pick<HactlConfig, 'app' | 'region' | 'site
 
 /** Commented YAML for `config`; parses back to the same config. */
 export function renderConfigYaml(config: HactlConfig, options: RenderConfigOptions = {}): string {
-  const ordered = order(config as unknown as Json, '', KEY_ORDER)
+  const ordered = orderConfig(config as unknown as Json)
   const doc = new Document(ordered)
   if (options.comments ?? true) {
     doc.commentBefore = comment(options.header ?? defaultHeader(config), '#') ?? null
@@ -73,23 +61,6 @@ export function renderConfigYaml(config: HactlConfig, options: RenderConfigOptio
   }
 
   return doc.toString({lineWidth: 0})
-}
-
-function order(value: Json, path: string, keys: readonly string[] | undefined): Json {
-  const known = keys ?? []
-  const rest = Object.keys(value)
-    .filter((k) => !known.includes(k))
-    .sort()
-  const out: Json = {}
-  for (const key of [...known, ...rest]) {
-    if (!(key in value)) continue
-    const v = value[key]
-    const childPath = path === '' ? key : `${path}.${key}`
-    out[key] =
-      typeof v === 'object' && v !== null && !Array.isArray(v) && key !== 'tags' ? order(v as Json, childPath, SECTION_ORDER[childPath]) : v
-  }
-
-  return out
 }
 
 function annotate(map: YAMLMap, root: JsonSchema, schema: JsonSchema, path: string, value: Json): void {

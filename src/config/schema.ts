@@ -316,22 +316,7 @@ export type HactlConfig = Static<typeof HactlConfigSchema>
 export const REQUIRED_KEYS = ['site', 'app', 'region'] as const
 
 /** Order in which keys are written to a generated hactl.yml (required first, then as a reader meets them). */
-export const KEY_ORDER: readonly string[] = [
-  'site',
-  'app',
-  'region',
-  'domain',
-  'network',
-  'environment',
-  'uploads',
-  'database',
-  'cache',
-  'seed',
-  'cron',
-  'staging',
-  'images',
-  'tags',
-]
+export {KEY_ORDER} from './key-order'
 
 type JsonSchema = Record<string, unknown>
 

@@ -7,8 +7,11 @@
  * A path that is not in the file (a required key that is missing, a default
  * that a cross-field check complains about) is placed at its nearest ancestor
  * that is, which is where the user has to add it.
+ *
+ * A key that a map takes from a merge key (`<<: *base`) is placed where it is
+ * written: in the anchored map it came from.
  */
-import {type Document, isMap, isScalar, isSeq, type LineCounter, type Node} from 'yaml'
+import {type Document, isAlias, isMap, isScalar, isSeq, type LineCounter, type Node, type Pair, type YAMLMap} from 'yaml'
 
 export type KeyPath = ReadonlyArray<string | number>
 
@@ -83,7 +86,7 @@ export class SourceMap {
     let node: Node | null | undefined = root
     for (const segment of path) {
       if (isMap(node)) {
-        const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(segment))
+        const pair = this.findPair(node, String(segment), new Set())
         if (!pair) break
         node = pair.value as Node | null
         steps.push({key: pair.key as Node, value: node})
@@ -97,4 +100,35 @@ export class SourceMap {
 
     return steps
   }
+
+  /**
+   * The pair for `key` in `map`: its own, else the one it takes from its merge
+   * keys, as yaml merges them (the map's own keys win, then earlier sources).
+   */
+  private findPair(map: YAMLMap, key: string, seen: Set<Node>): Pair | undefined {
+    if (seen.has(map)) return undefined
+    seen.add(map)
+    const own = map.items.find((p) => isScalar(p.key) && !isMergeKey(p.key) && String(p.key.value) === key)
+    if (own) return own as Pair
+    for (const pair of map.items) {
+      if (!isMergeKey(pair.key)) continue
+      const value = this.resolve(pair.value)
+      const sources = isSeq(value) ? value.items.map((item) => this.resolve(item)) : [value]
+      for (const source of sources) {
+        const found = isMap(source) ? this.findPair(source, key, seen) : undefined
+        if (found) return found
+      }
+    }
+
+    return undefined
+  }
+
+  private resolve(node: unknown): unknown {
+    return isAlias(node) ? node.resolve(this.doc) : node
+  }
+}
+
+/** True for the `<<` of a merge key, which yaml reads as a symbol. */
+function isMergeKey(key: unknown): boolean {
+  return isScalar(key) && typeof key.value === 'symbol' && key.value.description === '<<'
 }

@@ -1,7 +1,15 @@
-/** How `hactl config show` and `hactl config validate` look on a terminal. */
+/**
+ * How `hactl init`, `hactl config show` and `hactl config validate` look on a
+ * terminal. Only light modules here (no barrel, no schema): `config show` and
+ * `config validate` load this, and must not load TypeBox.
+ */
 import {isAbsolute, relative} from 'node:path'
 
-import {type InitConfigResult, type LoadedConfig, renderConfigYaml} from '../config'
+import {stringify} from 'yaml'
+
+import type {InitConfigResult} from '../config/init'
+import {orderConfig} from '../config/key-order'
+import type {LoadedConfig} from '../config/load'
 
 /** `hactl init`'s one line: what was written, and what to run next. */
 export function renderInitResult(result: InitConfigResult, cwd: string): string {
@@ -15,7 +23,7 @@ export function renderInitResult(result: InitConfigResult, cwd: string): string 
 /** The resolved config as YAML, headed by a comment naming the file (the output is itself valid YAML). */
 export function renderConfigShow(loaded: LoadedConfig): string {
   // Same key order as a generated hactl.yml, without its comments.
-  const yaml = renderConfigYaml(loaded.config, {comments: false})
+  const yaml = stringify(orderConfig(loaded.config as unknown as Record<string, unknown>), {lineWidth: 0})
   return `# ${loaded.path} (with defaults applied)\n${yaml}`.trimEnd()
 }
 

@@ -1,4 +1,5 @@
-import {existsSync, readFileSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
 
 import {ExitCode} from '../../src/cli/exit-codes'
 import {parseConfig} from '../../src/config'
@@ -80,6 +81,23 @@ describe('hactl init', () => {
     const forced = await project.run([...DEMO, '--force'])
     expect(exitCodeOf(forced)).toBe(0)
     expect(readFileSync(project.configPath, 'utf8')).toContain('site: demo')
+  })
+
+  it('reports a path it cannot write as a usage error, not a bug', async () => {
+    const dir = join(project.dir, 'd')
+    mkdirSync(dir)
+    const isDir = await project.run([...DEMO, '--config', dir, '--force'], {}, {configFlag: false})
+    expect(exitCodeOf(isDir)).toBe(ExitCode.Usage)
+    expect(isDir.stderr).toContain(`Error (write-failed): Cannot write hactl.yml to ${dir}: it is a directory (EISDIR).`)
+    expect(isDir.stderr).not.toContain('bug')
+
+    const file = join(project.dir, 'afile')
+    writeFileSync(file, 'x')
+    const underFile = await project.run([...DEMO, '--config', join(file, 'hactl.yml')], {}, {configFlag: false})
+    expect(exitCodeOf(underFile)).toBe(ExitCode.Usage)
+    expect(underFile.stderr).toContain(`Error (write-failed): Cannot write hactl.yml to ${join(file, 'hactl.yml')}: ${file} is a file, not a directory`)
+    expect(underFile.stderr).toContain('--config <path>')
+    expect(underFile.stderr).not.toContain('bug')
   })
 
   it('names the missing flag with --yes', async () => {

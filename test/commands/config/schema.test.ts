@@ -1,6 +1,7 @@
-import {readFileSync} from 'node:fs'
+import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
+import {ExitCode} from '../../../src/cli/exit-codes'
 import {configJsonSchema} from '../../../src/config'
 import {exitCodeOf, type Project, scratchProject} from '../../_helpers/cli'
 
@@ -31,5 +32,14 @@ describe('hactl config schema', () => {
     const output = join(project.dir, 'hactl.schema.json')
     const result = await project.run(['config', 'schema', '--output', output, '--json'])
     expect(JSON.parse(result.stdout)).toEqual({output, schema: configJsonSchema()})
+  })
+  it('reports an --output it cannot write as a usage error, not a bug', async () => {
+    const file = join(project.dir, 'afile')
+    writeFileSync(file, 'x')
+    const output = join(file, 'x.json')
+    const result = await project.run(['config', 'schema', '--output', output])
+    expect(exitCodeOf(result)).toBe(ExitCode.Usage)
+    expect(result.stderr).toContain(`Error (write-failed): Cannot write the schema to ${output}: ${file} is a file, not a directory`)
+    expect(result.stderr).not.toContain('bug')
   })
 })

@@ -19,6 +19,10 @@ describe('hactl config show', () => {
     expect(result.stdout.split('\n')[0]).toBe(`# ${project.configPath} (with defaults applied)`)
     const shown = parse(result.stdout)
     expect(shown).toMatchObject({app: 'moodle', database: {engine: 'postgres'}, uploads: {path: '/mnt/moodledata'}})
+    // Exactly the resolved config, in the order of a generated hactl.yml.
+    const json = JSON.parse((await project.run(['config', 'show', '--json'])).stdout)
+    expect(shown).toEqual(json.config)
+    expect(Object.keys(shown).slice(0, 5)).toEqual(['site', 'app', 'region', 'network', 'environment'])
   })
 
   it('returns {path, config} as --json', async () => {

@@ -1,9 +1,26 @@
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import type * as FsPromises from 'node:fs/promises'
+import {stat} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {initConfig, initialConfig, parseConfig, requireInitAnswers} from '../../../src/config'
 import {UserError} from '../../../src/errors'
+
+/** When set, fs/promises' writeFile writes the first 20 characters, then fails with this error (a full disk). */
+let mockWriteFailure: Error | undefined
+
+jest.mock('node:fs/promises', () => {
+  const actual = jest.requireActual<typeof FsPromises>('node:fs/promises')
+  return {
+    ...actual,
+    async writeFile(...args: Parameters<typeof actual.writeFile>) {
+      if (!mockWriteFailure) return actual.writeFile(...args)
+      await actual.writeFile(args[0], String(args[1]).slice(0, 20))
+      throw mockWriteFailure
+    },
+  }
+})
 
 describe('initConfig', () => {
   let dir: string
@@ -43,6 +60,56 @@ describe('initConfig', () => {
     writeFileSync(path, 'old\n')
     await initConfig({app: 'wordpress', force: true, path, region: 'eu-west-1', site: 'demo'})
     expect(readFileSync(path, 'utf8')).toContain('site: demo')
+  })
+
+  it('replaces the file through a temporary file, leaving nothing else behind', async () => {
+    writeFileSync(path, 'old\n', {mode: 0o640})
+    await initConfig({app: 'wordpress', force: true, path, region: 'eu-west-1', site: 'demo'})
+    expect(readdirSync(dir)).toEqual(['hactl.yml'])
+    // The replacement keeps the old file's permissions.
+    expect((await stat(path)).mode & 0o777).toBe(0o640)
+  })
+
+  it('leaves the old file whole when a forced write fails midway', async () => {
+    writeFileSync(path, 'old\n')
+    mockWriteFailure = Object.assign(new Error('ENOSPC: no space left on device, write'), {code: 'ENOSPC'})
+    try {
+      const promise = initConfig({app: 'wordpress', force: true, path, region: 'eu-west-1', site: 'demo'})
+      await expect(promise).rejects.toThrow(UserError)
+      await expect(promise).rejects.toMatchObject({code: 'write-failed', exitCode: 2, message: `Cannot write hactl.yml to ${path}: no space left on the device (ENOSPC).`})
+    } finally {
+      mockWriteFailure = undefined
+    }
+
+    expect(readFileSync(path, 'utf8')).toBe('old\n')
+    expect(readdirSync(dir)).toEqual(['hactl.yml'])
+  })
+
+  it('says when the path is a directory, with or without force', async () => {
+    mkdirSync(path)
+    for (const force of [false, true]) {
+      const promise = initConfig({app: 'wordpress', force, path, region: 'eu-west-1', site: 'demo'})
+      await expect(promise).rejects.toThrow(UserError)
+      await expect(promise).rejects.toMatchObject({
+        code: 'write-failed',
+        data: {code: 'EISDIR', path},
+        exitCode: 2,
+        message: `Cannot write hactl.yml to ${path}: it is a directory (EISDIR).`,
+        suggestions: expect.arrayContaining([expect.stringContaining('not a directory')]),
+      })
+    }
+
+    expect(readdirSync(dir)).toEqual(['hactl.yml'])
+  })
+
+  it('says which part of the path is a file', async () => {
+    const file = join(dir, 'afile')
+    writeFileSync(file, 'x')
+    for (const target of [join(file, 'hactl.yml'), join(file, 'sub', 'hactl.yml')]) {
+      const promise = initConfig({app: 'wordpress', force: true, path: target, region: 'eu-west-1', site: 'demo'})
+      await expect(promise).rejects.toThrow(UserError)
+      await expect(promise).rejects.toMatchObject({code: 'write-failed', message: expect.stringContaining(`Cannot write hactl.yml to ${target}: ${file} is a file, not a directory (E`)})
+    }
   })
 
   it('writes nothing when an answer is invalid', async () => {

@@ -1,4 +1,4 @@
-import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -7,6 +7,7 @@ import addFormats from 'ajv-formats'
 import {parse} from 'yaml'
 
 import {configJsonSchema, exportConfigSchema, parseConfig, renderConfigYaml} from '../../../src/config'
+import {UserError} from '../../../src/errors'
 
 function compile() {
   // Strict, as hactl's own validator: any keyword ajv does not know fails here.
@@ -75,6 +76,27 @@ describe('exportConfigSchema', () => {
       const result = await exportConfigSchema({output: join(dir, 'nested', 'hactl.schema.json')})
       expect(result.output).toBe(join(dir, 'nested', 'hactl.schema.json'))
       expect(JSON.parse(readFileSync(result.output as string, 'utf8'))).toEqual(configJsonSchema())
+    } finally {
+      rmSync(dir, {force: true, recursive: true})
+    }
+  })
+  it('reports a path it cannot write as a user error naming the path and the reason', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hactl-schema-'))
+    try {
+      const file = join(dir, 'afile')
+      writeFileSync(file, 'x')
+      const underFile = exportConfigSchema({output: join(file, 'x.json')})
+      await expect(underFile).rejects.toThrow(UserError)
+      await expect(underFile).rejects.toMatchObject({
+        code: 'write-failed',
+        exitCode: 2,
+        message: expect.stringMatching(new RegExp(`^Cannot write the schema to ${join(file, 'x.json')}: ${file} is a file, not a directory \\((EEXIST|ENOTDIR)\\)\\.$`)),
+        suggestions: expect.arrayContaining([expect.stringContaining('--output')]),
+      })
+
+      const aDir = join(dir, 'd')
+      mkdirSync(aDir)
+      await expect(exportConfigSchema({output: aDir})).rejects.toMatchObject({code: 'write-failed', data: {code: 'EISDIR', path: aDir}})
     } finally {
       rmSync(dir, {force: true, recursive: true})
     }

@@ -123,6 +123,32 @@ describe('parseConfig: defaults', () => {
     })
   })
 
+  it('reads YAML merge keys', () => {
+    const text = `${BASE}seed: &instance\n  instanceType: t4g.small\nenvironment:\n  <<: *instance\n  minSize: 3\n`
+    const config = parseConfig(text, 'hactl.yml')
+    expect(config.environment).toMatchObject({instanceType: 't4g.small', minSize: 3})
+    expect(config.seed.instanceType).toBe('t4g.small')
+  })
+
+  it('places a problem in a merged map where the value is written', () => {
+    const text = [
+      'site: demo', // 1
+      'app: wordpress', // 2
+      'region: eu-west-1', // 3
+      'seed: &instance', // 4
+      '  instanceType: T4G', // 5: bad for seed, and for environment through the merge
+      'environment:', // 6
+      '  <<: [{minSize: 2}, *instance]', // 7
+      '  maxSize: 0', // 8: the map's own key
+      '  instanceTyp: t3.small', // 9
+      '',
+    ].join('\n')
+    // Two problems on line 5 (same column), in either order.
+    const placed = problemsOf(text).map(({line, path}) => `${path}:${line}`)
+    expect(placed.slice(0, 2).sort()).toEqual(['environment.instanceType:5', 'seed.instanceType:5'])
+    expect(placed.slice(2)).toEqual(['environment.maxSize:8', 'environment.instanceTyp:9'])
+  })
+
   it('lets --region replace the file\'s region, and stand in for a missing one', () => {
     expect(parseConfig(BASE, 'hactl.yml', {region: 'us-east-2'}).region).toBe('us-east-2')
     expect(parseConfig('site: demo\napp: wordpress\n', 'hactl.yml', {region: 'us-east-2'}).region).toBe('us-east-2')
@@ -382,6 +408,16 @@ describe('parseConfig: cross-field checks', () => {
     ])
   })
 
+  it('wants a time zone that exists, at its line', () => {
+    expect(problemsOf(`${BASE}staging:\n  timezone: Mars/Base\n`)).toEqual([
+      {column: 13, line: 5, message: 'staging.timezone: is not a known IANA time zone (got "Mars/Base"); use a name such as UTC or Europe/Paris', path: 'staging.timezone'},
+    ])
+    expect(problemsOf(`${BASE}staging:\n  timezone: Europe/Pariss\n`)).toEqual([
+      expect.objectContaining({line: 5, message: expect.stringContaining('did you mean Europe/Paris?'), path: 'staging.timezone'}),
+    ])
+    expect(parseConfig(`${BASE}staging:\n  timezone: Europe/Paris\n`, 'hactl.yml').staging.timezone).toBe('Europe/Paris')
+  })
+
   it('wants the seed on the same CPU architecture as the web instances', () => {
     expect(problemsOf(`${BASE}environment:\n  instanceType: t3.small\nseed:\n  instanceType: t4g.small\n`)).toEqual([
       expect.objectContaining({line: 7, message: expect.stringContaining('same architecture'), path: 'seed.instanceType'}),
@@ -392,6 +428,13 @@ describe('parseConfig: cross-field checks', () => {
     // minSize fails the schema; the min/max rule must not add a second problem for it.
     expect(problemsOf(`${BASE}environment:\n  minSize: many\n  maxSize: 1\n`)).toEqual([
       expect.objectContaining({path: 'environment.minSize'}),
+    ])
+  })
+
+  it('treats a1 as Graviton, like t4g', () => {
+    expect(parseConfig(`${BASE}environment:\n  instanceType: a1.large\nseed:\n  instanceType: t4g.small\n`, 'hactl.yml').seed.instanceType).toBe('t4g.small')
+    expect(problemsOf(`${BASE}environment:\n  instanceType: a1.large\nseed:\n  instanceType: t3.small\n`)).toEqual([
+      expect.objectContaining({message: expect.stringContaining('t3.small is x86_64 but environment.instanceType a1.large is arm64'), path: 'seed.instanceType'}),
     ])
   })
 
