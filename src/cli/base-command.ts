@@ -7,9 +7,9 @@
  * Errors of every kind end in `catch()`, which prints "Error (code): …" with
  * suggestions (or a JSON error object) and exits with the documented code.
  */
-import {Command, type Interfaces, ux} from '@oclif/core'
+import {Command, type Interfaces} from '@oclif/core'
 
-import {AbortError, HactlError, InterruptedError, UserError} from '../errors'
+import {AbortError, ConfigError, HactlError, InterruptedError, UserError} from '../errors'
 import {ExitCode} from './exit-codes'
 import {globalFlags} from './flags'
 import type {AwsClients} from '../aws/clients'
@@ -124,7 +124,6 @@ export abstract class HactlCommand<T extends typeof Command> extends Command {
   protected async loadConfig(): Promise<LoadedConfig> {
     const found = await this.findConfig()
     if (found) return found
-    const {ConfigError} = await import('../errors')
     throw new ConfigError('No hactl.yml found in this directory or any parent.', {
       suggestions: ['Run `hactl init` to write one, or point at it with --config <path> (or HACTL_CONFIG).'],
     })
@@ -192,5 +191,3 @@ export function interruptedError(detail: string): HactlError {
   return new InterruptedError(`${detail} Work already started on AWS goes on.`)
 }
 
-/** Re-exported for commands that want to stop a spinner before prompting. */
-export {ux}
