@@ -16,9 +16,17 @@ import {createRetryStrategy} from './retry'
 import type {Reporter} from '../ui/reporter'
 import {silentReporter} from '../ui/reporter'
 import type {SandboxHandle} from '../sandbox'
+import type {EbApi} from './eb'
 import type {Ec2Api} from './ec2'
+import type {EfsApi} from './efs'
+import type {ElastiCacheApi} from './elasticache'
+import type {IamApi} from './iam'
+import type {RdsApi} from './rds'
+import type {S3Api} from './s3'
+import type {SecretsApi} from './secrets'
 import type {SsmApi} from './ssm'
 import type {StsApi} from './sts'
+import type {SandboxServiceName} from '../sandbox/types'
 
 export interface AwsClientsOptions {
   /** Region for every client. Unset: the SDK's chain (AWS_REGION, the profile's region). */
@@ -106,6 +114,55 @@ export class AwsClients {
     })
   }
 
+  public eb(): Promise<EbApi> {
+    return this.memo('elasticbeanstalk', async () => {
+      const [{ElasticBeanstalkClient}, {createEbApi}] = await Promise.all([import('@aws-sdk/client-elastic-beanstalk'), import('./eb')])
+      return createEbApi(this.attach(new ElasticBeanstalkClient(this.clientConfig('elasticbeanstalk')), 'elasticbeanstalk'), this.context())
+    })
+  }
+
+  public efs(): Promise<EfsApi> {
+    return this.memo('efs', async () => {
+      const [{EFSClient}, {createEfsApi}] = await Promise.all([import('@aws-sdk/client-efs'), import('./efs')])
+      return createEfsApi(this.attach(new EFSClient(this.clientConfig('efs')), 'efs'), this.context())
+    })
+  }
+
+  public rds(): Promise<RdsApi> {
+    return this.memo('rds', async () => {
+      const [{RDSClient}, {createRdsApi}] = await Promise.all([import('@aws-sdk/client-rds'), import('./rds')])
+      return createRdsApi(this.attach(new RDSClient(this.clientConfig('rds')), 'rds'), this.context())
+    })
+  }
+
+  public elasticache(): Promise<ElastiCacheApi> {
+    return this.memo('elasticache', async () => {
+      const [{ElastiCacheClient}, {createElastiCacheApi}] = await Promise.all([import('@aws-sdk/client-elasticache'), import('./elasticache')])
+      return createElastiCacheApi(this.attach(new ElastiCacheClient(this.clientConfig('elasticache')), 'elasticache'), this.context())
+    })
+  }
+
+  public s3(): Promise<S3Api> {
+    return this.memo('s3', async () => {
+      const [{S3Client}, {createS3Api}] = await Promise.all([import('@aws-sdk/client-s3'), import('./s3')])
+      return createS3Api(this.attach(new S3Client(this.clientConfig('s3')), 's3'), this.context())
+    })
+  }
+
+  public secrets(): Promise<SecretsApi> {
+    return this.memo('secretsmanager', async () => {
+      const [{SecretsManagerClient}, {createSecretsApi}] = await Promise.all([import('@aws-sdk/client-secrets-manager'), import('./secrets')])
+      return createSecretsApi(this.attach(new SecretsManagerClient(this.clientConfig('secretsmanager')), 'secretsmanager'), this.context())
+    })
+  }
+
+  public iam(): Promise<IamApi> {
+    return this.memo('iam', async () => {
+      const [{IAMClient}, {createIamApi}] = await Promise.all([import('@aws-sdk/client-iam'), import('./iam')])
+      return createIamApi(this.attach(new IAMClient(this.clientConfig('iam')), 'iam'), this.context())
+    })
+  }
+
   /** The config every client is built from. Exposed for tests of the factory itself. */
   public clientConfig(service: string): CommonClientConfig {
     const {sandbox} = this.options
@@ -132,7 +189,7 @@ export class AwsClients {
     return config
   }
 
-  private attach<C extends PluggableClient>(client: C, service: 'ec2' | 'ssm' | 'sts'): C {
+  private attach<C extends PluggableClient>(client: C, service: SandboxServiceName): C {
     if (this.options.sandbox) client.middlewareStack.use(this.options.sandbox.plugin(service))
     return client
   }

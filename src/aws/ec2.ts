@@ -3,8 +3,11 @@
  * the images baked from it. Paging and waiting are hidden in here.
  */
 import {
+  AuthorizeSecurityGroupIngressCommand,
   CreateImageCommand,
+  CreateSecurityGroupCommand,
   CreateTagsCommand,
+  DeleteSecurityGroupCommand,
   DeregisterImageCommand,
   DescribeImagesCommand,
   DescribeSecurityGroupsCommand,
@@ -13,6 +16,7 @@ import {
   type Filter,
   type Image,
   type Instance,
+  type IpPermission,
   RunInstancesCommand,
   type RunInstancesCommandInput,
   type SecurityGroup,
@@ -27,7 +31,7 @@ import {
 } from '@aws-sdk/client-ec2'
 
 import type {ApiContext} from './clients'
-import {awsCall} from './errors'
+import {awsCall, hasAwsCode} from './errors'
 import {runSdkWaiter} from './wait'
 
 export type Tags = Readonly<Record<string, string>>
@@ -43,7 +47,15 @@ export interface Ec2Api {
   describeDefaultVpc(): Promise<Vpc | undefined>
   describeVpcs(vpcIds: readonly string[]): Promise<Vpc[]>
   describeSubnets(filter: {subnetIds?: readonly string[]; vpcId?: string}): Promise<Subnet[]>
-  describeSecurityGroups(filter: {groupIds?: readonly string[]; vpcId?: string}): Promise<SecurityGroup[]>
+  describeSecurityGroups(filter: {groupIds?: readonly string[]; tags?: Tags; vpcId?: string}): Promise<SecurityGroup[]>
+  /** The group of that name in the VPC, or undefined. */
+  findSecurityGroup(vpcId: string, name: string): Promise<SecurityGroup | undefined>
+  /** Creates a group (with AWS's default allow-all egress); returns its id. */
+  createSecurityGroup(input: {description: string; name: string; tags: Tags; vpcId: string}): Promise<string>
+  /** Adds ingress rules; rules that already exist are left alone (a re-run is a no-op). */
+  authorizeIngress(groupId: string, permissions: readonly IpPermission[]): Promise<void>
+  /** Deletes a group; false if it did not exist. */
+  deleteSecurityGroup(groupId: string): Promise<boolean>
   /** Launches instances; pass a ClientToken so a re-run finds the same instance. */
   runInstances(input: RunInstancesCommandInput): Promise<Instance[]>
   /** Instances by id, or by tag (all of the given tags must match). */
@@ -163,16 +175,69 @@ export function createEc2Api(client: EC2Client, context: ApiContext): Ec2Api {
       })
     },
 
+    async authorizeIngress(groupId, permissions) {
+      await awsCall('ec2:AuthorizeSecurityGroupIngress', async () => {
+        for (const permission of permissions) {
+          try {
+            await client.send(new AuthorizeSecurityGroupIngressCommand({GroupId: groupId, IpPermissions: [permission]}))
+          } catch (error) {
+            // One call per permission, so a rule that exists never blocks the others.
+            if (!hasAwsCode(error, 'InvalidPermission.Duplicate')) throw error
+          }
+        }
+      })
+    },
+
+    async createSecurityGroup(input) {
+      const out = await awsCall('ec2:CreateSecurityGroup', () =>
+        client.send(
+          new CreateSecurityGroupCommand({
+            Description: input.description,
+            GroupName: input.name,
+            TagSpecifications: [{ResourceType: 'security-group', Tags: tagList(input.tags)}],
+            VpcId: input.vpcId,
+          }),
+        ),
+      )
+      return out.GroupId ?? ''
+    },
+
+    async deleteSecurityGroup(groupId) {
+      try {
+        await client.send(new DeleteSecurityGroupCommand({GroupId: groupId}))
+        return true
+      } catch (error) {
+        if (hasAwsCode(error, 'InvalidGroup.NotFound')) return false
+        return awsCall('ec2:DeleteSecurityGroup', () => Promise.reject(error))
+      }
+    },
+
     async describeSecurityGroups(filter) {
+      const filters = tagFilters(filter.tags)
+      if (filter.vpcId) filters.push({Name: 'vpc-id', Values: [filter.vpcId]})
       const out = await awsCall('ec2:DescribeSecurityGroups', () =>
         client.send(
           new DescribeSecurityGroupsCommand({
-            Filters: filter.vpcId ? [{Name: 'vpc-id', Values: [filter.vpcId]}] : undefined,
+            Filters: filters.length > 0 ? filters : undefined,
             GroupIds: filter.groupIds ? [...filter.groupIds] : undefined,
           }),
         ),
       )
       return out.SecurityGroups ?? []
+    },
+
+    async findSecurityGroup(vpcId, name) {
+      const out = await awsCall('ec2:DescribeSecurityGroups', () =>
+        client.send(
+          new DescribeSecurityGroupsCommand({
+            Filters: [
+              {Name: 'vpc-id', Values: [vpcId]},
+              {Name: 'group-name', Values: [name]},
+            ],
+          }),
+        ),
+      )
+      return out.SecurityGroups?.[0]
     },
 
     async describeSubnets(filter) {

@@ -16,6 +16,38 @@ export const DURATIONS = {
   metadataOptionsApply: 5_000,
   /** CreateImage → `available` (or `failed`). Typical for an 8 GiB gp3 root volume: 3–5 minutes. */
   imagePending: 4 * 60_000,
+  /** CreateFileSystem → `available`. Typical: well under a minute. */
+  efsCreating: 30_000,
+  /** CreateMountTarget → `available`. Typical: 1–2 minutes. */
+  efsMountTargetCreating: 90_000,
+  /** DeleteMountTarget → gone. Typical: about a minute. */
+  efsMountTargetDeleting: 60_000,
+  /** DeleteFileSystem → gone. */
+  efsDeleting: 30_000,
+  /** CreateDBInstance (RDS, Multi-AZ) → `backing-up`. Typical: 10–15 minutes. */
+  rdsInstanceCreating: 11 * 60_000,
+  /** `backing-up` (first automated snapshot) → `available`. */
+  rdsBackingUp: 2 * 60_000,
+  /** CreateDBCluster (Aurora) → `available`. The cluster alone: about 5 minutes. */
+  auroraClusterCreating: 5 * 60_000,
+  /** CreateDBInstance in an Aurora cluster → `available` (created alongside the cluster). Typical: 8–12 minutes. */
+  auroraInstanceCreating: 9 * 60_000,
+  /** DeleteDBInstance / DeleteDBCluster → gone (a final snapshot included). Typical: 5–10 minutes. */
+  rdsDeleting: 6 * 60_000,
+  /** CreateReplicationGroup (Redis, Multi-AZ) → `available`. Typical: 8–12 minutes. */
+  cacheReplicationGroupCreating: 10 * 60_000,
+  /** CreateCacheCluster (Memcached) → `available`. Typical: 5–8 minutes. */
+  cacheClusterCreating: 6 * 60_000,
+  /** Delete replication group / cache cluster → gone. */
+  cacheDeleting: 5 * 60_000,
+  /** CreateEnvironment → `Ready` (load balancer, Auto Scaling group, instances, first deployment). Typical: 5–8 minutes. */
+  ebEnvironmentLaunching: 6 * 60_000,
+  /** UpdateEnvironment (configuration change without instance replacement) → `Ready`. */
+  ebEnvironmentUpdating: 2 * 60_000,
+  /** TerminateEnvironment → `Terminated`. Typical: 3–6 minutes. */
+  ebEnvironmentTerminating: 4 * 60_000,
+  /** How long a terminated environment stays visible to DescribeEnvironments. AWS: about an hour. */
+  ebTerminatedVisible: 60 * 60_000,
   /**
    * A lock file this old (real time) is taken to be a crashed hactl's and is broken.
    * A call holds the lock for milliseconds; the margin covers a holder that is

@@ -35,6 +35,8 @@ export interface SandboxOptions {
   readonly faults?: readonly string[]
   /** Tests: replace the simulated clock's time source (e.g. a ManualClock). */
   readonly clock?: Clock
+  /** Told of every call the sandbox answers (or fails), retries included: how benchmarks count AWS calls. */
+  readonly onCall?: (service: SandboxServiceName, operation: string) => void
 }
 
 export interface SandboxHandle {
@@ -56,6 +58,13 @@ const LOADERS: Readonly<Record<SandboxServiceName, () => Promise<SimulatedServic
   sts: async () => (await import('./services/sts')).sts,
   ec2: async () => (await import('./services/ec2')).ec2,
   ssm: async () => (await import('./services/ssm')).ssm,
+  elasticbeanstalk: async () => (await import('./services/eb')).eb,
+  efs: async () => (await import('./services/efs')).efs,
+  rds: async () => (await import('./services/rds')).rds,
+  elasticache: async () => (await import('./services/elasticache')).elasticache,
+  s3: async () => (await import('./services/s3')).s3,
+  secretsmanager: async () => (await import('./services/secretsmanager')).secretsmanager,
+  iam: async () => (await import('./services/iam')).iam,
 }
 
 /**
@@ -82,8 +91,10 @@ class Sandbox implements SandboxCaller {
   private readonly faults: FaultPlan
   private readonly region: string
   private readonly services = new Map<SandboxServiceName, SimulatedService>()
+  private readonly onCall?: SandboxOptions['onCall']
 
   public constructor(options: SandboxOptions) {
+    this.onCall = options.onCall
     this.faults = new FaultPlan(parseFaults(options.faults ?? []))
     this.time = new SimTime(options.speed ?? DEFAULT_SANDBOX_SPEED, options.clock)
     this.region = options.region
@@ -97,6 +108,7 @@ class Sandbox implements SandboxCaller {
 
   public async call(service: SandboxServiceName, operation: string, input: object): Promise<{output: object; requestId: string}> {
     const requestId = randomUUID()
+    this.onCall?.(service, operation)
     const simulated = await this.load(service)
     try {
       if (!simulated.supports(operation)) throw new SandboxUnsupportedError(service, operation, simulated.specFile)

@@ -5,6 +5,7 @@ import * as path from 'node:path'
 import {DURATIONS} from './durations'
 import {SandboxStateError} from './errors'
 import type {Ec2State} from './services/ec2-model'
+import type {S3State} from './services/s3-model'
 import type {SsmState} from './services/ssm'
 import type {RegionState, SandboxState} from './types'
 
@@ -238,6 +239,13 @@ const SLICE_SHAPES: {readonly [K in keyof Required<RegionState>]: {readonly arra
     objects: ['clientTokens'] satisfies ReadonlyArray<keyof Ec2State>,
   },
   ssm: {arrays: [], objects: ['parameters'] satisfies ReadonlyArray<keyof SsmState>},
+  eb: {arrays: ['applications', 'versions', 'environments', 'events'], objects: []},
+  efs: {arrays: ['fileSystems', 'mountTargets', 'accessPoints'], objects: []},
+  rds: {arrays: ['subnetGroups', 'instances', 'clusters', 'snapshots', 'clusterSnapshots'], objects: []},
+  elasticache: {arrays: ['subnetGroups', 'replicationGroups', 'cacheClusters'], objects: []},
+  s3: {arrays: [], objects: ['buckets'] satisfies ReadonlyArray<keyof S3State>},
+  secretsmanager: {arrays: ['secrets'], objects: []},
+  iam: {arrays: ['roles', 'instanceProfiles'], objects: []},
 }
 
 /** What is wrong with a parsed state file, phrased to follow "The sandbox state file <path> …"; undefined when nothing. */

@@ -2,17 +2,33 @@ import type {ResponseMetadata} from '@smithy/types'
 
 import type {SimError} from './errors'
 import type {FaultKind} from './faults'
+import type {EbState} from './services/eb-model'
 import type {Ec2State} from './services/ec2-model'
+import type {EfsState} from './services/efs'
+import type {ElastiCacheState} from './services/elasticache'
+import type {IamState} from './services/iam'
+import type {RdsState} from './services/rds'
+import type {S3State} from './services/s3'
+import type {SecretsState} from './services/secretsmanager'
 import type {SsmState} from './services/ssm'
 
-/** The services the sandbox simulates. Later issues add eb, efs, rds, elasticache, scheduler, s3, secretsmanager. */
-export const SANDBOX_SERVICES = ['sts', 'ec2', 'ssm'] as const
+/** The services the sandbox simulates, by the SDK's signing name. Later issues add scheduler. */
+export const SANDBOX_SERVICES = ['sts', 'ec2', 'ssm', 'elasticbeanstalk', 'efs', 'rds', 'elasticache', 's3', 'secretsmanager', 'iam'] as const
 export type SandboxServiceName = (typeof SANDBOX_SERVICES)[number]
 
 /** The state of one simulated region of the account. Each service creates its part on first use. */
 export interface RegionState {
   ec2?: Ec2State
   ssm?: SsmState
+  eb?: EbState
+  efs?: EfsState
+  rds?: RdsState
+  elasticache?: ElastiCacheState
+  /** S3 buckets are global, but hactl only uses the EB bucket of its own region, so they live with the region. */
+  s3?: S3State
+  secretsmanager?: SecretsState
+  /** IAM is global; the sandbox keeps it per region, which hactl (one region per site) cannot tell apart. */
+  iam?: IamState
 }
 
 /** Everything in `sandbox.json`. */

@@ -1,0 +1,96 @@
+import {
+  ElasticBeanstalkServiceException,
+  ElasticBeanstalkSyntheticServiceException,
+  InsufficientPrivilegesException,
+  InvalidRequestException,
+  OperationInProgressException,
+  ResourceNotFoundException,
+  ResourceTypeNotSupportedException,
+  S3LocationNotInServiceRegionException,
+  TooManyApplicationVersionsException,
+  TooManyApplicationsException,
+  TooManyEnvironmentsException,
+  TooManyTagsException,
+} from '@aws-sdk/client-elastic-beanstalk'
+import type {ResponseMetadata} from '@smithy/types'
+
+import {type SimError, exceptionOptions} from '../errors'
+import {defineService} from '../types'
+import {
+  createApplication,
+  createApplicationVersion,
+  createStorageLocation,
+  deleteApplication,
+  describeApplicationVersions,
+  describeApplications,
+  listTagsForResource,
+  updateTagsForResource,
+} from './eb-apps'
+import {createEnvironment, describeEnvironments, terminateEnvironment, updateEnvironment} from './eb-environments'
+import {describeEvents} from './eb-events'
+import {describeConfigurationSettings, describeEnvironmentHealth, describeEnvironmentResources, describeInstancesHealth} from './eb-health'
+import {ebSlice, type EbContext} from './eb-model'
+import {describePlatformVersion, listPlatformVersions} from './eb-platforms'
+
+interface ModeledOptions {
+  readonly message: string
+  readonly $metadata: ResponseMetadata
+}
+
+/**
+ * The errors the EB client models, by the code AWS sends: thrown as their own
+ * classes, as the SDK's deserializer would. Everything else (InvalidParameterValue,
+ * ConfigurationValidationException, Throttling, …) is the service's base exception
+ * named by its code.
+ */
+const MODELED: Readonly<Record<string, (options: ModeledOptions) => ElasticBeanstalkSyntheticServiceException>> = {
+  ElasticBeanstalkServiceException: (o) => new ElasticBeanstalkServiceException(o),
+  InsufficientPrivilegesException: (o) => new InsufficientPrivilegesException(o),
+  InvalidRequestException: (o) => new InvalidRequestException(o),
+  OperationInProgressFailure: (o) => new OperationInProgressException(o),
+  ResourceNotFoundException: (o) => new ResourceNotFoundException(o),
+  ResourceTypeNotSupportedException: (o) => new ResourceTypeNotSupportedException(o),
+  S3LocationNotInServiceRegionException: (o) => new S3LocationNotInServiceRegionException(o),
+  TooManyApplicationVersionsException: (o) => new TooManyApplicationVersionsException(o),
+  TooManyApplicationsException: (o) => new TooManyApplicationsException(o),
+  TooManyEnvironmentsException: (o) => new TooManyEnvironmentsException(o),
+  TooManyTagsException: (o) => new TooManyTagsException(o),
+}
+
+function toException(error: SimError, metadata: ResponseMetadata): Error {
+  const make = MODELED[error.code]
+  const $metadata = {...metadata, httpStatusCode: error.status}
+  return make ? make({message: error.message, $metadata}) : new ElasticBeanstalkSyntheticServiceException(exceptionOptions(error, metadata))
+}
+
+/** The simulated Elastic Beanstalk service. Behaviour: eb.md beside this file. */
+export const eb = defineService<EbContext>({
+  name: 'elasticbeanstalk',
+  specFile: 'src/sandbox/services/eb.md',
+  // EB speaks the query protocol: AWS's common codes, throttling as a 400.
+  throttleError: {code: 'Throttling', message: 'Rate exceeded', status: 400},
+  internalError: {code: 'InternalFailure', message: 'The request processing has failed because of an unknown error, exception or failure.', status: 500},
+  slice: ebSlice,
+  operations: {
+    CreateApplication: createApplication,
+    CreateApplicationVersion: createApplicationVersion,
+    CreateEnvironment: createEnvironment,
+    CreateStorageLocation: createStorageLocation,
+    DeleteApplication: deleteApplication,
+    DescribeApplicationVersions: describeApplicationVersions,
+    DescribeApplications: describeApplications,
+    DescribeConfigurationSettings: describeConfigurationSettings,
+    DescribeEnvironmentHealth: describeEnvironmentHealth,
+    DescribeEnvironmentResources: describeEnvironmentResources,
+    DescribeEnvironments: describeEnvironments,
+    DescribeEvents: describeEvents,
+    DescribeInstancesHealth: describeInstancesHealth,
+    DescribePlatformVersion: describePlatformVersion,
+    ListPlatformVersions: listPlatformVersions,
+    ListTagsForResource: listTagsForResource,
+    TerminateEnvironment: terminateEnvironment,
+    UpdateEnvironment: updateEnvironment,
+    UpdateTagsForResource: updateTagsForResource,
+  },
+  toException,
+})

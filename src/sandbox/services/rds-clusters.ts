@@ -1,0 +1,325 @@
+import type {
+  CreateDBClusterCommandInput,
+  CreateDBClusterCommandOutput,
+  DBCluster,
+  DBClusterMember,
+  DBClusterSnapshot,
+  DeleteDBClusterCommandInput,
+  DeleteDBClusterCommandOutput,
+  DescribeDBClusterSnapshotsCommandInput,
+  DescribeDBClusterSnapshotsCommandOutput,
+  DescribeDBClustersCommandInput,
+  DescribeDBClustersCommandOutput,
+  ModifyDBClusterCommandInput,
+  ModifyDBClusterCommandOutput,
+} from '@aws-sdk/client-rds'
+
+import {DURATIONS} from '../durations'
+import type {OperationContext, Result} from '../types'
+import {
+  arnOf,
+  azsOf,
+  byId,
+  checkCredentials,
+  checkIdentifier,
+  checkSecurityGroups,
+  checkTags,
+  checkUsername,
+  clusterStatus,
+  defaultSubnetGroup,
+  endpointSuffix,
+  engineFacts,
+  errors,
+  idFromIdOrArn,
+  matchesFilters,
+  onlyFields,
+  pageOf,
+  parameterFamily,
+  requireCluster,
+  requireSubnetGroup,
+  resourceIdOf,
+  storageKey,
+  toTagList,
+  unsupported,
+  type DbClusterRecord,
+  type DbClusterSnapshotRecord,
+  type DbInstanceRecord,
+  type RdsWorld,
+} from './rds-model'
+
+const DATABASE_NAME = /^[A-Za-z]\w{0,63}$/
+
+/** The cluster's instances, oldest first: the oldest one still up is the writer. */
+function membersOf(world: RdsWorld, cluster: DbClusterRecord): DbInstanceRecord[] {
+  return world.rds.instances
+    .filter((instance) => instance.clusterId === cluster.id)
+    .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1))
+}
+
+function toMembers(members: readonly DbInstanceRecord[]): DBClusterMember[] {
+  const writer = members.find((instance) => instance.deletedAt === undefined) ?? members[0]
+  return members.map((instance) => ({
+    DBInstanceIdentifier: instance.id,
+    IsClusterWriter: instance === writer,
+    DBClusterParameterGroupStatus: 'in-sync',
+    PromotionTier: instance.promotionTier,
+  }))
+}
+
+export function toDbCluster(world: RdsWorld, cluster: DbClusterRecord, context: OperationContext): DBCluster {
+  const members = membersOf(world, cluster)
+  const suffix = endpointSuffix(context)
+  return {
+    AllocatedStorage: 1,
+    AvailabilityZones: cluster.availabilityZones,
+    BackupRetentionPeriod: cluster.backupRetentionPeriod,
+    DatabaseName: cluster.databaseName,
+    DBClusterIdentifier: cluster.id,
+    DBClusterParameterGroup: `default.${parameterFamily(cluster.engine, cluster.engineVersion)}`,
+    DBSubnetGroup: cluster.subnetGroupName,
+    Status: clusterStatus(cluster, context.now),
+    EarliestRestorableTime: new Date(cluster.createdAt),
+    Endpoint: `${cluster.id}.cluster-${suffix}`,
+    ReaderEndpoint: `${cluster.id}.cluster-ro-${suffix}`,
+    CustomEndpoints: [],
+    MultiAZ: new Set(members.map((instance) => instance.az)).size > 1,
+    Engine: cluster.engine,
+    EngineVersion: cluster.engineVersion,
+    Port: cluster.port,
+    MasterUsername: cluster.masterUsername,
+    DBClusterOptionGroupMemberships: [],
+    PreferredBackupWindow: '03:00-03:30',
+    PreferredMaintenanceWindow: 'sun:04:00-sun:04:30',
+    ReadReplicaIdentifiers: [],
+    DBClusterMembers: toMembers(members),
+    VpcSecurityGroups: cluster.securityGroupIds.map((id) => ({VpcSecurityGroupId: id, Status: 'active'})),
+    StorageEncrypted: cluster.storageEncrypted,
+    KmsKeyId: cluster.kmsKeyId,
+    DbClusterResourceId: cluster.resourceId,
+    DBClusterArn: arnOf('cluster', cluster.id, context),
+    AssociatedRoles: [],
+    IAMDatabaseAuthenticationEnabled: false,
+    ClusterCreateTime: new Date(cluster.createdAt),
+    EngineMode: 'provisioned',
+    DeletionProtection: cluster.deletionProtection,
+    HttpEndpointEnabled: false,
+    CopyTagsToSnapshot: cluster.copyTagsToSnapshot,
+    CrossAccountClone: false,
+    DomainMemberships: [],
+    TagList: toTagList(cluster.tags),
+    NetworkType: 'IPV4',
+    StorageType: 'aurora',
+    MasterUserSecret: cluster.masterUserSecret
+      ? {SecretArn: cluster.masterUserSecret.arn, SecretStatus: 'active', KmsKeyId: cluster.masterUserSecret.kmsKeyId}
+      : undefined,
+  }
+}
+
+function checkBackupRetention(days: number | undefined): number {
+  const value = days ?? 1
+  // Aurora always keeps backups: at least one day.
+  if (!Number.isInteger(value) || value < 1 || value > 35) {
+    throw errors.invalidValue(`Invalid backup retention period: ${value}. The backup retention period must be between 1 and 35 days.`)
+  }
+
+  return value
+}
+
+function checkDatabaseName(name: string | undefined): string | undefined {
+  if (name !== undefined && !DATABASE_NAME.test(name)) {
+    throw errors.invalidValue(`The parameter DatabaseName is not a valid identifier. It must begin with a letter and contain only letters, digits and underscores: ${name}`)
+  }
+
+  return name
+}
+
+export function createDbCluster(world: RdsWorld, input: CreateDBClusterCommandInput, context: OperationContext): Result<CreateDBClusterCommandOutput> {
+  const id = checkIdentifier(input.DBClusterIdentifier, 'DBClusterIdentifier')
+  if (world.rds.clusters.some((cluster) => cluster.id === id)) throw errors.clusterExists()
+  const facts = engineFacts(input.Engine)
+  // mysql/postgres clusters are Multi-AZ DB clusters, a different product hactl does not use.
+  if (!facts.aurora) throw unsupported(`CreateDBCluster with engine ${input.Engine} (Multi-AZ DB clusters)`)
+  if (input.EngineMode !== undefined && input.EngineMode !== 'provisioned') throw unsupported(`CreateDBCluster with EngineMode ${input.EngineMode}`)
+  const group = input.DBSubnetGroupName === undefined ? defaultSubnetGroup(world, context) : requireSubnetGroup(world, input.DBSubnetGroupName, context)
+  if (!group) throw errors.invalidValue('No default VPC for this account: give a DBSubnetGroupName.')
+  const groupAzs = azsOf(group)
+  const unknownAz = (input.AvailabilityZones ?? []).find((az) => !groupAzs.includes(az))
+  if (unknownAz !== undefined) throw errors.invalidValue(`The DB subnet group ${group.name} has no subnet in ${unknownAz}.`)
+  const key = storageKey(input, context)
+  const masterUsername = checkUsername(input.MasterUsername, facts.maxUsername)
+  const cluster: DbClusterRecord = {
+    id,
+    resourceId: resourceIdOf('cluster', context),
+    engine: input.Engine ?? '',
+    engineVersion: input.EngineVersion ?? facts.defaultVersion,
+    port: input.Port ?? facts.port,
+    subnetGroupName: group.name,
+    availabilityZones: input.AvailabilityZones?.length ? [...input.AvailabilityZones].sort() : groupAzs.slice(0, 3),
+    databaseName: checkDatabaseName(input.DatabaseName),
+    masterUsername,
+    masterUserSecret: checkCredentials(input, 'cluster', facts.maxPassword, context),
+    storageEncrypted: key.encrypted,
+    kmsKeyId: key.kmsKeyId,
+    createdAt: context.now,
+    backupRetentionPeriod: checkBackupRetention(input.BackupRetentionPeriod),
+    deletionProtection: input.DeletionProtection ?? false,
+    copyTagsToSnapshot: input.CopyTagsToSnapshot ?? false,
+    securityGroupIds: checkSecurityGroups(world, input.VpcSecurityGroupIds, group.vpcId, 'DB cluster', context),
+    deletedAt: undefined,
+    tags: checkTags(input.Tags),
+  }
+  world.rds.clusters.push(cluster)
+  return {DBCluster: toDbCluster(world, cluster, context)}
+}
+
+const CLUSTER_FILTERS = (context: OperationContext): Readonly<Record<string, (cluster: DbClusterRecord) => string[]>> => ({
+  'db-cluster-id': (cluster) => [cluster.id, arnOf('cluster', cluster.id, context)],
+  'db-cluster-resource-id': (cluster) => [cluster.resourceId],
+  engine: (cluster) => [cluster.engine],
+})
+
+export function describeDbClusters(
+  world: RdsWorld,
+  input: DescribeDBClustersCommandInput,
+  context: OperationContext,
+): Result<DescribeDBClustersCommandOutput> {
+  const chosen = input.DBClusterIdentifier === undefined ? [...world.rds.clusters].sort(byId) : [requireCluster(world, input.DBClusterIdentifier, context)]
+  const fields = CLUSTER_FILTERS(context)
+  const page = pageOf(
+    chosen.filter((cluster) => matchesFilters(cluster, input.Filters, fields)),
+    input,
+  )
+  return {DBClusters: page.items.map((cluster) => toDbCluster(world, cluster, context)), Marker: page.nextToken}
+}
+
+const MODIFIABLE = new Set(['DBClusterIdentifier', 'ApplyImmediately', 'DeletionProtection', 'BackupRetentionPeriod', 'VpcSecurityGroupIds', 'CopyTagsToSnapshot'])
+
+/** Changes apply at once, ApplyImmediately or not. */
+export function modifyDbCluster(world: RdsWorld, input: ModifyDBClusterCommandInput, context: OperationContext): Result<ModifyDBClusterCommandOutput> {
+  onlyFields(input, MODIFIABLE, 'ModifyDBCluster')
+  const cluster = requireCluster(world, input.DBClusterIdentifier, context)
+  if (clusterStatus(cluster, context.now) !== 'available') throw errors.clusterState(`DBCluster ${cluster.id} is not in available state.`)
+  if (input.VpcSecurityGroupIds !== undefined) {
+    const group = requireSubnetGroup(world, cluster.subnetGroupName, context)
+    cluster.securityGroupIds = checkSecurityGroups(world, input.VpcSecurityGroupIds, group.vpcId, 'DB cluster', context)
+  }
+
+  if (input.BackupRetentionPeriod !== undefined) cluster.backupRetentionPeriod = checkBackupRetention(input.BackupRetentionPeriod)
+  if (input.DeletionProtection !== undefined) cluster.deletionProtection = input.DeletionProtection
+  if (input.CopyTagsToSnapshot !== undefined) cluster.copyTagsToSnapshot = input.CopyTagsToSnapshot
+  return {DBCluster: toDbCluster(world, cluster, context)}
+}
+
+function finalClusterSnapshot(world: RdsWorld, cluster: DbClusterRecord, snapshotId: string, context: OperationContext): DbClusterSnapshotRecord {
+  return {
+    id: snapshotId,
+    clusterId: cluster.id,
+    resourceId: cluster.resourceId,
+    createdAt: context.now,
+    readyAt: context.now + DURATIONS.rdsDeleting,
+    engine: cluster.engine,
+    engineVersion: cluster.engineVersion,
+    port: cluster.port,
+    vpcId: requireSubnetGroup(world, cluster.subnetGroupName, context).vpcId,
+    availabilityZones: cluster.availabilityZones,
+    masterUsername: cluster.masterUsername,
+    encrypted: cluster.storageEncrypted,
+    kmsKeyId: cluster.kmsKeyId,
+    clusterCreatedAt: cluster.createdAt,
+    tags: cluster.copyTagsToSnapshot ? {...cluster.tags} : {},
+  }
+}
+
+function checkFinalSnapshot(world: RdsWorld, cluster: DbClusterRecord, input: DeleteDBClusterCommandInput, status: string): string | undefined {
+  const finalId = input.FinalDBSnapshotIdentifier
+  if (input.SkipFinalSnapshot === true) {
+    if (finalId !== undefined) throw errors.combination('FinalDBSnapshotIdentifier can not be specified if SkipFinalSnapshot is enabled.')
+    return undefined
+  }
+
+  if (finalId === undefined) throw errors.combination('FinalDBSnapshotIdentifier is required unless SkipFinalSnapshot is specified.')
+  const snapshotId = checkIdentifier(finalId, 'FinalDBSnapshotIdentifier', 255)
+  if (status !== 'available') throw errors.clusterState(`Cluster ${cluster.id} is currently ${status} - a final snapshot cannot be taken.`)
+  if (world.rds.clusterSnapshots.some((snapshot) => snapshot.id === snapshotId)) throw errors.clusterSnapshotExists(snapshotId)
+  return snapshotId
+}
+
+/** A cluster is deleted after its instances: while any is not `deleting`, RDS refuses. */
+export function deleteDbCluster(world: RdsWorld, input: DeleteDBClusterCommandInput, context: OperationContext): Result<DeleteDBClusterCommandOutput> {
+  const cluster = requireCluster(world, input.DBClusterIdentifier, context)
+  const status = clusterStatus(cluster, context.now)
+  if (status === 'deleting') throw errors.clusterState(`Cluster ${cluster.id} is already being deleted.`)
+  if (cluster.deletionProtection) throw errors.combination('Cannot delete protected Cluster, please disable deletion protection and try again.')
+  if (membersOf(world, cluster).some((instance) => instance.deletedAt === undefined)) {
+    throw errors.clusterState('Cluster cannot be deleted, it still contains DB instances in non-deleting state.')
+  }
+
+  const snapshotId = checkFinalSnapshot(world, cluster, input, status)
+  if (snapshotId !== undefined) world.rds.clusterSnapshots.push(finalClusterSnapshot(world, cluster, snapshotId, context))
+  cluster.deletedAt = context.now
+  return {DBCluster: toDbCluster(world, cluster, context)}
+}
+
+// ---- cluster snapshots ----------------------------------------------------------
+
+function toDbClusterSnapshot(snapshot: DbClusterSnapshotRecord, context: OperationContext): DBClusterSnapshot {
+  const ready = context.now >= snapshot.readyAt
+  return {
+    AvailabilityZones: snapshot.availabilityZones,
+    DBClusterSnapshotIdentifier: snapshot.id,
+    DBClusterIdentifier: snapshot.clusterId,
+    SnapshotCreateTime: new Date(snapshot.createdAt),
+    Engine: snapshot.engine,
+    EngineMode: 'provisioned',
+    AllocatedStorage: 0,
+    Status: ready ? 'available' : 'creating',
+    Port: snapshot.port,
+    VpcId: snapshot.vpcId,
+    ClusterCreateTime: new Date(snapshot.clusterCreatedAt),
+    MasterUsername: snapshot.masterUsername,
+    EngineVersion: snapshot.engineVersion,
+    LicenseModel: snapshot.engine,
+    SnapshotType: 'manual',
+    PercentProgress: ready ? 100 : Math.floor((100 * (context.now - snapshot.createdAt)) / (snapshot.readyAt - snapshot.createdAt)),
+    StorageEncrypted: snapshot.encrypted,
+    KmsKeyId: snapshot.kmsKeyId,
+    DBClusterSnapshotArn: arnOf('cluster-snapshot', snapshot.id, context),
+    IAMDatabaseAuthenticationEnabled: false,
+    TagList: toTagList(snapshot.tags),
+    StorageType: 'aurora',
+    DbClusterResourceId: snapshot.resourceId,
+  }
+}
+
+const CLUSTER_SNAPSHOT_FILTERS = (context: OperationContext): Readonly<Record<string, (snapshot: DbClusterSnapshotRecord) => string[]>> => ({
+  'db-cluster-id': (snapshot) => [snapshot.clusterId, arnOf('cluster', snapshot.clusterId, context)],
+  'db-cluster-snapshot-id': (snapshot) => [snapshot.id],
+  'snapshot-type': () => ['manual'],
+  engine: (snapshot) => [snapshot.engine],
+})
+
+export function describeDbClusterSnapshots(
+  world: RdsWorld,
+  input: DescribeDBClusterSnapshotsCommandInput,
+  context: OperationContext,
+): Result<DescribeDBClusterSnapshotsCommandOutput> {
+  let chosen = [...world.rds.clusterSnapshots].sort(byId)
+  if (input.DBClusterSnapshotIdentifier !== undefined) {
+    const id = idFromIdOrArn(input.DBClusterSnapshotIdentifier, 'cluster-snapshot', context)
+    chosen = chosen.filter((snapshot) => snapshot.id === id)
+    if (chosen.length === 0) throw errors.clusterSnapshotNotFound(input.DBClusterSnapshotIdentifier)
+  }
+
+  if (input.DBClusterIdentifier !== undefined) {
+    const clusterId = idFromIdOrArn(input.DBClusterIdentifier, 'cluster', context)
+    chosen = chosen.filter((snapshot) => snapshot.clusterId === clusterId)
+  }
+
+  if (input.SnapshotType !== undefined && input.SnapshotType !== 'manual') chosen = []
+  const fields = CLUSTER_SNAPSHOT_FILTERS(context)
+  const page = pageOf(
+    chosen.filter((snapshot) => matchesFilters(snapshot, input.Filters, fields)),
+    input,
+  )
+  return {DBClusterSnapshots: page.items.map((snapshot) => toDbClusterSnapshot(snapshot, context)), Marker: page.nextToken}
+}

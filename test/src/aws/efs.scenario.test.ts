@@ -1,0 +1,137 @@
+/**
+ * The factory's EFS interface against the sandbox: hactl's own code path
+ * (narrow interface → SDK client → retry strategy → pollUntil → sandbox), on a
+ * ManualClock that the waits advance, so nothing sleeps in real time.
+ */
+import {mkdtempSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {AwsClients} from '../../../src/aws/clients'
+import {ManualClock} from '../../../src/aws/clock'
+import {AwsError, TimeoutError} from '../../../src/errors'
+import {openSandbox} from '../../../src/sandbox'
+import {DURATIONS} from '../../../src/sandbox/durations'
+import {RecordingReporter} from '../../../src/ui/reporter'
+
+describe('EFS through the client factory, on the sandbox', () => {
+  let stateDir: string
+
+  beforeEach(() => {
+    stateDir = mkdtempSync(join(tmpdir(), 'hactl-efs-'))
+  })
+
+  afterEach(() => rmSync(stateDir, {force: true, recursive: true}))
+
+  function clients(faults: string[] = []) {
+    const reporter = new RecordingReporter()
+    const clock = new ManualClock()
+    const sandbox = openSandbox({clock, faults, region: 'eu-west-1', stateDir})
+    return {aws: new AwsClients({reporter, sandbox, version: 'test'}), clock, reporter}
+  }
+
+  /** Retry backoff is divided by the clock's scale: at 2000x a retry waits well under a real millisecond. */
+  function fastClients(faults: string[]) {
+    const reporter = new RecordingReporter()
+    const sandbox = openSandbox({faults, region: 'eu-west-1', speed: 2000, stateDir})
+    return {aws: new AwsClients({reporter, sandbox, version: 'test'}), reporter}
+  }
+
+  const tags = {'hactl:role': 'uploads', 'hactl:site': 'demo'}
+  const wait = {timeoutMs: 10 * 60_000}
+
+  it('creates the uploads file system idempotently, mounts it in every subnet, adds an access point, then deletes it all', async () => {
+    const {aws, clock, reporter} = clients()
+    const efs = await aws.efs()
+    const ec2 = await aws.ec2()
+    const vpc = await ec2.describeDefaultVpc()
+    const subnets = await ec2.describeSubnets({vpcId: vpc!.VpcId})
+    const [group] = await ec2.describeSecurityGroups({vpcId: vpc!.VpcId})
+
+    expect(await efs.findFileSystem('demo-uploads')).toBeUndefined()
+    const input = {backup: true, creationToken: 'demo-uploads', encrypted: true as const, tags, throughputMode: 'elastic' as const}
+    const created = await efs.createFileSystem(input)
+    expect(created.LifeCycleState).toBe('creating')
+    // A re-run (same creation token) gets the same file system back, not a FileSystemAlreadyExists error.
+    expect((await efs.createFileSystem(input)).FileSystemId).toBe(created.FileSystemId)
+    const fileSystemId = created.FileSystemId!
+
+    const started = clock.now()
+    const available = await efs.waitForFileSystemAvailable(fileSystemId, wait)
+    expect(available.LifeCycleState).toBe('available')
+    expect(clock.now() - started).toBeGreaterThanOrEqual(DURATIONS.efsCreating)
+    expect(reporter.ofType('wait').at(0)?.status).toBe('creating')
+    expect((await efs.findFileSystem('demo-uploads'))?.FileSystemId).toBe(fileSystemId)
+    expect(await efs.backupPolicyStatus(fileSystemId)).toBe('ENABLED')
+
+    for (const subnet of subnets) {
+      await efs.createMountTarget({fileSystemId, securityGroupIds: [group.GroupId!], subnetId: subnet.SubnetId!})
+    }
+
+    const mounted = await efs.waitForMountTargetsAvailable(fileSystemId, wait)
+    expect(mounted).toHaveLength(subnets.length)
+    expect(mounted.every((mt) => mt.LifeCycleState === 'available')).toBe(true)
+    expect(await efs.mountTargetSecurityGroups(mounted[0].MountTargetId!)).toEqual([group.GroupId])
+
+    const apInput = {clientToken: 'demo-uploads-ap', fileSystemId, gid: 48, path: '/uploads', permissions: '0755', tags, uid: 48}
+    const ap = await efs.createAccessPoint(apInput)
+    expect((await efs.createAccessPoint(apInput)).AccessPointId).toBe(ap.AccessPointId)
+    expect((await efs.describeAccessPoints(fileSystemId)).map((a) => a.AccessPointId)).toEqual([ap.AccessPointId])
+    await efs.deleteAccessPoint(ap.AccessPointId!)
+    await efs.deleteAccessPoint(ap.AccessPointId!)
+    expect(await efs.describeAccessPoints(fileSystemId)).toEqual([])
+
+    // deleteFileSystem removes the mount targets itself and waits for them to go.
+    await efs.deleteFileSystem(fileSystemId, wait)
+    expect(await efs.describeMountTargets(fileSystemId)).toEqual([])
+    expect((await efs.findFileSystem('demo-uploads'))?.LifeCycleState).toBe('deleting')
+    clock.advance(DURATIONS.efsDeleting)
+    expect(await efs.findFileSystem('demo-uploads')).toBeUndefined()
+    await efs.deleteFileSystem(fileSystemId, wait)
+  })
+
+  it('waits for mount targets to be available, reporting their states', async () => {
+    const {aws, reporter} = clients()
+    const efs = await aws.efs()
+    const ec2 = await aws.ec2()
+    const [subnet] = await ec2.describeSubnets({})
+    const fs = await efs.createFileSystem({backup: false, creationToken: 't', encrypted: true, tags, throughputMode: 'bursting'})
+    await efs.waitForFileSystemAvailable(fs.FileSystemId!, wait)
+    expect(await efs.backupPolicyStatus(fs.FileSystemId!)).toBe('DISABLED')
+    const mt = await efs.createMountTarget({fileSystemId: fs.FileSystemId!, securityGroupIds: [], subnetId: subnet.SubnetId!})
+    await efs.waitForMountTargetsAvailable(fs.FileSystemId!, wait)
+    expect(reporter.ofType('wait').map((e) => e.status)).toContain(`${mt.MountTargetId} creating`)
+  })
+
+  it('times out a wait with a TimeoutError that says the work goes on', async () => {
+    const {aws} = clients()
+    const efs = await aws.efs()
+    const fs = await efs.createFileSystem({backup: false, creationToken: 'slow', encrypted: true, tags, throughputMode: 'bursting'})
+    const waiting = efs.waitForFileSystemAvailable(fs.FileSystemId!, {timeoutMs: DURATIONS.efsCreating / 2})
+    await expect(waiting).rejects.toBeInstanceOf(TimeoutError)
+    await expect(waiting).rejects.toThrow(/still in progress on AWS/)
+  })
+
+  it('turns AWS errors into AwsErrors with EFS codes, and treats gone things as done when deleting', async () => {
+    const {aws} = clients()
+    const efs = await aws.efs()
+    const ec2 = await aws.ec2()
+    const [subnet] = await ec2.describeSubnets({})
+    const fs = await efs.createFileSystem({backup: false, creationToken: 'early', encrypted: true, tags, throughputMode: 'bursting'})
+    const early = efs.createMountTarget({fileSystemId: fs.FileSystemId!, securityGroupIds: [], subnetId: subnet.SubnetId!})
+    await expect(early).rejects.toBeInstanceOf(AwsError)
+    await expect(early).rejects.toMatchObject({awsCode: 'IncorrectFileSystemLifeCycleState'})
+    await expect(efs.waitForFileSystemAvailable('fs-0123456789abcdef0', wait)).rejects.toMatchObject({awsCode: 'FileSystemNotFound'})
+    await expect(efs.backupPolicyStatus('fs-0123456789abcdef0')).rejects.toMatchObject({awsCode: 'FileSystemNotFound'})
+    await efs.deleteFileSystem('fs-0123456789abcdef0', wait)
+    await efs.deleteMountTarget('fsmt-0123456789abcdef0')
+    expect(await efs.describeMountTargets('fs-0123456789abcdef0')).toEqual([])
+  })
+
+  it('rides out an injected throttle', async () => {
+    const {aws, reporter} = fastClients(['throttle:efs:DescribeFileSystems*2'])
+    const efs = await aws.efs()
+    expect(await efs.findFileSystem('nothing')).toBeUndefined()
+    expect(reporter.ofType('retry').map((e) => e.errorCode)).toEqual(['ThrottlingException', 'ThrottlingException'])
+  })
+})

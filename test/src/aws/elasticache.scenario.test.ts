@@ -1,0 +1,120 @@
+/**
+ * The factory's ElastiCache interface against the sandbox: hactl's own code
+ * path (narrow interface → SDK client → retry strategy → SDK waiter → sandbox).
+ */
+import {mkdtempSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {AwsClients} from '../../../src/aws/clients'
+import {AwsError, TimeoutError} from '../../../src/errors'
+import {openSandbox} from '../../../src/sandbox'
+import {RecordingReporter} from '../../../src/ui/reporter'
+
+describe('ElastiCache through the client factory, on the sandbox', () => {
+  let stateDir: string
+
+  beforeEach(() => {
+    stateDir = mkdtempSync(join(tmpdir(), 'hactl-elasticache-'))
+  })
+
+  afterEach(() => rmSync(stateDir, {force: true, recursive: true}))
+
+  function clients(faults: string[] = []) {
+    const reporter = new RecordingReporter()
+    // 10 000x: ElastiCache's 15 s waiter poll is 1.5 ms, a 10-minute replication group 60 ms of real time.
+    const sandbox = openSandbox({faults, region: 'eu-west-1', speed: 1e4, stateDir})
+    return {aws: new AwsClients({reporter, sandbox, version: 'test'}), reporter}
+  }
+
+  async function subnets(aws: AwsClients): Promise<string[]> {
+    const ec2 = await aws.ec2()
+    const vpc = await ec2.describeDefaultVpc()
+    return (await ec2.describeSubnets({vpcId: vpc?.VpcId})).slice(0, 2).map((subnet) => subnet.SubnetId ?? '')
+  }
+
+  const tags = {'hactl:role': 'cache', 'hactl:site': 'demo'}
+
+  it('creates a Multi-AZ Redis replication group with AUTH, waits for it and deletes it', async () => {
+    const {aws, reporter} = clients()
+    const cache = await aws.elasticache()
+    expect(await cache.describeSubnetGroup('hactl-demo')).toBeUndefined()
+    const group = await cache.createSubnetGroup({description: 'hactl demo', name: 'hactl-demo', subnetIds: await subnets(aws), tags})
+    expect(group.Subnets).toHaveLength(2)
+    expect((await cache.describeSubnetGroup('hactl-demo'))?.CacheSubnetGroupName).toBe('hactl-demo')
+
+    const created = await cache.createReplicationGroup({
+      AtRestEncryptionEnabled: true,
+      AuthToken: 'a-long-auth-token-0123456789',
+      AutomaticFailoverEnabled: true,
+      CacheNodeType: 'cache.t4g.small',
+      CacheSubnetGroupName: 'hactl-demo',
+      MultiAZEnabled: true,
+      NumCacheClusters: 2,
+      ReplicationGroupDescription: 'hactl demo sessions',
+      ReplicationGroupId: 'hactl-demo-cache',
+      Tags: [{Key: 'hactl:site', Value: 'demo'}],
+      TransitEncryptionEnabled: true,
+    })
+    expect(created.Status).toBe('creating')
+
+    const available = await cache.waitForReplicationGroupAvailable('hactl-demo-cache', {timeoutMs: 60 * 60_000})
+    expect(available).toMatchObject({Status: 'available', MultiAZ: 'enabled', AuthTokenEnabled: true})
+    expect(available.NodeGroups?.[0].PrimaryEndpoint?.Address).toMatch(/^master\.hactl-demo-cache\./)
+    expect(reporter.ofType('wait').at(-1)).toMatchObject({status: 'hactl-demo-cache available', what: 'replication group hactl-demo-cache to be available'})
+    expect(await cache.securityGroupIdsOf?.('hactl-demo-cache-001')).toEqual([expect.stringMatching(/^sg-/)])
+    expect((await cache.describeReplicationGroup('hactl-demo-cache'))?.MemberClusters).toEqual(['hactl-demo-cache-001', 'hactl-demo-cache-002'])
+
+    await expect(cache.deleteSubnetGroup('hactl-demo')).rejects.toMatchObject({awsCode: 'CacheSubnetGroupInUse'})
+    await cache.deleteReplicationGroup('hactl-demo-cache')
+    await cache.waitForReplicationGroupDeleted('hactl-demo-cache', {timeoutMs: 60 * 60_000})
+    expect(await cache.describeReplicationGroup('hactl-demo-cache')).toBeUndefined()
+    await cache.deleteSubnetGroup('hactl-demo')
+    expect(await cache.describeSubnetGroup('hactl-demo')).toBeUndefined()
+    await cache.deleteSubnetGroup('hactl-demo')
+  })
+
+  it('creates a cross-AZ Memcached cluster, waits for it with its nodes, and deletes it', async () => {
+    const {aws} = clients()
+    const cache = await aws.elasticache()
+    expect(await cache.describeCacheCluster('hactl-demo-mc')).toBeUndefined()
+    await cache.createCacheCluster({
+      AZMode: 'cross-az',
+      CacheClusterId: 'hactl-demo-mc',
+      CacheNodeType: 'cache.t4g.small',
+      Engine: 'memcached',
+      NumCacheNodes: 2,
+      TransitEncryptionEnabled: true,
+    })
+    const available = await cache.waitForCacheClusterAvailable('hactl-demo-mc', {timeoutMs: 60 * 60_000})
+    expect(available).toMatchObject({CacheClusterStatus: 'available', ConfigurationEndpoint: {Port: 11211}})
+    expect(available.CacheNodes).toHaveLength(2)
+    expect((await cache.describeCacheCluster('hactl-demo-mc'))?.CacheNodes?.[0].Endpoint?.Port).toBe(11211)
+    await cache.deleteCacheCluster('hactl-demo-mc')
+    await cache.waitForCacheClusterDeleted('hactl-demo-mc', {timeoutMs: 60 * 60_000})
+    expect(await cache.describeCacheCluster('hactl-demo-mc')).toBeUndefined()
+    expect(await cache.securityGroupIdsOf?.('hactl-demo-mc')).toEqual([])
+  })
+
+  it('fails a wait for a group that does not exist at once, and times out a slow one', async () => {
+    const {aws} = clients()
+    const cache = await aws.elasticache()
+    const missing = cache.waitForReplicationGroupAvailable('nope', {timeoutMs: 60 * 60_000})
+    await expect(missing).rejects.toBeInstanceOf(AwsError)
+    await expect(missing).rejects.toMatchObject({awsCode: 'ReplicationGroupNotFoundFault'})
+    await cache.createReplicationGroup({CacheNodeType: 'cache.t4g.small', ReplicationGroupDescription: 'd', ReplicationGroupId: 'slow'})
+    const slow = cache.waitForReplicationGroupAvailable('slow', {timeoutMs: 60_000})
+    await expect(slow).rejects.toBeInstanceOf(TimeoutError)
+    await expect(slow).rejects.toMatchObject({message: expect.stringContaining('(last seen: slow creating)')})
+  })
+
+  it('retries throttling and passes validation errors through with their code', async () => {
+    const {aws, reporter} = clients(['throttle:elasticache:DescribeReplicationGroups*2'])
+    const cache = await aws.elasticache()
+    expect(await cache.describeReplicationGroup('nope')).toBeUndefined()
+    expect(reporter.ofType('retry').map((event) => event.errorCode)).toEqual(['Throttling', 'Throttling'])
+    await expect(
+      cache.createReplicationGroup({AutomaticFailoverEnabled: true, CacheNodeType: 'cache.t4g.small', ReplicationGroupDescription: 'd', ReplicationGroupId: 'x'}),
+    ).rejects.toMatchObject({awsCode: 'InvalidParameterCombinationException'})
+  })
+})

@@ -1,0 +1,322 @@
+import {readFileSync} from 'node:fs'
+import {join} from 'node:path'
+
+import {
+  AddTagsToResourceCommand,
+  CacheClusterAlreadyExistsFault,
+  CacheClusterNotFoundFault,
+  CacheSubnetGroupAlreadyExistsFault,
+  CacheSubnetGroupInUse,
+  CacheSubnetGroupNotFoundFault,
+  CreateCacheClusterCommand,
+  CreateCacheSubnetGroupCommand,
+  CreateReplicationGroupCommand,
+  DeleteCacheClusterCommand,
+  DeleteCacheSubnetGroupCommand,
+  DeleteReplicationGroupCommand,
+  DescribeCacheClustersCommand,
+  DescribeCacheSubnetGroupsCommand,
+  DescribeReplicationGroupsCommand,
+  ElastiCacheClient,
+  InvalidParameterCombinationException,
+  InvalidParameterValueException,
+  InvalidReplicationGroupStateFault,
+  InvalidSubnet,
+  ListTagsForResourceCommand,
+  RemoveTagsFromResourceCommand,
+  ReplicationGroupAlreadyExistsFault,
+  ReplicationGroupNotFoundFault,
+  TagNotFoundFault,
+  paginateDescribeCacheClusters,
+  waitUntilCacheClusterAvailable,
+  waitUntilCacheClusterDeleted,
+  waitUntilReplicationGroupAvailable,
+  waitUntilReplicationGroupDeleted,
+  type CreateCacheClusterCommandInput,
+  type CreateReplicationGroupCommandInput,
+} from '@aws-sdk/client-elasticache'
+import {CreateSecurityGroupCommand, DescribeSubnetsCommand, type EC2Client} from '@aws-sdk/client-ec2'
+import {ConfiguredRetryStrategy} from '@smithy/core/retry'
+
+import {DURATIONS} from '../../../src/sandbox/durations'
+import type {SandboxOptions} from '../../../src/sandbox'
+import {regionCode} from '../../../src/sandbox/services/elasticache-model'
+import {REGION, manualSandbox, removeTempStateDirs, sandboxClients, tempStateDir, type SandboxClients} from './clients'
+
+afterAll(removeTempStateDirs)
+
+function cacheClient(sandbox: SandboxClients): ElastiCacheClient {
+  const client = new ElastiCacheClient({
+    region: REGION,
+    credentials: {accessKeyId: 'x', secretAccessKey: 'y'},
+    retryStrategy: new ConfiguredRetryStrategy(4, () => 0),
+  })
+  client.middlewareStack.use(sandbox.handle.plugin('elasticache'))
+  return client
+}
+
+function manualCache(options: Partial<SandboxOptions> = {}) {
+  const sandbox = manualSandbox(options)
+  return {...sandbox, cache: cacheClient(sandbox)}
+}
+
+async function subnetIds(ec2: EC2Client): Promise<string[]> {
+  const {Subnets} = await ec2.send(new DescribeSubnetsCommand({}))
+  return (Subnets ?? []).map((subnet) => subnet.SubnetId ?? '')
+}
+
+async function subnetGroup(cache: ElastiCacheClient, ec2: EC2Client, name = 'hactl-demo'): Promise<string> {
+  await cache.send(
+    new CreateCacheSubnetGroupCommand({
+      CacheSubnetGroupDescription: 'hactl demo',
+      CacheSubnetGroupName: name,
+      SubnetIds: (await subnetIds(ec2)).slice(0, 2),
+      Tags: [{Key: 'hactl:site', Value: 'demo'}],
+    }),
+  )
+  return name
+}
+
+const REDIS: CreateReplicationGroupCommandInput = {
+  CacheNodeType: 'cache.t4g.small',
+  ReplicationGroupDescription: 'hactl demo sessions',
+  ReplicationGroupId: 'hactl-demo-cache',
+}
+
+const MEMCACHED: CreateCacheClusterCommandInput = {
+  CacheClusterId: 'hactl-demo-mc',
+  CacheNodeType: 'cache.t4g.small',
+  Engine: 'memcached',
+  NumCacheNodes: 2,
+}
+
+const TOKEN = 'a-long-auth-token-0123456789'
+
+describe('sandbox ElastiCache: cache subnet groups', () => {
+  it('creates, lists (with default), refuses duplicates and unknown subnets, deletes', async () => {
+    const {cache, ec2} = manualCache()
+    await subnetGroup(cache, ec2)
+    const {CacheSubnetGroups} = await cache.send(new DescribeCacheSubnetGroupsCommand({}))
+    expect(CacheSubnetGroups?.map((group) => group.CacheSubnetGroupName)).toEqual(['default', 'hactl-demo'])
+    expect(CacheSubnetGroups?.[1]).toMatchObject({ARN: 'arn:aws:elasticache:eu-west-1:123456789012:subnetgroup:hactl-demo', VpcId: expect.stringMatching(/^vpc-/)})
+    expect(CacheSubnetGroups?.[1].Subnets).toHaveLength(2)
+    await expect(subnetGroup(cache, ec2)).rejects.toThrow(CacheSubnetGroupAlreadyExistsFault)
+    await expect(
+      cache.send(new CreateCacheSubnetGroupCommand({CacheSubnetGroupDescription: 'd', CacheSubnetGroupName: 'x', SubnetIds: ['subnet-0123456789abcdef0']})),
+    ).rejects.toThrow(InvalidSubnet)
+    await cache.send(new DeleteCacheSubnetGroupCommand({CacheSubnetGroupName: 'hactl-demo'}))
+    const gone = cache.send(new DescribeCacheSubnetGroupsCommand({CacheSubnetGroupName: 'hactl-demo'}))
+    await expect(gone).rejects.toThrow(CacheSubnetGroupNotFoundFault)
+    await expect(gone).rejects.toMatchObject({name: 'CacheSubnetGroupNotFoundFault', Code: 'CacheSubnetGroupNotFoundFault'})
+  })
+
+  it('will not delete a group in use', async () => {
+    const {cache, ec2} = manualCache()
+    const group = await subnetGroup(cache, ec2)
+    await cache.send(new CreateReplicationGroupCommand({...REDIS, CacheSubnetGroupName: group}))
+    await expect(cache.send(new DeleteCacheSubnetGroupCommand({CacheSubnetGroupName: group}))).rejects.toThrow(CacheSubnetGroupInUse)
+  })
+})
+
+describe('sandbox ElastiCache: Redis replication groups', () => {
+  it('goes creating → available with endpoints, members spread over AZs, and never shows the AUTH token', async () => {
+    const {cache, ec2, clock, stateDir} = manualCache()
+    const group = await subnetGroup(cache, ec2)
+    const {ReplicationGroup: created} = await cache.send(
+      new CreateReplicationGroupCommand({
+        ...REDIS,
+        AtRestEncryptionEnabled: true,
+        AuthToken: TOKEN,
+        AutomaticFailoverEnabled: true,
+        CacheSubnetGroupName: group,
+        MultiAZEnabled: true,
+        NumCacheClusters: 2,
+        Tags: [{Key: 'hactl:site', Value: 'demo'}, {Key: 'hactl:role', Value: 'cache'}],
+        TransitEncryptionEnabled: true,
+      }),
+    )
+    expect(created).toMatchObject({
+      ReplicationGroupId: 'hactl-demo-cache',
+      Status: 'creating',
+      MemberClusters: ['hactl-demo-cache-001', 'hactl-demo-cache-002'],
+      AutomaticFailover: 'enabled',
+      MultiAZ: 'enabled',
+      AuthTokenEnabled: true,
+      TransitEncryptionEnabled: true,
+      AtRestEncryptionEnabled: true,
+      ClusterEnabled: false,
+      Engine: 'redis',
+      ARN: 'arn:aws:elasticache:eu-west-1:123456789012:replicationgroup:hactl-demo-cache',
+    })
+    expect(created?.NodeGroups?.[0].PrimaryEndpoint).toBeUndefined()
+    expect(JSON.stringify(created)).not.toContain(TOKEN)
+
+    clock.advance(DURATIONS.cacheReplicationGroupCreating)
+    const {ReplicationGroups} = await cache.send(new DescribeReplicationGroupsCommand({ReplicationGroupId: 'hactl-demo-cache'}))
+    const [available] = ReplicationGroups ?? []
+    expect(available.Status).toBe('available')
+    const nodeGroup = available.NodeGroups?.[0]
+    expect(nodeGroup?.PrimaryEndpoint).toEqual({Address: expect.stringMatching(/^master\.hactl-demo-cache\.[a-z0-9]{6}\.euw1\.cache\.amazonaws\.com$/), Port: 6379})
+    expect(nodeGroup?.ReaderEndpoint?.Address).toMatch(/^replica\.hactl-demo-cache\.[a-z0-9]{6}\.euw1\.cache\.amazonaws\.com$/)
+    const azs = nodeGroup?.NodeGroupMembers?.map((member) => member.PreferredAvailabilityZone)
+    expect(new Set(azs).size).toBe(2)
+    expect(nodeGroup?.NodeGroupMembers?.map((member) => member.CurrentRole)).toEqual(['primary', 'replica'])
+    expect(JSON.stringify(ReplicationGroups)).not.toContain(TOKEN)
+    // Nor is it kept: the state file has no trace of it.
+    expect(readFileSync(join(stateDir, 'sandbox.json'), 'utf8')).not.toContain(TOKEN)
+
+    const {TagList} = await cache.send(new ListTagsForResourceCommand({ResourceName: available.ARN}))
+    expect(TagList).toEqual([{Key: 'hactl:site', Value: 'demo'}, {Key: 'hactl:role', Value: 'cache'}])
+  })
+
+  it('shows the member clusters in DescribeCacheClusters with their security groups and node endpoints', async () => {
+    const {cache, ec2, clock} = manualCache()
+    const group = await subnetGroup(cache, ec2)
+    const {GroupId} = await ec2.send(new CreateSecurityGroupCommand({Description: 'cache', GroupName: 'cache'}))
+    await cache.send(new CreateReplicationGroupCommand({...REDIS, CacheSubnetGroupName: group, NumCacheClusters: 2, SecurityGroupIds: [GroupId!]}))
+    clock.advance(DURATIONS.cacheReplicationGroupCreating)
+    const {CacheClusters} = await cache.send(new DescribeCacheClustersCommand({CacheClusterId: 'hactl-demo-cache-002', ShowCacheNodeInfo: true}))
+    expect(CacheClusters?.[0]).toMatchObject({
+      CacheClusterId: 'hactl-demo-cache-002',
+      CacheClusterStatus: 'available',
+      ReplicationGroupId: 'hactl-demo-cache',
+      SecurityGroups: [{SecurityGroupId: GroupId, Status: 'active'}],
+      NumCacheNodes: 1,
+      CacheNodes: [{CacheNodeId: '0001', Endpoint: {Address: expect.stringMatching(/^hactl-demo-cache-002\.hactl-demo-cache\./), Port: 6379}}],
+    })
+    const {CacheClusters: standalone} = await cache.send(new DescribeCacheClustersCommand({ShowCacheClustersNotInReplicationGroups: true}))
+    expect(standalone).toEqual([])
+  })
+
+  it('validates the request as AWS does', async () => {
+    const {cache} = manualCache()
+    const failoverAlone = cache.send(new CreateReplicationGroupCommand({...REDIS, AutomaticFailoverEnabled: true}))
+    await expect(failoverAlone).rejects.toThrow(InvalidParameterCombinationException)
+    await expect(failoverAlone).rejects.toMatchObject({name: 'InvalidParameterCombinationException', Code: 'InvalidParameterCombination'})
+    await expect(cache.send(new CreateReplicationGroupCommand({...REDIS, NumCacheClusters: 2, MultiAZEnabled: true}))).rejects.toThrow(
+      InvalidParameterCombinationException,
+    )
+    await expect(cache.send(new CreateReplicationGroupCommand({...REDIS, AuthToken: TOKEN}))).rejects.toThrow(InvalidParameterCombinationException)
+    for (const bad of ['too-short', `${'x'.repeat(20)}@`, `${'x'.repeat(20)}/`, `${'x'.repeat(20)}"`, 'x'.repeat(129)]) {
+      await expect(cache.send(new CreateReplicationGroupCommand({...REDIS, AuthToken: bad, TransitEncryptionEnabled: true}))).rejects.toThrow(
+        InvalidParameterValueException,
+      )
+    }
+
+    await expect(cache.send(new CreateReplicationGroupCommand({...REDIS, NumCacheClusters: 7}))).rejects.toThrow(InvalidParameterValueException)
+    await expect(cache.send(new CreateReplicationGroupCommand({...REDIS, ReplicationGroupId: 'x'.repeat(41)}))).rejects.toThrow(InvalidParameterValueException)
+    await expect(cache.send(new CreateReplicationGroupCommand({...REDIS, ReplicationGroupId: 'bad--id'}))).rejects.toThrow(InvalidParameterValueException)
+    await expect(cache.send(new CreateReplicationGroupCommand({...REDIS, CacheSubnetGroupName: 'nope'}))).rejects.toThrow(CacheSubnetGroupNotFoundFault)
+    await expect(cache.send(new CreateReplicationGroupCommand({...REDIS, SecurityGroupIds: ['sg-0123456789abcdef0']}))).rejects.toThrow(
+      InvalidParameterValueException,
+    )
+    await expect(cache.send(new CreateReplicationGroupCommand({...REDIS, NumNodeGroups: 2}))).rejects.toMatchObject({name: 'SandboxUnsupportedOperation'})
+    const {ReplicationGroup} = await cache.send(new CreateReplicationGroupCommand({...REDIS, Engine: 'valkey'}))
+    expect(ReplicationGroup).toMatchObject({Engine: 'valkey', AutomaticFailover: 'disabled', MultiAZ: 'disabled', AuthTokenEnabled: false})
+    await expect(cache.send(new CreateReplicationGroupCommand(REDIS))).rejects.toThrow(ReplicationGroupAlreadyExistsFault)
+    await expect(cache.send(new CreateCacheClusterCommand({...MEMCACHED, CacheClusterId: 'hactl-demo-cache-001'}))).rejects.toThrow(
+      CacheClusterAlreadyExistsFault,
+    )
+  })
+
+  it('deletes only when available: deleting, then gone', async () => {
+    const {cache, clock} = manualCache()
+    await cache.send(new CreateReplicationGroupCommand(REDIS))
+    await expect(cache.send(new DeleteReplicationGroupCommand({ReplicationGroupId: 'hactl-demo-cache'}))).rejects.toThrow(InvalidReplicationGroupStateFault)
+    clock.advance(DURATIONS.cacheReplicationGroupCreating)
+    await expect(cache.send(new DeleteCacheClusterCommand({CacheClusterId: 'hactl-demo-cache-001'}))).rejects.toMatchObject({name: 'InvalidCacheClusterStateFault'})
+    const {ReplicationGroup} = await cache.send(new DeleteReplicationGroupCommand({ReplicationGroupId: 'hactl-demo-cache'}))
+    expect(ReplicationGroup?.Status).toBe('deleting')
+    clock.advance(DURATIONS.cacheDeleting)
+    const gone = cache.send(new DescribeReplicationGroupsCommand({ReplicationGroupId: 'hactl-demo-cache'}))
+    await expect(gone).rejects.toThrow(ReplicationGroupNotFoundFault)
+    await expect(gone).rejects.toMatchObject({message: 'Replication group hactl-demo-cache not found.', $metadata: {httpStatusCode: 404}})
+    await expect(cache.send(new DescribeCacheClustersCommand({CacheClusterId: 'hactl-demo-cache-001'}))).rejects.toThrow(CacheClusterNotFoundFault)
+  })
+})
+
+describe('sandbox ElastiCache: Memcached clusters', () => {
+  it('spreads cross-az nodes and gives a configuration endpoint once available', async () => {
+    const {cache, ec2, clock} = manualCache()
+    const group = await subnetGroup(cache, ec2)
+    const {CacheCluster} = await cache.send(
+      new CreateCacheClusterCommand({...MEMCACHED, AZMode: 'cross-az', CacheSubnetGroupName: group, TransitEncryptionEnabled: true, Tags: [{Key: 'hactl:site', Value: 'demo'}]}),
+    )
+    expect(CacheCluster).toMatchObject({CacheClusterStatus: 'creating', Engine: 'memcached', EngineVersion: '1.6.22', PreferredAvailabilityZone: 'Multiple', TransitEncryptionEnabled: true})
+    expect(CacheCluster?.ConfigurationEndpoint).toBeUndefined()
+    clock.advance(DURATIONS.cacheClusterCreating)
+    const {CacheClusters} = await cache.send(new DescribeCacheClustersCommand({CacheClusterId: 'hactl-demo-mc', ShowCacheNodeInfo: true}))
+    const [cluster] = CacheClusters ?? []
+    expect(cluster.CacheClusterStatus).toBe('available')
+    expect(cluster.ConfigurationEndpoint).toEqual({Address: expect.stringMatching(/^hactl-demo-mc\.[a-z0-9]{6}\.cfg\.euw1\.cache\.amazonaws\.com$/), Port: 11211})
+    expect(cluster.CacheNodes?.map((node) => node.CacheNodeId)).toEqual(['0001', '0002'])
+    expect(new Set(cluster.CacheNodes?.map((node) => node.CustomerAvailabilityZone)).size).toBe(2)
+    expect(cluster.CacheNodes?.[1].Endpoint?.Address).toMatch(/^hactl-demo-mc\.[a-z0-9]{6}\.0002\.euw1\.cache\.amazonaws\.com$/)
+
+    const {TagList} = await cache.send(new AddTagsToResourceCommand({ResourceName: cluster.ARN, Tags: [{Key: 'hactl:role', Value: 'cache'}]}))
+    expect(TagList).toEqual([{Key: 'hactl:site', Value: 'demo'}, {Key: 'hactl:role', Value: 'cache'}])
+    await expect(cache.send(new RemoveTagsFromResourceCommand({ResourceName: cluster.ARN, TagKeys: ['nope']}))).rejects.toThrow(TagNotFoundFault)
+
+    await cache.send(new DeleteCacheClusterCommand({CacheClusterId: 'hactl-demo-mc'}))
+    clock.advance(DURATIONS.cacheDeleting)
+    await expect(cache.send(new DescribeCacheClustersCommand({CacheClusterId: 'hactl-demo-mc'}))).rejects.toMatchObject({
+      name: 'CacheClusterNotFoundFault',
+      Code: 'CacheClusterNotFound',
+      message: 'CacheCluster not found: hactl-demo-mc',
+    })
+  })
+
+  it('validates as AWS does', async () => {
+    const {cache} = manualCache()
+    await expect(cache.send(new CreateCacheClusterCommand({...MEMCACHED, NumCacheNodes: 1, AZMode: 'cross-az'}))).rejects.toThrow(InvalidParameterValueException)
+    await expect(cache.send(new CreateCacheClusterCommand({...MEMCACHED, EngineVersion: '1.6.6', TransitEncryptionEnabled: true}))).rejects.toThrow(
+      InvalidParameterCombinationException,
+    )
+    await expect(cache.send(new CreateCacheClusterCommand({...MEMCACHED, AuthToken: TOKEN}))).rejects.toThrow(InvalidParameterCombinationException)
+    await expect(cache.send(new CreateCacheClusterCommand({...MEMCACHED, Engine: 'redis'}))).rejects.toMatchObject({name: 'SandboxUnsupportedOperation'})
+    const {CacheCluster} = await cache.send(new CreateCacheClusterCommand(MEMCACHED))
+    expect(CacheCluster?.PreferredAvailabilityZone).toMatch(/^eu-west-1[abc]$/)
+    await expect(cache.send(new CreateCacheClusterCommand(MEMCACHED))).rejects.toThrow(CacheClusterAlreadyExistsFault)
+    await expect(cache.send(new DeleteCacheClusterCommand({CacheClusterId: 'hactl-demo-mc'}))).rejects.toMatchObject({name: 'InvalidCacheClusterStateFault'})
+  })
+
+  it('pages DescribeCacheClusters', async () => {
+    const {cache} = manualCache()
+    for (let i = 0; i < 21; i += 1) await cache.send(new CreateCacheClusterCommand({...MEMCACHED, CacheClusterId: `mc-${String(i).padStart(2, '0')}`}))
+    const sizes: number[] = []
+    for await (const page of paginateDescribeCacheClusters({client: cache, pageSize: 20}, {})) sizes.push(page.CacheClusters?.length ?? 0)
+    expect(sizes).toEqual([20, 1])
+  })
+})
+
+describe('sandbox ElastiCache: SDK waiters, faults, names', () => {
+  const FAST_WAITER = {minDelay: 0.001, maxDelay: 0.002, maxWaitTime: 10}
+
+  it('waitUntilReplicationGroupAvailable / Deleted and waitUntilCacheClusterAvailable / Deleted succeed', async () => {
+    const sandbox = sandboxClients({stateDir: tempStateDir(), speed: 1e4})
+    const cache = cacheClient(sandbox)
+    await cache.send(new CreateReplicationGroupCommand(REDIS))
+    expect((await waitUntilReplicationGroupAvailable({client: cache, ...FAST_WAITER}, {ReplicationGroupId: 'hactl-demo-cache'})).state).toBe('SUCCESS')
+    await cache.send(new DeleteReplicationGroupCommand({ReplicationGroupId: 'hactl-demo-cache'}))
+    expect((await waitUntilReplicationGroupDeleted({client: cache, ...FAST_WAITER}, {ReplicationGroupId: 'hactl-demo-cache'})).state).toBe('SUCCESS')
+
+    await cache.send(new CreateCacheClusterCommand(MEMCACHED))
+    expect((await waitUntilCacheClusterAvailable({client: cache, ...FAST_WAITER}, {CacheClusterId: 'hactl-demo-mc'})).state).toBe('SUCCESS')
+    await cache.send(new DeleteCacheClusterCommand({CacheClusterId: 'hactl-demo-mc'}))
+    expect((await waitUntilCacheClusterDeleted({client: cache, ...FAST_WAITER}, {CacheClusterId: 'hactl-demo-mc'})).state).toBe('SUCCESS')
+  })
+
+  it('throttles with Throttling (retried) and fails with InternalFailure', async () => {
+    const throttled = manualCache({faults: ['throttle:elasticache:DescribeReplicationGroups*2']})
+    expect((await throttled.cache.send(new DescribeReplicationGroupsCommand({}))).ReplicationGroups).toEqual([])
+    const failing = manualCache({faults: ['fail:elasticache:CreateReplicationGroup']})
+    await expect(failing.cache.send(new CreateReplicationGroupCommand(REDIS))).rejects.toMatchObject({name: 'InternalFailure', $fault: 'server'})
+  })
+
+  it('names regions in endpoints as ElastiCache does', () => {
+    expect(regionCode('eu-west-1')).toBe('euw1')
+    expect(regionCode('us-east-1')).toBe('use1')
+    expect(regionCode('ap-southeast-2')).toBe('apse2')
+    expect(regionCode('eu-central-1')).toBe('euc1')
+  })
+})
