@@ -45,6 +45,13 @@ export class HactlError extends Error {
     this.suggestions = options.suggestions ?? []
     this.data = options.data
   }
+
+  /** Adds hints to an error raised deeper down (e.g. how to resume the command that was running). */
+  public withSuggestions(...more: readonly string[]): this {
+    const missing = more.filter((hint) => !this.suggestions.includes(hint))
+    ;(this as {suggestions: readonly string[]}).suggestions = [...this.suggestions, ...missing]
+    return this
+  }
 }
 
 /** Wrong input: a bad flag value, a missing file, an AMI that is not ours. */

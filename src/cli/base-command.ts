@@ -13,6 +13,7 @@ import {AbortError, ConfigError, HactlError, InterruptedError, UserError} from '
 import {ExitCode} from './exit-codes'
 import {globalFlags} from './flags'
 import type {AwsClients} from '../aws/clients'
+import type {HeldLock} from '../aws/lock'
 import type {LoadedConfig} from '../config/load'
 import {createCliReporter, type CliReporter} from '../ui/cli-reporter'
 import {formatError} from '../ui/format-error'
@@ -129,6 +130,60 @@ export abstract class HactlCommand<T extends typeof Command> extends Command {
     })
   }
 
+  /**
+   * Runs `work` holding the site lock (`/hactl/<site>/lock` in SSM). A lock
+   * held by someone else ends the command with exit 6, naming the holder;
+   * `--break-lock` (where the command has it) takes over a stale one.
+   */
+  protected async withSiteLock<R>(site: string, operation: string, work: (lock: HeldLock) => Promise<R>): Promise<R> {
+    const aws = await this.aws()
+    const [{withLock}, {hostname}, ssm, sts] = await Promise.all([import('../aws/lock'), import('node:os'), aws.ssm(), aws.sts()])
+    const identity = await sts.getCallerIdentity()
+    const flags = this.flags as Record<string, unknown>
+    return withLock(
+      {
+        breakStale: flags['break-lock'] === true,
+        clock: aws.clock,
+        holder: `${identity.arn} on ${hostname()} (pid ${process.pid})`,
+        operation,
+        reporter: this.reporter,
+        site,
+        ssm,
+      },
+      work,
+    )
+  }
+
+  /**
+   * Asks a yes/no question; `--yes` answers it. Without a terminal and
+   * without `--yes` it is a usage error, never a silent yes. "No" ends the
+   * command with exit 10.
+   */
+  protected async confirm(question: string): Promise<void> {
+    if (this.flags.yes) return
+    this.requireTerminal()
+    const {confirm} = await import('@inquirer/prompts')
+    const yes = await confirm({default: false, message: question}, {signal: this.interrupt.signal}).catch(promptAborted)
+    if (!yes) throw new AbortError('Nothing was changed.')
+  }
+
+  /** Asks the operator to type `expected` (e.g. the site name) before something destructive. */
+  protected async confirmTyped(question: string, expected: string): Promise<void> {
+    if (this.flags.yes) return
+    this.requireTerminal()
+    const {input} = await import('@inquirer/prompts')
+    const typed = await input({message: question}, {signal: this.interrupt.signal}).catch(promptAborted)
+    if (typed.trim() !== expected) throw new AbortError(`You typed "${typed.trim()}", not "${expected}"; nothing was changed.`)
+  }
+
+  private requireTerminal(): void {
+    if (process.stdin.isTTY && !this.jsonEnabled()) return
+    throw new UserError('confirmation-needed', 'This command asks for confirmation, and there is no terminal to ask on.', {
+      exitCode: ExitCode.Usage,
+      suggestions: ['Pass --yes to confirm in scripts and CI.'],
+    })
+  }
+
   /** hactl.yml if there is one; undefined when none is found. Invalid files still fail. */
   protected async optionalConfig(): Promise<LoadedConfig | undefined> {
     return this.findConfig()
@@ -184,6 +239,13 @@ export function toHactlError(error: unknown): HactlError {
     cause: error,
     suggestions: ['This looks like a bug in hactl. Re-run with DEBUG=hactl* and report it with the output.'],
   })
+}
+
+/** Ctrl-C at a prompt: inquirer rejects with its own error; exit 130 like anywhere else. */
+function promptAborted(error: unknown): never {
+  const name = (error as {name?: string}).name
+  if (name === 'ExitPromptError' || name === 'AbortPromptError') throw interruptedError('Interrupted at a prompt.')
+  throw error
 }
 
 /** Ctrl-C: exit 130 and say how to pick the work up. */

@@ -78,8 +78,14 @@ class LineReporter implements CliReporter {
   public stop(): void {}
 }
 
+/**
+ * One live line for everything in flight (steps run in parallel), with each
+ * finished step, AWS event or warning printed above it as it comes.
+ */
 class SpinnerReporter implements CliReporter {
   private running = false
+  private readonly steps = new Map<string, string>()
+  private waiting = ''
 
   public constructor(private readonly write: (line: string) => void) {}
 
@@ -87,24 +93,27 @@ class SpinnerReporter implements CliReporter {
     switch (event.type) {
       case 'step': {
         if (event.state === 'start') {
-          this.start(event.title)
+          this.steps.set(event.id, event.title)
         } else {
-          this.running = false
-          ux.action.stop(event.state === 'fail' ? ux.colorize('red', 'failed') : event.detail ?? event.state)
+          this.steps.delete(event.id)
+          this.waiting = ''
+          const mark = {done: ux.colorize('green', '✓'), fail: ux.colorize('red', '✗'), skip: '-', start: ''}[event.state]
+          this.print(`${mark} ${event.title}${event.detail ? ux.colorize('dim', ` ${event.detail}`) : ''}`)
         }
 
+        this.refresh()
         break
       }
 
       case 'wait': {
-        if (!this.running) this.start(`Waiting for ${event.what}`)
-        ux.action.status = `${event.status || 'in progress'} (${formatElapsed(event.elapsedMs)})`
+        this.waiting = `${event.what}: ${event.status || 'in progress'} (${formatElapsed(event.elapsedMs)})`
+        this.refresh()
         break
       }
 
       default: {
         const line = formatEventLine(event)
-        if (line) this.write(line)
+        if (line) this.print(line)
       }
     }
   }
@@ -115,10 +124,26 @@ class SpinnerReporter implements CliReporter {
     ux.action.stop(success ? 'done' : ux.colorize('red', 'failed'))
   }
 
-  private start(title: string): void {
-    if (this.running) ux.action.stop()
-    ux.action.start(title)
-    this.running = true
+  private print(line: string): void {
+    if (this.running) {
+      void ux.action.pause(() => this.write(line))
+    } else {
+      this.write(line)
+    }
+  }
+
+  private refresh(): void {
+    const titles = [...this.steps.values()]
+    if (titles.length === 0 && !this.waiting) return
+    const title = titles.length > 1 ? `${titles.length} in progress: ${titles.join(', ')}` : titles[0] ?? 'Waiting'
+    if (!this.running) {
+      ux.action.start(title)
+      this.running = true
+    } else {
+      ux.action.task = {action: title, active: true, status: undefined}
+    }
+
+    if (this.waiting) ux.action.status = this.waiting
   }
 }
 

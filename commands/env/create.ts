@@ -1,0 +1,51 @@
+import {breakLockFlag, waitFlag} from '../../src/cli/flags'
+import {HactlCommand} from '../../src/cli/base-command'
+import type {CreateEnvironmentResult} from '../../src/env/create'
+import {renderCreateResult, renderCreatePreview} from '../../src/ui/render-env'
+
+export default class EnvCreate extends HactlCommand<typeof EnvCreate> {
+  public static description = `Creates, in parallel where AWS allows:
+  - security groups for the load balancer, web instances, seed, EFS, database and cache (the data tier admits only web and seed);
+  - EFS for uploads (encrypted, a mount target per AZ, an access point, backups on);
+  - RDS (Multi-AZ) or an Aurora cluster with readers: encrypted, private, deletion-protected, password managed by RDS in Secrets Manager;
+  - ElastiCache Redis (Multi-AZ failover, TLS, AUTH token in Secrets Manager) or Memcached;
+  - the IAM instance profile and service role, the EB application, a thin bundle, and the environment on the latest PHP platform on Amazon Linux 2023.
+
+Idempotent: a re-run finds what exists (by name, creation token or client token) and creates only what is missing, so after a failure or a timeout run it again. Holds the site lock while it works. Until the first rollout the environment serves a holding page.
+
+Run \`hactl plan\` first to see every resource and option setting.`
+
+  public static examples = [
+    '<%= config.bin %> <%= command.id %>',
+    '<%= config.bin %> <%= command.id %> --sandbox --yes',
+    '<%= config.bin %> <%= command.id %> --yes --wait 90 --json',
+  ]
+
+  public static flags = {
+    'break-lock': breakLockFlag,
+    wait: waitFlag(60),
+  }
+
+  public static summary = 'Create the Elastic Beanstalk environment and its data tier.'
+
+  public async run(): Promise<CreateEnvironmentResult> {
+    const [{config}, aws] = await Promise.all([this.loadConfig(), this.aws()])
+    if (!this.flags.yes && !this.jsonEnabled()) this.log(renderCreatePreview(config))
+    await this.confirm(`Create the environment and data tier for ${config.site} in ${config.region}?`)
+    const {createEnvironment} = await import('../../src/env/create')
+    const result = await this.withSiteLock(config.site, 'env create', (lock) =>
+      createEnvironment({
+        clients: aws,
+        clock: aws.clock,
+        config,
+        lock,
+        reporter: this.reporter,
+        signal: this.interrupt.signal,
+        timeoutMs: this.flags.wait * 60_000,
+      }),
+    )
+    this.reporter.stop(true)
+    if (!this.jsonEnabled()) this.log(renderCreateResult(result))
+    return result
+  }
+}

@@ -1,0 +1,650 @@
+/**
+ * `hactl env create`: the site's environment and its data tier, created in
+ * parallel wherever AWS allows and idempotently: every step first looks for
+ * what exists (by name, creation token or client token) and creates only
+ * what is missing, so a re-run after a failure or a timeout continues.
+ */
+import type {AwsClients} from '../aws/clients'
+import type {Clock} from '../aws/clock'
+import type {EnvironmentDescription} from '@aws-sdk/client-elastic-beanstalk'
+import type {HeldLock} from '../aws/lock'
+import {pollUntil} from '../aws/wait'
+import type {HactlConfig} from '../config/schema'
+import {AwsError, HactlError, UserError} from '../errors'
+import type {Reporter} from '../ui/reporter'
+import {buildBundle, type Bundle} from './bundle'
+import {siteNames, SECURITY_GROUP_ROLES, type SecurityGroupRole} from './names'
+import {oneSubnetPerZone, resolveNetwork, type SiteNetwork} from './network'
+import {
+  auroraInstanceInputs,
+  cachePort,
+  dbClusterInput,
+  dbInstanceInput,
+  dbPort,
+  environmentPropertyProblems,
+  environmentProperties,
+  instancePolicy,
+  INSTANCE_POLICY_NAME,
+  isAurora,
+  MANAGED_POLICIES,
+  memcachedInput,
+  optionSettings,
+  replicationGroupInput,
+  securityGroupSpecs,
+  tagList,
+  tagsFor,
+  trustPolicy,
+  type Refs,
+} from './spec'
+import {runSteps, type Step, type StepTiming} from './steps'
+
+export interface CreateEnvironmentOptions {
+  readonly config: HactlConfig
+  readonly clients: AwsClients
+  readonly reporter: Reporter
+  readonly clock: Clock
+  /** Deadline for the whole run, on the clock's time. */
+  readonly timeoutMs: number
+  /** Ctrl-C. */
+  readonly signal?: AbortSignal
+  /** Refreshed during long waits so the site lock never looks stale. */
+  readonly lock?: HeldLock
+  /** The application bundle. @default buildBundle() from the package's .ebextensions/.platform/bundle */
+  readonly bundle?: Bundle
+}
+
+export type ResourceAction = 'created' | 'found'
+
+export interface ResourceOutcome {
+  readonly kind: string
+  readonly name: string
+  readonly id: string
+  readonly action: ResourceAction
+}
+
+export interface EnvironmentSummary {
+  readonly name: string
+  readonly id: string
+  readonly status: string
+  readonly health: string
+  readonly cname?: string
+  readonly endpointUrl?: string
+  readonly versionLabel?: string
+  readonly platformArn?: string
+}
+
+export interface CreateEnvironmentResult {
+  readonly site: string
+  readonly environment: EnvironmentSummary
+  readonly resources: readonly ResourceOutcome[]
+  /** Per step, on the clock's time: what the benchmark compares with the critical path. */
+  readonly timings: readonly StepTiming[]
+  /** Clock time the whole run took (simulated in the sandbox). */
+  readonly elapsedMs: number
+}
+
+const RESUME = 'Run `hactl env status` to see where it stands, then `hactl env create` again to continue: it creates only what is missing.'
+
+/** Everything the steps share; filled in as they finish. */
+class Work {
+  public network?: SiteNetwork
+  public account = ''
+  public readonly groups: Partial<Record<SecurityGroupRole, string>> = {}
+  public efsId = ''
+  public accessPointId = ''
+  public db?: Refs['db']
+  public cache?: Refs['cache']
+  public cacheSecretArn?: string
+  public bucket = ''
+  public versionLabel = ''
+  public platformArn = ''
+  public environment?: EnvironmentDescription
+  public readonly resources: ResourceOutcome[] = []
+
+  public constructor(private readonly options: CreateEnvironmentOptions, private readonly deadline: number) {}
+
+  public note(kind: string, name: string, id: string, action: ResourceAction): void {
+    this.resources.push({action, id, kind, name})
+  }
+
+  /** What a wait may still take. */
+  public wait(signal: AbortSignal): {signal: AbortSignal; timeoutMs: number} {
+    return {signal, timeoutMs: Math.max(1, this.deadline - this.options.clock.now())}
+  }
+
+  public refs(): Refs {
+    const groups = this.groups as Record<SecurityGroupRole, string>
+    if (!this.network || !this.db || !this.cache) throw new Error('refs() before the data tier exists')
+    return {
+      accessPointId: this.accessPointId,
+      account: this.account,
+      cache: this.cache,
+      db: this.db,
+      efsId: this.efsId,
+      instanceSubnets: this.network.subnets,
+      loadBalancerSubnets: this.network.loadBalancerSubnets,
+      securityGroups: groups,
+      vpcId: this.network.vpcId,
+    }
+  }
+}
+
+function requireValue<T>(value: T | undefined, what: string): T {
+  if (value === undefined || value === null || value === '') throw new HactlError('unexpected-aws-answer', `AWS returned no ${what}.`)
+  return value
+}
+
+export async function createEnvironment(options: CreateEnvironmentOptions): Promise<CreateEnvironmentResult> {
+  const {clients, clock, config, reporter} = options
+  const names = siteNames(config.site)
+  const startedAt = clock.now()
+  const work = new Work(options, startedAt + options.timeoutMs)
+  const bundle = options.bundle ?? buildBundle()
+  const heartbeat = startHeartbeat(options)
+
+  const steps: Step[] = [
+    {
+      id: 'network',
+      needs: [],
+      async run() {
+        const [ec2, sts] = await Promise.all([clients.ec2(), clients.sts()])
+        const [network, identity] = await Promise.all([resolveNetwork(ec2, config), sts.getCallerIdentity()])
+        work.network = network
+        work.account = identity.account
+        return `${network.vpcId}, ${network.subnets.length} subnets in ${new Set(Object.values(network.zoneOf)).size} AZs`
+      },
+      title: 'Network',
+    },
+    {
+      id: 'security-groups',
+      needs: ['network'],
+      async run() {
+        const ec2 = await clients.ec2()
+        const vpcId = requireValue(work.network?.vpcId, 'VPC')
+        for (const role of SECURITY_GROUP_ROLES) {
+          const name = names.securityGroup[role]
+          const existing = await ec2.findSecurityGroup(vpcId, name)
+          if (existing?.GroupId) {
+            work.groups[role] = existing.GroupId
+            work.note('security group', name, existing.GroupId, 'found')
+            continue
+          }
+
+          const spec = securityGroupSpecs(config, {cache: '', db: '', efs: '', lb: '', seed: '', web: ''}).find((s) => s.role === role)
+          const id = await ec2.createSecurityGroup({description: spec?.description ?? name, name, tags: tagsFor(config, role), vpcId})
+          work.groups[role] = id
+          work.note('security group', name, id, 'created')
+        }
+
+        // Rules need every group's id (the data tier admits the web and seed groups).
+        for (const spec of securityGroupSpecs(config, work.groups as Record<SecurityGroupRole, string>)) {
+          if (spec.ingress.length > 0) await ec2.authorizeIngress(requireValue(work.groups[spec.role], spec.name), spec.ingress)
+        }
+
+        return SECURITY_GROUP_ROLES.map((role) => `${role} ${work.groups[role]}`).join(', ')
+      },
+      title: 'Security groups',
+    },
+    {
+      id: 'iam',
+      needs: [],
+      async run() {
+        const iam = await clients.iam()
+        for (const [role, trust, policies, description] of [
+          [names.instanceRole, trustPolicy('ec2.amazonaws.com'), MANAGED_POLICIES.instance, `hactl ${config.site}: web instances and seed`],
+          [names.serviceRole, trustPolicy('elasticbeanstalk.amazonaws.com'), MANAGED_POLICIES.service, `hactl ${config.site}: Elastic Beanstalk service role`],
+        ] as const) {
+          const created = await iam.createRole({description, name: role, tags: tagsFor(config, 'iam'), trustPolicy: trust})
+          work.note('IAM role', role, role, created ? 'created' : 'found')
+          const attached = await iam.attachedPolicies(role)
+          for (const arn of policies) if (!attached.includes(arn)) await iam.attachRolePolicy(role, arn)
+        }
+
+        const profile = await iam.getInstanceProfile(names.instanceProfile)
+        await iam.ensureInstanceProfile(names.instanceProfile, names.instanceRole, tagsFor(config, 'iam'))
+        work.note('instance profile', names.instanceProfile, names.instanceProfile, profile ? 'found' : 'created')
+        return `${names.instanceProfile}, ${names.serviceRole}`
+      },
+      title: 'IAM roles',
+    },
+    {
+      id: 'efs',
+      needs: [],
+      async run(signal) {
+        const efs = await clients.efs()
+        const found = await efs.findFileSystem(names.efsCreationToken)
+        const fs =
+          found ??
+          (await efs.createFileSystem({
+            backup: true,
+            creationToken: names.efsCreationToken,
+            encrypted: true,
+            tags: {...tagsFor(config, 'uploads'), Name: names.efsCreationToken},
+            throughputMode: config.uploads.throughputMode,
+          }))
+        work.efsId = requireValue(fs.FileSystemId, 'file system id')
+        work.note('EFS file system', names.efsCreationToken, work.efsId, found ? 'found' : 'created')
+        if (fs.LifeCycleState !== 'available') await efs.waitForFileSystemAvailable(work.efsId, work.wait(signal))
+        return work.efsId
+      },
+      title: 'EFS file system (uploads)',
+    },
+    {
+      id: 'efs-mount-targets',
+      needs: ['efs', 'security-groups'],
+      async run(signal) {
+        const efs = await clients.efs()
+        const existing = await efs.describeMountTargets(work.efsId)
+        const zones = new Set(existing.map((target) => target.AvailabilityZoneName))
+        for (const {subnetId, zone} of oneSubnetPerZone(requireValue(work.network, 'network'))) {
+          if (zones.has(zone)) continue
+          const target = await efs.createMountTarget({fileSystemId: work.efsId, securityGroupIds: [requireValue(work.groups.efs, 'EFS group')], subnetId})
+          work.note('EFS mount target', zone, target.MountTargetId ?? '', 'created')
+        }
+
+        const targets = await efs.waitForMountTargetsAvailable(work.efsId, work.wait(signal))
+        return `${targets.length} mount targets`
+      },
+      title: 'EFS mount targets',
+    },
+    {
+      id: 'efs-access-point',
+      needs: ['efs'],
+      async run() {
+        const efs = await clients.efs()
+        const points = await efs.describeAccessPoints(work.efsId)
+        const found = points.find((point) => point.ClientToken === names.accessPointToken || point.Tags?.some((t) => t.Key === 'hactl:role' && t.Value === 'uploads'))
+        const point =
+          found ??
+          (await efs.createAccessPoint({
+            clientToken: names.accessPointToken,
+            fileSystemId: work.efsId,
+            gid: 0,
+            path: '/uploads',
+            permissions: '0777',
+            tags: {...tagsFor(config, 'uploads'), Name: `${names.efsCreationToken}-ap`},
+            uid: 0,
+          }))
+        work.accessPointId = requireValue(point.AccessPointId, 'access point id')
+        work.note('EFS access point', '/uploads', work.accessPointId, found ? 'found' : 'created')
+        return work.accessPointId
+      },
+      title: 'EFS access point',
+    },
+    {
+      id: 'db-subnet-group',
+      needs: ['network'],
+      async run() {
+        const rds = await clients.rds()
+        const found = await rds.describeSubnetGroup(names.dbSubnetGroup)
+        if (!found) {
+          await rds.createSubnetGroup({
+            description: `hactl ${config.site}: database subnets`,
+            name: names.dbSubnetGroup,
+            subnetIds: requireValue(work.network, 'network').subnets,
+            tags: tagsFor(config, 'db'),
+          })
+        }
+
+        work.note('DB subnet group', names.dbSubnetGroup, names.dbSubnetGroup, found ? 'found' : 'created')
+      },
+      title: 'DB subnet group',
+    },
+    {
+      id: 'database',
+      needs: ['db-subnet-group', 'security-groups'],
+      async run(signal) {
+        work.db = isAurora(config) ? await ensureAurora(options, work, signal) : await ensureRdsInstance(options, work, signal)
+        return work.db.endpoint
+      },
+      title: `Database (${config.database.engine}${isAurora(config) ? ` cluster, ${config.database.readers ?? 0} readers` : config.database.multiAz ? ', Multi-AZ' : ''})`,
+    },
+    {
+      id: 'cache-secret',
+      needs: [],
+      async run() {
+        if (config.cache.engine !== 'redis') return 'not needed for memcached'
+        const secrets = await clients.secrets()
+        const found = await secrets.describeSecret(names.cacheSecret)
+        work.cacheSecretArn = await secrets.createGeneratedSecret({
+          clientRequestToken: names.cacheSecretToken,
+          description: `hactl ${config.site}: Redis AUTH token`,
+          excludePunctuation: true,
+          length: 64,
+          name: names.cacheSecret,
+          tags: tagsFor(config, 'cache'),
+        })
+        work.note('secret', names.cacheSecret, work.cacheSecretArn, found && !found.deletedDate ? 'found' : 'created')
+        return names.cacheSecret
+      },
+      title: 'Cache AUTH token (Secrets Manager)',
+    },
+    {
+      id: 'cache-subnet-group',
+      needs: ['network'],
+      async run() {
+        const cache = await clients.elasticache()
+        const found = await cache.describeSubnetGroup(names.cacheSubnetGroup)
+        if (!found) {
+          await cache.createSubnetGroup({
+            description: `hactl ${config.site}: cache subnets`,
+            name: names.cacheSubnetGroup,
+            subnetIds: requireValue(work.network, 'network').subnets,
+            tags: tagsFor(config, 'cache'),
+          })
+        }
+
+        work.note('cache subnet group', names.cacheSubnetGroup, names.cacheSubnetGroup, found ? 'found' : 'created')
+      },
+      title: 'Cache subnet group',
+    },
+    {
+      id: 'cache',
+      needs: ['cache-subnet-group', 'cache-secret', 'security-groups'],
+      async run(signal) {
+        work.cache = config.cache.engine === 'redis' ? await ensureRedis(options, work, signal) : await ensureMemcached(options, work, signal)
+        return work.cache.endpoint
+      },
+      title: `Cache (${config.cache.engine})`,
+    },
+    {
+      id: 'bundle',
+      needs: [],
+      async run() {
+        const [eb, s3] = await Promise.all([clients.eb(), clients.s3()])
+        work.bucket = await eb.createStorageLocation()
+        const key = names.bundleKey(bundle.versionLabel)
+        if (!(await s3.objectExists(work.bucket, key))) {
+          await s3.putObject({body: bundle.zip, bucket: work.bucket, contentType: 'application/zip', key})
+        }
+
+        const appCreated = await eb.createApplication({description: `hactl: ${config.app} site ${config.site}`, name: names.application, tags: tagsFor(config, 'application')})
+        work.note('EB application', names.application, names.application, appCreated ? 'created' : 'found')
+        const versionCreated = await eb.createApplicationVersion({
+          application: names.application,
+          bucket: work.bucket,
+          description: `hactl bundle ${bundle.sha256.slice(0, 12)}`,
+          key,
+          label: bundle.versionLabel,
+          tags: tagsFor(config, 'application'),
+        })
+        work.versionLabel = bundle.versionLabel
+        work.note('EB application version', bundle.versionLabel, `s3://${work.bucket}/${key}`, versionCreated ? 'created' : 'found')
+        return bundle.versionLabel
+      },
+      title: 'Application bundle',
+    },
+    {
+      id: 'platform',
+      needs: [],
+      async run() {
+        const eb = await clients.eb()
+        const platform = await eb.latestPlatform(config.environment.platform)
+        work.platformArn = platform.arn
+        return `${platform.branch} ${platform.version}`
+      },
+      title: 'Platform version',
+    },
+    {
+      id: 'instance-policy',
+      needs: ['iam', 'database', 'cache', 'efs-access-point'],
+      async run() {
+        const iam = await clients.iam()
+        await iam.putRolePolicy(names.instanceRole, INSTANCE_POLICY_NAME, instancePolicy(config, work.refs()))
+        return `${INSTANCE_POLICY_NAME} on ${names.instanceRole}`
+      },
+      title: 'Instance access to secrets and uploads',
+    },
+    {
+      id: 'environment',
+      needs: ['network', 'security-groups', 'iam', 'instance-policy', 'efs-mount-targets', 'efs-access-point', 'database', 'cache', 'bundle', 'platform'],
+      async run(signal) {
+        work.environment = await ensureEnvironment(options, work, signal)
+        return `${work.environment.Status} ${work.environment.Health}`
+      },
+      title: `Elastic Beanstalk environment ${names.environment}`,
+    },
+  ]
+
+  try {
+    const timings = await runSteps(steps, {clock, reporter, signal: options.signal})
+    const env = requireValue(work.environment, 'environment')
+    return {
+      elapsedMs: clock.now() - startedAt,
+      environment: summarize(env),
+      resources: work.resources,
+      site: config.site,
+      timings,
+    }
+  } catch (error) {
+    // Whatever failed, what was made is found again by a re-run.
+    if (HactlError.isHactlError(error) && !(error instanceof UserError)) throw error.withSuggestions(RESUME)
+    throw error
+  } finally {
+    heartbeat.stop()
+  }
+}
+
+export function summarize(env: EnvironmentDescription): EnvironmentSummary {
+  return {
+    cname: env.CNAME,
+    endpointUrl: env.EndpointURL,
+    health: env.Health ?? 'Grey',
+    id: env.EnvironmentId ?? '',
+    name: env.EnvironmentName ?? '',
+    platformArn: env.PlatformArn,
+    status: env.Status ?? 'Unknown',
+    versionLabel: env.VersionLabel,
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Database
+
+async function ensureRdsInstance(options: CreateEnvironmentOptions, work: Work, signal: AbortSignal): Promise<Refs['db']> {
+  const rds = await options.clients.rds()
+  const id = siteNames(options.config.site).db
+  let instance = await rds.describeInstance(id)
+  work.note('RDS instance', id, id, instance ? 'found' : 'created')
+  instance ??= await rds.createInstance(dbInstanceInput(options.config, {securityGroups: work.groups as Record<SecurityGroupRole, string>}))
+  failIfBroken(`database ${id}`, instance.DBInstanceStatus)
+  if (instance.DBInstanceStatus !== 'available') instance = await rds.waitForInstanceAvailable(id, work.wait(signal))
+  return {
+    endpoint: requireValue(instance.Endpoint?.Address, `endpoint of ${id}`),
+    port: instance.Endpoint?.Port ?? dbPort(options.config),
+    secretArn: requireValue(instance.MasterUserSecret?.SecretArn, `master user secret of ${id}`),
+  }
+}
+
+async function ensureAurora(options: CreateEnvironmentOptions, work: Work, signal: AbortSignal): Promise<Refs['db']> {
+  const rds = await options.clients.rds()
+  const {config} = options
+  const id = siteNames(config.site).db
+  const groups = {securityGroups: work.groups as Record<SecurityGroupRole, string>}
+  let cluster = await rds.describeCluster(id)
+  work.note('Aurora cluster', id, id, cluster ? 'found' : 'created')
+  cluster ??= await rds.createCluster(dbClusterInput(config, groups))
+  failIfBroken(`database cluster ${id}`, cluster.Status)
+  // Instances can be added while the cluster is still creating: AWS builds them side by side.
+  const existing = new Set((await rds.describeClusterInstances(id)).map((instance) => instance.DBInstanceIdentifier))
+  for (const input of auroraInstanceInputs(config)) {
+    const instanceId = input.DBInstanceIdentifier ?? ''
+    if (existing.has(instanceId)) {
+      work.note('Aurora instance', instanceId, instanceId, 'found')
+      continue
+    }
+
+    await rds.createInstance(input)
+    work.note('Aurora instance', instanceId, instanceId, 'created')
+  }
+
+  const [ready] = await Promise.all([
+    cluster.Status === 'available' ? cluster : rds.waitForClusterAvailable(id, work.wait(signal)),
+    ...auroraInstanceInputs(config).map((input) => rds.waitForInstanceAvailable(input.DBInstanceIdentifier ?? '', work.wait(signal))),
+  ])
+  return {
+    endpoint: requireValue(ready.Endpoint, `endpoint of ${id}`),
+    port: ready.Port ?? dbPort(config),
+    readerEndpoint: ready.ReaderEndpoint,
+    secretArn: requireValue(ready.MasterUserSecret?.SecretArn, `master user secret of ${id}`),
+  }
+}
+
+/** States RDS and ElastiCache never leave by themselves. */
+function failIfBroken(what: string, status: string | undefined): void {
+  if (status && /^(failed|incompatible-.*|inaccessible-encryption-credentials.*|create-failed|deleting)$/.test(status)) {
+    throw new AwsError(status, `The ${what} is ${status}; hactl cannot continue with it.`, {
+      suggestions: [`Look at the ${what} in the AWS console; delete it if it cannot be repaired, then re-run \`hactl env create\`.`],
+    })
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Cache
+
+async function ensureRedis(options: CreateEnvironmentOptions, work: Work, signal: AbortSignal): Promise<Refs['cache']> {
+  const cache = await options.clients.elasticache()
+  const id = siteNames(options.config.site).cache
+  let group = await cache.describeReplicationGroup(id)
+  work.note('Redis replication group', id, id, group ? 'found' : 'created')
+  if (!group) {
+    // The token goes from Secrets Manager to ElastiCache in memory only: never printed, never in a file.
+    const secrets = await options.clients.secrets()
+    const token = await secrets.getSecretValue(requireValue(work.cacheSecretArn, 'cache secret'))
+    group = await cache.createReplicationGroup(
+      replicationGroupInput(options.config, {securityGroups: work.groups as Record<SecurityGroupRole, string>}, token),
+    )
+  }
+
+  failIfBroken(`cache ${id}`, group.Status)
+  if (group.Status !== 'available') group = await cache.waitForReplicationGroupAvailable(id, work.wait(signal))
+  const endpoint = group.NodeGroups?.[0]?.PrimaryEndpoint
+  return {
+    endpoint: requireValue(endpoint?.Address, `primary endpoint of ${id}`),
+    port: endpoint?.Port ?? cachePort(options.config),
+    secretArn: work.cacheSecretArn,
+  }
+}
+
+async function ensureMemcached(options: CreateEnvironmentOptions, work: Work, signal: AbortSignal): Promise<Refs['cache']> {
+  const cache = await options.clients.elasticache()
+  const id = siteNames(options.config.site).cache
+  let cluster = await cache.describeCacheCluster(id)
+  work.note('Memcached cluster', id, id, cluster ? 'found' : 'created')
+  cluster ??= await cache.createCacheCluster(memcachedInput(options.config, {securityGroups: work.groups as Record<SecurityGroupRole, string>}))
+  failIfBroken(`cache ${id}`, cluster.CacheClusterStatus)
+  if (cluster.CacheClusterStatus !== 'available') cluster = await cache.waitForCacheClusterAvailable(id, work.wait(signal))
+  return {
+    endpoint: requireValue(cluster.ConfigurationEndpoint?.Address, `configuration endpoint of ${id}`),
+    port: cluster.ConfigurationEndpoint?.Port ?? cachePort(options.config),
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Environment
+
+async function ensureEnvironment(options: CreateEnvironmentOptions, work: Work, signal: AbortSignal): Promise<EnvironmentDescription> {
+  const {clients, config} = options
+  const eb = await clients.eb()
+  const names = siteNames(config.site)
+  let env = await eb.describeEnvironment(names.environment)
+  const since = new Date(options.clock.now())
+  if (env?.Status === 'Terminating') {
+    throw new UserError('environment-terminating', `Environment ${names.environment} is still terminating.`, {
+      suggestions: ['Wait for it to finish (`hactl env status`), then run `hactl env create` again.'],
+    })
+  }
+
+  if (env) {
+    work.note('EB environment', names.environment, env.EnvironmentId ?? '', 'found')
+  } else {
+    const refs = work.refs()
+    const problems = environmentPropertyProblems(environmentProperties(config, refs))
+    if (problems.length > 0) {
+      throw new HactlError('environment-properties-too-large', `Environment properties exceed Elastic Beanstalk's limits: ${problems.join('; ')}.`)
+    }
+
+    env = await eb.createEnvironment({
+      ApplicationName: names.application,
+      Description: `hactl: ${config.app} site ${config.site}`,
+      EnvironmentName: names.environment,
+      OptionSettings: optionSettings(config, refs),
+      PlatformArn: work.platformArn,
+      Tags: tagList(tagsFor(config, 'environment')),
+      Tier: {Name: 'WebServer', Type: 'Standard'},
+      VersionLabel: work.versionLabel,
+    })
+    work.note('EB environment', names.environment, env.EnvironmentId ?? '', 'created')
+  }
+
+  if (env.Status === 'Ready') return env
+  return watchEnvironment(options, work, signal, since)
+}
+
+/**
+ * Waits for Ready while passing EB's events on as they come: the SDK's waiter
+ * would only say "still Launching" for five minutes.
+ */
+async function watchEnvironment(options: CreateEnvironmentOptions, work: Work, signal: AbortSignal, since: Date): Promise<EnvironmentDescription> {
+  const eb = await options.clients.eb()
+  const name = siteNames(options.config.site).environment
+  const seen = new Set<string>()
+  const {timeoutMs} = work.wait(signal)
+  const ready = await pollUntil<EnvironmentDescription | undefined>({
+    check(env) {
+      if (!env) return {message: `environment ${name} disappeared`, state: 'failed'}
+      if (env.Status === 'Ready') return {state: 'done'}
+      if (env.Status === 'Terminating' || env.Status === 'Terminated') return {message: `environment ${name} is ${env.Status}`, state: 'failed'}
+      return {state: 'retry', status: `${env.Status} ${env.Health ?? ''}`.trim()}
+    },
+    clock: options.clock,
+    maxDelayMs: 20_000,
+    minDelayMs: 10_000,
+    async poll() {
+      const [env, events] = await Promise.all([eb.describeEnvironment(name), eb.describeEvents({environmentName: name, since})])
+      for (const event of events) {
+        const key = `${event.EventDate?.toISOString()}|${event.Message}`
+        if (seen.has(key)) continue
+        seen.add(key)
+        options.reporter.emit({message: event.Message ?? '', severity: event.Severity ?? 'INFO', source: name, time: event.EventDate ?? new Date(0), type: 'event'})
+      }
+
+      return env
+    },
+    reporter: options.reporter,
+    resumeHint: RESUME,
+    signal,
+    timeoutMs,
+    what: `environment ${name} to be Ready`,
+  })
+  return requireValue(ready, `environment ${name}`)
+}
+
+// ---------------------------------------------------------------------------
+// Lock heartbeat
+
+/**
+ * Refreshes the site lock every few minutes (clock time) while the work runs,
+ * so a long create never looks stale to a second operator. Refresh failures
+ * are reported, not fatal: the work itself is what matters.
+ */
+function startHeartbeat(options: CreateEnvironmentOptions): {stop(): void} {
+  const {lock, clock, reporter} = options
+  if (!lock) return {stop() {}}
+  const stop = new AbortController()
+  const every = 5 * 60_000
+  void (async () => {
+    while (!stop.signal.aborted) {
+      try {
+        await clock.sleep(every, stop.signal)
+      } catch {
+        return
+      }
+
+      await lock.refresh().catch((error: unknown) => {
+        reporter.emit({message: `Could not refresh the site lock: ${error instanceof Error ? error.message : String(error)}`, type: 'warning'})
+      })
+    }
+  })()
+  return {stop: () => stop.abort()}
+}

@@ -1,0 +1,70 @@
+/**
+ * Every name hactl gives a site's resources, in one place. Names are
+ * deterministic so a re-run (or a second operator) finds what exists instead
+ * of creating it twice, and they all start with `hactl-<site>` so the
+ * operator sees at a glance what hactl owns.
+ *
+ * Length limits that shape them (site is at most 23 characters):
+ *   EB environment 4–40, ElastiCache replication group ≤ 40, RDS ids ≤ 63,
+ *   IAM role ≤ 64, security group ≤ 255.
+ */
+
+/** The security groups of a site, by role. */
+export const SECURITY_GROUP_ROLES = ['lb', 'web', 'seed', 'efs', 'db', 'cache'] as const
+export type SecurityGroupRole = (typeof SECURITY_GROUP_ROLES)[number]
+
+export interface SiteNames {
+  readonly application: string
+  readonly environment: string
+  readonly securityGroup: Readonly<Record<SecurityGroupRole, string>>
+  /** EFS CreationToken: EFS's own idempotency key for the file system. */
+  readonly efsCreationToken: string
+  /** EFS access point ClientToken. */
+  readonly accessPointToken: string
+  readonly dbSubnetGroup: string
+  /** The RDS instance, or the Aurora cluster. */
+  readonly db: string
+  /** Aurora instances: the writer first, then the readers. */
+  auroraInstance(index: number): string
+  readonly cacheSubnetGroup: string
+  /** Redis replication group or Memcached cluster. */
+  readonly cache: string
+  /** Secrets Manager name of the Redis AUTH token. */
+  readonly cacheSecret: string
+  /** ClientRequestToken of the AUTH token secret's first version. */
+  readonly cacheSecretToken: string
+  readonly instanceRole: string
+  readonly instanceProfile: string
+  readonly serviceRole: string
+  /** The final snapshot a destroy takes of the database. */
+  finalSnapshot(stamp: string): string
+  /** S3 key of an application bundle in EB's storage bucket. */
+  bundleKey(versionLabel: string): string
+}
+
+export function siteNames(site: string): SiteNames {
+  const base = `hactl-${site}`
+  const securityGroup = Object.fromEntries(SECURITY_GROUP_ROLES.map((role) => [role, `${base}-${role}`])) as Record<
+    SecurityGroupRole,
+    string
+  >
+  return {
+    accessPointToken: `${base}-uploads-ap`,
+    application: base,
+    auroraInstance: (index) => `${base}-db-${index + 1}`,
+    bundleKey: (label) => `hactl/${site}/bundles/${label}.zip`,
+    cache: base,
+    cacheSecret: `hactl/${site}/cache-auth`,
+    cacheSecretToken: `${base}-cache-auth-v1-0000000000000000000`,
+    cacheSubnetGroup: `${base}-cache`,
+    db: `${base}-db`,
+    dbSubnetGroup: `${base}-db`,
+    efsCreationToken: `${base}-uploads`,
+    environment: base,
+    finalSnapshot: (stamp) => `${base}-db-final-${stamp}`,
+    instanceProfile: `${base}-instance`,
+    instanceRole: `${base}-instance`,
+    securityGroup,
+    serviceRole: `${base}-eb-service`,
+  }
+}

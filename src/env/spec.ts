@@ -1,0 +1,416 @@
+/**
+ * What a site's environment should look like, computed from hactl.yml alone:
+ * the security group rules, the EB option settings, the environment
+ * properties, the IAM policies and the create inputs of the data tier.
+ *
+ * Pure functions, so `hactl plan` can show all of it offline and
+ * `hactl env create` builds exactly what the plan showed. What is only known
+ * once something exists (a group id, an endpoint) comes in through
+ * {@link Refs}; offline, the plan passes placeholders.
+ */
+import type {ConfigurationOptionSetting} from '@aws-sdk/client-elastic-beanstalk'
+import type {IpPermission} from '@aws-sdk/client-ec2'
+import type {CreateCacheClusterCommandInput, CreateReplicationGroupCommandInput} from '@aws-sdk/client-elasticache'
+import type {CreateDBClusterCommandInput, CreateDBInstanceCommandInput} from '@aws-sdk/client-rds'
+
+import {isAuroraEngine, SCALING_METRIC_INFO} from '../config/constants'
+import type {HactlConfig} from '../config/schema'
+import {siteNames, type SecurityGroupRole} from './names'
+
+export type Tags = Readonly<Record<string, string>>
+
+/** What only exists once created; offline the plan fills in placeholders. */
+export interface Refs {
+  readonly account: string
+  readonly vpcId: string
+  readonly instanceSubnets: readonly string[]
+  readonly loadBalancerSubnets: readonly string[]
+  readonly securityGroups: Readonly<Record<SecurityGroupRole, string>>
+  readonly efsId: string
+  readonly accessPointId: string
+  readonly db: {readonly endpoint: string; readonly port: number; readonly readerEndpoint?: string; readonly secretArn: string}
+  readonly cache: {readonly endpoint: string; readonly port: number; readonly secretArn?: string}
+}
+
+/** EB environment properties: at most 4,096 bytes together, values at most 256 characters (AWS-NOTES §1.10). */
+export const ENV_PROPERTIES_MAX_BYTES = 4096
+export const ENV_PROPERTY_VALUE_MAX = 256
+
+/** The web root inside the bundle; the predeploy hook points it at the baked code (kept equal to bundle.ts's by a test). */
+export const DOCUMENT_ROOT = '/public'
+
+export function tagsFor(config: HactlConfig, role: string): Tags {
+  return {...config.tags, 'hactl:role': role, 'hactl:site': config.site}
+}
+
+export function dbPort(config: HactlConfig): number {
+  return config.database.engine.includes('postgres') ? 5432 : 3306
+}
+
+export function cachePort(config: HactlConfig): number {
+  return config.cache.engine === 'redis' ? 6379 : 11211
+}
+
+export function isAurora(config: HactlConfig): boolean {
+  return isAuroraEngine(config.database.engine)
+}
+
+// ---------------------------------------------------------------------------
+// Security groups
+
+export interface SecurityGroupSpec {
+  readonly role: SecurityGroupRole
+  readonly name: string
+  readonly description: string
+  /** Who may connect, for people: "tcp/3306 from web, seed". */
+  readonly admits: readonly string[]
+  readonly ingress: readonly IpPermission[]
+}
+
+function fromGroups(port: number, groups: readonly string[], why: string): IpPermission {
+  return {
+    FromPort: port,
+    IpProtocol: 'tcp',
+    ToPort: port,
+    UserIdGroupPairs: groups.map((GroupId) => ({Description: why, GroupId})),
+  }
+}
+
+/**
+ * The site's security groups. Only the load balancer's listener is open to the
+ * world; the web group admits only the load balancer; the data tier admits only
+ * the web instances and the seed, each on its own port; the seed admits nothing
+ * (it is reached through SSM, never SSH).
+ */
+export function securityGroupSpecs(config: HactlConfig, ids: Readonly<Record<SecurityGroupRole, string>>): SecurityGroupSpec[] {
+  const names = siteNames(config.site)
+  const clients = [ids.web, ids.seed]
+  const spec = (role: SecurityGroupRole, description: string, admits: string[], ingress: IpPermission[]): SecurityGroupSpec => ({
+    admits,
+    description: `hactl ${config.site}: ${description}`,
+    ingress,
+    name: names.securityGroup[role],
+    role,
+  })
+  return [
+    spec('lb', 'load balancer listener', ['tcp/80 from 0.0.0.0/0 and ::/0 (the listener)'], [
+      {
+        FromPort: 80,
+        IpProtocol: 'tcp',
+        IpRanges: [{CidrIp: '0.0.0.0/0', Description: 'HTTP listener'}],
+        Ipv6Ranges: [{CidrIpv6: '::/0', Description: 'HTTP listener'}],
+        ToPort: 80,
+      },
+    ]),
+    spec('web', 'web instances', ['tcp/80 from lb'], [fromGroups(80, [ids.lb], 'load balancer')]),
+    spec('seed', 'seed instance (no inbound: reached through SSM)', [], []),
+    spec('efs', 'uploads file system', ['tcp/2049 from web, seed'], [fromGroups(2049, clients, 'NFS from web and seed')]),
+    spec('db', 'database', [`tcp/${dbPort(config)} from web, seed`], [fromGroups(dbPort(config), clients, 'database from web and seed')]),
+    spec('cache', 'cache', [`tcp/${cachePort(config)} from web, seed`], [fromGroups(cachePort(config), clients, 'cache from web and seed')]),
+  ]
+}
+
+// ---------------------------------------------------------------------------
+// Elastic Beanstalk
+
+/** Environment properties: pointers only (ids, endpoints, secret ARNs), never a secret. */
+export function environmentProperties(config: HactlConfig, refs: Refs): Record<string, string> {
+  return {
+    HACTL_APP: config.app,
+    HACTL_CACHE_ENDPOINT: refs.cache.endpoint,
+    HACTL_CACHE_ENGINE: config.cache.engine,
+    HACTL_CACHE_PORT: String(refs.cache.port),
+    HACTL_CACHE_SECRET_ARN: refs.cache.secretArn ?? '',
+    HACTL_DB_ENDPOINT: refs.db.endpoint,
+    HACTL_DB_NAME: config.database.name,
+    HACTL_DB_PORT: String(refs.db.port),
+    HACTL_DB_READER_ENDPOINT: refs.db.readerEndpoint ?? '',
+    HACTL_DB_SECRET_ARN: refs.db.secretArn,
+    HACTL_EFS_ACCESS_POINT: refs.accessPointId,
+    HACTL_EFS_ID: refs.efsId,
+    HACTL_HEALTH_PATH: config.environment.healthCheckPath,
+    HACTL_SITE: config.site,
+    HACTL_UPLOADS_PATH: config.uploads.path,
+  }
+}
+
+/** Size as EB counts it: every `key=value`, together. */
+export function environmentPropertiesSize(properties: Readonly<Record<string, string>>): number {
+  return Object.entries(properties).reduce((sum, [key, value]) => sum + Buffer.byteLength(`${key}=${value}`), 0)
+}
+
+/** Problems with the properties against EB's limits (empty when fine). */
+export function environmentPropertyProblems(properties: Readonly<Record<string, string>>): string[] {
+  const problems = Object.entries(properties)
+    .filter(([, value]) => value.length > ENV_PROPERTY_VALUE_MAX)
+    .map(([key, value]) => `${key} is ${value.length} characters; Elastic Beanstalk allows ${ENV_PROPERTY_VALUE_MAX}`)
+  const size = environmentPropertiesSize(properties)
+  if (size > ENV_PROPERTIES_MAX_BYTES) problems.push(`environment properties total ${size} bytes; Elastic Beanstalk allows ${ENV_PROPERTIES_MAX_BYTES}`)
+  return problems
+}
+
+function option(Namespace: string, OptionName: string, Value: string | number | boolean): ConfigurationOptionSetting {
+  return {Namespace, OptionName, Value: String(Value)}
+}
+
+/** EB's Timeout for a health-based rolling update is PT5M–PT1H. */
+function rollingTimeout(minutes: number): string {
+  return `PT${Math.min(60, Math.max(5, minutes))}M`
+}
+
+/**
+ * Every option that matters, set explicitly: the API applies no "recommended
+ * values" (AWS-NOTES §1.13), and a setting given by API overrides the same one
+ * in .ebextensions.
+ */
+export function optionSettings(config: HactlConfig, refs: Refs): ConfigurationOptionSetting[] {
+  const names = siteNames(config.site)
+  const env = config.environment
+  const {scaling, rollout} = env
+  const metric = SCALING_METRIC_INFO[scaling.metric]
+  const rolling = rollout.policy === 'RollingByHealth'
+  // The default VPC's subnets are public and have no NAT: instances need a public address to reach AWS APIs.
+  const publicIp = config.network.vpcId === 'default'
+  const settings = [
+    option('aws:elasticbeanstalk:environment', 'EnvironmentType', 'LoadBalanced'),
+    option('aws:elasticbeanstalk:environment', 'LoadBalancerType', 'application'),
+    option('aws:elasticbeanstalk:environment', 'ServiceRole', names.serviceRole),
+    option('aws:elasticbeanstalk:healthreporting:system', 'SystemType', 'enhanced'),
+    option('aws:elasticbeanstalk:managedactions', 'ManagedActionsEnabled', false),
+    option('aws:autoscaling:launchconfiguration', 'IamInstanceProfile', names.instanceProfile),
+    option('aws:autoscaling:launchconfiguration', 'SecurityGroups', refs.securityGroups.web),
+    option('aws:autoscaling:launchconfiguration', 'DisableIMDSv1', true),
+    option('aws:autoscaling:launchconfiguration', 'RootVolumeType', 'gp3'),
+    option('aws:ec2:instances', 'InstanceTypes', env.instanceType),
+    option('aws:ec2:vpc', 'VPCId', refs.vpcId),
+    option('aws:ec2:vpc', 'Subnets', refs.instanceSubnets.join(',')),
+    option('aws:ec2:vpc', 'ELBSubnets', refs.loadBalancerSubnets.join(',')),
+    option('aws:ec2:vpc', 'ELBScheme', 'public'),
+    option('aws:ec2:vpc', 'AssociatePublicIpAddress', publicIp),
+    option('aws:elbv2:loadbalancer', 'SecurityGroups', refs.securityGroups.lb),
+    option('aws:elbv2:loadbalancer', 'ManagedSecurityGroup', refs.securityGroups.lb),
+    option('aws:elasticbeanstalk:environment:process:default', 'HealthCheckPath', env.healthCheckPath),
+    option('aws:elasticbeanstalk:environment:process:default', 'MatcherHTTPCode', '200'),
+    option('aws:elasticbeanstalk:environment:process:default', 'Port', 80),
+    option('aws:elasticbeanstalk:environment:process:default', 'Protocol', 'HTTP'),
+    option('aws:autoscaling:asg', 'MinSize', env.minSize),
+    option('aws:autoscaling:asg', 'MaxSize', env.maxSize),
+    option('aws:autoscaling:trigger', 'MeasureName', scaling.metric),
+    option('aws:autoscaling:trigger', 'Statistic', 'Average'),
+    option('aws:autoscaling:trigger', 'Unit', metric.unit),
+    option('aws:autoscaling:trigger', 'Period', scaling.periodMinutes),
+    option('aws:autoscaling:trigger', 'EvaluationPeriods', scaling.evaluationPeriods),
+    // EB wants BreachDuration = Period × EvaluationPeriods, or it changes one of them.
+    option('aws:autoscaling:trigger', 'BreachDuration', scaling.periodMinutes * scaling.evaluationPeriods),
+    option('aws:autoscaling:trigger', 'UpperThreshold', scaling.upperThreshold),
+    option('aws:autoscaling:trigger', 'LowerThreshold', scaling.lowerThreshold),
+    option('aws:autoscaling:trigger', 'UpperBreachScaleIncrement', 1),
+    option('aws:autoscaling:trigger', 'LowerBreachScaleIncrement', -1),
+    option('aws:autoscaling:updatepolicy:rollingupdate', 'RollingUpdateEnabled', true),
+    option('aws:autoscaling:updatepolicy:rollingupdate', 'RollingUpdateType', rolling ? 'Health' : 'Immutable'),
+    // Invariant 3: never below the minimum in service during a rollout.
+    ...(rolling
+      ? [
+          option('aws:autoscaling:updatepolicy:rollingupdate', 'MaxBatchSize', rollout.batchSize),
+          option('aws:autoscaling:updatepolicy:rollingupdate', 'MinInstancesInService', env.minSize),
+        ]
+      : []),
+    option('aws:autoscaling:updatepolicy:rollingupdate', 'Timeout', rollingTimeout(rollout.timeoutMinutes)),
+    // Bundle deployments: an extra batch first, so capacity never drops (or a full immutable set).
+    option('aws:elasticbeanstalk:command', 'DeploymentPolicy', rolling ? 'RollingWithAdditionalBatch' : 'Immutable'),
+    ...(rolling
+      ? [option('aws:elasticbeanstalk:command', 'BatchSizeType', 'Fixed'), option('aws:elasticbeanstalk:command', 'BatchSize', rollout.batchSize)]
+      : []),
+    option('aws:elasticbeanstalk:container:php:phpini', 'document_root', DOCUMENT_ROOT),
+    ...Object.entries(environmentProperties(config, refs)).map(([key, value]) =>
+      option('aws:elasticbeanstalk:application:environment', key, value),
+    ),
+  ]
+  return settings
+}
+
+/** The instance counts the plan reports. */
+export interface InstanceEstimate {
+  readonly web: {readonly min: number; readonly max: number}
+  /** Most web instances at once during a rollout. */
+  readonly webDuringRollout: number
+  readonly seed: number
+  readonly database: number
+  readonly cacheNodes: number
+}
+
+export function estimateInstances(config: HactlConfig): InstanceEstimate {
+  const env = config.environment
+  const rolling = env.rollout.policy === 'RollingByHealth'
+  const database = isAurora(config) ? 1 + (config.database.readers ?? 0) : config.database.multiAz ? 2 : 1
+  const cacheNodes = config.cache.engine === 'redis' ? 1 + (config.cache.replicas ?? 0) : Math.max(2, config.cache.replicas ?? 0)
+  return {
+    cacheNodes,
+    database,
+    seed: 1,
+    web: {max: env.maxSize, min: env.minSize},
+    webDuringRollout: rolling ? Math.min(env.maxSize, env.minSize + env.rollout.batchSize) : env.maxSize * 2,
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Data tier
+
+/** The Aurora engine's mode of the RDS engine name: aurora-mysql → mysql. */
+const DEFAULT_MASTER_USER = 'hactladmin'
+
+export function dbInstanceInput(config: HactlConfig, refs: Pick<Refs, 'securityGroups'>): CreateDBInstanceCommandInput {
+  const names = siteNames(config.site)
+  const db = config.database
+  return {
+    AllocatedStorage: db.storageGb ?? 20,
+    AutoMinorVersionUpgrade: true,
+    BackupRetentionPeriod: db.backupRetentionDays,
+    CopyTagsToSnapshot: true,
+    DBInstanceClass: db.instanceClass,
+    DBInstanceIdentifier: names.db,
+    DBName: db.name,
+    DBSubnetGroupName: names.dbSubnetGroup,
+    DeletionProtection: true,
+    Engine: db.engine,
+    EngineVersion: db.version,
+    // RDS keeps the password in Secrets Manager; hactl never sees it (invariant 5).
+    ManageMasterUserPassword: true,
+    MasterUsername: DEFAULT_MASTER_USER,
+    MultiAZ: db.multiAz,
+    PubliclyAccessible: false,
+    StorageEncrypted: true,
+    StorageType: 'gp3',
+    Tags: tagList(tagsFor(config, 'db')),
+    VpcSecurityGroupIds: [refs.securityGroups.db],
+  }
+}
+
+export function dbClusterInput(config: HactlConfig, refs: Pick<Refs, 'securityGroups'>): CreateDBClusterCommandInput {
+  const names = siteNames(config.site)
+  const db = config.database
+  return {
+    BackupRetentionPeriod: db.backupRetentionDays,
+    CopyTagsToSnapshot: true,
+    DBClusterIdentifier: names.db,
+    DBSubnetGroupName: names.dbSubnetGroup,
+    DatabaseName: db.name,
+    DeletionProtection: true,
+    Engine: db.engine,
+    EngineVersion: db.version,
+    ManageMasterUserPassword: true,
+    MasterUsername: DEFAULT_MASTER_USER,
+    StorageEncrypted: true,
+    Tags: tagList(tagsFor(config, 'db')),
+    VpcSecurityGroupIds: [refs.securityGroups.db],
+  }
+}
+
+/** The Aurora writer (index 0) and readers. */
+export function auroraInstanceInputs(config: HactlConfig): CreateDBInstanceCommandInput[] {
+  const names = siteNames(config.site)
+  const count = 1 + (config.database.readers ?? 0)
+  return Array.from({length: count}, (_, index) => ({
+    DBClusterIdentifier: names.db,
+    DBInstanceClass: config.database.instanceClass,
+    DBInstanceIdentifier: names.auroraInstance(index),
+    Engine: config.database.engine,
+    PubliclyAccessible: false,
+    Tags: tagList(tagsFor(config, index === 0 ? 'db-writer' : 'db-reader')),
+  }))
+}
+
+export function replicationGroupInput(
+  config: HactlConfig,
+  refs: Pick<Refs, 'securityGroups'>,
+  authToken: string,
+): CreateReplicationGroupCommandInput {
+  const names = siteNames(config.site)
+  const clusters = 1 + (config.cache.replicas ?? 0)
+  const failover = clusters > 1
+  return {
+    AtRestEncryptionEnabled: true,
+    AuthToken: authToken,
+    AutomaticFailoverEnabled: failover,
+    CacheNodeType: config.cache.nodeType,
+    CacheSubnetGroupName: names.cacheSubnetGroup,
+    Engine: 'redis',
+    MultiAZEnabled: failover,
+    NumCacheClusters: clusters,
+    Port: 6379,
+    ReplicationGroupDescription: `hactl ${config.site}: sessions and object cache`,
+    ReplicationGroupId: names.cache,
+    SecurityGroupIds: [refs.securityGroups.cache],
+    Tags: tagList(tagsFor(config, 'cache')),
+    TransitEncryptionEnabled: true,
+  }
+}
+
+export function memcachedInput(config: HactlConfig, refs: Pick<Refs, 'securityGroups'>): CreateCacheClusterCommandInput {
+  const names = siteNames(config.site)
+  const nodes = estimateInstances(config).cacheNodes
+  return {
+    AZMode: nodes > 1 ? 'cross-az' : 'single-az',
+    CacheClusterId: names.cache,
+    CacheNodeType: config.cache.nodeType,
+    CacheSubnetGroupName: names.cacheSubnetGroup,
+    Engine: 'memcached',
+    NumCacheNodes: nodes,
+    Port: 11211,
+    SecurityGroupIds: [refs.securityGroups.cache],
+    Tags: tagList(tagsFor(config, 'cache')),
+    TransitEncryptionEnabled: true,
+  }
+}
+
+// ---------------------------------------------------------------------------
+// IAM
+
+export const MANAGED_POLICIES = {
+  instance: [
+    'arn:aws:iam::aws:policy/AWSElasticBeanstalkWebTier',
+    'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore',
+  ],
+  service: [
+    'arn:aws:iam::aws:policy/service-role/AWSElasticBeanstalkEnhancedHealth',
+    'arn:aws:iam::aws:policy/AWSElasticBeanstalkManagedUpdatesCustomerRolePolicy',
+  ],
+} as const
+
+export const INSTANCE_POLICY_NAME = 'hactl-site-access'
+
+export function trustPolicy(service: 'ec2.amazonaws.com' | 'elasticbeanstalk.amazonaws.com'): string {
+  const statement: Record<string, unknown> = {Action: 'sts:AssumeRole', Effect: 'Allow', Principal: {Service: service}}
+  if (service === 'elasticbeanstalk.amazonaws.com') statement.Condition = {StringEquals: {'sts:ExternalId': 'elasticbeanstalk'}}
+  return JSON.stringify({Statement: [statement], Version: '2012-10-17'})
+}
+
+/**
+ * What the instances may read at boot: this site's secrets (exact ARNs), the
+ * uploads file system through its access point, and their own tags (the
+ * role fallback when instance metadata tags are off).
+ */
+export function instancePolicy(config: HactlConfig, refs: Pick<Refs, 'account' | 'accessPointId' | 'cache' | 'db' | 'efsId'>): string {
+  const region = config.region
+  const secrets = [refs.db.secretArn, refs.cache.secretArn].filter((arn): arn is string => Boolean(arn))
+  const fileSystem = `arn:aws:elasticfilesystem:${region}:${refs.account}:file-system/${refs.efsId}`
+  const accessPoint = `arn:aws:elasticfilesystem:${region}:${refs.account}:access-point/${refs.accessPointId}`
+  return JSON.stringify({
+    Statement: [
+      {Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Effect: 'Allow', Resource: secrets, Sid: 'SiteSecrets'},
+      {
+        Action: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite'],
+        Condition: {StringEquals: {'elasticfilesystem:AccessPointArn': accessPoint}},
+        Effect: 'Allow',
+        Resource: fileSystem,
+        Sid: 'Uploads',
+      },
+      {Action: 'ec2:DescribeTags', Effect: 'Allow', Resource: '*', Sid: 'OwnRoleTag'},
+    ],
+    Version: '2012-10-17',
+  })
+}
+
+export function tagList(tags: Tags): Array<{Key: string; Value: string}> {
+  return Object.entries(tags).map(([Key, Value]) => ({Key, Value}))
+}

@@ -1,0 +1,144 @@
+/**
+ * The issue's acceptance scenario, whole commands on the sandbox: init, plan,
+ * env create (idempotent, lock-aware, resumable after an injected failure),
+ * env status, env destroy.
+ */
+import {join} from 'node:path'
+
+import {AwsClients} from '../../../src/aws/clients'
+import {acquireLock} from '../../../src/aws/lock'
+import {ExitCode} from '../../../src/cli/exit-codes'
+import {openSandbox} from '../../../src/sandbox'
+import {exitCodeOf, type Project, scratchProject} from '../../_helpers/cli'
+
+/**
+ * At the tests' 100000x speed every real millisecond is 100 simulated
+ * seconds, so hactl's own CPU time would eat a 60-minute deadline; tests that
+ * are not about deadlines give a long one.
+ */
+const WAIT = ['--wait', '100000']
+
+function clientsFor(project: Project): AwsClients {
+  return new AwsClients({sandbox: openSandbox({region: 'eu-west-1', speed: 100_000, stateDir: join(project.dir, '.hactl')}), version: 'test'})
+}
+
+/** What exists for the site, counted the way a duplicate would show up. */
+async function census(project: Project): Promise<Record<string, number>> {
+  const aws = clientsFor(project)
+  const [ec2, efs, eb] = await Promise.all([aws.ec2(), aws.efs(), aws.eb()])
+  const groups = await ec2.describeSecurityGroups({tags: {'hactl:site': 'demo'}})
+  const fs = await efs.findFileSystem('hactl-demo-uploads')
+  const targets = fs?.FileSystemId ? await efs.describeMountTargets(fs.FileSystemId) : []
+  const points = fs?.FileSystemId ? await efs.describeAccessPoints(fs.FileSystemId) : []
+  const env = await eb.describeEnvironment('hactl-demo')
+  const instances = env ? (await eb.environmentResources('hactl-demo')).instanceIds.length : 0
+  return {accessPoints: points.length, instances, mountTargets: targets.length, securityGroups: groups.length}
+}
+
+describe('hactl env (sandbox)', () => {
+  let project: Project
+
+  beforeEach(async () => {
+    project = scratchProject()
+    await project.run(['init', '--yes', '--app', 'wordpress', '--site', 'demo', '--region', 'eu-west-1'])
+  })
+
+  afterEach(() => project.cleanup())
+
+  it('plan works offline, then env create stands the site up Ready and Green, and env status shows its endpoints', async () => {
+    const plan = await project.run(['plan', '--json'])
+    expect(exitCodeOf(plan)).toBe(0)
+    const planned = JSON.parse(plan.stdout)
+    expect(planned.mode).toBe('offline')
+    expect(planned.resources.map((r: {kind: string}) => r.kind)).toEqual(expect.arrayContaining(['EB environment', 'RDS instance', 'Redis replication group', 'EFS file system']))
+    expect(planned.bundle.files.map((f: {path: string}) => f.path)).toEqual(expect.arrayContaining([expect.stringMatching(/^\.ebextensions\/.*\.config$/)]))
+
+    const created = await project.run(['env', 'create', '--sandbox', '--yes', '--json', ...WAIT])
+    expect(exitCodeOf(created)).toBe(0)
+    const result = JSON.parse(created.stdout)
+    expect(result.environment).toMatchObject({health: 'Green', name: 'hactl-demo', status: 'Ready'})
+    expect(result.resources.every((r: {action: string}) => r.action === 'created')).toBe(true)
+
+    const status = await project.run(['env', 'status', '--sandbox', '--json'])
+    expect(exitCodeOf(status)).toBe(0)
+    const env = JSON.parse(status.stdout)
+    expect(env.environment).toMatchObject({health: 'Green', status: 'Ready'})
+    expect(env.uploads.fileSystemId).toMatch(/^fs-/)
+    expect(env.uploads.mountTargets.length).toBeGreaterThanOrEqual(2)
+    expect(env.database.endpoint).toMatch(/rds\.amazonaws\.com$/)
+    expect(env.database.status).toBe('available')
+    expect(env.cache.endpoint).toMatch(/cache\.amazonaws\.com$/)
+    expect(env.instances).toHaveLength(2)
+    expect(env.instances.every((i: {imdsv2: boolean; state: string}) => i.imdsv2)).toBe(true)
+    expect(status.stdout).not.toMatch(/"(AuthToken|MasterUserPassword|SecretString)"/)
+  })
+
+  it('a re-run creates nothing new, and plan --sandbox then shows everything existing and nothing to change', async () => {
+    expect(exitCodeOf(await project.run(['env', 'create', '--sandbox', '--yes', ...WAIT]))).toBe(0)
+    const before = await census(project)
+
+    const again = await project.run(['env', 'create', '--sandbox', '--yes', '--json', ...WAIT])
+    expect(exitCodeOf(again)).toBe(0)
+    const result = JSON.parse(again.stdout)
+    expect(result.resources.filter((r: {action: string}) => r.action === 'created')).toEqual([])
+    expect(await census(project)).toEqual(before)
+
+    const plan = JSON.parse((await project.run(['plan', '--sandbox', '--json'])).stdout)
+    expect(plan.mode).toBe('live')
+    expect(plan.summary).toMatchObject({create: 0, optionChanges: 0})
+  })
+
+  it('exits with the lock code, naming the holder, while another env create holds the site lock', async () => {
+    const aws = clientsFor(project)
+    await acquireLock({clock: aws.clock, holder: 'arn:aws:iam::123456789012:user/alice on laptop (pid 7)', operation: 'env create', site: 'demo', ssm: await aws.ssm()})
+    const result = await project.run(['env', 'create', '--sandbox', '--yes', ...WAIT])
+    expect(exitCodeOf(result)).toBe(ExitCode.LockHeld)
+    expect(result.stderr).toContain('user/alice on laptop')
+    expect(await census(project)).toMatchObject({securityGroups: 0})
+  })
+
+  it('fails with the AWS message when the database cannot be created, and a re-run after that finishes without duplicates', async () => {
+    const failed = await project.run(['env', 'create', '--sandbox', '--yes', ...WAIT], {HACTL_SANDBOX_FAULTS: 'fail:rds:CreateDBInstance=InsufficientDBInstanceCapacity'})
+    expect(exitCodeOf(failed)).toBe(ExitCode.Aws)
+    expect(failed.stderr).toContain('InsufficientDBInstanceCapacity')
+    expect(failed.stderr).toContain('hactl env create')
+    const partial = await census(project)
+    expect(partial.securityGroups).toBe(6)
+
+    const resumed = await project.run(['env', 'create', '--sandbox', '--yes', '--json', ...WAIT])
+    expect(exitCodeOf(resumed)).toBe(0)
+    const result = JSON.parse(resumed.stdout)
+    expect(result.environment.status).toBe('Ready')
+    const kinds = result.resources.filter((r: {action: string}) => r.action === 'created').map((r: {kind: string}) => r.kind)
+    expect(kinds).toContain('RDS instance')
+    expect(kinds).not.toContain('security group')
+    expect(await census(project)).toMatchObject({accessPoints: 1, securityGroups: 6})
+  })
+
+  it('asks for --yes where there is no terminal', async () => {
+    const result = await project.run(['env', 'create', '--sandbox'])
+    expect(exitCodeOf(result)).toBe(ExitCode.Usage)
+    expect(result.stderr).toContain('--yes')
+    expect(await census(project)).toMatchObject({securityGroups: 0})
+  })
+
+  it('env destroy keeps the uploads, the secret and a final snapshot; --delete-data removes them', async () => {
+    expect(exitCodeOf(await project.run(['env', 'create', '--sandbox', '--yes', ...WAIT]))).toBe(0)
+    const destroyed = await project.run(['env', 'destroy', '--sandbox', '--yes', '--json', ...WAIT])
+    expect(exitCodeOf(destroyed)).toBe(0)
+    const result = JSON.parse(destroyed.stdout)
+    const kept = result.kept.map((k: {kind: string}) => k.kind)
+    expect(kept).toEqual(expect.arrayContaining(['EFS file system', 'secret', 'DB snapshot']))
+    expect(result.finalSnapshot).toMatch(/^hactl-demo-db-final-/)
+    const status = JSON.parse((await project.run(['env', 'status', '--sandbox', '--json'])).stdout)
+    expect(status.environment).toBeUndefined()
+    expect(status.database).toBeUndefined()
+    expect(status.uploads.fileSystemId).toMatch(/^fs-/)
+
+    const wiped = await project.run(['env', 'destroy', '--sandbox', '--yes', '--delete-data', '--json', ...WAIT])
+    expect(exitCodeOf(wiped)).toBe(0)
+    const after = JSON.parse((await project.run(['env', 'status', '--sandbox', '--json'])).stdout)
+    expect(after.empty).toBe(true)
+    expect(await census(project)).toMatchObject({securityGroups: 0})
+  })
+})
