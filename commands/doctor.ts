@@ -1,0 +1,27 @@
+import {HactlCommand} from '../src/cli/base-command'
+import {checksFailedError, type DoctorResult, runDoctor} from '../src/env/doctor'
+import {renderDoctor} from '../src/ui/render-doctor'
+
+export default class Doctor extends HactlCommand<typeof Doctor> {
+  public static description = `Reads the site's resources from AWS (changing nothing) and checks the invariants the site relies on: IMDSv2 required; EFS, database and cache encrypted; security groups that open only the load balancer's listener to the world, no SSH port, and a data tier that admits only the web and seed groups; a Multi-AZ database (or an Aurora reader) with deletion protection and no public access; an EFS mount target in every Availability Zone of the site and backups on; rolling updates that keep the minimum in service; no secret in plain text in environment properties; private AMIs.
+
+Each check passes, fails or is skipped (its resource does not exist yet); a failure names the resource and says how to fix it. Exits 9 when any check fails; with --json the checks are then in error.data.`
+
+  public static examples = [
+    '<%= config.bin %> <%= command.id %>',
+    '<%= config.bin %> <%= command.id %> --sandbox',
+    '<%= config.bin %> <%= command.id %> --sandbox --json',
+    '<%= config.bin %> <%= command.id %> --profile prod-admin --region eu-west-1',
+  ]
+
+  public static summary = 'Check the live site against hactl\'s security and availability invariants.'
+
+  public async run(): Promise<DoctorResult> {
+    const [aws, {config}] = await Promise.all([this.aws(), this.loadConfig()])
+    const result = await runDoctor({clients: aws, config, reporter: this.reporter})
+    this.reporter.stop(true)
+    if (!this.jsonEnabled()) this.log(renderDoctor(result, {color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR}))
+    if (result.failed > 0) throw checksFailedError(result)
+    return result
+  }
+}

@@ -1,0 +1,315 @@
+/**
+ * `hactl doctor` on the sandbox: a site straight from `hactl env create`
+ * passes every check; then each invariant is broken through the AWS SDK
+ * against the same simulated region (or, where AWS has no API to break it,
+ * by editing the sandbox's state file) and doctor must fail with exactly
+ * that check.
+ */
+import {readFileSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+
+import {AuthorizeSecurityGroupIngressCommand, CreateImageCommand, DescribeSecurityGroupsCommand, EC2Client, ModifyInstanceMetadataOptionsCommand} from '@aws-sdk/client-ec2'
+import {DescribeEnvironmentResourcesCommand, ElasticBeanstalkClient, UpdateEnvironmentCommand} from '@aws-sdk/client-elastic-beanstalk'
+import {DeleteMountTargetCommand, DescribeFileSystemsCommand, DescribeMountTargetsCommand, EFSClient, PutBackupPolicyCommand} from '@aws-sdk/client-efs'
+import {DeleteDBInstanceCommand, ModifyDBInstanceCommand, RDSClient} from '@aws-sdk/client-rds'
+import {ConfiguredRetryStrategy} from '@smithy/core/retry'
+import {parseDocument} from 'yaml'
+
+import {ExitCode} from '../../src/cli/exit-codes'
+import type {CheckId, DoctorCheck, DoctorResult} from '../../src/env/doctor'
+import {openSandbox, STATE_FILE} from '../../src/sandbox'
+import type {RegionState, SandboxState} from '../../src/sandbox/types'
+import {exitCodeOf, type Project, runHactl, scratchProject} from '../_helpers/cli'
+
+const REGION = 'eu-west-1'
+const SITE = 'demo'
+const ENV = `hactl-${SITE}`
+const SPEED = '100000'
+
+/** Real SDK clients on the project's sandbox: what a second operator (or a careless console session) would use. */
+function sdk(project: Project) {
+  const handle = openSandbox({region: REGION, speed: Number(SPEED), stateDir: join(project.dir, '.hactl')})
+  const config = {
+    credentials: {accessKeyId: 'x', secretAccessKey: 'y'},
+    region: REGION,
+    retryStrategy: new ConfiguredRetryStrategy(4, () => 0),
+  }
+  const ec2 = new EC2Client(config)
+  const eb = new ElasticBeanstalkClient(config)
+  const efs = new EFSClient(config)
+  const rds = new RDSClient(config)
+  ec2.middlewareStack.use(handle.plugin('ec2'))
+  eb.middlewareStack.use(handle.plugin('elasticbeanstalk'))
+  efs.middlewareStack.use(handle.plugin('efs'))
+  rds.middlewareStack.use(handle.plugin('rds'))
+  return {ec2, eb, efs, rds}
+}
+
+function stateFile(project: Project): string {
+  return join(project.dir, '.hactl', STATE_FILE)
+}
+
+/**
+ * Breaks what AWS offers no API for (encryption is fixed at creation; the
+ * sandbox's EC2 has no ModifyImageAttribute) by editing the state file, as
+ * the simulated service would have recorded it.
+ */
+function editState(project: Project, change: (region: RegionState) => void): void {
+  const state = JSON.parse(readFileSync(stateFile(project), 'utf8')) as SandboxState
+  change(state.regions[REGION])
+  writeFileSync(stateFile(project), JSON.stringify(state))
+}
+
+interface DoctorRun {
+  readonly exitCode: number
+  readonly result: DoctorResult
+  readonly stdout: string
+}
+
+/** `hactl doctor --sandbox --json`: the result on success, the error's data on failure. */
+async function doctor(project: Project): Promise<DoctorRun> {
+  const run = await project.run(['doctor', '--sandbox', '--json'], {HACTL_SANDBOX_SPEED: SPEED})
+  const exitCode = exitCodeOf(run)
+  const json = JSON.parse(run.stdout)
+  const result = (exitCode === 0 ? json : json.error?.data) as DoctorResult
+  if (!result?.checks) throw new Error(`doctor exited ${exitCode} without checks: ${run.stdout}${run.stderr}`)
+  return {exitCode, result, stdout: run.stdout}
+}
+
+function failed(result: DoctorResult): CheckId[] {
+  return result.checks.filter((check) => check.status === 'fail').map((check) => check.id)
+}
+
+function checkOf(result: DoctorResult, id: CheckId): DoctorCheck {
+  const found = result.checks.find((check) => check.id === id)
+  if (!found) throw new Error(`no check ${id}`)
+  return found
+}
+
+/** Doctor exits 9 and names exactly this check as failed. */
+async function expectOnly(project: Project, id: CheckId): Promise<DoctorCheck> {
+  const run = await doctor(project)
+  expect(failed(run.result)).toEqual([id])
+  expect(run.exitCode).toBe(ExitCode.ChecksFailed)
+  expect(JSON.parse(run.stdout).error).toMatchObject({code: 'checks-failed', exitCode: ExitCode.ChecksFailed})
+  return checkOf(run.result, id)
+}
+
+async function environmentInstances(project: Project): Promise<string[]> {
+  const out = await sdk(project).eb.send(new DescribeEnvironmentResourcesCommand({EnvironmentName: ENV}))
+  return (out.EnvironmentResources?.Instances ?? []).map((instance) => instance.Id ?? '')
+}
+
+async function groupId(project: Project, role: string): Promise<string> {
+  const out = await sdk(project).ec2.send(new DescribeSecurityGroupsCommand({Filters: [{Name: 'group-name', Values: [`${ENV}-${role}`]}]}))
+  return out.SecurityGroups?.[0]?.GroupId ?? ''
+}
+
+async function fileSystemId(project: Project): Promise<string> {
+  const out = await sdk(project).efs.send(new DescribeFileSystemsCommand({CreationToken: `${ENV}-uploads`}))
+  return out.FileSystems?.[0]?.FileSystemId ?? ''
+}
+
+async function updateEnvironment(project: Project, namespace: string, name: string, value: string): Promise<void> {
+  await sdk(project).eb.send(new UpdateEnvironmentCommand({EnvironmentName: ENV, OptionSettings: [{Namespace: namespace, OptionName: name, Value: value}]}))
+}
+
+describe('hactl doctor (sandbox)', () => {
+  const project = scratchProject()
+  let pristine = ''
+
+  beforeAll(async () => {
+    await project.run(['init', '--yes', '--app', 'wordpress', '--site', SITE, '--region', REGION])
+    const created = await project.run(['env', 'create', '--sandbox', '--yes', '--json'], {HACTL_SANDBOX_SPEED: SPEED})
+    if (exitCodeOf(created) !== 0) throw new Error(`env create failed: ${created.stdout}${created.stderr}${created.error?.message ?? ''}`)
+    pristine = readFileSync(stateFile(project), 'utf8')
+  }, 120_000)
+
+  // Every test starts from the site exactly as env create left it.
+  beforeEach(() => writeFileSync(stateFile(project), pristine))
+  afterAll(() => project.cleanup())
+
+  it('passes every check on a site env create just made', async () => {
+    const run = await doctor(project)
+    expect(run.exitCode).toBe(0)
+    expect(run.result).toMatchObject({failed: 0, site: SITE, skipped: 0})
+    expect(run.result.checks.filter((check) => check.status !== 'pass')).toEqual([])
+    expect(run.result.passed).toBe(run.result.checks.length)
+  })
+
+  it('prints one line per check and the counts', async () => {
+    const run = await project.run(['doctor', '--sandbox'], {HACTL_SANDBOX_SPEED: SPEED})
+    expect(exitCodeOf(run)).toBe(0)
+    expect(run.stdout).toMatch(/^✓ imdsv2 +IMDSv2 required on \d+ instances/m)
+    expect(run.stdout).toMatch(/^13 passed, 0 failed$/m)
+  })
+
+  it('imdsv2: the environment no longer disables IMDSv1', async () => {
+    await updateEnvironment(project, 'aws:autoscaling:launchconfiguration', 'DisableIMDSv1', 'false')
+    const check = await expectOnly(project, 'imdsv2')
+    expect(check.detail).toContain(`${ENV} does not set DisableIMDSv1=true`)
+  })
+
+  it('imdsv2: one instance was switched back to IMDSv1', async () => {
+    const [id] = await environmentInstances(project)
+    await sdk(project).ec2.send(new ModifyInstanceMetadataOptionsCommand({HttpTokens: 'optional', InstanceId: id}))
+    const check = await expectOnly(project, 'imdsv2')
+    expect(check.detail).toBe(`${id} accepts IMDSv1 (HttpTokens optional)`)
+  })
+
+  it('efs-encrypted: the file system is not encrypted', async () => {
+    editState(project, (region) => {
+      for (const fs of region.efs?.fileSystems ?? []) Object.assign(fs, {encrypted: false, kmsKeyId: undefined})
+    })
+    await expectOnly(project, 'efs-encrypted')
+  })
+
+  it('db-encrypted: the database is not encrypted', async () => {
+    editState(project, (region) => {
+      for (const instance of region.rds?.instances ?? []) Object.assign(instance, {kmsKeyId: undefined, storageEncrypted: false})
+    })
+    await expectOnly(project, 'db-encrypted')
+  })
+
+  it('cache-encrypted: Redis without encryption in transit', async () => {
+    editState(project, (region) => {
+      for (const group of region.elasticache?.replicationGroups ?? []) Object.assign(group, {transitEncryption: false})
+    })
+    const check = await expectOnly(project, 'cache-encrypted')
+    expect(check.detail).toBe(`Redis replication group ${ENV} is not encrypted in transit`)
+  })
+
+  it('cache-encrypted: Redis without encryption at rest', async () => {
+    editState(project, (region) => {
+      for (const group of region.elasticache?.replicationGroups ?? []) Object.assign(group, {atRestEncryption: false, kmsKeyId: undefined})
+    })
+    const check = await expectOnly(project, 'cache-encrypted')
+    expect(check.detail).toBe(`Redis replication group ${ENV} is not encrypted at rest`)
+  })
+
+  it('security-groups: SSH open to the world on the web group', async () => {
+    const web = await groupId(project, 'web')
+    await sdk(project).ec2.send(
+      new AuthorizeSecurityGroupIngressCommand({GroupId: web, IpPermissions: [{FromPort: 22, IpProtocol: 'tcp', IpRanges: [{CidrIp: '0.0.0.0/0'}], ToPort: 22}]}),
+    )
+    const check = await expectOnly(project, 'security-groups')
+    expect(check.detail).toContain(`${web} (${ENV}-web) admits tcp/22 from 0.0.0.0/0`)
+    expect(check.remedy).toContain(`aws ec2 revoke-security-group-ingress --group-id ${web}`)
+  })
+
+  it('security-groups: the database admits the load balancer', async () => {
+    const [db, lb] = await Promise.all([groupId(project, 'db'), groupId(project, 'lb')])
+    await sdk(project).ec2.send(
+      new AuthorizeSecurityGroupIngressCommand({GroupId: db, IpPermissions: [{FromPort: 3306, IpProtocol: 'tcp', ToPort: 3306, UserIdGroupPairs: [{GroupId: lb}]}]}),
+    )
+    const check = await expectOnly(project, 'security-groups')
+    expect(check.detail).toContain(`${db} (${ENV}-db) admits tcp/3306 from ${lb}`)
+  })
+
+  it('db-multi-az: the database was made single-AZ', async () => {
+    await sdk(project).rds.send(new ModifyDBInstanceCommand({ApplyImmediately: true, DBInstanceIdentifier: `${ENV}-db`, MultiAZ: false}))
+    await expectOnly(project, 'db-multi-az')
+  })
+
+  it('db-not-public: the database was made publicly accessible', async () => {
+    await sdk(project).rds.send(new ModifyDBInstanceCommand({ApplyImmediately: true, DBInstanceIdentifier: `${ENV}-db`, PubliclyAccessible: true}))
+    await expectOnly(project, 'db-not-public')
+  })
+
+  it('db-deletion-protection: deletion protection was turned off', async () => {
+    await sdk(project).rds.send(new ModifyDBInstanceCommand({ApplyImmediately: true, DBInstanceIdentifier: `${ENV}-db`, DeletionProtection: false}))
+    await expectOnly(project, 'db-deletion-protection')
+  })
+
+  it('efs-mount-targets: a mount target was deleted', async () => {
+    const {efs} = sdk(project)
+    const targets = await efs.send(new DescribeMountTargetsCommand({FileSystemId: await fileSystemId(project)}))
+    const [target] = targets.MountTargets ?? []
+    await efs.send(new DeleteMountTargetCommand({MountTargetId: target.MountTargetId}))
+    const check = await expectOnly(project, 'efs-mount-targets')
+    expect(check.detail).toContain(`no available mount target in ${target.AvailabilityZoneName}`)
+  })
+
+  it('efs-backups: automatic backups were turned off', async () => {
+    await sdk(project).efs.send(new PutBackupPolicyCommand({BackupPolicy: {Status: 'DISABLED'}, FileSystemId: await fileSystemId(project)}))
+    await expectOnly(project, 'efs-backups')
+  })
+
+  it('rollout-capacity: MinInstancesInService set to 0', async () => {
+    await updateEnvironment(project, 'aws:autoscaling:updatepolicy:rollingupdate', 'MinInstancesInService', '0')
+    const check = await expectOnly(project, 'rollout-capacity')
+    expect(check.detail).toContain('MinInstancesInService 0')
+  })
+
+  it('no-plaintext-secrets: a password in an environment property, named but never printed', async () => {
+    await updateEnvironment(project, 'aws:elasticbeanstalk:application:environment', 'DB_PASSWORD', 'hunter2hunter2')
+    const check = await expectOnly(project, 'no-plaintext-secrets')
+    expect(check.detail).toContain('DB_PASSWORD')
+    const human = await project.run(['doctor', '--sandbox'], {HACTL_SANDBOX_SPEED: SPEED})
+    expect(exitCodeOf(human)).toBe(ExitCode.ChecksFailed)
+    expect(human.stdout).toMatch(/^✗ no-plaintext-secrets +property DB_PASSWORD/m)
+    expect(human.stdout).toMatch(/^12 passed, 1 failed$/m)
+    expect(human.stderr).toContain('Error (checks-failed): 1 check failed for site demo: no-plaintext-secrets.')
+    expect(human.stdout + human.stderr).not.toContain('hunter2')
+  })
+
+  it('amis-private: a baked AMI of the site is public', async () => {
+    const [instanceId] = await environmentInstances(project)
+    const tags = [{Key: 'hactl:site', Value: SITE}, {Key: 'hactl:role', Value: 'image'}]
+    const image = await sdk(project).ec2.send(
+      new CreateImageCommand({InstanceId: instanceId, Name: `${ENV}-baked`, NoReboot: true, TagSpecifications: [{ResourceType: 'image', Tags: tags}]}),
+    )
+    editState(project, (region) => {
+      for (const record of region.ec2?.images ?? []) if (record.id === image.ImageId) Object.assign(record, {isPublic: true})
+    })
+    const check = await expectOnly(project, 'amis-private')
+    expect(check.detail).toContain(`${image.ImageId} (${ENV}-baked) is public`)
+  })
+})
+
+describe('hactl doctor (sandbox, Aurora and Memcached)', () => {
+  const project = scratchProject()
+  afterAll(() => project.cleanup())
+
+  it('passes on a fresh site, and fails db-multi-az once the only reader is deleted', async () => {
+    await project.run(['init', '--yes', '--app', 'moodle', '--site', SITE, '--region', REGION, '--db-engine', 'aurora-postgresql'])
+    const yaml = parseDocument(readFileSync(project.configPath, 'utf8'))
+    yaml.setIn(['cache', 'engine'], 'memcached')
+    yaml.deleteIn(['cache', 'replicas'])
+    writeFileSync(project.configPath, yaml.toString())
+    const created = await project.run(['env', 'create', '--sandbox', '--yes', '--json'], {HACTL_SANDBOX_SPEED: SPEED})
+    if (exitCodeOf(created) !== 0) throw new Error(`env create failed: ${created.stdout}${created.stderr}`)
+
+    const fresh = await doctor(project)
+    expect(fresh.result.checks.filter((check) => check.status !== 'pass')).toEqual([])
+    expect(checkOf(fresh.result, 'db-multi-az').detail).toBe(`Aurora cluster ${ENV}-db has 1 reader to fail over to`)
+    expect(checkOf(fresh.result, 'cache-encrypted').detail).toBe(`Memcached cluster ${ENV} is encrypted in transit`)
+
+    await sdk(project).rds.send(new DeleteDBInstanceCommand({DBInstanceIdentifier: `${ENV}-db-2`}))
+    const check = await expectOnly(project, 'db-multi-az')
+    expect(check.detail).toBe(`Aurora cluster ${ENV}-db has no reader: losing the writer's Availability Zone takes the site down`)
+  }, 120_000)
+})
+
+describe('hactl doctor --help', () => {
+  it('has a summary, the examples and the exit codes', async () => {
+    const {stdout} = await runHactl(['doctor', '--help'])
+    expect(stdout).toContain('Check the live site against hactl\'s security and availability invariants.')
+    expect(stdout).toContain('$ hactl doctor --sandbox --json')
+    expect(stdout).toMatch(/9 +one or more checks or staging tests failed/)
+  })
+})
+
+describe('hactl doctor before env create', () => {
+  it('fails with one clear line when nothing of the site exists', async () => {
+    const project = scratchProject()
+    try {
+      await project.run(['init', '--yes', '--app', 'wordpress', '--site', SITE, '--region', REGION])
+      const run = await project.run(['doctor', '--sandbox'])
+      expect(exitCodeOf(run)).toBe(ExitCode.Usage)
+      expect(run.stderr).toContain('Error (no-environment): No environment for site demo; run `hactl env create`.')
+    } finally {
+      project.cleanup()
+    }
+  })
+})
