@@ -12,7 +12,7 @@ describe('help', () => {
   })
 
   it('every command\'s help shows the global flags, examples and the exit codes', async () => {
-    for (const id of ['status', 'init', 'config show', 'config validate', 'config schema', 'sandbox reset']) {
+    for (const id of ['status', 'init', 'config show', 'config validate', 'config schema', 'sandbox reset', 'plan', 'env create', 'env status', 'env destroy', 'doctor']) {
       const {stdout} = await runHactl([...id.split(' '), '--help'])
       expect(stdout).toContain('GLOBAL FLAGS')
       expect(stdout).toContain('--sandbox')
