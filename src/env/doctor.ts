@@ -244,7 +244,8 @@ const CREATE_HINT = 'Run `hactl env create`.'
 const skip = (detail: string, remedy = CREATE_HINT): Verdict => ({detail, remedy, status: 'skip'})
 
 function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`
+  if (count === 1) return `1 ${word}`
+  return `${count} ${word.endsWith('y') ? `${word.slice(0, -1)}ies` : `${word}s`}`
 }
 
 /** `a, b and 3 more`: a detail stays one readable line however many resources are wrong. */

@@ -35,6 +35,8 @@ export interface EnvStatusResult {
   readonly instances: readonly InstanceStatus[]
   readonly uploads?: {
     readonly fileSystemId: string
+    /** The file system's DNS name (what `mount -t efs` resolves). */
+    readonly dnsName: string
     readonly state: string
     readonly encrypted: boolean
     readonly mountTargets: ReadonlyArray<{readonly zone: string; readonly state: string}>
@@ -135,6 +137,7 @@ async function uploadsStatus({clients, config}: EnvStatusOptions): Promise<EnvSt
   const [targets, points] = await Promise.all([efs.describeMountTargets(fs.FileSystemId), efs.describeAccessPoints(fs.FileSystemId)])
   return {
     accessPointId: points[0]?.AccessPointId,
+    dnsName: `${fs.FileSystemId}.efs.${config.region}.amazonaws.com`,
     encrypted: fs.Encrypted === true,
     fileSystemId: fs.FileSystemId,
     mountTargets: targets

@@ -71,7 +71,9 @@ export async function runSteps(steps: readonly Step[], options: RunStepsOptions)
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal
   const timings: StepTiming[] = []
   const started = new Map<string, Promise<void>>()
+  const begun = new Set<string>()
   let firstError: unknown
+  let failedStep = ''
 
   const start = (step: Step): Promise<void> => {
     let running = started.get(step.id)
@@ -80,6 +82,7 @@ export async function runSteps(steps: readonly Step[], options: RunStepsOptions)
       await Promise.all(step.needs.map((id) => start(steps.find((s) => s.id === id) as Step)))
       if (signal.aborted) return
       const startedAt = clock.now()
+      begun.add(step.id)
       reporter.emit({id: step.id, state: 'start', title: step.title, type: 'step'})
       try {
         const detail = await step.run(signal)
@@ -89,6 +92,7 @@ export async function runSteps(steps: readonly Step[], options: RunStepsOptions)
         // A step stopped because another failed is not news; the first failure is.
         if (firstError === undefined) {
           firstError = error
+          failedStep = step.id
           reporter.emit({detail: error instanceof Error ? error.message : String(error), id: step.id, state: 'fail', title: step.title, type: 'step'})
         }
 
@@ -100,9 +104,25 @@ export async function runSteps(steps: readonly Step[], options: RunStepsOptions)
   }
 
   await Promise.all(steps.map((step) => start(step)))
-  if (firstError !== undefined) throw firstError
+  if (firstError !== undefined) {
+    if (HactlError.isHactlError(firstError)) throw firstError.withSuggestions(...leftOver(steps, timings, begun, failedStep))
+    throw firstError
+  }
+
   if (options.signal?.aborted) throw new HactlError('interrupted', 'Interrupted.')
   return timings
+}
+
+/** What was cut short, for the operator: work AWS goes on with, and work not begun. */
+function leftOver(steps: readonly Step[], timings: readonly StepTiming[], begun: ReadonlySet<string>, failed: string): string[] {
+  const finished = new Set(timings.map((t) => t.id))
+  const titles = (pick: (step: Step) => boolean) => steps.filter(pick).map((step) => step.title)
+  const cutShort = titles((step) => begun.has(step.id) && !finished.has(step.id) && step.id !== failed)
+  const notStarted = titles((step) => !begun.has(step.id))
+  const hints: string[] = []
+  if (cutShort.length > 0) hints.push(`Stopped waiting for (AWS goes on with them): ${cutShort.join('; ')}.`)
+  if (notStarted.length > 0) hints.push(`Not started: ${notStarted.join('; ')}.`)
+  return hints
 }
 
 /**

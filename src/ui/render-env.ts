@@ -33,6 +33,13 @@ export function renderCreatePreview(config: HactlConfig): string {
   ].join('\n')
 }
 
+/** "6 security groups, 2 IAM roles, …" in first-seen order (every kind is a noun phrase whose plural takes an s). */
+function countByKind(resources: ReadonlyArray<{readonly kind: string}>): string {
+  const counts = new Map<string, number>()
+  for (const r of resources) counts.set(r.kind, (counts.get(r.kind) ?? 0) + 1)
+  return [...counts].map(([kind, n]) => `${n} ${kind}${n > 1 ? 's' : ''}`).join(', ')
+}
+
 export function renderCreateResult(result: CreateEnvironmentResult): string {
   const created = result.resources.filter((r) => r.action === 'created')
   const found = result.resources.filter((r) => r.action === 'found')
@@ -40,7 +47,7 @@ export function renderCreateResult(result: CreateEnvironmentResult): string {
   const lines = [
     `Environment ${env.name} is ${env.status} and ${env.health}.`,
     row('URL', env.cname ? `http://${env.cname}/` : env.endpointUrl ?? '(none yet)'),
-    row('created', created.length === 0 ? 'nothing (everything existed)' : `${created.length}: ${created.map((r) => `${r.kind} ${r.name}`).join(', ')}`),
+    row('created', created.length === 0 ? 'nothing (everything existed)' : `${created.length}: ${countByKind(created)}`),
     row('existing', `${found.length}`),
     row('took', `${minutes(result.elapsedMs)}`),
     '',
@@ -77,6 +84,7 @@ export function renderEnvStatus(status: EnvStatusResult): string {
     const u = status.uploads
     lines.push(
       row('file system', `${u.fileSystemId} ${u.state}${u.encrypted ? ', encrypted' : ', NOT ENCRYPTED'}`),
+      row('endpoint', u.dnsName),
       row('mounts', u.mountTargets.map((t) => `${t.zone} ${t.state}`).join(', ') || 'none'),
       row('access point', u.accessPointId ?? 'none'),
     )

@@ -64,6 +64,7 @@ describe('hactl env (sandbox)', () => {
     const env = JSON.parse(status.stdout)
     expect(env.environment).toMatchObject({health: 'Green', status: 'Ready'})
     expect(env.uploads.fileSystemId).toMatch(/^fs-/)
+    expect(env.uploads.dnsName).toBe(`${env.uploads.fileSystemId}.efs.eu-west-1.amazonaws.com`)
     expect(env.uploads.mountTargets.length).toBeGreaterThanOrEqual(2)
     expect(env.database.endpoint).toMatch(/rds\.amazonaws\.com$/)
     expect(env.database.status).toBe('available')
@@ -113,6 +114,43 @@ describe('hactl env (sandbox)', () => {
     expect(kinds).toContain('RDS instance')
     expect(kinds).not.toContain('security group')
     expect(await census(project)).toMatchObject({accessPoints: 1, securityGroups: 6})
+  })
+
+  it('--wait bounds the wait: on timeout it exits 7, says what is still running and how to resume, and a re-run finishes', async () => {
+    const timedOut = await project.run(['env', 'create', '--sandbox', '--yes', '--wait', '1'], {HACTL_SANDBOX_SPEED: '120'})
+    expect(exitCodeOf(timedOut)).toBe(ExitCode.TimedOut)
+    expect(timedOut.stderr).toMatch(/Gave up waiting after 1 min/)
+    expect(timedOut.stderr).toContain('Stopped waiting for (AWS goes on with them)')
+    expect(timedOut.stderr).toContain('hactl env create')
+    const resumed = await project.run(['env', 'create', '--sandbox', '--yes', '--json', ...WAIT])
+    expect(exitCodeOf(resumed)).toBe(0)
+    expect(JSON.parse(resumed.stdout).environment.status).toBe('Ready')
+  })
+
+  it('speaks to people: plan lists resources, options and bundle files; create shows progress and events; status and destroy summarise', async () => {
+    const plan = await project.run(['plan', '--files'])
+    expect(plan.stdout).toContain('Plan for demo (wordpress) in eu-west-1 — offline')
+    expect(plan.stdout).toContain('aws:autoscaling:launchconfiguration')
+    expect(plan.stdout).toMatch(/DisableIMDSv1 = true/)
+    expect(plan.stdout).toMatch(/0755 \.platform\/hooks\/prebuild\/\S+\.sh/)
+    expect(plan.stdout).toContain('      | #!/bin/bash')
+    expect(plan.stdout).toMatch(/web +2–4 \(up to 3 during a rollout\)/)
+
+    const created = await project.run(['env', 'create', '--sandbox', '--yes', ...WAIT])
+    expect(created.stderr).toContain('Database (mysql, Multi-AZ) ...')
+    expect(created.stderr).toMatch(/INFO +hactl-demo: Successfully launched environment: hactl-demo/)
+    expect(created.stdout).toContain('Environment hactl-demo is Ready and Green.')
+    // Kinds come in the order parallel steps finish, so each is looked for on its own.
+    const createdLine = created.stdout.split('\n').find((line) => line.trim().startsWith('created')) ?? ''
+    for (const count of ['22: ', '2 IAM roles', '6 security groups', '3 EFS mount targets', '1 EB environment']) expect(createdLine).toContain(count)
+
+    const status = await project.run(['env', 'status', '--sandbox'])
+    expect(status.stdout).toMatch(/status +Ready, health Green/)
+    expect(status.stdout).toMatch(/endpoint +hactl-demo-db\./)
+
+    const destroyed = await project.run(['env', 'destroy', '--sandbox', '--yes', ...WAIT])
+    expect(destroyed.stdout).toMatch(/Kept \(\d+\)/)
+    expect(destroyed.stdout).toMatch(/EFS file system hactl-demo-uploads \(fs-\w+\): user uploads/)
   })
 
   it('asks for --yes where there is no terminal', async () => {

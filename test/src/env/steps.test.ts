@@ -92,3 +92,20 @@ describe('criticalPath', () => {
     expect(criticalPath(steps, (id) => durations[id])).toEqual({ms: 21, path: ['net', 'sg', 'db', 'env']})
   })
 })
+
+describe('runSteps on failure', () => {
+  it('tells what was cut short and what never started', async () => {
+    const {HactlError} = await import('../../../src/errors')
+    const steps: Step[] = [
+      {id: 'db', needs: [], run: () => Promise.reject(new HactlError('timeout', 'gave up')), title: 'Database'},
+      {id: 'cache', needs: [], run: (signal) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error('stopped')))), title: 'Cache'},
+      {id: 'env', needs: ['db', 'cache'], run: async () => {}, title: 'Environment'},
+    ]
+    const error = await runSteps(steps, {clock: new ManualClock(), reporter: new RecordingReporter()}).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(HactlError)
+    expect((error as InstanceType<typeof HactlError>).suggestions).toEqual([
+      'Stopped waiting for (AWS goes on with them): Cache.',
+      'Not started: Environment.',
+    ])
+  })
+})
