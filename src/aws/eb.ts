@@ -39,6 +39,7 @@ import type {ApiContext} from './clients'
 import type {Tags, WaitControl} from './ec2'
 import {awsCall, hasAwsCode} from './errors'
 import {runSdkWaiter} from './wait'
+import {tagList} from './resource-calls'
 
 export interface PlatformVersion {
   readonly arn: string
@@ -103,9 +104,6 @@ export interface EbApi {
 /** EB's waiter model polls every 20 s. */
 const EB_WAITER_DELAY_SECONDS = 20
 
-function tagList(tags: Tags): Array<{Key: string; Value: string}> {
-  return Object.entries(tags).map(([Key, Value]) => ({Key, Value}))
-}
 
 /** EB answers a create of something that exists with InvalidParameterValue "… already exists.". */
 function isAlreadyExists(error: unknown): boolean {

@@ -33,6 +33,7 @@ import {
 import type {ApiContext} from './clients'
 import {awsCall, hasAwsCode} from './errors'
 import {runSdkWaiter} from './wait'
+import {tagList} from './resource-calls'
 
 export type Tags = Readonly<Record<string, string>>
 
@@ -76,9 +77,6 @@ function tagFilters(tags: Tags | undefined): Filter[] {
   return Object.entries(tags ?? {}).map(([key, value]) => ({Name: `tag:${key}`, Values: [value]}))
 }
 
-function tagList(tags: Tags): Array<{Key: string; Value: string}> {
-  return Object.entries(tags).map(([Key, Value]) => ({Key, Value}))
-}
 
 function instanceStates(output: unknown): string {
   const reservations = (output as {Reservations?: Array<{Instances?: Instance[]}>}).Reservations ?? []

@@ -23,6 +23,7 @@ import type {Tags, WaitControl} from './ec2'
 import {AwsError} from '../errors'
 import {awsCall, hasAwsCode} from './errors'
 import {pollUntil, type PollCheck} from './wait'
+import {tagList} from './resource-calls'
 
 export interface EfsApi {
   /** The file system created with this creation token, or undefined. */
@@ -51,9 +52,6 @@ export interface EfsApi {
 /** EFS's own pace for these waits: a file system takes well under a minute, a mount target one or two. */
 const POLL = {minDelayMs: 5000, maxDelayMs: 30_000}
 
-function tagList(tags: Tags): Array<{Key: string; Value: string}> {
-  return Object.entries(tags).map(([Key, Value]) => ({Key, Value}))
-}
 
 /** The id EFS names in FileSystemAlreadyExists / AccessPointAlreadyExists. */
 function existingId(error: unknown, field: 'AccessPointId' | 'FileSystemId'): string | undefined {

@@ -23,7 +23,8 @@ import {
 
 import type {ApiContext} from './clients'
 import type {Tags, WaitControl} from './ec2'
-import {awsCall, hasAwsCode} from './errors'
+import {awsCall} from './errors'
+import {statesIn, tagList, unlessNotFound, waitUntilGone, waiterPacing} from './resource-calls'
 import {runSdkWaiter} from './wait'
 
 export interface ElastiCacheApi {
@@ -55,45 +56,17 @@ export interface ElastiCacheApi {
 
 /** ElastiCache's own waiter model polls every 15 s. */
 const CACHE_WAITER_DELAY_SECONDS = 15
-/**
- * Longest pause between polls. The SDK backs off to 120 s, which can notice a
- * 10-minute create up to two minutes late; a poll a minute costs nothing.
- */
-const WAITER_MAX_DELAY_SECONDS = 60
 
 /** The SDK's names for "no such …" (exception class names, not the wire codes). */
 const GROUP_NOT_FOUND = 'ReplicationGroupNotFoundFault'
 const CLUSTER_NOT_FOUND = 'CacheClusterNotFoundFault'
 const SUBNET_GROUP_NOT_FOUND = 'CacheSubnetGroupNotFoundFault'
 
-function tagList(tags: Tags): Array<{Key: string; Value: string}> {
-  return Object.entries(tags).map(([Key, Value]) => ({Key, Value}))
-}
-
 /** "hactl-demo-cache creating", for wait progress. */
-function groupStates(output: unknown): string {
-  const groups = (output as {ReplicationGroups?: ReplicationGroup[]}).ReplicationGroups ?? []
-  return groups.map((group) => `${group.ReplicationGroupId} ${group.Status ?? '?'}`).join(', ')
-}
-
-function clusterStates(output: unknown): string {
-  const clusters = (output as {CacheClusters?: CacheCluster[]}).CacheClusters ?? []
-  return clusters.map((cluster) => `${cluster.CacheClusterId} ${cluster.CacheClusterStatus ?? '?'}`).join(', ')
-}
-
-/** Runs a call whose "not found" answer means "nothing there": undefined instead of an error. */
-async function unlessNotFound<T>(operation: string, notFound: string, call: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await call()
-  } catch (error) {
-    if (hasAwsCode(error, notFound)) return undefined
-    return awsCall(operation, () => Promise.reject(error))
-  }
-}
+const groupStates = statesIn<ReplicationGroup>('ReplicationGroups', (group) => [group.ReplicationGroupId, group.Status])
+const clusterStates = statesIn<CacheCluster>('CacheClusters', (cluster) => [cluster.CacheClusterId, cluster.CacheClusterStatus])
 
 export function createElastiCacheApi(client: ElastiCacheClient, context: ApiContext): ElastiCacheApi {
-  const {clock, reporter} = context
-
   async function describeGroup(id: string): Promise<ReplicationGroup | undefined> {
     const out = await unlessNotFound('elasticache:DescribeReplicationGroups', GROUP_NOT_FOUND, () =>
       client.send(new DescribeReplicationGroupsCommand({ReplicationGroupId: id})),
@@ -108,21 +81,8 @@ export function createElastiCacheApi(client: ElastiCacheClient, context: ApiCont
     return out?.CacheClusters?.[0]
   }
 
-  /**
-   * The *Deleted waiters take "not found" as success, but runSdkWaiter stops
-   * on errors it does not know to be transient, and ElastiCache's not-found
-   * names end in `Fault`. Gone is what was awaited.
-   */
-  async function untilGone(notFound: string, wait: () => Promise<void>): Promise<void> {
-    try {
-      await wait()
-    } catch (error) {
-      if (!hasAwsCode(error, notFound)) throw error
-    }
-  }
-
   function waitOptions(wait: WaitControl) {
-    return {client, clock, maxDelaySeconds: WAITER_MAX_DELAY_SECONDS, minDelaySeconds: CACHE_WAITER_DELAY_SECONDS, reporter, signal: wait.signal, timeoutMs: wait.timeoutMs}
+    return waiterPacing(client, context, CACHE_WAITER_DELAY_SECONDS, wait)
   }
 
   return {
@@ -194,15 +154,13 @@ export function createElastiCacheApi(client: ElastiCacheClient, context: ApiCont
     },
 
     async waitForCacheClusterDeleted(id, wait) {
-      await untilGone(CLUSTER_NOT_FOUND, () =>
-        runSdkWaiter({
-          ...waitOptions(wait),
-          describe: clusterStates,
-          input: {CacheClusterId: id},
-          waiter: waitUntilCacheClusterDeleted,
-          what: `cache cluster ${id} to be deleted`,
-        }),
-      )
+      await waitUntilGone(CLUSTER_NOT_FOUND, {
+        ...waitOptions(wait),
+        describe: clusterStates,
+        input: {CacheClusterId: id},
+        waiter: waitUntilCacheClusterDeleted,
+        what: `cache cluster ${id} to be deleted`,
+      })
     },
 
     async waitForReplicationGroupAvailable(id, wait) {
@@ -218,15 +176,13 @@ export function createElastiCacheApi(client: ElastiCacheClient, context: ApiCont
     },
 
     async waitForReplicationGroupDeleted(id, wait) {
-      await untilGone(GROUP_NOT_FOUND, () =>
-        runSdkWaiter({
-          ...waitOptions(wait),
-          describe: groupStates,
-          input: {ReplicationGroupId: id},
-          waiter: waitUntilReplicationGroupDeleted,
-          what: `replication group ${id} to be deleted`,
-        }),
-      )
+      await waitUntilGone(GROUP_NOT_FOUND, {
+        ...waitOptions(wait),
+        describe: groupStates,
+        input: {ReplicationGroupId: id},
+        waiter: waitUntilReplicationGroupDeleted,
+        what: `replication group ${id} to be deleted`,
+      })
     },
   }
 }

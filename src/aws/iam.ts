@@ -24,6 +24,7 @@ import {AwsError} from '../errors'
 import type {ApiContext} from './clients'
 import type {Tags} from './ec2'
 import {awsCall, hasAwsCode} from './errors'
+import {tagList} from './resource-calls'
 
 export interface IamApi {
   getRole(name: string): Promise<Role | undefined>
@@ -51,9 +52,6 @@ const NO_SUCH_ENTITY = ['NoSuchEntityException', 'NoSuchEntity']
 const ALREADY_EXISTS = ['EntityAlreadyExistsException', 'EntityAlreadyExists']
 const LIMIT_EXCEEDED = ['LimitExceededException', 'LimitExceeded']
 
-function tagList(tags: Tags): Array<{Key: string; Value: string}> {
-  return Object.entries(tags).map(([Key, Value]) => ({Key, Value}))
-}
 
 export function createIamApi(client: IAMClient, _context: ApiContext): IamApi {
   /** Runs one call; AWS's NoSuchEntity becomes `undefined`, anything else is translated. */

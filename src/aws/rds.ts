@@ -26,7 +26,8 @@ import {
 
 import type {ApiContext} from './clients'
 import type {Tags, WaitControl} from './ec2'
-import {awsCall, hasAwsCode} from './errors'
+import {awsCall} from './errors'
+import {statesIn, tagList, unlessNotFound, waitUntilGone, waiterPacing} from './resource-calls'
 import {runSdkWaiter} from './wait'
 
 export interface RdsApi {
@@ -58,48 +59,17 @@ export interface RdsApi {
 
 /** RDS's own waiter model polls every 30 s. */
 const RDS_WAITER_DELAY_SECONDS = 30
-/**
- * Longest pause between polls. The SDK backs off to 120 s, which can notice a
- * 10-minute create up to two minutes late; a poll a minute costs nothing.
- */
-const WAITER_MAX_DELAY_SECONDS = 60
 
 /** The SDK's names for "no such instance / cluster / group" (the exception class names, not the wire codes). */
 const INSTANCE_NOT_FOUND = 'DBInstanceNotFoundFault'
 const CLUSTER_NOT_FOUND = 'DBClusterNotFoundFault'
 const SUBNET_GROUP_NOT_FOUND = 'DBSubnetGroupNotFoundFault'
 
-function tagList(tags: Tags): Array<{Key: string; Value: string}> {
-  return Object.entries(tags).map(([Key, Value]) => ({Key, Value}))
-}
-
 /** "hactl-demo-db creating", for wait progress. */
-function instanceStates(output: unknown): string {
-  const instances = (output as {DBInstances?: DBInstance[]}).DBInstances ?? []
-  return instances.map((instance) => `${instance.DBInstanceIdentifier} ${instance.DBInstanceStatus ?? '?'}`).join(', ')
-}
-
-function clusterStates(output: unknown): string {
-  const clusters = (output as {DBClusters?: DBCluster[]}).DBClusters ?? []
-  return clusters.map((cluster) => `${cluster.DBClusterIdentifier} ${cluster.Status ?? '?'}`).join(', ')
-}
-
-/**
- * Runs a call whose "not found" answer means "nothing there": undefined
- * instead of an error. Any other error is translated as usual.
- */
-async function unlessNotFound<T>(operation: string, notFound: string, call: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await call()
-  } catch (error) {
-    if (hasAwsCode(error, notFound)) return undefined
-    return awsCall(operation, () => Promise.reject(error))
-  }
-}
+const instanceStates = statesIn<DBInstance>('DBInstances', (instance) => [instance.DBInstanceIdentifier, instance.DBInstanceStatus])
+const clusterStates = statesIn<DBCluster>('DBClusters', (cluster) => [cluster.DBClusterIdentifier, cluster.Status])
 
 export function createRdsApi(client: RDSClient, context: ApiContext): RdsApi {
-  const {clock, reporter} = context
-
   async function getInstance(id: string): Promise<DBInstance | undefined> {
     const out = await awsCall('rds:DescribeDBInstances', () => client.send(new DescribeDBInstancesCommand({DBInstanceIdentifier: id})))
     return out.DBInstances?.[0]
@@ -110,21 +80,8 @@ export function createRdsApi(client: RDSClient, context: ApiContext): RdsApi {
     return out.DBClusters?.[0]
   }
 
-  /**
-   * The *Deleted waiters take "not found" as success, but runSdkWaiter stops
-   * on errors it does not know to be transient, and RDS's not-found names
-   * (`DBInstanceNotFoundFault`) end in `Fault`. Gone is what was awaited.
-   */
-  async function untilGone(notFound: string, wait: () => Promise<void>): Promise<void> {
-    try {
-      await wait()
-    } catch (error) {
-      if (!hasAwsCode(error, notFound)) throw error
-    }
-  }
-
   function waitOptions(wait: WaitControl) {
-    return {client, clock, maxDelaySeconds: WAITER_MAX_DELAY_SECONDS, minDelaySeconds: RDS_WAITER_DELAY_SECONDS, reporter, signal: wait.signal, timeoutMs: wait.timeoutMs}
+    return waiterPacing(client, context, RDS_WAITER_DELAY_SECONDS, wait)
   }
 
   return {
@@ -234,15 +191,13 @@ export function createRdsApi(client: RDSClient, context: ApiContext): RdsApi {
     },
 
     async waitForClusterDeleted(id, wait) {
-      await untilGone(CLUSTER_NOT_FOUND, () =>
-        runSdkWaiter({
-          ...waitOptions(wait),
-          describe: clusterStates,
-          input: {DBClusterIdentifier: id},
-          waiter: waitUntilDBClusterDeleted,
-          what: `DB cluster ${id} to be deleted`,
-        }),
-      )
+      await waitUntilGone(CLUSTER_NOT_FOUND, {
+        ...waitOptions(wait),
+        describe: clusterStates,
+        input: {DBClusterIdentifier: id},
+        waiter: waitUntilDBClusterDeleted,
+        what: `DB cluster ${id} to be deleted`,
+      })
     },
 
     async waitForInstanceAvailable(id, wait) {
@@ -257,15 +212,13 @@ export function createRdsApi(client: RDSClient, context: ApiContext): RdsApi {
     },
 
     async waitForInstanceDeleted(id, wait) {
-      await untilGone(INSTANCE_NOT_FOUND, () =>
-        runSdkWaiter({
-          ...waitOptions(wait),
-          describe: instanceStates,
-          input: {DBInstanceIdentifier: id},
-          waiter: waitUntilDBInstanceDeleted,
-          what: `DB instance ${id} to be deleted`,
-        }),
-      )
+      await waitUntilGone(INSTANCE_NOT_FOUND, {
+        ...waitOptions(wait),
+        describe: instanceStates,
+        input: {DBInstanceIdentifier: id},
+        waiter: waitUntilDBInstanceDeleted,
+        what: `DB instance ${id} to be deleted`,
+      })
     },
   }
 }

@@ -2,10 +2,23 @@ import type {Tag} from '@aws-sdk/client-elasticache'
 
 import {DURATIONS} from '../durations'
 import {SandboxUnsupportedError, SimError} from '../errors'
-import {hexOf} from '../ids'
-import {paginate, type Page} from '../paging'
+import type {Page} from '../paging'
 import type {OperationContext, RegionState} from '../types'
-import {ec2Slice, type Ec2State} from './ec2-model'
+import {
+  azsOf,
+  checkTagList,
+  endpointToken,
+  findSubnetGroupIn,
+  invalidCombination,
+  invalidValue,
+  pageByMarker,
+  vpcSecurityGroups,
+  withoutDeleted,
+  type SubnetGroupRecord,
+  type Tags,
+} from './data-tier-common'
+
+export {azsOf, byId, toTagList, type Tags} from './data-tier-common'
 
 /*
  * The ElastiCache state and what its handlers share: records (times in
@@ -19,21 +32,7 @@ export function unsupported(what: string): SandboxUnsupportedError {
   return new SandboxUnsupportedError('elasticache', what, SPEC_FILE)
 }
 
-export type Tags = Record<string, string>
-
-export interface SubnetRef {
-  readonly id: string
-  readonly az: string
-}
-
-export interface CacheSubnetGroupRecord {
-  /** Lower case: ElastiCache folds names. */
-  readonly name: string
-  readonly description: string
-  readonly vpcId: string
-  readonly subnets: SubnetRef[]
-  tags: Tags
-}
+export type CacheSubnetGroupRecord = SubnetGroupRecord
 
 /**
  * A Redis/Valkey replication group with cluster mode off: one node group
@@ -96,13 +95,9 @@ export interface CacheWorld {
 export function cacheWorld(region: RegionState, context: OperationContext): CacheWorld {
   region.elasticache ??= {subnetGroups: [], replicationGroups: [], cacheClusters: []}
   const cache = region.elasticache
-  cache.replicationGroups = cache.replicationGroups.filter((group) => !isGone(group.deletedAt, context.now))
-  cache.cacheClusters = cache.cacheClusters.filter((cluster) => !isGone(cluster.deletedAt, context.now))
+  cache.replicationGroups = withoutDeleted(cache.replicationGroups, context.now, DURATIONS.cacheDeleting)
+  cache.cacheClusters = withoutDeleted(cache.cacheClusters, context.now, DURATIONS.cacheDeleting)
   return {cache, region}
-}
-
-function isGone(deletedAt: number | undefined, now: number): boolean {
-  return deletedAt !== undefined && now >= deletedAt + DURATIONS.cacheDeleting
 }
 
 // ---- lifecycles -------------------------------------------------------------
@@ -171,22 +166,13 @@ export function regionCode(region: string): string {
   return parts.map((part) => directions[part] ?? part).join('')
 }
 
-/** The 6 characters ElastiCache puts in the endpoints of an account in a region; the same for all of them. */
-function endpointToken(context: OperationContext): string {
-  const hex = hexOf(`elasticache-endpoint:${context.account}:${context.region}`, 12)
-  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789'
-  let token = ''
-  for (let i = 0; i < 6; i += 1) token += alphabet[Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16) % alphabet.length]
-  return token
-}
-
 /**
  * A cache endpoint: `<name>.<token>[.<part>].<region-code>.cache.amazonaws.com`,
  * e.g. `master.<id>.<token>.euw1…` (name `master.<id>`) or `<id>.<token>.cfg.euw1…`
  * (name `<id>`, part `cfg`).
  */
 export function cacheHost(name: string, part: string | undefined, context: OperationContext): string {
-  return [name, endpointToken(context), ...(part === undefined ? [] : [part]), regionCode(context.region), 'cache.amazonaws.com'].join('.')
+  return [name, endpointToken('elasticache', 6, context), ...(part === undefined ? [] : [part]), regionCode(context.region), 'cache.amazonaws.com'].join('.')
 }
 
 export type ArnKind = 'replicationgroup' | 'cluster' | 'subnetgroup'
@@ -197,28 +183,8 @@ export function arnOf(kind: ArnKind, name: string, context: OperationContext): s
 
 // ---- the network, from the EC2 state ---------------------------------------------
 
-export function ec2Of(world: CacheWorld, context: OperationContext): Ec2State {
-  return ec2Slice(world.region, context)
-}
-
-/** ElastiCache's `default` subnet group: the default VPC's subnets. Not stored. */
-export function defaultSubnetGroup(world: CacheWorld, context: OperationContext): CacheSubnetGroupRecord | undefined {
-  const ec2 = ec2Of(world, context)
-  const vpc = ec2.vpcs.find((candidate) => candidate.isDefault)
-  if (!vpc) return undefined
-  return {
-    name: 'default',
-    description: 'default',
-    vpcId: vpc.id,
-    subnets: ec2.subnets.filter((subnet) => subnet.vpcId === vpc.id).map((subnet) => ({id: subnet.id, az: subnet.az})),
-    tags: {},
-  }
-}
-
 export function findSubnetGroup(world: CacheWorld, name: string, context: OperationContext): CacheSubnetGroupRecord | undefined {
-  const folded = name.toLowerCase()
-  if (folded === 'default') return defaultSubnetGroup(world, context)
-  return world.cache.subnetGroups.find((group) => group.name === folded)
+  return findSubnetGroupIn(world, world.cache.subnetGroups, name, context)
 }
 
 export function requireSubnetGroup(world: CacheWorld, name: string | undefined, context: OperationContext): CacheSubnetGroupRecord {
@@ -227,27 +193,18 @@ export function requireSubnetGroup(world: CacheWorld, name: string | undefined, 
   return group
 }
 
-export function azsOf(group: CacheSubnetGroupRecord): string[] {
-  return [...new Set(group.subnets.map((subnet) => subnet.az))].sort()
-}
-
 /** Security groups for a new cluster: each must exist and be in the subnet group's VPC; none given means the VPC's default group. */
 export function checkSecurityGroups(world: CacheWorld, ids: readonly string[] | undefined, group: CacheSubnetGroupRecord, context: OperationContext): string[] {
-  const ec2 = ec2Of(world, context)
-  if (ids === undefined || ids.length === 0) {
-    const fallback = ec2.securityGroups.find((candidate) => candidate.vpcId === group.vpcId && candidate.name === 'default')
-    return fallback ? [fallback.id] : []
-  }
-
-  for (const id of ids) {
-    const found = ec2.securityGroups.find((candidate) => candidate.id === id)
-    if (!found) throw errors.invalidValue(`The security group ${id} does not exist.`)
-    if (found.vpcId !== group.vpcId) {
-      throw errors.combination(`Subnet group [${group.name}] belongs to a different VPC [${group.vpcId}] than [${found.vpcId}]`)
-    }
-  }
-
-  return [...new Set(ids)]
+  return vpcSecurityGroups(
+    world,
+    ids,
+    group.vpcId,
+    {
+      unknown: (id) => errors.invalidValue(`The security group ${id} does not exist.`),
+      otherVpc: (groupVpcId) => errors.combination(`Subnet group [${group.name}] belongs to a different VPC [${group.vpcId}] than [${groupVpcId}]`),
+    },
+    context,
+  )
 }
 
 /**
@@ -273,49 +230,29 @@ export function placeNodes(
 
 // ---- tags and paging -------------------------------------------------------------
 
-export function toTagList(tags: Tags): Tag[] {
-  return Object.entries(tags).map(([Key, Value]) => ({Key, Value}))
-}
-
 /** Tags as ElastiCache checks them: a key of 1–128 characters, not `aws:`; values up to 256; 50 at most. */
 export function checkTags(tags: readonly Tag[] | undefined, existing: Tags = {}): Tags {
-  const result: Tags = {...existing}
-  for (const tag of tags ?? []) {
-    const key = tag.Key ?? ''
-    if (key === '' || key.length > 128) throw errors.invalidValue(`Tag key must be between 1 and 128 characters long: '${key}'`)
-    if (/^aws:/i.test(key)) throw errors.invalidValue(`Tag keys can't start with 'aws:': ${key}`)
-    const value = tag.Value ?? ''
-    if (value.length > 256) throw errors.invalidValue(`Tag value must be at most 256 characters long for key '${key}'`)
-    result[key] = value
-  }
-
-  if (Object.keys(result).length > 50) throw new SimError('TagQuotaPerResourceExceeded', 'The request cannot be processed because it would cause the resource to have more than the allowed number of tags. The maximum number of tags permitted on a resource is 50.')
-  return result
+  return checkTagList(tags, existing, {
+    reserved: /^aws:/i,
+    reservedMessage: (key) => `Tag keys can't start with 'aws:': ${key}`,
+    tooMany: () =>
+      new SimError(
+        'TagQuotaPerResourceExceeded',
+        'The request cannot be processed because it would cause the resource to have more than the allowed number of tags. The maximum number of tags permitted on a resource is 50.',
+      ),
+  })
 }
 
 /** MaxRecords 20–100 (default 100) and an opaque Marker. */
 export function pageOf<T>(items: readonly T[], input: {readonly MaxRecords?: number; readonly Marker?: string}): Page<T> {
-  if (input.MaxRecords !== undefined && (input.MaxRecords < 20 || input.MaxRecords > 100)) {
-    throw errors.invalidValue(`Invalid value ${input.MaxRecords} for MaxRecords. Must be between 20 and 100.`)
-  }
-
-  return paginate(items, {
-    maxResults: input.MaxRecords,
-    nextToken: input.Marker,
-    defaultSize: 100,
-    badToken: () => errors.invalidValue('The marker is not valid.'),
-  })
-}
-
-export function byId<T extends {readonly id: string}>(a: T, b: T): number {
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0
+  return pageByMarker(items, input, (value) => `Invalid value ${value} for MaxRecords. Must be between 20 and 100.`)
 }
 
 // ---- errors (AWS's codes; the SDK's classes are picked in elasticache.ts) ---------
 
 export const errors = {
-  invalidValue: (message: string) => new SimError('InvalidParameterValue', message),
-  combination: (message: string) => new SimError('InvalidParameterCombination', message),
+  invalidValue,
+  combination: invalidCombination,
   subnetGroupNotFound: (name: string) => new SimError('CacheSubnetGroupNotFoundFault', `CacheSubnetGroup ${name} not found.`),
   subnetGroupExists: (name: string) => new SimError('CacheSubnetGroupAlreadyExists', `Cache subnet group ${name} already exists.`),
   subnetGroupInUse: (name: string) => new SimError('CacheSubnetGroupInUse', `Cache subnet group ${name} is currently in use by a cache cluster.`),

@@ -10,19 +10,8 @@ import type {
 
 import {SimError} from '../errors'
 import type {OperationContext, Result} from '../types'
-import {
-  arnOf,
-  byId,
-  checkTags,
-  defaultSubnetGroup,
-  ec2Of,
-  errors,
-  findSubnetGroup,
-  pageOf,
-  requireSubnetGroup,
-  type CacheSubnetGroupRecord,
-  type CacheWorld,
-} from './elasticache-model'
+import {allSubnetGroups, newSubnetGroup, type SubnetGroupRules} from './data-tier-common'
+import {arnOf, checkTags, errors, pageOf, requireSubnetGroup, type CacheSubnetGroupRecord, type CacheWorld} from './elasticache-model'
 
 /** Up to 255 letters, digits and hyphens. */
 const NAME = /^[a-z0-9-]{1,255}$/
@@ -42,15 +31,14 @@ export function toCacheSubnetGroup(group: CacheSubnetGroupRecord, context: Opera
   }
 }
 
-function checkName(value: string | undefined): string {
-  const name = (value ?? '').toLowerCase()
-  if (name === '') throw errors.invalidValue('The parameter CacheSubnetGroupName must be provided and must not be blank.')
-  if (name === 'default') throw errors.invalidValue('The parameter CacheSubnetGroupName cannot be "default".')
-  if (!NAME.test(name)) {
-    throw errors.invalidValue(`The parameter CacheSubnetGroupName must contain no more than 255 alphanumeric characters or hyphens: ${value}`)
-  }
-
-  return name
+/** How ElastiCache words a new cache subnet group's errors; the checks are RDS's, but for its AZ coverage. */
+const RULES: SubnetGroupRules = {
+  stem: 'CacheSubnetGroup',
+  namePattern: NAME,
+  badName: (value) => `The parameter CacheSubnetGroupName must contain no more than 255 alphanumeric characters or hyphens: ${value}`,
+  exists: errors.subnetGroupExists,
+  noSubnets: () => errors.invalidValue('The parameter SubnetIds must be provided and must not be empty.'),
+  unknownSubnets: (ids) => new SimError('InvalidSubnet', `The subnet ID ${ids[0]} does not exist`),
 }
 
 /** Unlike RDS, ElastiCache takes a subnet group in a single AZ. */
@@ -59,25 +47,8 @@ export function createCacheSubnetGroup(
   input: CreateCacheSubnetGroupCommandInput,
   context: OperationContext,
 ): Result<CreateCacheSubnetGroupCommandOutput> {
-  const name = checkName(input.CacheSubnetGroupName)
-  const description = input.CacheSubnetGroupDescription ?? ''
-  if (description === '') throw errors.invalidValue('The parameter CacheSubnetGroupDescription must be provided and must not be blank.')
-  if (findSubnetGroup(world, name, context)) throw errors.subnetGroupExists(name)
-  const ids = [...new Set(input.SubnetIds ?? [])]
-  if (ids.length === 0) throw errors.invalidValue('The parameter SubnetIds must be provided and must not be empty.')
-  const subnets = ec2Of(world, context).subnets
-  const unknown = ids.find((id) => !subnets.some((subnet) => subnet.id === id))
-  if (unknown !== undefined) throw new SimError('InvalidSubnet', `The subnet ID ${unknown} does not exist`)
-  const chosen = ids.map((id) => subnets.find((subnet) => subnet.id === id)!)
-  const vpcIds = new Set(chosen.map((subnet) => subnet.vpcId))
-  if (vpcIds.size > 1) throw new SimError('InvalidSubnet', `Subnets must all be in the same VPC; these are in ${[...vpcIds].join(', ')}.`)
-  const group: CacheSubnetGroupRecord = {
-    name,
-    description,
-    vpcId: chosen[0].vpcId,
-    subnets: chosen.map((subnet) => ({id: subnet.id, az: subnet.az})),
-    tags: checkTags(input.Tags),
-  }
+  const fields = {name: input.CacheSubnetGroupName, description: input.CacheSubnetGroupDescription, subnetIds: input.SubnetIds}
+  const group: CacheSubnetGroupRecord = {...newSubnetGroup(world, world.cache.subnetGroups, fields, RULES, context), tags: checkTags(input.Tags)}
   world.cache.subnetGroups.push(group)
   return {CacheSubnetGroup: toCacheSubnetGroup(group, context)}
 }
@@ -87,18 +58,11 @@ export function describeCacheSubnetGroups(
   input: DescribeCacheSubnetGroupsCommandInput,
   context: OperationContext,
 ): Result<DescribeCacheSubnetGroupsCommandOutput> {
-  let groups: CacheSubnetGroupRecord[]
-  if (input.CacheSubnetGroupName !== undefined) {
-    groups = [requireSubnetGroup(world, input.CacheSubnetGroupName, context)]
-  } else {
-    const fallback = defaultSubnetGroup(world, context)
-    groups = [...(fallback ? [fallback] : []), ...world.cache.subnetGroups]
-  }
-
-  const page = pageOf(
-    groups.map((group) => ({...group, id: group.name})).sort(byId),
-    input,
-  )
+  const groups =
+    input.CacheSubnetGroupName === undefined
+      ? allSubnetGroups(world, world.cache.subnetGroups, context)
+      : [requireSubnetGroup(world, input.CacheSubnetGroupName, context)]
+  const page = pageOf(groups, input)
   return {CacheSubnetGroups: page.items.map((group) => toCacheSubnetGroup(group, context)), Marker: page.nextToken}
 }
 

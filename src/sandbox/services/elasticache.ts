@@ -16,10 +16,9 @@ import {
   TagNotFoundFault,
   TagQuotaPerResourceExceeded,
 } from '@aws-sdk/client-elasticache'
-import type {ResponseMetadata} from '@smithy/types'
 
-import {exceptionOptions, type SimError} from '../errors'
 import {defineService} from '../types'
+import {queryExceptions} from './data-tier-common'
 import {createCacheCluster, deleteCacheCluster, describeCacheClusters} from './elasticache-clusters'
 import {createReplicationGroup, deleteReplicationGroup, describeReplicationGroups} from './elasticache-groups'
 import {SPEC_FILE, cacheWorld, type CacheWorld} from './elasticache-model'
@@ -28,15 +27,13 @@ import {addTagsToResource, listTagsForResource, removeTagsFromResource} from './
 
 export type {ElastiCacheState} from './elasticache-model'
 
-type ModeledFault = new (options: {message: string; $metadata: ResponseMetadata}) => ElastiCacheServiceException
-
 /**
  * The errors the ElastiCache client models, by the code AWS sends
  * (`CacheClusterNotFound`). The SDK throws its class, named by the class
  * (`CacheClusterNotFoundFault`, `InvalidParameterValueException`), with the
  * code in `Code`; so does this.
  */
-const MODELED: Readonly<Record<string, ModeledFault>> = {
+const MODELED = {
   CacheClusterAlreadyExists: CacheClusterAlreadyExistsFault,
   CacheClusterNotFound: CacheClusterNotFoundFault,
   CacheSubnetGroupAlreadyExists: CacheSubnetGroupAlreadyExistsFault,
@@ -52,20 +49,6 @@ const MODELED: Readonly<Record<string, ModeledFault>> = {
   ReplicationGroupNotFoundFault,
   TagNotFound: TagNotFoundFault,
   TagQuotaPerResourceExceeded,
-}
-
-/** What the SDK's query protocol adds to every error from the XML body: `Type`, `Code` and `Error`. */
-function queryErrorFields(error: SimError): {Type: string; Code: string; Error: {Type: string; Code: string; Message: string}} {
-  const type = error.fault === 'server' ? 'Receiver' : 'Sender'
-  return {Type: type, Code: error.code, Error: {Type: type, Code: error.code, Message: error.message}}
-}
-
-function toException(error: SimError, metadata: ResponseMetadata): Error {
-  const Modeled = MODELED[error.code]
-  const exception = Modeled
-    ? new Modeled({message: error.message, $metadata: {...metadata, httpStatusCode: error.status}})
-    : new ElastiCacheServiceException(exceptionOptions(error, metadata))
-  return Object.assign(exception, queryErrorFields(error))
 }
 
 /**
@@ -92,5 +75,5 @@ export const elasticache = defineService<CacheWorld>({
     ListTagsForResource: listTagsForResource,
     RemoveTagsFromResource: removeTagsFromResource,
   },
-  toException,
+  toException: queryExceptions(MODELED, ElastiCacheServiceException),
 })

@@ -30,7 +30,6 @@ import {
   endpointSuffix,
   engineFacts,
   errors,
-  idFromIdOrArn,
   matchesFilters,
   onlyFields,
   pageOf,
@@ -46,6 +45,7 @@ import {
   type DbInstanceRecord,
   type RdsWorld,
 } from './rds-model'
+import {checkFinalSnapshotId, chooseSnapshots, snapshotProgress, type SnapshotLookup} from './rds-snapshots'
 
 const DATABASE_NAME = /^[A-Za-z]\w{0,63}$/
 
@@ -231,17 +231,11 @@ function finalClusterSnapshot(world: RdsWorld, cluster: DbClusterRecord, snapsho
 }
 
 function checkFinalSnapshot(world: RdsWorld, cluster: DbClusterRecord, input: DeleteDBClusterCommandInput, status: string): string | undefined {
-  const finalId = input.FinalDBSnapshotIdentifier
-  if (input.SkipFinalSnapshot === true) {
-    if (finalId !== undefined) throw errors.combination('FinalDBSnapshotIdentifier can not be specified if SkipFinalSnapshot is enabled.')
-    return undefined
-  }
-
-  if (finalId === undefined) throw errors.combination('FinalDBSnapshotIdentifier is required unless SkipFinalSnapshot is specified.')
-  const snapshotId = checkIdentifier(finalId, 'FinalDBSnapshotIdentifier', 255)
-  if (status !== 'available') throw errors.clusterState(`Cluster ${cluster.id} is currently ${status} - a final snapshot cannot be taken.`)
-  if (world.rds.clusterSnapshots.some((snapshot) => snapshot.id === snapshotId)) throw errors.clusterSnapshotExists(snapshotId)
-  return snapshotId
+  return checkFinalSnapshotId(input, status, {
+    notAvailable: (current) => errors.clusterState(`Cluster ${cluster.id} is currently ${current} - a final snapshot cannot be taken.`),
+    existing: world.rds.clusterSnapshots,
+    exists: errors.clusterSnapshotExists,
+  })
 }
 
 /** A cluster is deleted after its instances: while any is not `deleting`, RDS refuses. */
@@ -263,7 +257,6 @@ export function deleteDbCluster(world: RdsWorld, input: DeleteDBClusterCommandIn
 // ---- cluster snapshots ----------------------------------------------------------
 
 function toDbClusterSnapshot(snapshot: DbClusterSnapshotRecord, context: OperationContext): DBClusterSnapshot {
-  const ready = context.now >= snapshot.readyAt
   return {
     AvailabilityZones: snapshot.availabilityZones,
     DBClusterSnapshotIdentifier: snapshot.id,
@@ -272,7 +265,6 @@ function toDbClusterSnapshot(snapshot: DbClusterSnapshotRecord, context: Operati
     Engine: snapshot.engine,
     EngineMode: 'provisioned',
     AllocatedStorage: 0,
-    Status: ready ? 'available' : 'creating',
     Port: snapshot.port,
     VpcId: snapshot.vpcId,
     ClusterCreateTime: new Date(snapshot.clusterCreatedAt),
@@ -280,7 +272,7 @@ function toDbClusterSnapshot(snapshot: DbClusterSnapshotRecord, context: Operati
     EngineVersion: snapshot.engineVersion,
     LicenseModel: snapshot.engine,
     SnapshotType: 'manual',
-    PercentProgress: ready ? 100 : Math.floor((100 * (context.now - snapshot.createdAt)) / (snapshot.readyAt - snapshot.createdAt)),
+    ...snapshotProgress(snapshot, context.now),
     StorageEncrypted: snapshot.encrypted,
     KmsKeyId: snapshot.kmsKeyId,
     DBClusterSnapshotArn: arnOf('cluster-snapshot', snapshot.id, context),
@@ -291,35 +283,25 @@ function toDbClusterSnapshot(snapshot: DbClusterSnapshotRecord, context: Operati
   }
 }
 
-const CLUSTER_SNAPSHOT_FILTERS = (context: OperationContext): Readonly<Record<string, (snapshot: DbClusterSnapshotRecord) => string[]>> => ({
-  'db-cluster-id': (snapshot) => [snapshot.clusterId, arnOf('cluster', snapshot.clusterId, context)],
-  'db-cluster-snapshot-id': (snapshot) => [snapshot.id],
-  'snapshot-type': () => ['manual'],
-  engine: (snapshot) => [snapshot.engine],
-})
+const CLUSTER_SNAPSHOTS: SnapshotLookup<DbClusterSnapshotRecord> = {
+  kind: 'cluster-snapshot',
+  ownerKind: 'cluster',
+  ownerOf: (snapshot) => snapshot.clusterId,
+  notFound: errors.clusterSnapshotNotFound,
+  filters: (context) => ({
+    'db-cluster-id': (snapshot) => [snapshot.clusterId, arnOf('cluster', snapshot.clusterId, context)],
+    'db-cluster-snapshot-id': (snapshot) => [snapshot.id],
+    'snapshot-type': () => ['manual'],
+    engine: (snapshot) => [snapshot.engine],
+  }),
+}
 
 export function describeDbClusterSnapshots(
   world: RdsWorld,
   input: DescribeDBClusterSnapshotsCommandInput,
   context: OperationContext,
 ): Result<DescribeDBClusterSnapshotsCommandOutput> {
-  let chosen = [...world.rds.clusterSnapshots].sort(byId)
-  if (input.DBClusterSnapshotIdentifier !== undefined) {
-    const id = idFromIdOrArn(input.DBClusterSnapshotIdentifier, 'cluster-snapshot', context)
-    chosen = chosen.filter((snapshot) => snapshot.id === id)
-    if (chosen.length === 0) throw errors.clusterSnapshotNotFound(input.DBClusterSnapshotIdentifier)
-  }
-
-  if (input.DBClusterIdentifier !== undefined) {
-    const clusterId = idFromIdOrArn(input.DBClusterIdentifier, 'cluster', context)
-    chosen = chosen.filter((snapshot) => snapshot.clusterId === clusterId)
-  }
-
-  if (input.SnapshotType !== undefined && input.SnapshotType !== 'manual') chosen = []
-  const fields = CLUSTER_SNAPSHOT_FILTERS(context)
-  const page = pageOf(
-    chosen.filter((snapshot) => matchesFilters(snapshot, input.Filters, fields)),
-    input,
-  )
+  const query = {snapshotId: input.DBClusterSnapshotIdentifier, ownerId: input.DBClusterIdentifier, snapshotType: input.SnapshotType, filters: input.Filters}
+  const page = pageOf(chooseSnapshots(world.rds.clusterSnapshots, query, CLUSTER_SNAPSHOTS, context), input)
   return {DBClusterSnapshots: page.items.map((snapshot) => toDbClusterSnapshot(snapshot, context)), Marker: page.nextToken}
 }

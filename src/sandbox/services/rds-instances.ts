@@ -51,6 +51,7 @@ import {
   type DbSubnetGroupRecord,
   type RdsWorld,
 } from './rds-model'
+import {checkFinalSnapshotId, chooseSnapshots, snapshotProgress, type SnapshotLookup} from './rds-snapshots'
 import {toDbSubnetGroup} from './rds-subnet-groups'
 
 const STORAGE_TYPES = new Set(['gp2', 'gp3', 'io1', 'io2', 'standard'])
@@ -396,22 +397,16 @@ function finalSnapshot(world: RdsWorld, instance: DbInstanceRecord, snapshotId: 
  * (not both); an Aurora instance takes neither (the cluster keeps the data).
  */
 function checkFinalSnapshot(world: RdsWorld, instance: DbInstanceRecord, input: DeleteDBInstanceCommandInput, status: string): string | undefined {
-  const finalId = input.FinalDBSnapshotIdentifier
   if (instance.clusterId !== undefined) {
-    if (finalId !== undefined) throw errors.combination('FinalDBSnapshotIdentifier can not be specified when deleting a cluster instance')
+    if (input.FinalDBSnapshotIdentifier !== undefined) throw errors.combination('FinalDBSnapshotIdentifier can not be specified when deleting a cluster instance')
     return undefined
   }
 
-  if (input.SkipFinalSnapshot === true) {
-    if (finalId !== undefined) throw errors.combination('FinalDBSnapshotIdentifier can not be specified if SkipFinalSnapshot is enabled.')
-    return undefined
-  }
-
-  if (finalId === undefined) throw errors.combination('FinalDBSnapshotIdentifier is required unless SkipFinalSnapshot is specified.')
-  const snapshotId = checkIdentifier(finalId, 'FinalDBSnapshotIdentifier', 255)
-  if (status !== 'available') throw errors.instanceState(`Instance ${instance.id} is currently ${status} - a final snapshot cannot be taken.`)
-  if (world.rds.snapshots.some((snapshot) => snapshot.id === snapshotId)) throw errors.snapshotExists(snapshotId)
-  return snapshotId
+  return checkFinalSnapshotId(input, status, {
+    notAvailable: (current) => errors.instanceState(`Instance ${instance.id} is currently ${current} - a final snapshot cannot be taken.`),
+    existing: world.rds.snapshots,
+    exists: errors.snapshotExists,
+  })
 }
 
 export function deleteDbInstance(world: RdsWorld, input: DeleteDBInstanceCommandInput, context: OperationContext): Result<DeleteDBInstanceCommandOutput> {
@@ -428,14 +423,12 @@ export function deleteDbInstance(world: RdsWorld, input: DeleteDBInstanceCommand
 // ---- snapshots ------------------------------------------------------------------
 
 function toDbSnapshot(snapshot: DbSnapshotRecord, context: OperationContext): DBSnapshot {
-  const ready = context.now >= snapshot.readyAt
   return {
     DBSnapshotIdentifier: snapshot.id,
     DBInstanceIdentifier: snapshot.instanceId,
     SnapshotCreateTime: new Date(snapshot.createdAt),
     Engine: snapshot.engine,
     AllocatedStorage: snapshot.allocatedStorage,
-    Status: ready ? 'available' : 'creating',
     Port: snapshot.port,
     AvailabilityZone: snapshot.az,
     VpcId: snapshot.vpcId,
@@ -444,7 +437,7 @@ function toDbSnapshot(snapshot: DbSnapshotRecord, context: OperationContext): DB
     EngineVersion: snapshot.engineVersion,
     LicenseModel: snapshot.engine.includes('postgres') ? 'postgresql-license' : 'general-public-license',
     SnapshotType: 'manual',
-    PercentProgress: ready ? 100 : Math.floor((100 * (context.now - snapshot.createdAt)) / (snapshot.readyAt - snapshot.createdAt)),
+    ...snapshotProgress(snapshot, context.now),
     StorageType: snapshot.storageType,
     Encrypted: snapshot.encrypted,
     KmsKeyId: snapshot.kmsKeyId,
@@ -458,37 +451,27 @@ function toDbSnapshot(snapshot: DbSnapshotRecord, context: OperationContext): DB
   }
 }
 
-const SNAPSHOT_FILTERS = (context: OperationContext): Readonly<Record<string, (snapshot: DbSnapshotRecord) => string[]>> => ({
-  'db-instance-id': (snapshot) => [snapshot.instanceId, arnOf('db', snapshot.instanceId, context)],
-  'db-snapshot-id': (snapshot) => [snapshot.id],
-  'dbi-resource-id': (snapshot) => [snapshot.resourceId],
-  'snapshot-type': () => ['manual'],
-  engine: (snapshot) => [snapshot.engine],
-})
+const INSTANCE_SNAPSHOTS: SnapshotLookup<DbSnapshotRecord> = {
+  kind: 'snapshot',
+  ownerKind: 'db',
+  ownerOf: (snapshot) => snapshot.instanceId,
+  notFound: errors.snapshotNotFound,
+  filters: (context) => ({
+    'db-instance-id': (snapshot) => [snapshot.instanceId, arnOf('db', snapshot.instanceId, context)],
+    'db-snapshot-id': (snapshot) => [snapshot.id],
+    'dbi-resource-id': (snapshot) => [snapshot.resourceId],
+    'snapshot-type': () => ['manual'],
+    engine: (snapshot) => [snapshot.engine],
+  }),
+}
 
+/** Final snapshots are manual; other types (automated, shared, public) have none here. */
 export function describeDbSnapshots(
   world: RdsWorld,
   input: DescribeDBSnapshotsCommandInput,
   context: OperationContext,
 ): Result<DescribeDBSnapshotsCommandOutput> {
-  let chosen = [...world.rds.snapshots].sort(byId)
-  if (input.DBSnapshotIdentifier !== undefined) {
-    const id = idFromIdOrArn(input.DBSnapshotIdentifier, 'snapshot', context)
-    chosen = chosen.filter((snapshot) => snapshot.id === id)
-    if (chosen.length === 0) throw errors.snapshotNotFound(input.DBSnapshotIdentifier)
-  }
-
-  if (input.DBInstanceIdentifier !== undefined) {
-    const instanceId = idFromIdOrArn(input.DBInstanceIdentifier, 'db', context)
-    chosen = chosen.filter((snapshot) => snapshot.instanceId === instanceId)
-  }
-
-  // Final snapshots are manual; other types (automated, shared, public) have none here.
-  if (input.SnapshotType !== undefined && input.SnapshotType !== 'manual') chosen = []
-  const fields = SNAPSHOT_FILTERS(context)
-  const page = pageOf(
-    chosen.filter((snapshot) => matchesFilters(snapshot, input.Filters, fields)),
-    input,
-  )
+  const query = {snapshotId: input.DBSnapshotIdentifier, ownerId: input.DBInstanceIdentifier, snapshotType: input.SnapshotType, filters: input.Filters}
+  const page = pageOf(chooseSnapshots(world.rds.snapshots, query, INSTANCE_SNAPSHOTS, context), input)
   return {DBSnapshots: page.items.map((snapshot) => toDbSnapshot(snapshot, context)), Marker: page.nextToken}
 }

@@ -3,9 +3,23 @@ import type {Filter, Tag} from '@aws-sdk/client-rds'
 import {DURATIONS} from '../durations'
 import {SandboxUnsupportedError, SimError} from '../errors'
 import {hexOf} from '../ids'
-import {paginate, type Page} from '../paging'
+import type {Page} from '../paging'
 import type {OperationContext, RegionState} from '../types'
-import {ec2Slice, type Ec2State} from './ec2-model'
+import {
+  charsOf,
+  checkTagList,
+  endpointToken,
+  findSubnetGroupIn,
+  invalidCombination,
+  invalidValue,
+  pageByMarker,
+  vpcSecurityGroups,
+  withoutDeleted,
+  type SubnetGroupRecord,
+  type Tags,
+} from './data-tier-common'
+
+export {azsOf, byId, defaultSubnetGroup, ec2Of, toTagList, type Tags} from './data-tier-common'
 
 /*
  * The RDS state and what the RDS handlers share: records (times in simulated
@@ -27,22 +41,7 @@ export function onlyFields(input: object, allowed: ReadonlySet<string>, operatio
   if (extra) throw unsupported(`${operation} with ${extra[0]}`)
 }
 
-export type Tags = Record<string, string>
-
-/** A subnet as a subnet group keeps it: its AZ is fixed when the group is made. */
-export interface SubnetRef {
-  readonly id: string
-  readonly az: string
-}
-
-export interface DbSubnetGroupRecord {
-  /** Lower case: RDS folds subnet group names. */
-  readonly name: string
-  readonly description: string
-  readonly vpcId: string
-  readonly subnets: SubnetRef[]
-  tags: Tags
-}
+export type DbSubnetGroupRecord = SubnetGroupRecord
 
 /** The Secrets Manager secret RDS manages for the master password (ManageMasterUserPassword). */
 export interface MasterSecretRecord {
@@ -50,7 +49,18 @@ export interface MasterSecretRecord {
   readonly kmsKeyId: string
 }
 
-export interface DbInstanceRecord {
+/** What instances and clusters both keep and ModifyDB* may change, and when their deletion began. */
+interface ModifiableRecord {
+  backupRetentionPeriod: number
+  deletionProtection: boolean
+  copyTagsToSnapshot: boolean
+  securityGroupIds: string[]
+  /** Set by DeleteDBInstance / DeleteDBCluster: `deleting` from then on, gone after `rdsDeleting`. */
+  deletedAt: number | undefined
+  tags: Tags
+}
+
+export interface DbInstanceRecord extends ModifiableRecord {
   /** Lower case: RDS folds identifiers. */
   readonly id: string
   readonly resourceId: string
@@ -74,16 +84,9 @@ export interface DbInstanceRecord {
   readonly promotionTier: number
   multiAZ: boolean
   secondaryAz: string | undefined
-  backupRetentionPeriod: number
-  deletionProtection: boolean
-  copyTagsToSnapshot: boolean
-  securityGroupIds: string[]
-  /** Set by DeleteDBInstance: `deleting` from then on, gone after `rdsDeleting`. */
-  deletedAt: number | undefined
-  tags: Tags
 }
 
-export interface DbClusterRecord {
+export interface DbClusterRecord extends ModifiableRecord {
   readonly id: string
   readonly resourceId: string
   readonly engine: string
@@ -97,12 +100,6 @@ export interface DbClusterRecord {
   readonly storageEncrypted: boolean
   readonly kmsKeyId: string | undefined
   readonly createdAt: number
-  backupRetentionPeriod: number
-  deletionProtection: boolean
-  copyTagsToSnapshot: boolean
-  securityGroupIds: string[]
-  deletedAt: number | undefined
-  tags: Tags
 }
 
 /** A manual DB snapshot: here only final snapshots taken by DeleteDBInstance. */
@@ -164,13 +161,9 @@ export interface RdsWorld {
 export function rdsWorld(region: RegionState, context: OperationContext): RdsWorld {
   region.rds ??= {subnetGroups: [], instances: [], clusters: [], snapshots: [], clusterSnapshots: []}
   const rds = region.rds
-  rds.instances = rds.instances.filter((instance) => !isGone(instance.deletedAt, context.now))
-  rds.clusters = rds.clusters.filter((cluster) => !isGone(cluster.deletedAt, context.now))
+  rds.instances = withoutDeleted(rds.instances, context.now, DURATIONS.rdsDeleting)
+  rds.clusters = withoutDeleted(rds.clusters, context.now, DURATIONS.rdsDeleting)
   return {rds, region}
-}
-
-function isGone(deletedAt: number | undefined, now: number): boolean {
-  return deletedAt !== undefined && now >= deletedAt + DURATIONS.rdsDeleting
 }
 
 // ---- lifecycles -------------------------------------------------------------
@@ -289,24 +282,12 @@ export function idFromIdOrArn(value: string, kind: ArnKind, context: OperationCo
   return (value.startsWith(prefix) ? value.slice(prefix.length) : value).toLowerCase()
 }
 
-/** `text` hashed into `length` characters of `alphabet`: stable derived names. */
-export function charsOf(text: string, length: number, alphabet: string): string {
-  const hex = hexOf(text, length * 2)
-  let result = ''
-  for (let i = 0; i < length; i += 1) result += alphabet[Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16) % alphabet.length]
-  return result
-}
-
-const LOWER_ALNUM = 'abcdefghijklmnopqrstuvwxyz0123456789'
 const UPPER_ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'
 const MIXED_ALNUM = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'
 
-/**
- * The 12 characters RDS puts in every endpoint of an account in a region
- * (`<id>.c9akciq32.eu-west-1.rds.amazonaws.com`): the same for all of them.
- */
+/** What follows `<id>.` in every RDS endpoint of the account and region: `c9akciq32xyz.eu-west-1.rds.amazonaws.com`. */
 export function endpointSuffix(context: OperationContext): string {
-  return `${charsOf(`rds-endpoint:${context.account}:${context.region}`, 12, LOWER_ALNUM)}.${context.region}.rds.amazonaws.com`
+  return `${endpointToken('rds', 12, context)}.${context.region}.rds.amazonaws.com`
 }
 
 /** `db-` / `cluster-` and 26 upper-case characters, as DbiResourceId and DbClusterResourceId look. */
@@ -363,28 +344,8 @@ export function masterSecret(kind: 'db' | 'cluster', kmsKeyId: string | undefine
 
 // ---- the network, from the EC2 state ------------------------------------------
 
-export function ec2Of(world: RdsWorld, context: OperationContext): Ec2State {
-  return ec2Slice(world.region, context)
-}
-
-/** RDS's `default` subnet group: the default VPC's subnets. Not stored; every account with a default VPC has it. */
-export function defaultSubnetGroup(world: RdsWorld, context: OperationContext): DbSubnetGroupRecord | undefined {
-  const ec2 = ec2Of(world, context)
-  const vpc = ec2.vpcs.find((candidate) => candidate.isDefault)
-  if (!vpc) return undefined
-  return {
-    name: 'default',
-    description: 'default',
-    vpcId: vpc.id,
-    subnets: ec2.subnets.filter((subnet) => subnet.vpcId === vpc.id).map((subnet) => ({id: subnet.id, az: subnet.az})),
-    tags: {},
-  }
-}
-
 export function findSubnetGroup(world: RdsWorld, name: string, context: OperationContext): DbSubnetGroupRecord | undefined {
-  const folded = name.toLowerCase()
-  if (folded === 'default') return defaultSubnetGroup(world, context)
-  return world.rds.subnetGroups.find((group) => group.name === folded)
+  return findSubnetGroupIn(world, world.rds.subnetGroups, name, context)
 }
 
 export function requireSubnetGroup(world: RdsWorld, name: string, context: OperationContext): DbSubnetGroupRecord {
@@ -404,23 +365,19 @@ export function checkSecurityGroups(
   what: 'DB instance' | 'DB cluster',
   context: OperationContext,
 ): string[] {
-  const ec2 = ec2Of(world, context)
-  if (ids === undefined || ids.length === 0) {
-    const fallback = ec2.securityGroups.find((group) => group.vpcId === vpcId && group.name === 'default')
-    return fallback ? [fallback.id] : []
-  }
-
-  for (const id of ids) {
-    const group = ec2.securityGroups.find((candidate) => candidate.id === id)
-    if (!group) throw errors.invalidValue(`Invalid security group , groupId= ${id} , groupName=.`)
-    if (group.vpcId !== vpcId) {
-      throw errors.combination(
-        `The ${what} and EC2 security group are in different VPCs. The ${what} is in ${vpcId} and the EC2 security group is in ${group.vpcId}`,
-      )
-    }
-  }
-
-  return [...new Set(ids)]
+  return vpcSecurityGroups(
+    world,
+    ids,
+    vpcId,
+    {
+      unknown: (id) => errors.invalidValue(`Invalid security group , groupId= ${id} , groupName=.`),
+      otherVpc: (groupVpcId) =>
+        errors.combination(
+          `The ${what} and EC2 security group are in different VPCs. The ${what} is in ${vpcId} and the EC2 security group is in ${groupVpcId}`,
+        ),
+    },
+    context,
+  )
 }
 
 /** A second AZ of the subnet group for a Multi-AZ standby, or undefined when the group has one AZ. */
@@ -428,30 +385,15 @@ export function standbyAz(group: DbSubnetGroupRecord, primary: string): string |
   return group.subnets.map((subnet) => subnet.az).find((az) => az !== primary)
 }
 
-export function azsOf(group: DbSubnetGroupRecord): string[] {
-  return [...new Set(group.subnets.map((subnet) => subnet.az))].sort()
-}
-
 // ---- tags, filters, paging ------------------------------------------------------
-
-export function toTagList(tags: Tags): Tag[] {
-  return Object.entries(tags).map(([Key, Value]) => ({Key, Value}))
-}
 
 /** Tags as RDS checks them: a key of 1–128 characters, not `aws:` or `rds:`; values up to 256; 50 at most. */
 export function checkTags(tags: readonly Tag[] | undefined, existing: Tags = {}): Tags {
-  const result: Tags = {...existing}
-  for (const tag of tags ?? []) {
-    const key = tag.Key ?? ''
-    if (key === '' || key.length > 128) throw errors.invalidValue(`Tag key must be between 1 and 128 characters long: '${key}'`)
-    if (/^(aws|rds):/i.test(key)) throw errors.invalidValue(`Tag keys can't start with 'aws:' or 'rds:': ${key}`)
-    const value = tag.Value ?? ''
-    if (value.length > 256) throw errors.invalidValue(`Tag value must be at most 256 characters long for key '${key}'`)
-    result[key] = value
-  }
-
-  if (Object.keys(result).length > 50) throw errors.invalidValue('A resource can have at most 50 tags.')
-  return result
+  return checkTagList(tags, existing, {
+    reserved: /^(aws|rds):/i,
+    reservedMessage: (key) => `Tag keys can't start with 'aws:' or 'rds:': ${key}`,
+    tooMany: () => errors.invalidValue('A resource can have at most 50 tags.'),
+  })
 }
 
 /** RDS filter semantics: every filter must match, any of its values may; an unknown name is an error. */
@@ -467,27 +409,14 @@ export function matchesFilters<T>(record: T, filters: readonly Filter[] | undefi
 
 /** MaxRecords 20–100 (default 100) and an opaque Marker, as every RDS Describe call pages. */
 export function pageOf<T>(items: readonly T[], input: {readonly MaxRecords?: number; readonly Marker?: string}): Page<T> {
-  if (input.MaxRecords !== undefined && (input.MaxRecords < 20 || input.MaxRecords > 100)) {
-    throw errors.invalidValue(`Invalid value ${input.MaxRecords} for MaxRecords. Must be between 20 and 100`)
-  }
-
-  return paginate(items, {
-    maxResults: input.MaxRecords,
-    nextToken: input.Marker,
-    defaultSize: 100,
-    badToken: () => errors.invalidValue('The marker is not valid.'),
-  })
-}
-
-export function byId<T extends {readonly id: string}>(a: T, b: T): number {
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0
+  return pageByMarker(items, input, (value) => `Invalid value ${value} for MaxRecords. Must be between 20 and 100`)
 }
 
 // ---- errors (AWS's codes; the SDK's classes are picked in rds.ts) ----------------
 
 export const errors = {
-  invalidValue: (message: string) => new SimError('InvalidParameterValue', message),
-  combination: (message: string) => new SimError('InvalidParameterCombination', message),
+  invalidValue,
+  combination: invalidCombination,
   instanceNotFound: (id: string) => new SimError('DBInstanceNotFound', `DBInstance ${id} not found.`, 404),
   instanceExists: () => new SimError('DBInstanceAlreadyExists', 'DB instance already exists'),
   instanceState: (message: string) => new SimError('InvalidDBInstanceState', message),

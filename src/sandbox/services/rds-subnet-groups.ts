@@ -10,19 +10,8 @@ import type {
 
 import {SimError} from '../errors'
 import type {OperationContext, Result} from '../types'
-import {
-  arnOf,
-  byId,
-  checkTags,
-  defaultSubnetGroup,
-  ec2Of,
-  errors,
-  findSubnetGroup,
-  pageOf,
-  requireSubnetGroup,
-  type DbSubnetGroupRecord,
-  type RdsWorld,
-} from './rds-model'
+import {allSubnetGroups, newSubnetGroup, type SubnetGroupRules} from './data-tier-common'
+import {arnOf, checkTags, errors, pageOf, requireSubnetGroup, type DbSubnetGroupRecord, type RdsWorld} from './rds-model'
 
 /** Letters, digits, periods, underscores, spaces and hyphens, up to 255; `default` is RDS's own. */
 const SUBNET_GROUP_NAME = /^[a-z0-9._ -]{1,255}$/
@@ -44,17 +33,24 @@ export function toDbSubnetGroup(group: DbSubnetGroupRecord, context: OperationCo
   }
 }
 
-function checkName(value: string | undefined): string {
-  const name = (value ?? '').toLowerCase()
-  if (name === '') throw errors.invalidValue('The parameter DBSubnetGroupName must be provided and must not be blank.')
-  if (name === 'default') throw errors.invalidValue('The parameter DBSubnetGroupName cannot be "default".')
-  if (!SUBNET_GROUP_NAME.test(name)) {
-    throw errors.invalidValue(
-      `The parameter DBSubnetGroupName is not a valid identifier. It must contain no more than 255 letters, numbers, periods, underscores, spaces, or hyphens: ${value}`,
-    )
-  }
-
-  return name
+/** How RDS words and checks a new DB subnet group; the rest is checked as ElastiCache does. */
+const RULES: SubnetGroupRules = {
+  stem: 'DBSubnetGroup',
+  namePattern: SUBNET_GROUP_NAME,
+  badName: (value) =>
+    `The parameter DBSubnetGroupName is not a valid identifier. It must contain no more than 255 letters, numbers, periods, underscores, spaces, or hyphens: ${value}`,
+  exists: errors.subnetGroupExists,
+  noSubnets: () => new SimError('InvalidSubnet', 'Subnet IDs are required.'),
+  unknownSubnets: (ids) => errors.invalidValue(`Some input subnets in :[${ids.join(', ')}] are invalid.`),
+  checkSubnets(subnets) {
+    const azs = [...new Set(subnets.map((subnet) => subnet.az))]
+    if (azs.length < 2) {
+      throw new SimError(
+        'DBSubnetGroupDoesNotCoverEnoughAZs',
+        `The DB subnet group doesn't meet Availability Zone (AZ) coverage requirement. Current AZ coverage: ${azs.join(', ')}. Add subnets to cover at least 2 AZs.`,
+      )
+    }
+  },
 }
 
 export function createDbSubnetGroup(
@@ -62,33 +58,8 @@ export function createDbSubnetGroup(
   input: CreateDBSubnetGroupCommandInput,
   context: OperationContext,
 ): Result<CreateDBSubnetGroupCommandOutput> {
-  const name = checkName(input.DBSubnetGroupName)
-  const description = input.DBSubnetGroupDescription ?? ''
-  if (description === '') throw errors.invalidValue('The parameter DBSubnetGroupDescription must be provided and must not be blank.')
-  if (findSubnetGroup(world, name, context)) throw errors.subnetGroupExists(name)
-  const ids = [...new Set(input.SubnetIds ?? [])]
-  if (ids.length === 0) throw new SimError('InvalidSubnet', 'Subnet IDs are required.')
-  const subnets = ec2Of(world, context).subnets
-  const unknown = ids.filter((id) => !subnets.some((subnet) => subnet.id === id))
-  if (unknown.length > 0) throw errors.invalidValue(`Some input subnets in :[${unknown.join(', ')}] are invalid.`)
-  const chosen = ids.map((id) => subnets.find((subnet) => subnet.id === id)!)
-  const vpcIds = new Set(chosen.map((subnet) => subnet.vpcId))
-  if (vpcIds.size > 1) throw new SimError('InvalidSubnet', `Subnets must all be in the same VPC; these are in ${[...vpcIds].join(', ')}.`)
-  const azs = [...new Set(chosen.map((subnet) => subnet.az))]
-  if (azs.length < 2) {
-    throw new SimError(
-      'DBSubnetGroupDoesNotCoverEnoughAZs',
-      `The DB subnet group doesn't meet Availability Zone (AZ) coverage requirement. Current AZ coverage: ${azs.join(', ')}. Add subnets to cover at least 2 AZs.`,
-    )
-  }
-
-  const group: DbSubnetGroupRecord = {
-    name,
-    description,
-    vpcId: chosen[0].vpcId,
-    subnets: chosen.map((subnet) => ({id: subnet.id, az: subnet.az})),
-    tags: checkTags(input.Tags),
-  }
+  const fields = {name: input.DBSubnetGroupName, description: input.DBSubnetGroupDescription, subnetIds: input.SubnetIds}
+  const group: DbSubnetGroupRecord = {...newSubnetGroup(world, world.rds.subnetGroups, fields, RULES, context), tags: checkTags(input.Tags)}
   world.rds.subnetGroups.push(group)
   return {DBSubnetGroup: toDbSubnetGroup(group, context)}
 }
@@ -99,14 +70,8 @@ export function describeDbSubnetGroups(
   context: OperationContext,
 ): Result<DescribeDBSubnetGroupsCommandOutput> {
   if (input.Filters?.length) throw errors.invalidValue('DescribeDBSubnetGroups does not support filters.')
-  let groups: DbSubnetGroupRecord[]
-  if (input.DBSubnetGroupName !== undefined) {
-    groups = [requireSubnetGroup(world, input.DBSubnetGroupName, context)]
-  } else {
-    const fallback = defaultSubnetGroup(world, context)
-    groups = [...(fallback ? [fallback] : []), ...world.rds.subnetGroups].map((group) => ({...group, id: group.name})).sort(byId)
-  }
-
+  const groups =
+    input.DBSubnetGroupName === undefined ? allSubnetGroups(world, world.rds.subnetGroups, context) : [requireSubnetGroup(world, input.DBSubnetGroupName, context)]
   const page = pageOf(groups, input)
   return {DBSubnetGroups: page.items.map((group) => toDbSubnetGroup(group, context)), Marker: page.nextToken}
 }

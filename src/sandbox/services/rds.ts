@@ -16,10 +16,9 @@ import {
   InvalidSubnet,
   RDSServiceException,
 } from '@aws-sdk/client-rds'
-import type {ResponseMetadata} from '@smithy/types'
 
-import {exceptionOptions, type SimError} from '../errors'
 import {defineService} from '../types'
+import {queryExceptions} from './data-tier-common'
 import {createDbCluster, deleteDbCluster, describeDbClusterSnapshots, describeDbClusters, modifyDbCluster} from './rds-clusters'
 import {createDbInstance, deleteDbInstance, describeDbInstances, describeDbSnapshots, modifyDbInstance} from './rds-instances'
 import {SPEC_FILE, rdsWorld, type RdsWorld} from './rds-model'
@@ -28,14 +27,12 @@ import {addTagsToResource, listTagsForResource, removeTagsFromResource} from './
 
 export type {RdsState} from './rds-model'
 
-type ModeledFault = new (options: {message: string; $metadata: ResponseMetadata}) => RDSServiceException
-
 /**
  * The errors the RDS client models, by the code AWS sends (`DBInstanceNotFound`).
  * The SDK maps that code to its class, whose `name` is the class name
  * (`DBInstanceNotFoundFault`), and keeps the code in `Code`; so does this.
  */
-const MODELED: Readonly<Record<string, ModeledFault>> = {
+const MODELED = {
   DBClusterAlreadyExistsFault,
   DBClusterNotFoundFault,
   DBClusterSnapshotAlreadyExistsFault,
@@ -51,20 +48,6 @@ const MODELED: Readonly<Record<string, ModeledFault>> = {
   InvalidDBInstanceState: InvalidDBInstanceStateFault,
   InvalidDBSubnetGroupStateFault,
   InvalidSubnet,
-}
-
-/** What the SDK's query protocol adds to every error from the XML body: `Type`, `Code` and `Error`. */
-function queryErrorFields(error: SimError): {Type: string; Code: string; Error: {Type: string; Code: string; Message: string}} {
-  const type = error.fault === 'server' ? 'Receiver' : 'Sender'
-  return {Type: type, Code: error.code, Error: {Type: type, Code: error.code, Message: error.message}}
-}
-
-function toException(error: SimError, metadata: ResponseMetadata): Error {
-  const Modeled = MODELED[error.code]
-  const exception = Modeled
-    ? new Modeled({message: error.message, $metadata: {...metadata, httpStatusCode: error.status}})
-    : new RDSServiceException(exceptionOptions(error, metadata))
-  return Object.assign(exception, queryErrorFields(error))
 }
 
 /**
@@ -95,5 +78,5 @@ export const rds = defineService<RdsWorld>({
     ModifyDBInstance: modifyDbInstance,
     RemoveTagsFromResource: removeTagsFromResource,
   },
-  toException,
+  toException: queryExceptions(MODELED, RDSServiceException),
 })

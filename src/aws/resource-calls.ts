@@ -1,0 +1,85 @@
+/**
+ * What the narrow APIs share: the tag list every create takes, and, for the
+ * data tier (RDS, ElastiCache), what surrounds a
+ * resource's life: a describe whose "not found" means "nothing there", a
+ * delete wait that ends when the resource is gone, the pacing of the SDK
+ * waiters and the progress line of one poll.
+ */
+import type {ApiContext} from './clients'
+import type {Tags, WaitControl} from './ec2'
+import {awsCall, hasAwsCode} from './errors'
+import {runSdkWaiter, type SdkWaitOptions} from './wait'
+
+/**
+ * Longest pause between polls. The SDK backs off to 120 s, which can notice a
+ * 10-minute create up to two minutes late; a poll a minute costs nothing.
+ */
+export const WAITER_MAX_DELAY_SECONDS = 60
+
+/** hactl's tags as the SDK's `Tags` list. */
+export function tagList(tags: Tags): Array<{Key: string; Value: string}> {
+  return Object.entries(tags).map(([Key, Value]) => ({Key, Value}))
+}
+
+/**
+ * Runs a call whose "not found" answer means "nothing there": undefined
+ * instead of an error. Any other error is translated as usual.
+ */
+export async function unlessNotFound<T>(operation: string, notFound: string, call: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await call()
+  } catch (error) {
+    if (hasAwsCode(error, notFound)) return undefined
+    return awsCall(operation, () => Promise.reject(error))
+  }
+}
+
+/**
+ * Runs one of the SDK's *Deleted waiters. They take "not found" as success,
+ * but runSdkWaiter stops on errors it does not know to be transient, and
+ * RDS's and ElastiCache's not-found names (`DBInstanceNotFoundFault`) end in
+ * `Fault`. Gone is what was awaited.
+ */
+export async function waitUntilGone<C extends {send: (...args: never[]) => Promise<unknown>}, I>(
+  notFound: string,
+  options: SdkWaitOptions<C, I>,
+): Promise<void> {
+  try {
+    await runSdkWaiter(options)
+  } catch (error) {
+    if (!hasAwsCode(error, notFound)) throw error
+  }
+}
+
+/**
+ * The part of runSdkWaiter's options that is the same for every wait on one
+ * client: the caller's clock, reporter, deadline and signal, the waiter's own
+ * first delay (from the service model) and a poll a minute at most.
+ */
+export function waiterPacing<C>(client: C, context: ApiContext, minDelaySeconds: number, wait: WaitControl) {
+  return {
+    client,
+    clock: context.clock,
+    maxDelaySeconds: WAITER_MAX_DELAY_SECONDS,
+    minDelaySeconds,
+    reporter: context.reporter,
+    signal: wait.signal,
+    timeoutMs: wait.timeoutMs,
+  }
+}
+
+/**
+ * A progress describer for runSdkWaiter: the resources in one Describe
+ * output's `listKey` as "hactl-demo-db creating, …" (`?` for a missing state).
+ */
+export function statesIn<T>(listKey: string, label: (item: T) => readonly [id: string | undefined, state: string | undefined]): (output: unknown) => string {
+  return (output) => {
+    const items = (output as Readonly<Record<string, readonly T[] | undefined>>)[listKey] ?? []
+    return items
+      .map((item) => {
+        const [id, state] = label(item)
+        return `${id} ${state ?? '?'}`
+      })
+      .join(', ')
+  }
+}
