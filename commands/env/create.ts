@@ -1,3 +1,5 @@
+import {Flags} from '@oclif/core'
+
 import {breakLockFlag, waitFlag} from '../../src/cli/flags'
 import {HactlCommand} from '../../src/cli/base-command'
 import type {CreateEnvironmentResult} from '../../src/env/create'
@@ -11,7 +13,9 @@ export default class EnvCreate extends HactlCommand<typeof EnvCreate> {
   - ElastiCache Redis (Multi-AZ failover, TLS, AUTH token in Secrets Manager) or Memcached;
   - the IAM instance profile and service role, the EB application, a thin bundle, and the environment on the latest PHP platform on Amazon Linux 2023.
 
-Idempotent: a re-run finds what exists (by name, creation token or client token) and creates only what is missing, so after a failure or a timeout run it again. Holds the site lock while it works. Until the first rollout the environment serves a holding page.
+Idempotent: a re-run finds what exists (by name, creation token or client token) and creates only what is missing, so after a failure or a timeout run it again. On an existing environment it applies the option settings that differ from hactl.yml (what \`hactl plan --live\` shows) and the current bundle. Holds the site lock while it works. Until the first rollout the environment serves a holding page.
+
+After \`hactl env destroy\` the database's final snapshot is kept: pass --restore-snapshot to bring it back, or --new-database to start empty.
 
 Run \`hactl plan\` first to see every resource and option setting.`
 
@@ -19,10 +23,22 @@ Run \`hactl plan\` first to see every resource and option setting.`
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> --sandbox --yes',
     '<%= config.bin %> <%= command.id %> --yes --wait 90 --json',
+    '<%= config.bin %> <%= command.id %> --restore-snapshot hactl-demo-db-final-20261121t2359',
   ]
 
   public static flags = {
     'break-lock': breakLockFlag,
+    'new-database': Flags.boolean({
+      default: false,
+      description: 'Create an empty database even though a final snapshot of the old one exists.',
+      exclusive: ['restore-snapshot'],
+      summary: 'Start with an empty database.',
+    }),
+    'restore-snapshot': Flags.string({
+      description: 'Create the database from this snapshot (a final snapshot `hactl env destroy` kept, or any snapshot of a compatible engine).',
+      helpValue: '<snapshot-id>',
+      summary: 'Create the database from a snapshot.',
+    }),
     wait: waitFlag(60),
   }
 
@@ -39,7 +55,9 @@ Run \`hactl plan\` first to see every resource and option setting.`
         clock: aws.clock,
         config,
         lock,
+        newDatabase: this.flags['new-database'],
         reporter: this.reporter,
+        restoreSnapshot: this.flags['restore-snapshot'],
         signal: this.interrupt.signal,
         timeoutMs: this.flags.wait * 60_000,
       }),

@@ -89,6 +89,16 @@ function imageStates(output: unknown): string {
   return images.map((i) => `${i.ImageId} ${i.State ?? '?'}`).join(', ')
 }
 
+/** One IpPermission per CIDR range or group pair, ports and protocol kept. */
+function splitBySource(permission: IpPermission): IpPermission[] {
+  const base = {FromPort: permission.FromPort, IpProtocol: permission.IpProtocol, ToPort: permission.ToPort}
+  return [
+    ...(permission.IpRanges ?? []).map((range) => ({...base, IpRanges: [range]})),
+    ...(permission.Ipv6Ranges ?? []).map((range) => ({...base, Ipv6Ranges: [range]})),
+    ...(permission.UserIdGroupPairs ?? []).map((pair) => ({...base, UserIdGroupPairs: [pair]})),
+  ]
+}
+
 export function createEc2Api(client: EC2Client, context: ApiContext): Ec2Api {
   const {clock, reporter} = context
 
@@ -175,11 +185,12 @@ export function createEc2Api(client: EC2Client, context: ApiContext): Ec2Api {
 
     async authorizeIngress(groupId, permissions) {
       await awsCall('ec2:AuthorizeSecurityGroupIngress', async () => {
-        for (const permission of permissions) {
+        // One call per source: EC2 fails the whole call if any one rule in it exists,
+        // so a rule removed by hand would otherwise never come back on a re-run.
+        for (const permission of permissions.flatMap(splitBySource)) {
           try {
             await client.send(new AuthorizeSecurityGroupIngressCommand({GroupId: groupId, IpPermissions: [permission]}))
           } catch (error) {
-            // One call per permission, so a rule that exists never blocks the others.
             if (!hasAwsCode(error, 'InvalidPermission.Duplicate')) throw error
           }
         }

@@ -8,8 +8,10 @@ import {
   DeleteMountTargetCommand,
   DescribeAccessPointsCommand,
   DescribeBackupPolicyCommand,
+  DescribeFileSystemPolicyCommand,
   DescribeFileSystemsCommand,
   DescribeMountTargetSecurityGroupsCommand,
+  PutFileSystemPolicyCommand,
   paginateDescribeAccessPoints,
   paginateDescribeMountTargets,
   type AccessPointDescription,
@@ -26,6 +28,10 @@ import {pollUntil, type PollCheck} from './wait'
 import {tagList} from './resource-calls'
 
 export interface EfsApi {
+  /** Sets the file system policy (JSON), replacing any (PutFileSystemPolicy). */
+  putFileSystemPolicy(fileSystemId: string, policy: string): Promise<void>
+  /** The file system policy (JSON), or undefined when there is none (PolicyNotFound). */
+  fileSystemPolicy(fileSystemId: string): Promise<string | undefined>
   /** The file system created with this creation token, or undefined. */
   findFileSystem(creationToken: string): Promise<FileSystemDescription | undefined>
   /** Creates it (idempotent by creation token: a re-run gets the same file system back). */
@@ -240,6 +246,16 @@ export function createEfsApi(client: EFSClient, context: ApiContext): EfsApi {
 
     describeMountTargets: listMountTargets,
 
+    async fileSystemPolicy(fileSystemId) {
+      try {
+        const out = await client.send(new DescribeFileSystemPolicyCommand({FileSystemId: fileSystemId}))
+        return out.Policy
+      } catch (error) {
+        if (hasAwsCode(error, 'PolicyNotFound')) return undefined
+        return awsCall('efs:DescribeFileSystemPolicy', () => Promise.reject(error))
+      }
+    },
+
     async findFileSystem(creationToken) {
       const out = await awsCall('efs:DescribeFileSystems', () => client.send(new DescribeFileSystemsCommand({CreationToken: creationToken})))
       return out.FileSystems?.[0]
@@ -250,6 +266,11 @@ export function createEfsApi(client: EFSClient, context: ApiContext): EfsApi {
         client.send(new DescribeMountTargetSecurityGroupsCommand({MountTargetId: mountTargetId})),
       )
       return out.SecurityGroups ?? []
+    },
+
+    async putFileSystemPolicy(fileSystemId, policy) {
+      // No BypassPolicyLockoutSafetyCheck: AWS's check that hactl cannot lock itself out stays on.
+      await awsCall('efs:PutFileSystemPolicy', () => client.send(new PutFileSystemPolicyCommand({FileSystemId: fileSystemId, Policy: policy})))
     },
 
     async waitForFileSystemAvailable(fileSystemId, wait) {

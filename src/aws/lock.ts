@@ -272,3 +272,43 @@ async function releaseOrWarn(lock: HeldLock, options: LockOptions): Promise<void
     })
   }
 }
+
+export interface HeartbeatOptions {
+  readonly clock: Clock
+  readonly reporter?: Reporter
+  /** Between refreshes, on the clock's time. @default 5 minutes, well inside the 30-minute stale timeout */
+  readonly everyMs?: number
+  /** Told when the lock was taken over: the work must stop, it no longer holds the site. */
+  readonly onLost: (error: HactlError) => void
+}
+
+/**
+ * Refreshes a held lock every few minutes while long work runs, so a second
+ * operator never sees it stale. A failed refresh is a warning (the next one
+ * may work); a lock someone else took over ends the work through `onLost`.
+ */
+export function startHeartbeat(lock: HeldLock, options: HeartbeatOptions): {stop(): void} {
+  const stop = new AbortController()
+  const every = options.everyMs ?? 5 * 60_000
+  void (async () => {
+    while (!stop.signal.aborted) {
+      try {
+        await options.clock.sleep(every, stop.signal)
+      } catch {
+        return
+      }
+
+      try {
+        await lock.refresh()
+      } catch (error) {
+        if (HactlError.isHactlError(error) && error.code === 'lock-lost') {
+          options.onLost(error)
+          return
+        }
+
+        options.reporter?.emit({message: `Could not refresh the site lock: ${(error as Error).message}`, type: 'warning'})
+      }
+    }
+  })()
+  return {stop: () => stop.abort()}
+}

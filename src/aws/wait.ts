@@ -32,9 +32,11 @@ export interface WaitOptions {
 const DEFAULT_RESUME = 'Run `hactl status` to see where it stands; re-run the command to continue waiting.'
 
 function timeoutError(options: WaitOptions, lastStatus: string | undefined): TimeoutError {
-  const minutes = Math.round(options.timeoutMs / 60_000)
+  // A wait that got only the rest of a command's --wait may have had less than a minute.
+  const seconds = Math.round(options.timeoutMs / 1000)
+  const spent = seconds < 60 ? `${seconds} s` : `${Math.round(seconds / 60)} min`
   const status = lastStatus ? ` (last seen: ${lastStatus})` : ''
-  return new TimeoutError(`Gave up waiting after ${minutes} min for ${options.what}${status}; it is still in progress on AWS.`, {
+  return new TimeoutError(`Gave up waiting after ${spent} for ${options.what}${status}; it is still in progress on AWS.`, {
     data: {lastStatus, what: options.what},
     suggestions: [options.resumeHint ?? DEFAULT_RESUME, 'Pass a larger --wait to wait longer.'],
   })

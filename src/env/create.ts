@@ -7,7 +7,7 @@
 import type {AwsClients} from '../aws/clients'
 import type {Clock} from '../aws/clock'
 import type {EnvironmentDescription} from '@aws-sdk/client-elastic-beanstalk'
-import type {HeldLock} from '../aws/lock'
+import {startHeartbeat, type HeldLock} from '../aws/lock'
 import {pollUntil} from '../aws/wait'
 import type {HactlConfig} from '../config/schema'
 import {AwsError, HactlError, UserError} from '../errors'
@@ -21,6 +21,8 @@ import {
   dbClusterInput,
   dbInstanceInput,
   dbPort,
+  dbTlsParameters,
+  efsPolicy,
   environmentPropertyProblems,
   environmentProperties,
   instancePolicy,
@@ -34,6 +36,9 @@ import {
   tagList,
   tagsFor,
   trustPolicy,
+  UPLOADS_POSIX_ID,
+  changedOptions,
+  samePolicy,
   type Refs,
 } from './spec'
 import {runSteps, type Step, type StepTiming} from './steps'
@@ -51,9 +56,17 @@ export interface CreateEnvironmentOptions {
   readonly lock?: HeldLock
   /** The application bundle. @default buildBundle() from the package's .ebextensions/.platform/bundle */
   readonly bundle?: Bundle
+  /**
+   * When the database is gone but a final snapshot of it exists (after `env
+   * destroy`), create it from this snapshot. Without it (or `newDatabase`)
+   * hactl refuses to put an empty database next to the kept uploads.
+   */
+  readonly restoreSnapshot?: string
+  /** Create an empty database even though final snapshots exist. */
+  readonly newDatabase?: boolean
 }
 
-export type ResourceAction = 'created' | 'found'
+export type ResourceAction = 'created' | 'found' | 'updated'
 
 export interface ResourceOutcome {
   readonly kind: string
@@ -103,6 +116,13 @@ class Work {
 
   public constructor(private readonly options: CreateEnvironmentOptions, private readonly deadline: number) {}
 
+  /** The Availability Zones of the instance subnets, sorted. */
+  public zones(): string[] {
+    const network = this.network
+    if (!network) return []
+    return [...new Set(network.subnets.map((subnet) => network.zoneOf[subnet]).filter(Boolean))].sort()
+  }
+
   public note(kind: string, name: string, id: string, action: ResourceAction): void {
     this.resources.push({action, id, kind, name})
   }
@@ -140,7 +160,12 @@ export async function createEnvironment(options: CreateEnvironmentOptions): Prom
   const startedAt = clock.now()
   const work = new Work(options, startedAt + options.timeoutMs)
   const bundle = options.bundle ?? buildBundle()
-  const heartbeat = startHeartbeat(options)
+  // Ctrl-C, or the site lock taken over by someone else, stops every step.
+  const stop = new AbortController()
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal
+  const heartbeat = options.lock
+    ? startHeartbeat(options.lock, {clock, onLost: (error) => stop.abort(error), reporter})
+    : {stop() {}}
 
   const steps: Step[] = [
     {
@@ -259,17 +284,50 @@ export async function createEnvironment(options: CreateEnvironmentOptions): Prom
           (await efs.createAccessPoint({
             clientToken: names.accessPointToken,
             fileSystemId: work.efsId,
-            gid: 0,
+            gid: UPLOADS_POSIX_ID,
             path: '/uploads',
-            permissions: '0777',
+            permissions: '0775',
             tags: {...tagsFor(config, 'uploads'), Name: `${names.efsCreationToken}-ap`},
-            uid: 0,
+            uid: UPLOADS_POSIX_ID,
           }))
         work.accessPointId = requireValue(point.AccessPointId, 'access point id')
         work.note('EFS access point', '/uploads', work.accessPointId, found ? 'found' : 'created')
         return work.accessPointId
       },
       title: 'EFS access point',
+    },
+    {
+      id: 'efs-policy',
+      needs: ['efs-access-point', 'network'],
+      async run() {
+        const efs = await clients.efs()
+        const policy = efsPolicy(config, {accessPointId: work.accessPointId, account: work.account, efsId: work.efsId})
+        const current = await efs.fileSystemPolicy(work.efsId)
+        if (current !== undefined && samePolicy(current, policy)) return 'in place'
+        await efs.putFileSystemPolicy(work.efsId, policy)
+        work.note('EFS file system policy', 'TLS and the access point required', work.efsId, current === undefined ? 'created' : 'updated')
+        return 'TLS and the access point required'
+      },
+      title: 'EFS file system policy',
+    },
+    {
+      id: 'db-parameter-group',
+      needs: [],
+      async run() {
+        const rds = await clients.rds()
+        const {family, version} = await rds.engineVersion(config.database.engine, config.database.version)
+        const created = await rds.ensureParameterGroup({
+          cluster: isAurora(config),
+          description: `hactl ${config.site}: TLS required`,
+          family,
+          name: names.dbParameterGroup,
+          parameters: dbTlsParameters(config),
+          tags: tagsFor(config, 'db'),
+        })
+        work.note(isAurora(config) ? 'DB cluster parameter group' : 'DB parameter group', names.dbParameterGroup, family, created ? 'created' : 'found')
+        return `${family} (${config.database.engine} ${version}), TLS required`
+      },
+      title: 'DB parameter group (TLS required)',
     },
     {
       id: 'db-subnet-group',
@@ -292,7 +350,7 @@ export async function createEnvironment(options: CreateEnvironmentOptions): Prom
     },
     {
       id: 'database',
-      needs: ['db-subnet-group', 'security-groups'],
+      needs: ['db-subnet-group', 'db-parameter-group', 'security-groups'],
       async run(signal) {
         work.db = isAurora(config) ? await ensureAurora(options, work, signal) : await ensureRdsInstance(options, work, signal)
         return work.db.endpoint
@@ -397,7 +455,7 @@ export async function createEnvironment(options: CreateEnvironmentOptions): Prom
     },
     {
       id: 'environment',
-      needs: ['network', 'security-groups', 'iam', 'instance-policy', 'efs-mount-targets', 'efs-access-point', 'database', 'cache', 'bundle', 'platform'],
+      needs: ['network', 'security-groups', 'iam', 'instance-policy', 'efs-mount-targets', 'efs-access-point', 'efs-policy', 'database', 'cache', 'bundle', 'platform'],
       async run(signal) {
         work.environment = await ensureEnvironment(options, work, signal)
         return `${work.environment.Status} ${work.environment.Health}`
@@ -407,7 +465,7 @@ export async function createEnvironment(options: CreateEnvironmentOptions): Prom
   ]
 
   try {
-    const timings = await runSteps(steps, {clock, reporter, signal: options.signal})
+    const timings = await runSteps(steps, {clock, reporter, signal})
     const env = requireValue(work.environment, 'environment')
     return {
       elapsedMs: clock.now() - startedAt,
@@ -441,17 +499,64 @@ export function summarize(env: EnvironmentDescription): EnvironmentSummary {
 // ---------------------------------------------------------------------------
 // Database
 
+/**
+ * After `env destroy` the database is gone but its final snapshot is kept,
+ * next to the kept uploads. A new empty database there would split the site
+ * in two, so hactl asks which it is to be. Returns the snapshot to restore.
+ */
+async function snapshotToRestore(options: CreateEnvironmentOptions, cluster: boolean): Promise<string | undefined> {
+  if (options.restoreSnapshot) return options.restoreSnapshot
+  if (options.newDatabase) return undefined
+  const rds = await options.clients.rds()
+  const names = siteNames(options.config.site)
+  const snapshots = await rds.listSnapshots({cluster, prefix: names.finalSnapshotPrefix, sourceId: names.db})
+  if (snapshots.length === 0) return undefined
+  const newest = snapshots[0].id
+  throw new UserError('database-snapshot-exists', `The database ${names.db} is gone, but its final snapshot ${newest} exists (${snapshots.length} in all); hactl will not put an empty database beside the kept uploads.`, {
+    data: {snapshots: snapshots.map((snapshot) => snapshot.id)},
+    suggestions: [
+      `Bring the data back: hactl env create --restore-snapshot ${newest}`,
+      'Or start with an empty database on purpose: hactl env create --new-database',
+    ],
+  })
+}
+
 async function ensureRdsInstance(options: CreateEnvironmentOptions, work: Work, signal: AbortSignal): Promise<Refs['db']> {
   const rds = await options.clients.rds()
-  const id = siteNames(options.config.site).db
+  const {config} = options
+  const id = siteNames(config.site).db
   let instance = await rds.describeInstance(id)
-  work.note('RDS instance', id, id, instance ? 'found' : 'created')
-  instance ??= await rds.createInstance(dbInstanceInput(options.config, {securityGroups: work.groups as Record<SecurityGroupRole, string>}))
+  if (instance) {
+    work.note('RDS instance', id, id, 'found')
+  } else {
+    const input = dbInstanceInput(config, {securityGroups: work.groups as Record<SecurityGroupRole, string>})
+    const snapshot = await snapshotToRestore(options, false)
+    instance = snapshot
+      ? await rds.restoreInstanceFromSnapshot({
+          AutoMinorVersionUpgrade: input.AutoMinorVersionUpgrade,
+          CopyTagsToSnapshot: true,
+          DBInstanceClass: input.DBInstanceClass,
+          DBInstanceIdentifier: id,
+          DBParameterGroupName: input.DBParameterGroupName,
+          DBSnapshotIdentifier: snapshot,
+          DBSubnetGroupName: input.DBSubnetGroupName,
+          DeletionProtection: true,
+          MultiAZ: input.MultiAZ,
+          PubliclyAccessible: false,
+          Tags: input.Tags,
+          VpcSecurityGroupIds: input.VpcSecurityGroupIds,
+        })
+      : await rds.createInstance(input)
+    work.note('RDS instance', snapshot ? `${id} (restored from ${snapshot})` : id, id, 'created')
+  }
+
   failIfBroken(`database ${id}`, instance.DBInstanceStatus)
   if (instance.DBInstanceStatus !== 'available') instance = await rds.waitForInstanceAvailable(id, work.wait(signal))
+  // A restore keeps the snapshot's password and no managed secret (RDS takes the flag on restore for Oracle only).
+  if (!instance.MasterUserSecret?.SecretArn) instance = (await rds.manageMasterUserPassword(id, false)) as typeof instance
   return {
     endpoint: requireValue(instance.Endpoint?.Address, `endpoint of ${id}`),
-    port: instance.Endpoint?.Port ?? dbPort(options.config),
+    port: instance.Endpoint?.Port ?? dbPort(config),
     secretArn: requireValue(instance.MasterUserSecret?.SecretArn, `master user secret of ${id}`),
   }
 }
@@ -462,12 +567,32 @@ async function ensureAurora(options: CreateEnvironmentOptions, work: Work, signa
   const id = siteNames(config.site).db
   const groups = {securityGroups: work.groups as Record<SecurityGroupRole, string>}
   let cluster = await rds.describeCluster(id)
-  work.note('Aurora cluster', id, id, cluster ? 'found' : 'created')
-  cluster ??= await rds.createCluster(dbClusterInput(config, groups))
+  if (cluster) {
+    work.note('Aurora cluster', id, id, 'found')
+  } else {
+    const input = dbClusterInput(config, groups)
+    const snapshot = await snapshotToRestore(options, true)
+    cluster = snapshot
+      ? await rds.restoreClusterFromSnapshot({
+          CopyTagsToSnapshot: true,
+          DBClusterIdentifier: id,
+          DBClusterParameterGroupName: input.DBClusterParameterGroupName,
+          DBSubnetGroupName: input.DBSubnetGroupName,
+          DeletionProtection: true,
+          Engine: input.Engine,
+          SnapshotIdentifier: snapshot,
+          Tags: input.Tags,
+          VpcSecurityGroupIds: input.VpcSecurityGroupIds,
+        })
+      : await rds.createCluster(input)
+    work.note('Aurora cluster', snapshot ? `${id} (restored from ${snapshot})` : id, id, 'created')
+  }
+
   failIfBroken(`database cluster ${id}`, cluster.Status)
   // Instances can be added while the cluster is still creating: AWS builds them side by side.
+  const instances = auroraInstanceInputs(config, work.zones())
   const existing = new Set((await rds.describeClusterInstances(id)).map((instance) => instance.DBInstanceIdentifier))
-  for (const input of auroraInstanceInputs(config)) {
+  for (const input of instances) {
     const instanceId = input.DBInstanceIdentifier ?? ''
     if (existing.has(instanceId)) {
       work.note('Aurora instance', instanceId, instanceId, 'found')
@@ -475,13 +600,15 @@ async function ensureAurora(options: CreateEnvironmentOptions, work: Work, signa
     }
 
     await rds.createInstance(input)
-    work.note('Aurora instance', instanceId, instanceId, 'created')
+    work.note('Aurora instance', `${instanceId} (${input.AvailabilityZone ?? 'any AZ'})`, instanceId, 'created')
   }
 
-  const [ready] = await Promise.all([
+  let [ready] = await Promise.all([
     cluster.Status === 'available' ? cluster : rds.waitForClusterAvailable(id, work.wait(signal)),
-    ...auroraInstanceInputs(config).map((input) => rds.waitForInstanceAvailable(input.DBInstanceIdentifier ?? '', work.wait(signal))),
+    ...instances.map((input) => rds.waitForInstanceAvailable(input.DBInstanceIdentifier ?? '', work.wait(signal))),
   ])
+  // RestoreDBClusterFromSnapshot takes no ManageMasterUserPassword: turn it on afterwards.
+  if (!ready.MasterUserSecret?.SecretArn) ready = (await rds.manageMasterUserPassword(id, true)) as typeof ready
   return {
     endpoint: requireValue(ready.Endpoint, `endpoint of ${id}`),
     port: ready.Port ?? dbPort(config),
@@ -548,22 +675,20 @@ async function ensureEnvironment(options: CreateEnvironmentOptions, work: Work, 
   const eb = await clients.eb()
   const names = siteNames(config.site)
   let env = await eb.describeEnvironment(names.environment)
-  const since = new Date(options.clock.now())
   if (env?.Status === 'Terminating') {
     throw new UserError('environment-terminating', `Environment ${names.environment} is still terminating.`, {
       suggestions: ['Wait for it to finish (`hactl env status`), then run `hactl env create` again.'],
     })
   }
 
-  if (env) {
-    work.note('EB environment', names.environment, env.EnvironmentId ?? '', 'found')
-  } else {
-    const refs = work.refs()
-    const problems = environmentPropertyProblems(environmentProperties(config, refs))
-    if (problems.length > 0) {
-      throw new HactlError('environment-properties-too-large', `Environment properties exceed Elastic Beanstalk's limits: ${problems.join('; ')}.`)
-    }
+  const refs = work.refs()
+  const problems = environmentPropertyProblems(environmentProperties(config, refs))
+  if (problems.length > 0) {
+    throw new HactlError('environment-properties-too-large', `Environment properties exceed Elastic Beanstalk's limits: ${problems.join('; ')}.`)
+  }
 
+  if (!env) {
+    const since = new Date(options.clock.now())
     env = await eb.createEnvironment({
       ApplicationName: names.application,
       Description: `hactl: ${config.app} site ${config.site}`,
@@ -575,10 +700,69 @@ async function ensureEnvironment(options: CreateEnvironmentOptions, work: Work, 
       VersionLabel: work.versionLabel,
     })
     work.note('EB environment', names.environment, env.EnvironmentId ?? '', 'created')
+    return healthy(options, await watchEnvironment(options, work, signal, since))
   }
 
-  if (env.Status === 'Ready') return env
-  return watchEnvironment(options, work, signal, since)
+  work.note('EB environment', names.environment, env.EnvironmentId ?? '', 'found')
+  // Still launching or updating from an earlier run: see that through first.
+  if (env.Status !== 'Ready') env = await watchEnvironment(options, work, signal, new Date(options.clock.now()))
+  return healthy(options, await converge(options, work, signal, env))
+}
+
+/**
+ * Brings an existing environment in line with hactl.yml: the option settings
+ * that differ, then (separately: EB refuses both in one call) the bundle
+ * version. Nothing differs, nothing is called.
+ */
+async function converge(options: CreateEnvironmentOptions, work: Work, signal: AbortSignal, env: EnvironmentDescription): Promise<EnvironmentDescription> {
+  const eb = await options.clients.eb()
+  const names = siteNames(options.config.site)
+  const deployed = await eb.configurationSettings(names.application, names.environment)
+  const changes = changedOptions(optionSettings(options.config, work.refs()), deployed)
+  let current = env
+  if (changes.length > 0) {
+    const since = new Date(options.clock.now())
+    await eb.updateEnvironment({
+      name: names.environment,
+      optionSettings: changes.map((change) => ({Namespace: change.namespace, OptionName: change.option, Value: change.value})),
+    })
+    work.note('EB option settings', changes.map((change) => `${change.namespace} ${change.option}`).join(', '), current.EnvironmentId ?? '', 'updated')
+    current = await watchEnvironment(options, work, signal, since)
+  }
+
+  if (current.VersionLabel !== work.versionLabel) {
+    const since = new Date(options.clock.now())
+    await eb.updateEnvironment({name: names.environment, versionLabel: work.versionLabel})
+    work.note('EB environment version', work.versionLabel, current.EnvironmentId ?? '', 'updated')
+    current = await watchEnvironment(options, work, signal, since)
+  }
+
+  return current
+}
+
+/**
+ * Ready is not success: EB also ends a failed launch or update as Ready,
+ * with health Red and ERROR events. Red fails the command with EB's causes;
+ * Yellow is passed on as a warning.
+ */
+async function healthy(options: CreateEnvironmentOptions, env: EnvironmentDescription): Promise<EnvironmentDescription> {
+  const name = env.EnvironmentName ?? siteNames(options.config.site).environment
+  if (env.Health === 'Green') return env
+  const eb = await options.clients.eb()
+  const health = await eb.environmentHealth(name)
+  const causes = health?.causes ?? []
+  if (env.Health === 'Yellow') {
+    options.reporter.emit({message: `Environment ${name} is Ready but Yellow${causes.length > 0 ? `: ${causes.join('; ')}` : ''}.`, type: 'warning'})
+    return env
+  }
+
+  throw new AwsError('EnvironmentUnhealthy', `Environment ${name} is ${env.Status} but its health is ${env.Health ?? 'unknown'}${health?.healthStatus ? ` (${health.healthStatus})` : ''}${causes.length > 0 ? `: ${causes.join('; ')}` : ''}.`, {
+    data: {causes, health: env.Health, healthStatus: health?.healthStatus},
+    suggestions: [
+      '`hactl env status` shows the causes; EB\'s logs are in CloudWatch (/aws/elasticbeanstalk/' + name + '/…) or `eb logs`.',
+      'Fix the cause, then run `hactl env create` again: it updates the environment in place. Or `hactl env destroy` (the data is kept) and create it afresh.',
+    ],
+  })
 }
 
 /**
@@ -593,7 +777,9 @@ async function watchEnvironment(options: CreateEnvironmentOptions, work: Work, s
   const ready = await pollUntil<EnvironmentDescription | undefined>({
     check(env) {
       if (!env) return {message: `environment ${name} disappeared`, state: 'failed'}
-      if (env.Status === 'Ready') return {state: 'done'}
+      // Right after a launch EB may still be working out health (Grey); wait for its verdict.
+      if (env.Status === 'Ready' && env.Health !== 'Grey') return {state: 'done'}
+      if (env.Status === 'Ready') return {state: 'retry', status: 'Ready, health not yet known'}
       if (env.Status === 'Terminating' || env.Status === 'Terminated') return {message: `environment ${name} is ${env.Status}`, state: 'failed'}
       return {state: 'retry', status: `${env.Status} ${env.Health ?? ''}`.trim()}
     },
@@ -618,33 +804,4 @@ async function watchEnvironment(options: CreateEnvironmentOptions, work: Work, s
     what: `environment ${name} to be Ready`,
   })
   return requireValue(ready, `environment ${name}`)
-}
-
-// ---------------------------------------------------------------------------
-// Lock heartbeat
-
-/**
- * Refreshes the site lock every few minutes (clock time) while the work runs,
- * so a long create never looks stale to a second operator. Refresh failures
- * are reported, not fatal: the work itself is what matters.
- */
-function startHeartbeat(options: CreateEnvironmentOptions): {stop(): void} {
-  const {lock, clock, reporter} = options
-  if (!lock) return {stop() {}}
-  const stop = new AbortController()
-  const every = 5 * 60_000
-  void (async () => {
-    while (!stop.signal.aborted) {
-      try {
-        await clock.sleep(every, stop.signal)
-      } catch {
-        return
-      }
-
-      await lock.refresh().catch((error: unknown) => {
-        reporter.emit({message: `Could not refresh the site lock: ${error instanceof Error ? error.message : String(error)}`, type: 'warning'})
-      })
-    }
-  })()
-  return {stop: () => stop.abort()}
 }

@@ -11,7 +11,8 @@
  */
 import type {AwsClients} from '../aws/clients'
 import type {Clock} from '../aws/clock'
-import type {HeldLock} from '../aws/lock'
+import {startHeartbeat, type HeldLock} from '../aws/lock'
+import {HactlError} from '../errors'
 import {hasAwsCode} from '../aws/errors'
 import {pollUntil} from '../aws/wait'
 import type {HactlConfig} from '../config/schema'
@@ -49,7 +50,7 @@ export interface DestroyEnvironmentResult {
   readonly finalSnapshot?: string
 }
 
-/** UTC stamp for snapshot names: 20261121T2359. */
+/** UTC stamp for snapshot names: 20261121t2359 (RDS keeps identifiers lowercase). */
 function stamp(ms: number): string {
   return new Date(ms).toISOString().replaceAll(/[-:]/g, '').slice(0, 13)
 }
@@ -118,10 +119,17 @@ export async function destroyEnvironment(options: DestroyEnvironmentOptions): Pr
       needs: [],
       async run(signal) {
         const rds = await clients.rds()
+        const cluster = isAurora(config)
         const snapshot = deleteData ? undefined : names.finalSnapshot(stamp(clock.now()))
-        if (isAurora(config)) {
-          const cluster = await rds.describeCluster(names.db)
-          if (cluster) {
+        // A timeout while RDS takes the snapshot must still say where the data went.
+        const naming = (error: unknown): never => {
+          if (snapshot && HactlError.isHactlError(error)) throw error.withSuggestions(`The final snapshot ${snapshot} is being taken and is kept.`)
+          throw error
+        }
+
+        if (cluster) {
+          const found = await rds.describeCluster(names.db)
+          if (found) {
             const members = await rds.describeClusterInstances(names.db)
             await Promise.all(
               members.map(async (member) => {
@@ -131,24 +139,25 @@ export async function destroyEnvironment(options: DestroyEnvironmentOptions): Pr
                 gone('Aurora instance', id)
               }),
             )
-            if (cluster.DeletionProtection) await rds.setClusterDeletionProtection(names.db, false)
-            if (cluster.Status !== 'deleting') await rds.deleteCluster(names.db, snapshot)
-            await rds.waitForClusterDeleted(names.db, wait(signal))
+            if (found.DeletionProtection) await rds.setClusterDeletionProtection(names.db, false)
+            if (found.Status !== 'deleting') await rds.deleteCluster(names.db, snapshot)
+            await rds.waitForClusterDeleted(names.db, wait(signal)).catch(naming)
             gone('Aurora cluster', names.db)
-            finalSnapshot = snapshot
           }
         } else {
           const instance = await rds.describeInstance(names.db)
           if (instance) {
             if (instance.DeletionProtection) await rds.setInstanceDeletionProtection(names.db, false)
             if (instance.DBInstanceStatus !== 'deleting') await rds.deleteInstance(names.db, snapshot)
-            await rds.waitForInstanceDeleted(names.db, wait(signal))
+            await rds.waitForInstanceDeleted(names.db, wait(signal)).catch(naming)
             gone('RDS instance', names.db)
-            finalSnapshot = snapshot
           }
         }
 
-        if (finalSnapshot) keep('DB snapshot', finalSnapshot, 'the database\'s final snapshot: restore it to bring the data back')
+        // Report the snapshots that exist, not the name asked for: a re-run, or a delete another run started, took its own.
+        const snapshots = await rds.listSnapshots({cluster, prefix: names.finalSnapshotPrefix, sourceId: names.db})
+        finalSnapshot = snapshots[0]?.id
+        for (const kept of snapshots) keep(cluster ? 'DB cluster snapshot' : 'DB snapshot', kept.id, 'a final snapshot of the database: `hactl env create --restore-snapshot` brings it back')
         if (await rds.describeSubnetGroup(names.dbSubnetGroup)) {
           await rds.deleteSubnetGroup(names.dbSubnetGroup)
           gone('DB subnet group', names.dbSubnetGroup)
@@ -244,7 +253,15 @@ export async function destroyEnvironment(options: DestroyEnvironmentOptions): Pr
     },
   ]
 
-  await runSteps(steps, {clock, reporter, signal: options.signal})
+  const stop = new AbortController()
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal
+  const heartbeat = options.lock ? startHeartbeat(options.lock, {clock, onLost: (error) => stop.abort(error), reporter}) : {stop() {}}
+  try {
+    await runSteps(steps, {clock, reporter, signal})
+  } finally {
+    heartbeat.stop()
+  }
+
   return {deleted, finalSnapshot, kept, site: config.site}
 }
 

@@ -22,6 +22,8 @@ export interface SiteNames {
   /** EFS access point ClientToken. */
   readonly accessPointToken: string
   readonly dbSubnetGroup: string
+  /** The DB parameter group (Aurora: DB cluster parameter group) that enforces TLS. */
+  readonly dbParameterGroup: string
   /** The RDS instance, or the Aurora cluster. */
   readonly db: string
   /** Aurora instances: the writer first, then the readers. */
@@ -36,6 +38,8 @@ export interface SiteNames {
   readonly instanceRole: string
   readonly instanceProfile: string
   readonly serviceRole: string
+  /** The final snapshot a destroy takes of the database (prefix: `finalSnapshotPrefix`). */
+  readonly finalSnapshotPrefix: string
   /** The final snapshot a destroy takes of the database. */
   finalSnapshot(stamp: string): string
   /** S3 key of an application bundle in EB's storage bucket. */
@@ -58,10 +62,13 @@ export function siteNames(site: string): SiteNames {
     cacheSecretToken: `${base}-cache-auth-v1-0000000000000000000`,
     cacheSubnetGroup: `${base}-cache`,
     db: `${base}-db`,
+    dbParameterGroup: `${base}-db`,
     dbSubnetGroup: `${base}-db`,
     efsCreationToken: `${base}-uploads`,
+    finalSnapshotPrefix: `${base}-db-final-`,
     environment: base,
-    finalSnapshot: (stamp) => `${base}-db-final-${stamp}`,
+    // RDS stores identifiers in lowercase, so the name is made lowercase to match what DescribeDBSnapshots returns.
+    finalSnapshot: (stamp) => `${base}-db-final-${stamp}`.toLowerCase(),
     instanceProfile: `${base}-instance`,
     instanceRole: `${base}-instance`,
     securityGroup,

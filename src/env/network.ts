@@ -86,6 +86,15 @@ export async function resolveNetwork(ec2: Ec2Api, config: HactlConfig): Promise<
     }
   }
 
+  // An ALB takes one subnet per Availability Zone; two in one zone fail inside EB, after the data tier was built.
+  const lbZones = lbSubnets.map((subnet) => subnet.AvailabilityZone ?? '')
+  const twice = lbZones.find((zone, index) => lbZones.indexOf(zone) !== index)
+  if (twice) {
+    throw new UserError('load-balancer-subnets-same-zone', `Two load balancer subnets are in ${twice}; an Application Load Balancer takes one subnet per Availability Zone.`, {
+      suggestions: [`List one subnet per Availability Zone in ${config.network.loadBalancerSubnets.length > 0 ? 'network.loadBalancerSubnets' : 'network.subnets'}.`],
+    })
+  }
+
   const zoneOf = Object.fromEntries([...subnets, ...lbSubnets].map((subnet) => [subnet.SubnetId ?? '', subnet.AvailabilityZone ?? '']))
   return {
     loadBalancerSubnets: lbSubnets.map((subnet) => subnet.SubnetId ?? '').sort(),

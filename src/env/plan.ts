@@ -4,6 +4,8 @@
  * and what would change.
  */
 import type {AwsClients} from '../aws/clients'
+import {hasAwsCode} from '../aws/errors'
+import type {RdsApi} from '../aws/rds'
 import type {HactlConfig} from '../config/schema'
 import type {Bundle} from './bundle'
 import {SECURITY_GROUP_ROLES, siteNames, type SecurityGroupRole} from './names'
@@ -11,6 +13,8 @@ import {resolveNetwork, type SiteNetwork} from './network'
 import {
   auroraInstanceInputs,
   cachePort,
+  changedOptions,
+  dbTlsParameters,
   dbPort,
   environmentPropertiesSize,
   environmentPropertyProblems,
@@ -21,6 +25,7 @@ import {
   optionSettings,
   securityGroupSpecs,
   tagsFor,
+  UPLOADS_POSIX_ID,
   type InstanceEstimate,
   type Refs,
   type Tags,
@@ -118,7 +123,12 @@ export function plannedResources(config: HactlConfig, bundle: Bundle): PlannedRe
       throughputMode: config.uploads.throughputMode,
     }),
     resource('EFS mount targets', `${names.efsCreationToken} (one per AZ)`, {}, {securityGroup: names.securityGroup.efs, subnets: 'one per Availability Zone of the instance subnets'}),
-    resource('EFS access point', '/uploads', tagsFor(config, 'uploads'), {path: '/uploads', mountedAt: config.uploads.path}),
+    resource('EFS access point', '/uploads', tagsFor(config, 'uploads'), {mountedAt: config.uploads.path, path: '/uploads', posixUser: `${UPLOADS_POSIX_ID}:${UPLOADS_POSIX_ID}`}),
+    resource('EFS file system policy', names.efsCreationToken, {}, {denies: 'mounts without TLS; mounts not through the access point'}),
+    resource(isAurora(config) ? 'DB cluster parameter group' : 'DB parameter group', names.dbParameterGroup, tagsFor(config, 'db'), {
+      ...dbTlsParameters(config),
+      family: `${config.database.engine} ${config.database.version ?? '(default version)'}`,
+    }),
     resource('DB subnet group', names.dbSubnetGroup, tagsFor(config, 'db'), {subnets: 'the instance subnets'}),
   )
   if (isAurora(config)) {
@@ -250,6 +260,9 @@ export async function planLive(config: HactlConfig, bundle: Bundle, clients: Aws
     'EB environment': async () => found(await eb.describeEnvironment(names.environment), (e) => e.EnvironmentId),
     'EFS access point': async () => (fs?.FileSystemId ? found((await efs.describeAccessPoints(fs.FileSystemId))[0], (p) => p.AccessPointId) : {exists: false}),
     'EFS file system': async () => found(fs, (f) => f.FileSystemId),
+    'EFS file system policy': async () => (fs?.FileSystemId ? {exists: (await efs.fileSystemPolicy(fs.FileSystemId)) !== undefined} : {exists: false}),
+    'DB cluster parameter group': () => parameterGroupExists(rds, names.dbParameterGroup, true),
+    'DB parameter group': () => parameterGroupExists(rds, names.dbParameterGroup, false),
     'EFS mount targets': async () => {
       if (!fs?.FileSystemId) return {exists: false}
       const targets = await efs.describeMountTargets(fs.FileSystemId)
@@ -289,16 +302,27 @@ export async function planLive(config: HactlConfig, bundle: Bundle, clients: Aws
   const env = resources.find((r) => r.kind === 'EB environment')
   let deployed: Array<{Namespace?: string; OptionName?: string; Value?: string}> = []
   if (env?.state === 'exists') deployed = await eb.configurationSettings(names.application, names.environment)
+  const changes = new Map(changedOptions(desired, deployed).map((c) => [`${c.namespace}|${c.option}`, c]))
   const options = desired.map((o): PlannedOption => {
     const base = {namespace: o.Namespace ?? '', option: o.OptionName ?? '', value: o.Value ?? ''}
     if (env?.state !== 'exists') return base
-    const current = deployed.find((d) => d.Namespace === o.Namespace && d.OptionName === o.OptionName)?.Value
-    // A placeholder is not a change: the live value is what env create would have set.
-    if (base.value.startsWith('(')) return {...base, change: 'same', current}
-    if (current === undefined) return {...base, change: 'add'}
-    return current === base.value ? {...base, change: 'same'} : {...base, change: 'change', current}
+    const change = changes.get(`${base.namespace}|${base.option}`)
+    // A placeholder is not a change: the live value is what env create set from the resource itself.
+    if (!change || base.value.startsWith('(')) return {...base, change: 'same'}
+    return change.current === undefined ? {...base, change: 'add'} : {...base, change: 'change', current: change.current}
   })
   return finish(config, bundle, 'live', resources, options, liveRefs, warnings)
+}
+
+/** Reading no parameters of the group answers whether it exists. */
+async function parameterGroupExists(rds: RdsApi, name: string, cluster: boolean): Promise<{exists: boolean}> {
+  try {
+    await rds.parameterValues(name, cluster, [])
+    return {exists: true}
+  } catch (error) {
+    if (hasAwsCode(error, 'DBParameterGroupNotFoundFault', 'DBParameterGroupNotFound', 'DBClusterParameterGroupNotFoundFault', 'DBParameterGroupNotFoundFault')) return {exists: false}
+    throw error
+  }
 }
 
 function found<T>(value: T | undefined, id: (value: T) => string | undefined): {exists: boolean; id?: string} {

@@ -179,6 +179,8 @@ export function optionSettings(config: HactlConfig, refs: Refs): ConfigurationOp
     option('aws:elasticbeanstalk:managedactions', 'ManagedActionsEnabled', false),
     option('aws:autoscaling:launchconfiguration', 'IamInstanceProfile', names.instanceProfile),
     option('aws:autoscaling:launchconfiguration', 'SecurityGroups', refs.securityGroups.web),
+    // Else EB adds its own instance group, open to the world on 80 and 22 (invariant 6).
+    option('aws:autoscaling:launchconfiguration', 'DisableDefaultEC2SecurityGroup', true),
     option('aws:autoscaling:launchconfiguration', 'DisableIMDSv1', true),
     option('aws:autoscaling:launchconfiguration', 'RootVolumeType', 'gp3'),
     option('aws:ec2:instances', 'InstanceTypes', env.instanceType),
@@ -270,6 +272,7 @@ export function dbInstanceInput(config: HactlConfig, refs: Pick<Refs, 'securityG
     DBInstanceClass: db.instanceClass,
     DBInstanceIdentifier: names.db,
     DBName: db.name,
+    DBParameterGroupName: names.dbParameterGroup,
     DBSubnetGroupName: names.dbSubnetGroup,
     DeletionProtection: true,
     Engine: db.engine,
@@ -293,6 +296,7 @@ export function dbClusterInput(config: HactlConfig, refs: Pick<Refs, 'securityGr
     BackupRetentionPeriod: db.backupRetentionDays,
     CopyTagsToSnapshot: true,
     DBClusterIdentifier: names.db,
+    DBClusterParameterGroupName: names.dbParameterGroup,
     DBSubnetGroupName: names.dbSubnetGroup,
     DatabaseName: db.name,
     DeletionProtection: true,
@@ -306,11 +310,15 @@ export function dbClusterInput(config: HactlConfig, refs: Pick<Refs, 'securityGr
   }
 }
 
-/** The Aurora writer (index 0) and readers. */
-export function auroraInstanceInputs(config: HactlConfig): CreateDBInstanceCommandInput[] {
+/**
+ * The Aurora writer (index 0) and readers, spread round-robin over the
+ * site's Availability Zones so a reader can take over when the writer's AZ fails.
+ */
+export function auroraInstanceInputs(config: HactlConfig, zones: readonly string[] = []): CreateDBInstanceCommandInput[] {
   const names = siteNames(config.site)
   const count = 1 + (config.database.readers ?? 0)
   return Array.from({length: count}, (_, index) => ({
+    AvailabilityZone: zones.length > 0 ? zones[index % zones.length] : undefined,
     DBClusterIdentifier: names.db,
     DBInstanceClass: config.database.instanceClass,
     DBInstanceIdentifier: names.auroraInstance(index),
@@ -343,6 +351,8 @@ export function replicationGroupInput(
     SecurityGroupIds: [refs.securityGroups.cache],
     Tags: tagList(tagsFor(config, 'cache')),
     TransitEncryptionEnabled: true,
+    // "preferred" would still accept plaintext clients.
+    TransitEncryptionMode: 'required',
   }
 }
 
@@ -362,6 +372,59 @@ export function memcachedInput(config: HactlConfig, refs: Pick<Refs, 'securityGr
     TransitEncryptionEnabled: true,
   }
 }
+
+/** The parameters that make the database refuse unencrypted connections (invariant 6). */
+export function dbTlsParameters(config: HactlConfig): Record<string, string> {
+  if (config.database.engine.includes('postgres')) return {'rds.force_ssl': '1'}
+  // RDS for MySQL/MariaDB takes 1; Aurora MySQL's cluster parameter takes ON.
+  return {require_secure_transport: config.database.engine === 'aurora-mysql' ? 'ON' : '1'}
+}
+
+/**
+ * The uploads file system's policy: no mount without TLS, and none except
+ * through the site's access point, so a client that can reach a mount target
+ * still cannot mount the file system's root.
+ */
+export function efsPolicy(config: HactlConfig, refs: Pick<Refs, 'account' | 'accessPointId' | 'efsId'>): string {
+  const fileSystem = `arn:aws:elasticfilesystem:${config.region}:${refs.account}:file-system/${refs.efsId}`
+  const accessPoint = `arn:aws:elasticfilesystem:${config.region}:${refs.account}:access-point/${refs.accessPointId}`
+  return JSON.stringify({
+    Statement: [
+      {
+        Action: '*',
+        Condition: {Bool: {'aws:SecureTransport': 'false'}},
+        Effect: 'Deny',
+        Principal: {AWS: '*'},
+        Resource: fileSystem,
+        Sid: 'DenyWithoutTls',
+      },
+      {
+        Action: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite'],
+        Condition: {StringNotEquals: {'elasticfilesystem:AccessPointArn': accessPoint}},
+        Effect: 'Deny',
+        Principal: {AWS: '*'},
+        Resource: fileSystem,
+        Sid: 'DenyExceptThroughAccessPoint',
+      },
+      {
+        Action: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite'],
+        Condition: {Bool: {'elasticfilesystem:AccessedViaMountTarget': 'true'}},
+        Effect: 'Allow',
+        Principal: {AWS: `arn:aws:iam::${refs.account}:root`},
+        Resource: fileSystem,
+        Sid: 'AllowThisAccountThroughMountTargets',
+      },
+    ],
+    Version: '2012-10-17',
+  })
+}
+
+/**
+ * The uid/gid the access point enforces for every NFS call, whatever user the
+ * client runs as: not root (which would need ClientRootAccess), the same on
+ * web nodes and the seed.
+ */
+export const UPLOADS_POSIX_ID = 1000
 
 // ---------------------------------------------------------------------------
 // IAM
@@ -413,4 +476,62 @@ export function instancePolicy(config: HactlConfig, refs: Pick<Refs, 'account' |
 
 export function tagList(tags: Tags): Array<{Key: string; Value: string}> {
   return Object.entries(tags).map(([Key, Value]) => ({Key, Value}))
+}
+
+// ---------------------------------------------------------------------------
+// Comparing with what exists
+
+/** A value as EB may echo it back: lists in any order and spacing, booleans in any case. */
+function normalOptionValue(value: string | undefined): string {
+  const text = (value ?? '').trim()
+  if (/^(true|false)$/i.test(text)) return text.toLowerCase()
+  if (text.includes(',')) return text.split(',').map((part) => part.trim()).sort().join(',')
+  return text
+}
+
+export interface OptionChange {
+  readonly namespace: string
+  readonly option: string
+  readonly value: string
+  /** The deployed value, undefined when the option is not set. */
+  readonly current?: string
+}
+
+/**
+ * The desired options whose deployed value differs. Only options hactl sets
+ * are compared (EB reports dozens of its own defaults), and values are
+ * compared the way EB may echo them, so a re-run never starts a needless
+ * update (which, for launch settings, would replace every instance).
+ */
+export function changedOptions(
+  desired: readonly ConfigurationOptionSetting[],
+  deployed: ReadonlyArray<{readonly Namespace?: string; readonly OptionName?: string; readonly Value?: string}>,
+): OptionChange[] {
+  const current = new Map(deployed.map((o) => [`${o.Namespace}|${o.OptionName}`, o.Value]))
+  return desired.flatMap((o) => {
+    const key = `${o.Namespace}|${o.OptionName}`
+    const now = current.get(key)
+    if (current.has(key) && normalOptionValue(now) === normalOptionValue(o.Value)) return []
+    return [{current: now, namespace: o.Namespace ?? '', option: o.OptionName ?? '', value: o.Value ?? ''}]
+  })
+}
+
+/** JSON with sorted keys, so two renderings of one policy compare equal. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`
+  }
+
+  return JSON.stringify(value)
+}
+
+/** Whether two policy documents say the same (AWS may return them reformatted). */
+export function samePolicy(a: string, b: string): boolean {
+  try {
+    return canonicalJson(JSON.parse(a)) === canonicalJson(JSON.parse(b))
+  } catch {
+    return false
+  }
 }

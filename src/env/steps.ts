@@ -104,6 +104,9 @@ export async function runSteps(steps: readonly Step[], options: RunStepsOptions)
   }
 
   await Promise.all(steps.map((step) => start(step)))
+  // Stopped from outside for a reason of its own (the site lock was lost): that reason, not the waits it cut short.
+  const reason: unknown = options.signal?.reason
+  if (options.signal?.aborted && HactlError.isHactlError(reason)) throw reason.withSuggestions(...leftOver(steps, timings, begun, ''))
   if (firstError !== undefined) {
     if (HactlError.isHactlError(firstError)) throw firstError.withSuggestions(...leftOver(steps, timings, begun, failedStep))
     throw firstError

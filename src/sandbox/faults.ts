@@ -11,14 +11,18 @@ import {SANDBOX_SERVICES, type SandboxServiceName} from './types'
  *   `available`. Every call unless `*count`.
  * - `impaired`: on `ec2:RunInstances`, the new instances fail their instance
  *   status check (DescribeInstanceStatus `impaired`). Every call unless `*count`.
+ * - `health-red`: on `elasticbeanstalk:CreateEnvironment`, the environment
+ *   still ends `Ready` (as EB does after a failed launch) but with health Red /
+ *   Severe, causes, and ERROR events. Every call unless `*count`.
  */
-export const FAULT_KINDS = ['throttle', 'fail', 'image-failed', 'impaired'] as const
+export const FAULT_KINDS = ['throttle', 'fail', 'image-failed', 'impaired', 'health-red'] as const
 export type FaultKind = (typeof FAULT_KINDS)[number]
 
 /** The only operation the resource-marking kinds apply to. */
 const MARKING_KINDS: Readonly<Record<string, string>> = {
   'image-failed': 'ec2:CreateImage',
   impaired: 'ec2:RunInstances',
+  'health-red': 'elasticbeanstalk:CreateEnvironment',
 }
 
 export interface FaultSpec {

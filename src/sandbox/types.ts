@@ -54,7 +54,7 @@ export interface OperationContext {
   /** The next AWS-shaped id (`i-…`), counted in the state so ids never repeat. */
   nextId(prefix: string, hexDigits?: number): string
   /** Takes one firing of a resource-marking fault (`image-failed`, `impaired`) for this call, if one is armed. */
-  takeFault(kind: Extract<FaultKind, 'image-failed' | 'impaired'>): boolean
+  takeFault(kind: Extract<FaultKind, 'image-failed' | 'impaired' | 'health-red'>): boolean
 }
 
 /** An AWS error code, message and HTTP status. */

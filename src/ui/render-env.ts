@@ -43,11 +43,13 @@ function countByKind(resources: ReadonlyArray<{readonly kind: string}>): string 
 export function renderCreateResult(result: CreateEnvironmentResult): string {
   const created = result.resources.filter((r) => r.action === 'created')
   const found = result.resources.filter((r) => r.action === 'found')
+  const updated = result.resources.filter((r) => r.action === 'updated')
   const env = result.environment
   const lines = [
     `Environment ${env.name} is ${env.status} and ${env.health}.`,
     row('URL', env.cname ? `http://${env.cname}/` : env.endpointUrl ?? '(none yet)'),
     row('created', created.length === 0 ? 'nothing (everything existed)' : `${created.length}: ${countByKind(created)}`),
+    ...(updated.length > 0 ? [row('updated', updated.map((r) => `${r.kind}: ${r.name}`).join('; '))] : []),
     row('existing', `${found.length}`),
     row('took', `${minutes(result.elapsedMs)}`),
     '',

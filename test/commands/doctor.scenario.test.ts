@@ -10,8 +10,25 @@ import {join} from 'node:path'
 
 import {AuthorizeSecurityGroupIngressCommand, CreateImageCommand, DescribeSecurityGroupsCommand, EC2Client, ModifyInstanceMetadataOptionsCommand} from '@aws-sdk/client-ec2'
 import {DescribeEnvironmentResourcesCommand, ElasticBeanstalkClient, UpdateEnvironmentCommand} from '@aws-sdk/client-elastic-beanstalk'
-import {DeleteMountTargetCommand, DescribeFileSystemsCommand, DescribeMountTargetsCommand, EFSClient, PutBackupPolicyCommand} from '@aws-sdk/client-efs'
-import {DeleteDBInstanceCommand, ModifyDBInstanceCommand, RDSClient} from '@aws-sdk/client-rds'
+import {
+  DeleteFileSystemPolicyCommand,
+  DeleteMountTargetCommand,
+  DescribeFileSystemPolicyCommand,
+  DescribeFileSystemsCommand,
+  DescribeMountTargetsCommand,
+  EFSClient,
+  PutBackupPolicyCommand,
+  PutFileSystemPolicyCommand,
+} from '@aws-sdk/client-efs'
+import {ElastiCacheClient, InvalidParameterCombinationException, ModifyReplicationGroupCommand} from '@aws-sdk/client-elasticache'
+import {
+  DeleteDBInstanceCommand,
+  DescribeDBInstancesCommand,
+  ModifyDBClusterParameterGroupCommand,
+  ModifyDBInstanceCommand,
+  ModifyDBParameterGroupCommand,
+  RDSClient,
+} from '@aws-sdk/client-rds'
 import {ConfiguredRetryStrategy} from '@smithy/core/retry'
 import {parseDocument} from 'yaml'
 
@@ -25,6 +42,11 @@ const REGION = 'eu-west-1'
 const SITE = 'demo'
 const ENV = `hactl-${SITE}`
 const SPEED = '100000'
+/**
+ * At 100000x a real millisecond is 100 simulated seconds, so hactl's own CPU
+ * time would eat the default 60-minute deadline: give it 100000 minutes.
+ */
+const CREATE = ['env', 'create', '--sandbox', '--yes', '--json', '--wait', '100000']
 
 /** Real SDK clients on the project's sandbox: what a second operator (or a careless console session) would use. */
 function sdk(project: Project) {
@@ -38,11 +60,13 @@ function sdk(project: Project) {
   const eb = new ElasticBeanstalkClient(config)
   const efs = new EFSClient(config)
   const rds = new RDSClient(config)
+  const elasticache = new ElastiCacheClient(config)
   ec2.middlewareStack.use(handle.plugin('ec2'))
+  elasticache.middlewareStack.use(handle.plugin('elasticache'))
   eb.middlewareStack.use(handle.plugin('elasticbeanstalk'))
   efs.middlewareStack.use(handle.plugin('efs'))
   rds.middlewareStack.use(handle.plugin('rds'))
-  return {ec2, eb, efs, rds}
+  return {ec2, eb, efs, elasticache, rds}
 }
 
 function stateFile(project: Project): string {
@@ -100,9 +124,14 @@ async function environmentInstances(project: Project): Promise<string[]> {
   return (out.EnvironmentResources?.Instances ?? []).map((instance) => instance.Id ?? '')
 }
 
-async function groupId(project: Project, role: string): Promise<string> {
-  const out = await sdk(project).ec2.send(new DescribeSecurityGroupsCommand({Filters: [{Name: 'group-name', Values: [`${ENV}-${role}`]}]}))
+/** The id of a group by name: `default`, or the site's group of a role. */
+async function groupNamed(project: Project, name: string): Promise<string> {
+  const out = await sdk(project).ec2.send(new DescribeSecurityGroupsCommand({Filters: [{Name: 'group-name', Values: [name]}]}))
   return out.SecurityGroups?.[0]?.GroupId ?? ''
+}
+
+async function groupId(project: Project, role: string): Promise<string> {
+  return groupNamed(project, `${ENV}-${role}`)
 }
 
 async function fileSystemId(project: Project): Promise<string> {
@@ -120,7 +149,7 @@ describe('hactl doctor (sandbox)', () => {
 
   beforeAll(async () => {
     await project.run(['init', '--yes', '--app', 'wordpress', '--site', SITE, '--region', REGION])
-    const created = await project.run(['env', 'create', '--sandbox', '--yes', '--json'], {HACTL_SANDBOX_SPEED: SPEED})
+    const created = await project.run(CREATE, {HACTL_SANDBOX_SPEED: SPEED})
     if (exitCodeOf(created) !== 0) throw new Error(`env create failed: ${created.stdout}${created.stderr}${created.error?.message ?? ''}`)
     pristine = readFileSync(stateFile(project), 'utf8')
   }, 120_000)
@@ -141,7 +170,7 @@ describe('hactl doctor (sandbox)', () => {
     const run = await project.run(['doctor', '--sandbox'], {HACTL_SANDBOX_SPEED: SPEED})
     expect(exitCodeOf(run)).toBe(0)
     expect(run.stdout).toMatch(/^✓ imdsv2 +IMDSv2 required on \d+ instances/m)
-    expect(run.stdout).toMatch(/^13 passed, 0 failed$/m)
+    expect(run.stdout).toMatch(/^15 passed, 0 failed$/m)
   })
 
   it('imdsv2: the environment no longer disables IMDSv1', async () => {
@@ -206,6 +235,70 @@ describe('hactl doctor (sandbox)', () => {
     expect(check.detail).toContain(`${db} (${ENV}-db) admits tcp/3306 from ${lb}`)
   })
 
+  it('cache-encrypted: Redis taking plain text too (TransitEncryptionMode preferred)', async () => {
+    // ElastiCache refuses to change TLS on a group with an AUTH token, so only the state file can get it there.
+    editState(project, (region) => {
+      for (const group of region.elasticache?.replicationGroups ?? []) Object.assign(group, {transitEncryptionMode: 'preferred'})
+    })
+    const check = await expectOnly(project, 'cache-encrypted')
+    expect(check.detail).toBe(`Redis replication group ${ENV} accepts plain-text connections too (TransitEncryptionMode preferred)`)
+  })
+
+  it('cache-encrypted: ElastiCache itself refuses to weaken TLS on a group with AUTH', async () => {
+    const modify = sdk(project).elasticache.send(
+      new ModifyReplicationGroupCommand({ApplyImmediately: true, ReplicationGroupId: ENV, TransitEncryptionEnabled: true, TransitEncryptionMode: 'preferred'}),
+    )
+    await expect(modify).rejects.toThrow(InvalidParameterCombinationException)
+    expect((await doctor(project)).exitCode).toBe(0)
+  })
+
+  it('security-groups: the database moved to an open `default` group', async () => {
+    const {ec2, rds} = sdk(project)
+    const fallback = await groupNamed(project, 'default')
+    await ec2.send(
+      new AuthorizeSecurityGroupIngressCommand({GroupId: fallback, IpPermissions: [{FromPort: 3306, IpProtocol: 'tcp', IpRanges: [{CidrIp: '0.0.0.0/0'}], ToPort: 3306}]}),
+    )
+    await rds.send(new ModifyDBInstanceCommand({ApplyImmediately: true, DBInstanceIdentifier: `${ENV}-db`, VpcSecurityGroupIds: [fallback]}))
+    const check = await expectOnly(project, 'security-groups')
+    expect(check.detail).toContain(`RDS instance ${ENV}-db does not carry ${ENV}-db (it has ${fallback} (default))`)
+    expect(check.remedy).toContain(`aws rds modify-db-instance --db-instance-identifier ${ENV}-db --vpc-security-group-ids ${await groupId(project, 'db')} --apply-immediately`)
+  })
+
+  it("security-groups: EB's own instance group (22 and 80 from the world) put back on the instances", async () => {
+    await updateEnvironment(project, 'aws:autoscaling:launchconfiguration', 'DisableDefaultEC2SecurityGroup', 'false')
+    const check = await expectOnly(project, 'security-groups')
+    expect(check.detail).toMatch(/AWSEBSecurityGroup.*admits tcp\/(22|80) from 0\.0\.0\.0\/0/)
+    expect(check.remedy).toContain('OptionName=DisableDefaultEC2SecurityGroup,Value=true')
+  })
+
+  it('db-tls: require_secure_transport turned off in the parameter group', async () => {
+    await sdk(project).rds.send(
+      new ModifyDBParameterGroupCommand({
+        DBParameterGroupName: `${ENV}-db`,
+        Parameters: [{ApplyMethod: 'immediate', ParameterName: 'require_secure_transport', ParameterValue: '0'}],
+      }),
+    )
+    const check = await expectOnly(project, 'db-tls')
+    expect(check.detail).toBe(`RDS instance ${ENV}-db accepts connections without TLS: require_secure_transport is 0 in DB parameter group ${ENV}-db`)
+  })
+
+  it('efs-policy: the file system policy was deleted', async () => {
+    await sdk(project).efs.send(new DeleteFileSystemPolicyCommand({FileSystemId: await fileSystemId(project)}))
+    const check = await expectOnly(project, 'efs-policy')
+    expect(check.detail).toContain('has no file system policy')
+  })
+
+  it('efs-policy: a policy without the TLS deny', async () => {
+    const {efs} = sdk(project)
+    const id = await fileSystemId(project)
+    const current = await efs.send(new DescribeFileSystemPolicyCommand({FileSystemId: id}))
+    const policy = JSON.parse(current.Policy ?? '{}') as {Statement: Array<{Sid?: string}>}
+    const withoutTls = {...policy, Statement: policy.Statement.filter((statement) => statement.Sid !== 'DenyWithoutTls')}
+    await efs.send(new PutFileSystemPolicyCommand({FileSystemId: id, Policy: JSON.stringify(withoutTls)}))
+    const check = await expectOnly(project, 'efs-policy')
+    expect(check.detail).toContain('does not deny mounts without TLS')
+  })
+
   it('db-multi-az: the database was made single-AZ', async () => {
     await sdk(project).rds.send(new ModifyDBInstanceCommand({ApplyImmediately: true, DBInstanceIdentifier: `${ENV}-db`, MultiAZ: false}))
     await expectOnly(project, 'db-multi-az')
@@ -248,7 +341,7 @@ describe('hactl doctor (sandbox)', () => {
     const human = await project.run(['doctor', '--sandbox'], {HACTL_SANDBOX_SPEED: SPEED})
     expect(exitCodeOf(human)).toBe(ExitCode.ChecksFailed)
     expect(human.stdout).toMatch(/^✗ no-plaintext-secrets +property DB_PASSWORD/m)
-    expect(human.stdout).toMatch(/^12 passed, 1 failed$/m)
+    expect(human.stdout).toMatch(/^14 passed, 1 failed$/m)
     expect(human.stderr).toContain('Error (checks-failed): 1 check failed for site demo: no-plaintext-secrets.')
     expect(human.stdout + human.stderr).not.toContain('hunter2')
   })
@@ -271,19 +364,41 @@ describe('hactl doctor (sandbox, Aurora and Memcached)', () => {
   const project = scratchProject()
   afterAll(() => project.cleanup())
 
-  it('passes on a fresh site, and fails db-multi-az once the only reader is deleted', async () => {
+  it('passes on a fresh site; fails db-tls with rds.force_ssl off, db-multi-az with the reader beside the writer or gone', async () => {
     await project.run(['init', '--yes', '--app', 'moodle', '--site', SITE, '--region', REGION, '--db-engine', 'aurora-postgresql'])
     const yaml = parseDocument(readFileSync(project.configPath, 'utf8'))
     yaml.setIn(['cache', 'engine'], 'memcached')
     yaml.deleteIn(['cache', 'replicas'])
     writeFileSync(project.configPath, yaml.toString())
-    const created = await project.run(['env', 'create', '--sandbox', '--yes', '--json'], {HACTL_SANDBOX_SPEED: SPEED})
+    const created = await project.run(CREATE, {HACTL_SANDBOX_SPEED: SPEED})
     if (exitCodeOf(created) !== 0) throw new Error(`env create failed: ${created.stdout}${created.stderr}`)
 
     const fresh = await doctor(project)
     expect(fresh.result.checks.filter((check) => check.status !== 'pass')).toEqual([])
-    expect(checkOf(fresh.result, 'db-multi-az').detail).toBe(`Aurora cluster ${ENV}-db has 1 reader to fail over to`)
+    expect(checkOf(fresh.result, 'db-multi-az').detail).toMatch(new RegExp(`^Aurora cluster ${ENV}-db has 1 reader outside the writer's zone \\S+ \\(${ENV}-db-2 in \\S+\\) to fail over to$`))
     expect(checkOf(fresh.result, 'cache-encrypted').detail).toBe(`Memcached cluster ${ENV} is encrypted in transit`)
+    const pristine = readFileSync(stateFile(project), 'utf8')
+
+    // db-tls: rds.force_ssl off in the cluster parameter group.
+    await sdk(project).rds.send(
+      new ModifyDBClusterParameterGroupCommand({
+        DBClusterParameterGroupName: `${ENV}-db`,
+        Parameters: [{ApplyMethod: 'immediate', ParameterName: 'rds.force_ssl', ParameterValue: '0'}],
+      }),
+    )
+    expect((await expectOnly(project, 'db-tls')).detail).toBe(`Aurora cluster ${ENV}-db accepts connections without TLS: rds.force_ssl is 0 in DB cluster parameter group ${ENV}-db`)
+    writeFileSync(stateFile(project), pristine)
+
+    // db-multi-az: the reader in the writer's zone (RDS has no API to move an instance: edit the state).
+    const writer = await sdk(project).rds.send(new DescribeDBInstancesCommand({DBInstanceIdentifier: `${ENV}-db-1`}))
+    const writerZone = writer.DBInstances?.[0]?.AvailabilityZone
+    editState(project, (region) => {
+      for (const instance of region.rds?.instances ?? []) if (instance.id === `${ENV}-db-2`) Object.assign(instance, {az: writerZone})
+    })
+    expect((await expectOnly(project, 'db-multi-az')).detail).toBe(
+      `Aurora cluster ${ENV}-db has its only reader (${ENV}-db-2) in the writer's zone ${writerZone}: losing that zone takes the site down`,
+    )
+    writeFileSync(stateFile(project), pristine)
 
     await sdk(project).rds.send(new DeleteDBInstanceCommand({DBInstanceIdentifier: `${ENV}-db-2`}))
     const check = await expectOnly(project, 'db-multi-az')

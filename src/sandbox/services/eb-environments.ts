@@ -17,6 +17,7 @@ import type {OperationContext, Result} from '../types'
 import {ec2Slice} from './ec2-model'
 import {planEvents, type PlannedEvent} from './eb-events'
 import {fleetSize, launchInstances, launchSpec, replaceFleet, resizeFleet, sameSpec, terminateMembers, type FleetChange} from './eb-fleet'
+import {checkEnvironmentSettings} from './eb-checks'
 import {healthOf, isEnhanced} from './eb-health'
 import {
   checkMaxRecords,
@@ -44,6 +45,7 @@ import {
   type EbStackRecord,
 } from './eb-model'
 import {platformArn, platformByArn, platformByStack, requirePlatformArn, solutionStackName, type PlatformEntry} from './eb-platforms'
+import {ensureInstanceGroup, GROUP_DELETED_AT} from './eb-security-group'
 
 const SPEC_FILE = 'src/sandbox/services/eb.md'
 
@@ -172,9 +174,19 @@ function cnameOf(eb: EbContext, input: CreateEnvironmentCommandInput, name: stri
   return cname
 }
 
-function launchEvents(env: EbEnvironmentRecord, context: OperationContext): PlannedEvent[] {
+/** What EB reports when the application fails to deploy on the new instances (the `health-red` fault). */
+function failedDeploymentEvents(env: EbEnvironmentRecord): PlannedEvent[] {
+  return [
+    ...env.instanceIds.map((id): PlannedEvent => [0.9, `[Instance: ${id}] Command failed on instance. Return code: 1 Output: Engine execution has encountered an error..`, 'ERROR']),
+    [0.9, "Instance deployment failed. For details, see 'eb-engine.log'.", 'ERROR'],
+    [0.91, `Command execution completed on all instances. Summary: [Successful: 0, Failed: ${env.instanceIds.length}].`],
+  ]
+}
+
+function launchEvents(env: EbEnvironmentRecord, groupCreated: boolean, context: OperationContext): PlannedEvent[] {
   const {stack} = env
   const lb = stack.loadBalancer
+  const failed = env.deploymentFailed === true
   const lbEvents: PlannedEvent[] =
     lb === undefined
       ? []
@@ -187,7 +199,7 @@ function launchEvents(env: EbEnvironmentRecord, context: OperationContext): Plan
   const steps: PlannedEvent[] = [
     [0, 'createEnvironment is starting.'],
     [0.01, `Using ${storageBucket(context)} as Amazon S3 storage bucket for environment data.`],
-    [0.05, `Created security group named: ${stack.securityGroup}`],
+    ...(groupCreated ? [[0.05, `Created security group named: ${stack.securityGroup}`] as const] : []),
     ...lbEvents,
     [0.15, `Created Auto Scaling launch template named: ${stack.launchTemplateName}`],
     [0.3, `Created Auto Scaling group named: ${stack.autoScalingGroup}`],
@@ -195,9 +207,11 @@ function launchEvents(env: EbEnvironmentRecord, context: OperationContext): Plan
     [0.5, `Created CloudWatch alarm named: ${stack.alarmHigh}`],
     [0.51, `Created CloudWatch alarm named: ${stack.alarmLow}`],
     ...env.instanceIds.map((id): PlannedEvent => [0.85, `Added instance [${id}] to your environment.`]),
-    [0.9, 'Instance deployment completed successfully.'],
+    ...(failed ? failedDeploymentEvents(env) : [[0.9, 'Instance deployment completed successfully.'] as const]),
     [0.97, `Application available at ${env.cname}.`],
-    [1, `Successfully launched environment: ${env.name}`],
+    failed
+      ? [1, 'Create environment operation is complete, but with errors. For more information, see troubleshooting documentation.', 'ERROR']
+      : [1, `Successfully launched environment: ${env.name}`],
   ]
   return steps.sort((a, b) => a[0] - b[0])
 }
@@ -219,6 +233,7 @@ export function createEnvironment(eb: EbContext, input: CreateEnvironmentCommand
   const settings = mergeOptions([], input.OptionSettings ?? [], [])
   const size = fleetSize(settings)
   const spec = launchSpec(settings, platform, ec2Slice(eb.region, context), context)
+  checkEnvironmentSettings(settings, eb.region, context)
   const userTags = checkTags(input.Tags)
   const cname = cnameOf(eb, input, name, context)
   const id = `e-${randomName.lower(context, 10)}`
@@ -241,9 +256,12 @@ export function createEnvironment(eb: EbContext, input: CreateEnvironmentCommand
     stack,
     operation: {kind: 'launch', startedAt: context.now, duration: DURATIONS.ebEnvironmentLaunching, requestId: requestIdOf(context)},
   }
+  const groupCreated = ensureInstanceGroup(eb, env, spec, context)
   launchInstances(eb, env, spec, size.min, context)
+  // The launch still ends Ready on schedule, as EB's does when the application fails to deploy.
+  if (context.takeFault('health-red')) env.deploymentFailed = true
   eb.state.environments.push(env)
-  planEvents(eb.state, env, launchEvents(env, context))
+  planEvents(eb.state, env, launchEvents(env, groupCreated, context))
   return toEnvironmentDescription(eb, env, context)
 }
 
@@ -277,8 +295,12 @@ export function describeEnvironments(
 
 // ---- UpdateEnvironment ------------------------------------------------------
 
-function updateEvents(env: EbEnvironmentRecord, change: FleetChange): PlannedEvent[] {
+/** What happened to EB's instance security group in an update (eb-security-group.ts). */
+type GroupChange = 'created' | 'deleted' | undefined
+
+function updateEvents(env: EbEnvironmentRecord, change: FleetChange, group: GroupChange): PlannedEvent[] {
   const fleet: PlannedEvent[] = [
+    ...(group === 'created' ? [[0.1, `Created security group named: ${env.stack.securityGroup}`] as const] : []),
     ...change.removed.map((id): PlannedEvent => [0.2, `Removed instance [${id}] from your environment.`]),
     ...(change.added.length > 0 ? [[0.25, 'Waiting for EC2 instances to launch. This may take a few minutes.'] as const] : []),
     ...change.added.map((id): PlannedEvent => [0.6, `Added instance [${id}] to your environment.`]),
@@ -300,6 +322,7 @@ function updateEvents(env: EbEnvironmentRecord, change: FleetChange): PlannedEve
     ...fleet,
     ...(change.added.length > 0 ? [[0.85, 'Instance deployment completed successfully.'] as const] : []),
     [0.9, 'Successfully deployed new configuration to environment.'],
+    ...(group === 'deleted' ? [[1, `Deleted security group named: ${env.stack.securityGroup}`] as const] : []),
     [1, 'Environment update completed successfully.'],
   ]
 }
@@ -334,6 +357,7 @@ export function updateEnvironment(eb: EbContext, input: UpdateEnvironmentCommand
   const settings = mergeOptions(env.optionSettings, added, removed)
   fleetSize(settings)
   const spec = launchSpec(settings, platform, ec2Slice(eb.region, context), context)
+  checkEnvironmentSettings(settings, eb.region, context)
   const kind: EbOperationKind = input.VersionLabel === undefined ? 'configure' : 'deploy'
   env.operation = {
     kind,
@@ -347,11 +371,16 @@ export function updateEnvironment(eb: EbContext, input: UpdateEnvironmentCommand
   if (input.VersionLabel !== undefined) {
     env.versionLabel = input.VersionLabel
     env.deploymentId += 1
+    // A new version deploys cleanly: it ends a failed deployment's Red health.
+    delete env.deploymentFailed
   }
 
+  const created = ensureInstanceGroup(eb, env, spec, context)
+  // Opting out: the group goes when the update ends (retireInstanceGroups), after its instances.
+  const group: GroupChange = created ? 'created' : !spec.defaultSecurityGroup && env.instanceSecurityGroupId !== undefined ? 'deleted' : undefined
   const change = sameSpec(spec, env.launch) ? resizeFleet(eb, env, spec, context) : replaceFleet(eb, env, spec, context)
   env.launch = spec
-  planEvents(eb.state, env, updateEvents(env, change))
+  planEvents(eb.state, env, updateEvents(env, change, group))
   return toEnvironmentDescription(eb, env, context)
 }
 
@@ -372,7 +401,7 @@ export function startTermination(eb: EbContext, env: EbEnvironmentRecord, contex
     ...instances.map((id): PlannedEvent => [0.6, `Removed instance [${id}] from your environment.`]),
     [0.7, `Deleted Auto Scaling group named: ${stack.autoScalingGroup}`],
     ...(lb === undefined ? [] : [[0.75, `Deleted load balancer named: ${lb.arn ?? lb.name}`] as const]),
-    [0.8, `Deleted security group named: ${stack.securityGroup}`],
+    ...(env.instanceSecurityGroupId === undefined ? [] : [[GROUP_DELETED_AT, `Deleted security group named: ${stack.securityGroup}`] as const]),
     [1, 'terminateEnvironment completed successfully.'],
   ])
 }

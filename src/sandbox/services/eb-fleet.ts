@@ -7,6 +7,7 @@ import {runInstances, terminateInstances} from './ec2-instances'
 import {ec2Slice, imageState, instanceState, type Ec2State, type InstanceRecord} from './ec2-model'
 import {configurationError, optionList, optionValue, type EbContext, type EbEnvironmentRecord, type EbLaunchSpec as LaunchSpec} from './eb-model'
 import {platformImage, type PlatformEntry} from './eb-platforms'
+import {wantsDefaultGroup} from './eb-security-group'
 
 /*
  * The environment's EC2 instances, kept in the EC2 state so `DescribeInstances`
@@ -98,6 +99,7 @@ export function launchSpec(
     iamInstanceProfile: optionValue(settings, LAUNCH, 'IamInstanceProfile'),
     keyName: optionValue(settings, LAUNCH, 'EC2KeyName'),
     subnets: subnetsOf(settings, ec2),
+    defaultSecurityGroup: wantsDefaultGroup(settings),
   }
 }
 
@@ -155,7 +157,9 @@ function nextSubnet(subnets: readonly string[], members: readonly InstanceRecord
 
 function runInput(spec: LaunchSpec, env: EbEnvironmentRecord, subnetId: string): RunInstancesCommandInput {
   const profile = spec.iamInstanceProfile
-  const groups = spec.securityGroups
+  // EB's own group goes on besides the configured ones (eb-security-group.ts).
+  const own = spec.defaultSecurityGroup ? env.instanceSecurityGroupId : undefined
+  const groups = own === undefined ? spec.securityGroups : [...spec.securityGroups, own]
   const tags = {...env.tags, Name: env.name}
   return {
     ImageId: spec.imageId,

@@ -38,8 +38,10 @@ import {platformByArn, solutionStackName} from './eb-platforms'
  * Health is derived, never stored: from the environment's status and its
  * instances' EC2 state. An instance is Pending while EC2 has it pending, Ok
  * once running, and Severe once its instance status check reports impaired
- * (the EC2 `impaired` fault). The environment is Pending (Grey) while
- * launching, Info while updating, then the worst of its instances.
+ * (the EC2 `impaired` fault) or, once running, while the environment's
+ * application failed to deploy (`deploymentFailed`, the `health-red` fault).
+ * The environment is Pending (Grey) while launching, Info while updating,
+ * then the worst of its instances.
  */
 
 const SPEC_FILE = 'src/sandbox/services/eb.md'
@@ -74,13 +76,20 @@ export function isEnhanced(env: EbEnvironmentRecord): boolean {
   return optionValue(env.optionSettings, 'aws:elasticbeanstalk:healthreporting:system', 'SystemType') === 'enhanced'
 }
 
-function instanceHealth(instance: InstanceRecord, now: number): InstanceHealthView {
+/** The causes EB gives for an application that failed to deploy (the `health-red` fault); sandbox wording after EB's. */
+const FAILED_DEPLOYMENT_CAUSES: readonly string[] = [
+  '100.0 % of the requests are failing with HTTP 5xx.',
+  "Instance deployment failed. For details, see 'eb-engine.log'.",
+]
+
+function instanceHealth(instance: InstanceRecord, failed: boolean, now: number): InstanceHealthView {
   const running = instance.launchedAt + DURATIONS.instancePending
   if (now < running) return {instance, healthStatus: 'Pending', causes: ['Initialization in progress.']}
   if (instance.impaired && now >= running + DURATIONS.instanceStatusInitializing) {
     return {instance, healthStatus: 'Severe', causes: ['EC2 instance status checks failed (impaired).']}
   }
 
+  if (failed) return {instance, healthStatus: 'Severe', causes: [...FAILED_DEPLOYMENT_CAUSES]}
   return {instance, healthStatus: 'Ok', causes: []}
 }
 
@@ -88,22 +97,27 @@ function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`
 }
 
-/** The worst of the instances: all impaired is Severe, some Degraded, otherwise Ok (Pending ones included). */
-function aggregate(instances: readonly InstanceHealthView[]): {healthStatus: EnvironmentHealthStatus; causes: string[]} {
+/**
+ * The worst of the instances: all Severe is Severe, some Degraded, otherwise Ok
+ * (Pending ones included). A failed deployment fails every running instance.
+ */
+function aggregate(instances: readonly InstanceHealthView[], failed: boolean): {healthStatus: EnvironmentHealthStatus; causes: string[]} {
   if (instances.length === 0) return {healthStatus: 'NoData', causes: ['None of the instances are sending data.']}
   const severe = instances.filter((view) => view.healthStatus === 'Severe').length
   if (severe === 0) return {healthStatus: 'Ok', causes: []}
-  const cause = `Impaired instance status checks on ${severe} out of ${plural(instances.length, 'instance')}.`
-  return {healthStatus: severe === instances.length ? 'Severe' : 'Degraded', causes: [cause]}
+  const healthStatus = severe === instances.length ? 'Severe' : 'Degraded'
+  if (failed) return {healthStatus, causes: [...FAILED_DEPLOYMENT_CAUSES]}
+  return {healthStatus, causes: [`Impaired instance status checks on ${severe} out of ${plural(instances.length, 'instance')}.`]}
 }
 
 export function healthOf(eb: EbContext, env: EbEnvironmentRecord, context: OperationContext): HealthView {
   const ec2 = ec2Slice(eb.region, context)
-  const instances = liveMembers(env, ec2, context.now).map((instance) => instanceHealth(instance, context.now))
+  const failed = env.deploymentFailed === true
+  const instances = liveMembers(env, ec2, context.now).map((instance) => instanceHealth(instance, failed, context.now))
   const status = environmentStatus(env, context.now)
   if (status === 'Terminating' || status === 'Terminated') return {color: 'Grey', healthStatus: undefined, causes: [], instances}
   if (status === 'Launching') return {color: 'Grey', healthStatus: 'Pending', causes: ['Initialization in progress.'], instances}
-  const worst = aggregate(instances)
+  const worst = aggregate(instances, failed)
   if (status === 'Updating' && worst.healthStatus === 'Ok') {
     const what = env.operation.kind === 'deploy' ? 'Application deployment' : 'Configuration update'
     return {color: 'Green', healthStatus: 'Info', causes: [`${what} is in progress on ${plural(instances.length, 'instance')}.`], instances}
@@ -172,7 +186,7 @@ function toInstanceHealth(env: EbEnvironmentRecord, view: InstanceHealthView, wa
     item.Deployment = {
       VersionLabel: env.versionLabel ?? 'Sample Application',
       DeploymentId: env.deploymentId,
-      Status: view.healthStatus === 'Pending' ? 'InProgress' : 'Deployed',
+      Status: view.healthStatus === 'Pending' ? 'InProgress' : env.deploymentFailed === true ? 'Failed' : 'Deployed',
       DeploymentTime: new Date(instance.launchedAt + DURATIONS.instancePending),
     }
   }
@@ -233,6 +247,7 @@ function withDefaults(env: EbEnvironmentRecord, settings: readonly Configuration
   const defaults = [
     option('aws:autoscaling:asg', 'MinSize', '1'),
     option('aws:autoscaling:asg', 'MaxSize', '4'),
+    option('aws:autoscaling:launchconfiguration', 'DisableDefaultEC2SecurityGroup', 'false'),
     option('aws:autoscaling:launchconfiguration', 'DisableIMDSv1', 'false'),
     // EB shows the platform's AMI when no custom image is set.
     option('aws:autoscaling:launchconfiguration', 'ImageId', env.launch.imageId),

@@ -50,7 +50,8 @@ export interface EbOperationRecord {
 /**
  * Names of the resources EB's CloudFormation stack makes for the environment.
  * They appear in events and DescribeEnvironmentResources; the load balancer,
- * alarms and the Auto Scaling group itself are not simulated resources.
+ * alarms and the Auto Scaling group itself are not simulated resources. The
+ * instance security group is: a real group in the EC2 state (eb-security-group.ts).
  */
 export interface EbStackRecord {
   /** `awseb-e-<id>-stack` */
@@ -58,6 +59,7 @@ export interface EbStackRecord {
   readonly autoScalingGroup: string
   readonly launchTemplateId: string
   readonly launchTemplateName: string
+  /** The name of EB's instance security group (`AWSEBSecurityGroup`), `awseb-e-<id>-stack-AWSEBSecurityGroup-<12>`. */
   readonly securityGroup: string
   readonly alarmHigh: string
   readonly alarmLow: string
@@ -85,6 +87,8 @@ export interface EbLaunchSpec {
   readonly iamInstanceProfile: string | undefined
   readonly keyName: string | undefined
   readonly subnets: readonly string[]
+  /** EB's own instance security group goes on the instances too (unless `DisableDefaultEC2SecurityGroup` is true). */
+  readonly defaultSecurityGroup: boolean
 }
 
 export interface EbEnvironmentRecord {
@@ -108,6 +112,18 @@ export interface EbEnvironmentRecord {
   deploymentId: number
   readonly stack: EbStackRecord
   operation: EbOperationRecord
+  /**
+   * The EC2 id of EB's instance security group (`stack.securityGroup` by
+   * name) while it exists; see eb-security-group.ts. Optional: absent while
+   * the environment has none.
+   */
+  instanceSecurityGroupId?: string
+  /**
+   * Set by the `health-red` fault: the application failed to deploy on the
+   * instances. Health stays Red/Severe until a version deploys. Optional: absent
+   * in states written before the fault existed.
+   */
+  deploymentFailed?: boolean
 }
 
 /** One event, planned when its operation starts; visible once its date has come. */

@@ -31,6 +31,7 @@ import {describeEvents} from './eb-events'
 import {describeConfigurationSettings, describeEnvironmentHealth, describeEnvironmentResources, describeInstancesHealth} from './eb-health'
 import {ebSlice, type EbContext} from './eb-model'
 import {describePlatformVersion, listPlatformVersions} from './eb-platforms'
+import {retireInstanceGroups} from './eb-security-group'
 
 interface ModeledOptions {
   readonly message: string
@@ -70,7 +71,11 @@ export const eb = defineService<EbContext>({
   // EB speaks the query protocol: AWS's common codes, throttling as a 400.
   throttleError: {code: 'Throttling', message: 'Rate exceeded', status: 400},
   internalError: {code: 'InternalFailure', message: 'The request processing has failed because of an unknown error, exception or failure.', status: 500},
-  slice: ebSlice,
+  // EB's instance security groups go before ebSlice forgets terminated environments.
+  slice: (region, context) => {
+    retireInstanceGroups(region, context)
+    return ebSlice(region, context)
+  },
   operations: {
     CreateApplication: createApplication,
     CreateApplicationVersion: createApplicationVersion,

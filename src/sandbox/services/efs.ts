@@ -10,6 +10,7 @@ import {
   IncorrectFileSystemLifeCycleState,
   IncorrectMountTargetState,
   InternalServerError,
+  InvalidPolicyException,
   IpAddressInUse,
   MountTargetConflict,
   MountTargetNotFound,
@@ -31,12 +32,16 @@ import {
   type DeleteAccessPointCommandOutput,
   type DeleteFileSystemCommandInput,
   type DeleteFileSystemCommandOutput,
+  type DeleteFileSystemPolicyCommandInput,
+  type DeleteFileSystemPolicyCommandOutput,
   type DeleteMountTargetCommandInput,
   type DeleteMountTargetCommandOutput,
   type DescribeAccessPointsCommandInput,
   type DescribeAccessPointsCommandOutput,
   type DescribeBackupPolicyCommandInput,
   type DescribeBackupPolicyCommandOutput,
+  type DescribeFileSystemPolicyCommandInput,
+  type DescribeFileSystemPolicyCommandOutput,
   type DescribeFileSystemsCommandInput,
   type DescribeFileSystemsCommandOutput,
   type DescribeMountTargetSecurityGroupsCommandInput,
@@ -53,6 +58,8 @@ import {
   type PerformanceMode,
   type PutBackupPolicyCommandInput,
   type PutBackupPolicyCommandOutput,
+  type PutFileSystemPolicyCommandInput,
+  type PutFileSystemPolicyCommandOutput,
   type Status,
   type Tag,
   type TagResourceCommandInput,
@@ -92,6 +99,11 @@ export interface EfsFileSystemRecord {
   readonly availabilityZoneName: string | undefined
   /** Undefined: never set on a One Zone file system (DescribeBackupPolicy → PolicyNotFound). */
   backupPolicy: Status | undefined
+  /**
+   * The file system policy (JSON) exactly as PutFileSystemPolicy got it;
+   * undefined (or absent in an older state file) while none is set.
+   */
+  policy?: string | undefined
   deletedAt: number | undefined
   tags: Tags
 }
@@ -173,6 +185,7 @@ const STATUS: Readonly<Record<string, number>> = {
   IncorrectFileSystemLifeCycleState: 409,
   IncorrectMountTargetState: 409,
   InternalServerError: 500,
+  InvalidPolicyException: 400,
   IpAddressInUse: 409,
   MountTargetConflict: 409,
   MountTargetNotFound: 404,
@@ -395,6 +408,7 @@ function createFileSystem(view: EfsView, input: CreateFileSystemCommandInput, co
     kmsKeyId: input.Encrypted ? (input.KmsKeyId ?? defaultKmsKeyArn(context)) : undefined,
     availabilityZoneName: az,
     backupPolicy: initialBackupPolicy(input.Backup, az !== undefined),
+    policy: undefined,
     deletedAt: undefined,
     tags: checkTags(input.Tags),
   }
@@ -706,6 +720,75 @@ function putBackupPolicy(view: EfsView, input: PutBackupPolicyCommandInput, cont
   return {BackupPolicy: {Status: status}}
 }
 
+// ---- file system policy -----------------------------------------------------
+
+/** EFS's limit on a file system policy. */
+const POLICY_MAX_CHARS = 20_000
+
+function invalidPolicy(reason: string): EfsError {
+  return new EfsError('InvalidPolicyException', `Policy is malformed: ${reason}`)
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** One statement of a resource policy: an object with Effect Allow/Deny, a Principal and an Action (or NotAction). */
+function checkStatement(statement: unknown, index: number): void {
+  if (!isRecord(statement)) throw invalidPolicy(`Statement ${index} is not an object.`)
+  if (statement.Effect !== 'Allow' && statement.Effect !== 'Deny') throw invalidPolicy(`Statement ${index} has no valid Effect (Allow or Deny).`)
+  if (statement.Principal === undefined && statement.NotPrincipal === undefined) throw invalidPolicy(`Statement ${index} has no Principal.`)
+  if (statement.Action === undefined && statement.NotAction === undefined) throw invalidPolicy(`Statement ${index} has no Action.`)
+}
+
+/**
+ * The grammar checks AWS makes before storing a policy: JSON, an object, a
+ * non-empty Statement array of well-formed statements. (IAM's deeper checks,
+ * e.g. of action names and condition keys, are not simulated.)
+ */
+function checkPolicy(policy: string | undefined): string {
+  if (policy === undefined || policy === '') throw badRequest('Policy is required.')
+  if (policy.length > POLICY_MAX_CHARS) throw invalidPolicy(`the policy is ${policy.length} characters; the limit is ${POLICY_MAX_CHARS}.`)
+  let document: unknown
+  try {
+    document = JSON.parse(policy)
+  } catch {
+    throw invalidPolicy('the policy is not valid JSON.')
+  }
+
+  if (!isRecord(document)) throw invalidPolicy('the policy is not a JSON object.')
+  const statements = document.Statement
+  if (!Array.isArray(statements) || statements.length === 0) throw invalidPolicy('the policy has no Statement array.')
+  for (const [index, statement] of statements.entries()) checkStatement(statement, index)
+  return policy
+}
+
+function policyNotFound(fileSystemId: string): EfsError {
+  return new EfsError('PolicyNotFound', `No file system policy is set for file system '${fileSystemId}'.`)
+}
+
+/** BypassPolicyLockoutSafetyCheck is accepted; the lockout check it bypasses is not simulated (see efs.md). */
+function putFileSystemPolicy(view: EfsView, input: PutFileSystemPolicyCommandInput, context: OperationContext): Result<PutFileSystemPolicyCommandOutput> {
+  const fs = findFileSystem(view.efs, input.FileSystemId)
+  requireAvailable(fs, context.now)
+  fs.policy = checkPolicy(input.Policy)
+  return {FileSystemId: fs.id, Policy: fs.policy}
+}
+
+function describeFileSystemPolicy(view: EfsView, input: DescribeFileSystemPolicyCommandInput): Result<DescribeFileSystemPolicyCommandOutput> {
+  const fs = findFileSystem(view.efs, input.FileSystemId)
+  if (fs.policy === undefined) throw policyNotFound(fs.id)
+  return {FileSystemId: fs.id, Policy: fs.policy}
+}
+
+/** Deleting when there is no policy succeeds, as on AWS (the default policy is what remains). */
+function deleteFileSystemPolicy(view: EfsView, input: DeleteFileSystemPolicyCommandInput, context: OperationContext): Result<DeleteFileSystemPolicyCommandOutput> {
+  const fs = findFileSystem(view.efs, input.FileSystemId)
+  requireAvailable(fs, context.now)
+  fs.policy = undefined
+  return {}
+}
+
 // ---- tags on file systems and access points ---------------------------------
 
 function taggable(state: EfsState, resourceId: string | undefined): {tags: Tags} {
@@ -755,6 +838,7 @@ const MODELED: Readonly<Record<string, (options: ModeledOptions, existingId: str
   IncorrectFileSystemLifeCycleState: (o) => new IncorrectFileSystemLifeCycleState(o),
   IncorrectMountTargetState: (o) => new IncorrectMountTargetState(o),
   InternalServerError: (o) => new InternalServerError(o),
+  InvalidPolicyException: (o) => new InvalidPolicyException(o),
   IpAddressInUse: (o) => new IpAddressInUse(o),
   MountTargetConflict: (o) => new MountTargetConflict(o),
   MountTargetNotFound: (o) => new MountTargetNotFound(o),
@@ -787,15 +871,18 @@ export const efs = defineService<EfsView>({
     CreateMountTarget: createMountTarget,
     DeleteAccessPoint: deleteAccessPoint,
     DeleteFileSystem: deleteFileSystem,
+    DeleteFileSystemPolicy: deleteFileSystemPolicy,
     DeleteMountTarget: deleteMountTarget,
     DescribeAccessPoints: describeAccessPoints,
     DescribeBackupPolicy: describeBackupPolicy,
+    DescribeFileSystemPolicy: describeFileSystemPolicy,
     DescribeFileSystems: describeFileSystems,
     DescribeMountTargetSecurityGroups: describeMountTargetSecurityGroups,
     DescribeMountTargets: describeMountTargets,
     ListTagsForResource: listTagsForResource,
     ModifyMountTargetSecurityGroups: modifyMountTargetSecurityGroups,
     PutBackupPolicy: putBackupPolicy,
+    PutFileSystemPolicy: putFileSystemPolicy,
     TagResource: tagResource,
     UntagResource: untagResource,
   },

@@ -25,6 +25,7 @@ import {
   placeNodes,
   requireSubnetGroup,
   unsupported,
+  versionAtLeast,
   type CacheClusterRecord,
   type CacheWorld,
 } from './elasticache-model'
@@ -32,15 +33,6 @@ import {
 const MEMCACHED_DEFAULT_VERSION = '1.6.22'
 /** Encryption in transit came to Memcached with 1.6.12. */
 const MEMCACHED_TLS_SINCE = [1, 6, 12]
-
-function versionAtLeast(version: string, minimum: readonly number[]): boolean {
-  const parts = version.split('.').map((part) => Number.parseInt(part, 10) || 0)
-  for (let i = 0; i < minimum.length; i += 1) {
-    if ((parts[i] ?? 0) !== minimum[i]) return (parts[i] ?? 0) > minimum[i]
-  }
-
-  return true
-}
 
 function nodeId(index: number): string {
   return String(index + 1).padStart(4, '0')

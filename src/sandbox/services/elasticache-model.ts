@@ -1,4 +1,4 @@
-import type {Tag} from '@aws-sdk/client-elasticache'
+import type {Tag, TransitEncryptionMode} from '@aws-sdk/client-elasticache'
 
 import {DURATIONS} from '../durations'
 import {SandboxUnsupportedError, SimError} from '../errors'
@@ -49,7 +49,14 @@ export interface ReplicationGroupRecord {
   readonly memberAzs: string[]
   readonly automaticFailover: boolean
   readonly multiAZ: boolean
-  readonly transitEncryption: boolean
+  /** Changed by ModifyReplicationGroup (the TLS migration). */
+  transitEncryption: boolean
+  /**
+   * `required` or `preferred` while TLS is on; absent in records from older
+   * state files (which mean `required`). A test can set `preferred` here to
+   * break a group that AWS would not let it modify (one with an AUTH token).
+   */
+  transitEncryptionMode?: TransitEncryptionMode | undefined
   readonly atRestEncryption: boolean
   readonly kmsKeyId: string | undefined
   readonly authTokenEnabled: boolean
@@ -125,6 +132,16 @@ export function clusterReadyAt(cluster: CacheClusterRecord): number {
 /** `<id>-001`, `<id>-002`, …: the member clusters of a replication group. */
 export function memberIds(group: ReplicationGroupRecord): string[] {
   return group.memberAzs.map((_az, index) => `${group.id}-${String(index + 1).padStart(3, '0')}`)
+}
+
+/** `1.6.22` ≥ [1, 6, 12]: engine versions compared part by part (missing parts count as 0). */
+export function versionAtLeast(version: string, minimum: readonly number[]): boolean {
+  const parts = version.split('.').map((part) => Number.parseInt(part, 10) || 0)
+  for (let i = 0; i < minimum.length; i += 1) {
+    if ((parts[i] ?? 0) !== minimum[i]) return (parts[i] ?? 0) > minimum[i]
+  }
+
+  return true
 }
 
 // ---- names ------------------------------------------------------------------

@@ -20,7 +20,7 @@ import {
 import {defineService} from '../types'
 import {queryExceptions} from './data-tier-common'
 import {createCacheCluster, deleteCacheCluster, describeCacheClusters} from './elasticache-clusters'
-import {createReplicationGroup, deleteReplicationGroup, describeReplicationGroups} from './elasticache-groups'
+import {createReplicationGroup, deleteReplicationGroup, describeReplicationGroups, modifyReplicationGroup} from './elasticache-groups'
 import {SPEC_FILE, cacheWorld, type CacheWorld} from './elasticache-model'
 import {createCacheSubnetGroup, deleteCacheSubnetGroup, describeCacheSubnetGroups} from './elasticache-subnet-groups'
 import {addTagsToResource, listTagsForResource, removeTagsFromResource} from './elasticache-tags'
@@ -73,6 +73,7 @@ export const elasticache = defineService<CacheWorld>({
     DescribeCacheSubnetGroups: describeCacheSubnetGroups,
     DescribeReplicationGroups: describeReplicationGroups,
     ListTagsForResource: listTagsForResource,
+    ModifyReplicationGroup: modifyReplicationGroup,
     RemoveTagsFromResource: removeTagsFromResource,
   },
   toException: queryExceptions(MODELED, ElastiCacheServiceException),

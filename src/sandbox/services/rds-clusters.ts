@@ -31,6 +31,7 @@ import {
   engineFacts,
   errors,
   matchesFilters,
+  modifiedMasterSecret,
   onlyFields,
   pageOf,
   parameterFamily,
@@ -43,14 +44,17 @@ import {
   type DbClusterRecord,
   type DbClusterSnapshotRecord,
   type DbInstanceRecord,
+  type DbSubnetGroupRecord,
   type RdsWorld,
 } from './rds-model'
+import {resolveEngineVersion} from './rds-engines'
+import {checkParameterGroupFor} from './rds-parameter-groups'
 import {checkFinalSnapshotId, chooseSnapshots, snapshotProgress, type SnapshotLookup} from './rds-snapshots'
 
 const DATABASE_NAME = /^[A-Za-z]\w{0,63}$/
 
 /** The cluster's instances, oldest first: the oldest one still up is the writer. */
-function membersOf(world: RdsWorld, cluster: DbClusterRecord): DbInstanceRecord[] {
+export function membersOf(world: RdsWorld, cluster: DbClusterRecord): DbInstanceRecord[] {
   return world.rds.instances
     .filter((instance) => instance.clusterId === cluster.id)
     .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1))
@@ -75,7 +79,7 @@ export function toDbCluster(world: RdsWorld, cluster: DbClusterRecord, context: 
     BackupRetentionPeriod: cluster.backupRetentionPeriod,
     DatabaseName: cluster.databaseName,
     DBClusterIdentifier: cluster.id,
-    DBClusterParameterGroup: `default.${parameterFamily(cluster.engine, cluster.engineVersion)}`,
+    DBClusterParameterGroup: cluster.parameterGroupName ?? `default.${parameterFamily(cluster.engine, cluster.engineVersion)}`,
     DBSubnetGroup: cluster.subnetGroupName,
     Status: clusterStatus(cluster, context.now),
     EarliestRestorableTime: new Date(cluster.createdAt),
@@ -115,7 +119,7 @@ export function toDbCluster(world: RdsWorld, cluster: DbClusterRecord, context: 
   }
 }
 
-function checkBackupRetention(days: number | undefined): number {
+export function checkClusterBackupRetention(days: number | undefined): number {
   const value = days ?? 1
   // Aurora always keeps backups: at least one day.
   if (!Number.isInteger(value) || value < 1 || value > 35) {
@@ -125,12 +129,26 @@ function checkBackupRetention(days: number | undefined): number {
   return value
 }
 
-function checkDatabaseName(name: string | undefined): string | undefined {
+export function checkDatabaseName(name: string | undefined): string | undefined {
   if (name !== undefined && !DATABASE_NAME.test(name)) {
     throw errors.invalidValue(`The parameter DatabaseName is not a valid identifier. It must begin with a letter and contain only letters, digits and underscores: ${name}`)
   }
 
   return name
+}
+
+/** A cluster's subnet group (`default` when none is named) and AZs: the ones asked for, or up to 3 of the group's. */
+export function placeCluster(
+  world: RdsWorld,
+  input: {readonly DBSubnetGroupName?: string; readonly AvailabilityZones?: string[]},
+  context: OperationContext,
+): {readonly group: DbSubnetGroupRecord; readonly availabilityZones: string[]} {
+  const group = input.DBSubnetGroupName === undefined ? defaultSubnetGroup(world, context) : requireSubnetGroup(world, input.DBSubnetGroupName, context)
+  if (!group) throw errors.invalidValue('No default VPC for this account: give a DBSubnetGroupName.')
+  const groupAzs = azsOf(group)
+  const unknownAz = (input.AvailabilityZones ?? []).find((az) => !groupAzs.includes(az))
+  if (unknownAz !== undefined) throw errors.invalidValue(`The DB subnet group ${group.name} has no subnet in ${unknownAz}.`)
+  return {group, availabilityZones: input.AvailabilityZones?.length ? [...input.AvailabilityZones].sort() : groupAzs.slice(0, 3)}
 }
 
 export function createDbCluster(world: RdsWorld, input: CreateDBClusterCommandInput, context: OperationContext): Result<CreateDBClusterCommandOutput> {
@@ -140,28 +158,26 @@ export function createDbCluster(world: RdsWorld, input: CreateDBClusterCommandIn
   // mysql/postgres clusters are Multi-AZ DB clusters, a different product hactl does not use.
   if (!facts.aurora) throw unsupported(`CreateDBCluster with engine ${input.Engine} (Multi-AZ DB clusters)`)
   if (input.EngineMode !== undefined && input.EngineMode !== 'provisioned') throw unsupported(`CreateDBCluster with EngineMode ${input.EngineMode}`)
-  const group = input.DBSubnetGroupName === undefined ? defaultSubnetGroup(world, context) : requireSubnetGroup(world, input.DBSubnetGroupName, context)
-  if (!group) throw errors.invalidValue('No default VPC for this account: give a DBSubnetGroupName.')
-  const groupAzs = azsOf(group)
-  const unknownAz = (input.AvailabilityZones ?? []).find((az) => !groupAzs.includes(az))
-  if (unknownAz !== undefined) throw errors.invalidValue(`The DB subnet group ${group.name} has no subnet in ${unknownAz}.`)
+  const {group, availabilityZones} = placeCluster(world, input, context)
   const key = storageKey(input, context)
   const masterUsername = checkUsername(input.MasterUsername, facts.maxUsername)
+  const version = resolveEngineVersion(input.Engine ?? '', input.EngineVersion)
   const cluster: DbClusterRecord = {
     id,
     resourceId: resourceIdOf('cluster', context),
     engine: input.Engine ?? '',
-    engineVersion: input.EngineVersion ?? facts.defaultVersion,
+    engineVersion: version.version,
+    parameterGroupName: checkParameterGroupFor(world, input.DBClusterParameterGroupName, version.family, true),
     port: input.Port ?? facts.port,
     subnetGroupName: group.name,
-    availabilityZones: input.AvailabilityZones?.length ? [...input.AvailabilityZones].sort() : groupAzs.slice(0, 3),
+    availabilityZones,
     databaseName: checkDatabaseName(input.DatabaseName),
     masterUsername,
     masterUserSecret: checkCredentials(input, 'cluster', facts.maxPassword, context),
     storageEncrypted: key.encrypted,
     kmsKeyId: key.kmsKeyId,
     createdAt: context.now,
-    backupRetentionPeriod: checkBackupRetention(input.BackupRetentionPeriod),
+    backupRetentionPeriod: checkClusterBackupRetention(input.BackupRetentionPeriod),
     deletionProtection: input.DeletionProtection ?? false,
     copyTagsToSnapshot: input.CopyTagsToSnapshot ?? false,
     securityGroupIds: checkSecurityGroups(world, input.VpcSecurityGroupIds, group.vpcId, 'DB cluster', context),
@@ -192,21 +208,33 @@ export function describeDbClusters(
   return {DBClusters: page.items.map((cluster) => toDbCluster(world, cluster, context)), Marker: page.nextToken}
 }
 
-const MODIFIABLE = new Set(['DBClusterIdentifier', 'ApplyImmediately', 'DeletionProtection', 'BackupRetentionPeriod', 'VpcSecurityGroupIds', 'CopyTagsToSnapshot'])
+const MODIFIABLE = new Set([
+  'DBClusterIdentifier',
+  'ApplyImmediately',
+  'DeletionProtection',
+  'BackupRetentionPeriod',
+  'VpcSecurityGroupIds',
+  'CopyTagsToSnapshot',
+  'ManageMasterUserPassword',
+  'MasterUserSecretKmsKeyId',
+])
 
 /** Changes apply at once, ApplyImmediately or not. */
 export function modifyDbCluster(world: RdsWorld, input: ModifyDBClusterCommandInput, context: OperationContext): Result<ModifyDBClusterCommandOutput> {
   onlyFields(input, MODIFIABLE, 'ModifyDBCluster')
   const cluster = requireCluster(world, input.DBClusterIdentifier, context)
   if (clusterStatus(cluster, context.now) !== 'available') throw errors.clusterState(`DBCluster ${cluster.id} is not in available state.`)
+  // Checked before anything changes, so a refused call changes nothing.
+  const masterUserSecret = modifiedMasterSecret(input, cluster.masterUserSecret, 'cluster', context)
   if (input.VpcSecurityGroupIds !== undefined) {
     const group = requireSubnetGroup(world, cluster.subnetGroupName, context)
     cluster.securityGroupIds = checkSecurityGroups(world, input.VpcSecurityGroupIds, group.vpcId, 'DB cluster', context)
   }
 
-  if (input.BackupRetentionPeriod !== undefined) cluster.backupRetentionPeriod = checkBackupRetention(input.BackupRetentionPeriod)
+  if (input.BackupRetentionPeriod !== undefined) cluster.backupRetentionPeriod = checkClusterBackupRetention(input.BackupRetentionPeriod)
   if (input.DeletionProtection !== undefined) cluster.deletionProtection = input.DeletionProtection
   if (input.CopyTagsToSnapshot !== undefined) cluster.copyTagsToSnapshot = input.CopyTagsToSnapshot
+  cluster.masterUserSecret = masterUserSecret
   return {DBCluster: toDbCluster(world, cluster, context)}
 }
 
@@ -226,6 +254,7 @@ function finalClusterSnapshot(world: RdsWorld, cluster: DbClusterRecord, snapsho
     encrypted: cluster.storageEncrypted,
     kmsKeyId: cluster.kmsKeyId,
     clusterCreatedAt: cluster.createdAt,
+    databaseName: cluster.databaseName,
     tags: cluster.copyTagsToSnapshot ? {...cluster.tags} : {},
   }
 }

@@ -37,6 +37,7 @@ import {
   instanceCreatedBy,
   instanceStatus,
   matchesFilters,
+  modifiedMasterSecret,
   onlyFields,
   pageOf,
   parameterFamily,
@@ -51,10 +52,12 @@ import {
   type DbSubnetGroupRecord,
   type RdsWorld,
 } from './rds-model'
+import {resolveEngineVersion} from './rds-engines'
+import {checkParameterGroupFor} from './rds-parameter-groups'
 import {checkFinalSnapshotId, chooseSnapshots, snapshotProgress, type SnapshotLookup} from './rds-snapshots'
 import {toDbSubnetGroup} from './rds-subnet-groups'
 
-const STORAGE_TYPES = new Set(['gp2', 'gp3', 'io1', 'io2', 'standard'])
+export const STORAGE_TYPES = new Set(['gp2', 'gp3', 'io1', 'io2', 'standard'])
 const DB_NAME = /^[A-Za-z]\w{0,62}$/
 
 export function toDbInstance(world: RdsWorld, instance: DbInstanceRecord, context: OperationContext): DBInstance {
@@ -77,7 +80,12 @@ export function toDbInstance(world: RdsWorld, instance: DbInstanceRecord, contex
     BackupRetentionPeriod: cluster ? cluster.backupRetentionPeriod : instance.backupRetentionPeriod,
     DBSecurityGroups: [],
     VpcSecurityGroups: (cluster ? cluster.securityGroupIds : instance.securityGroupIds).map((id) => ({VpcSecurityGroupId: id, Status: 'active'})),
-    DBParameterGroups: [{DBParameterGroupName: `default.${parameterFamily(instance.engine, instance.engineVersion)}`, ParameterApplyStatus: 'in-sync'}],
+    DBParameterGroups: [
+      {
+        DBParameterGroupName: instance.parameterGroupName ?? `default.${parameterFamily(instance.engine, instance.engineVersion)}`,
+        ParameterApplyStatus: 'in-sync',
+      },
+    ],
     AvailabilityZone: instance.az,
     DBSubnetGroup: group ? toDbSubnetGroup(group, context) : undefined,
     PreferredMaintenanceWindow: 'sun:04:00-sun:04:30',
@@ -141,11 +149,11 @@ function checkAz(requested: string | undefined, azs: readonly string[], id: stri
  * which has one, so the default is public there (as on AWS) and private
  * elsewhere.
  */
-function publicByDefault(world: RdsWorld, group: DbSubnetGroupRecord, context: OperationContext): boolean {
+export function publicByDefault(world: RdsWorld, group: DbSubnetGroupRecord, context: OperationContext): boolean {
   return ec2Of(world, context).vpcs.some((vpc) => vpc.id === group.vpcId && vpc.isDefault)
 }
 
-function checkPort(port: number | undefined, fallback: number): number {
+export function checkPort(port: number | undefined, fallback: number): number {
   if (port === undefined) return fallback
   if (!Number.isInteger(port) || port < 1150 || port > 65_535) throw errors.invalidValue(`Invalid port ${port}: it must be between 1150 and 65535.`)
   return port
@@ -173,12 +181,13 @@ function checkStorage(input: CreateDBInstanceCommandInput): {readonly size: numb
   return {size, type}
 }
 
-function standaloneInstance(world: RdsWorld, id: string, input: CreateDBInstanceCommandInput, context: OperationContext): DbInstanceRecord {
-  const facts = engineFacts(input.Engine)
-  if (facts.aurora) {
-    throw errors.combination(`A DB instance of engine ${input.Engine} must belong to a DB cluster: give DBClusterIdentifier.`)
-  }
-
+/** Where a standalone instance goes: its subnet group (`default` when none is named), its AZ and, with MultiAZ, its standby's. */
+export function placeInstance(
+  world: RdsWorld,
+  id: string,
+  input: {readonly DBSubnetGroupName?: string; readonly MultiAZ?: boolean; readonly AvailabilityZone?: string},
+  context: OperationContext,
+): {readonly group: DbSubnetGroupRecord; readonly az: string; readonly multiAZ: boolean; readonly secondaryAz: string | undefined} {
   const group = input.DBSubnetGroupName === undefined ? defaultSubnetGroup(world, context) : requireSubnetGroup(world, input.DBSubnetGroupName, context)
   if (!group) throw errors.invalidValue('No default VPC for this account: give a DBSubnetGroupName.')
   const azs = [...new Set(group.subnets.map((subnet) => subnet.az))].sort()
@@ -188,15 +197,27 @@ function standaloneInstance(world: RdsWorld, id: string, input: CreateDBInstance
   }
 
   const az = checkAz(input.AvailabilityZone, azs, id)
+  return {group, az, multiAZ, secondaryAz: multiAZ ? standbyAz(group, az) : undefined}
+}
+
+function standaloneInstance(world: RdsWorld, id: string, input: CreateDBInstanceCommandInput, context: OperationContext): DbInstanceRecord {
+  const facts = engineFacts(input.Engine)
+  if (facts.aurora) {
+    throw errors.combination(`A DB instance of engine ${input.Engine} must belong to a DB cluster: give DBClusterIdentifier.`)
+  }
+
+  const {group, az, multiAZ, secondaryAz} = placeInstance(world, id, input, context)
   const storage = checkStorage(input)
   const key = storageKey(input, context)
   const masterUsername = checkUsername(input.MasterUsername, facts.maxUsername)
   const masterUserSecret = checkCredentials(input, 'db', facts.maxPassword, context)
+  const version = resolveEngineVersion(input.Engine ?? '', input.EngineVersion)
   return {
     id,
     resourceId: resourceIdOf('db', context),
     engine: input.Engine ?? '',
-    engineVersion: input.EngineVersion ?? facts.defaultVersion,
+    engineVersion: version.version,
+    parameterGroupName: checkParameterGroupFor(world, input.DBParameterGroupName, version.family, false),
     instanceClass: input.DBInstanceClass ?? '',
     port: checkPort(input.Port, facts.port),
     subnetGroupName: group.name,
@@ -213,7 +234,7 @@ function standaloneInstance(world: RdsWorld, id: string, input: CreateDBInstance
     publiclyAccessible: input.PubliclyAccessible ?? publicByDefault(world, group, context),
     promotionTier: 1,
     multiAZ,
-    secondaryAz: multiAZ ? standbyAz(group, az) : undefined,
+    secondaryAz,
     backupRetentionPeriod: checkBackupRetention(input.BackupRetentionPeriod),
     deletionProtection: input.DeletionProtection ?? false,
     copyTagsToSnapshot: input.CopyTagsToSnapshot ?? false,
@@ -254,6 +275,8 @@ function clusterInstance(world: RdsWorld, id: string, input: CreateDBInstanceCom
   }
 
   const group = requireSubnetGroup(world, cluster.subnetGroupName, context)
+  const engineVersion = input.EngineVersion ?? cluster.engineVersion
+  const parameterGroupName = checkParameterGroupFor(world, input.DBParameterGroupName, parameterFamily(cluster.engine, engineVersion), false)
   const members = world.rds.instances.filter((instance) => instance.clusterId === cluster.id)
   // Spread members over the cluster's AZs, writer first, as the console does.
   const az = input.AvailabilityZone === undefined ? cluster.availabilityZones[members.length % cluster.availabilityZones.length] : checkAz(input.AvailabilityZone, cluster.availabilityZones, id)
@@ -261,7 +284,8 @@ function clusterInstance(world: RdsWorld, id: string, input: CreateDBInstanceCom
     id,
     resourceId: resourceIdOf('db', context),
     engine: cluster.engine,
-    engineVersion: input.EngineVersion ?? cluster.engineVersion,
+    engineVersion,
+    parameterGroupName,
     instanceClass: input.DBInstanceClass ?? '',
     port: cluster.port,
     subnetGroupName: cluster.subnetGroupName,
@@ -326,6 +350,8 @@ const MODIFIABLE = new Set([
   'VpcSecurityGroupIds',
   'PubliclyAccessible',
   'CopyTagsToSnapshot',
+  'ManageMasterUserPassword',
+  'MasterUserSecretKmsKeyId',
 ])
 
 /** Changes on an Aurora instance that belong to its cluster, as RDS words the refusal. */
@@ -334,6 +360,8 @@ const CLUSTER_MODIFIED: ReadonlyArray<readonly [keyof ModifyDBInstanceCommandInp
   ['MultiAZ', 'Multi-AZ'],
   ['VpcSecurityGroupIds', 'VPC security groups'],
   ['DeletionProtection', 'deletion protection'],
+  ['ManageMasterUserPassword', 'master user password management'],
+  ['MasterUserSecretKmsKeyId', 'master user password management'],
 ]
 
 /**
@@ -352,6 +380,8 @@ export function modifyDbInstance(world: RdsWorld, input: ModifyDBInstanceCommand
     }
   }
 
+  // Checked before anything changes, so a refused call changes nothing.
+  const masterUserSecret = modifiedMasterSecret(input, instance.masterUserSecret, 'db', context)
   const group = requireSubnetGroup(world, instance.subnetGroupName, context)
   if (input.VpcSecurityGroupIds !== undefined) {
     instance.securityGroupIds = checkSecurityGroups(world, input.VpcSecurityGroupIds, group.vpcId, 'DB instance', context)
@@ -366,6 +396,7 @@ export function modifyDbInstance(world: RdsWorld, input: ModifyDBInstanceCommand
   if (input.DeletionProtection !== undefined) instance.deletionProtection = input.DeletionProtection
   if (input.CopyTagsToSnapshot !== undefined) instance.copyTagsToSnapshot = input.CopyTagsToSnapshot
   if (input.PubliclyAccessible !== undefined) instance.publiclyAccessible = input.PubliclyAccessible
+  instance.masterUserSecret = masterUserSecret
   return {DBInstance: toDbInstance(world, instance, context)}
 }
 
@@ -388,6 +419,8 @@ function finalSnapshot(world: RdsWorld, instance: DbInstanceRecord, snapshotId: 
     encrypted: instance.storageEncrypted,
     kmsKeyId: instance.kmsKeyId,
     instanceCreatedAt: instanceCreatedBy(instance, undefined),
+    instanceClass: instance.instanceClass,
+    dbName: instance.dbName,
     tags: instance.copyTagsToSnapshot ? {...instance.tags} : {},
   }
 }

@@ -79,7 +79,10 @@ export interface DbInstanceRecord extends ModifiableRecord {
   readonly kmsKeyId: string | undefined
   readonly dbName: string | undefined
   readonly masterUsername: string | undefined
-  readonly masterUserSecret: MasterSecretRecord | undefined
+  /** Set by ManageMasterUserPassword on create, or later by ModifyDBInstance (a restore has none). */
+  masterUserSecret: MasterSecretRecord | undefined
+  /** DBParameterGroupName; undefined means the family's `default.<family>` group. */
+  readonly parameterGroupName?: string
   publiclyAccessible: boolean
   readonly promotionTier: number
   multiAZ: boolean
@@ -96,13 +99,19 @@ export interface DbClusterRecord extends ModifiableRecord {
   readonly availabilityZones: string[]
   readonly databaseName: string | undefined
   readonly masterUsername: string
-  readonly masterUserSecret: MasterSecretRecord | undefined
+  masterUserSecret: MasterSecretRecord | undefined
+  /** DBClusterParameterGroupName; undefined means `default.<family>`. */
+  readonly parameterGroupName?: string
   readonly storageEncrypted: boolean
   readonly kmsKeyId: string | undefined
   readonly createdAt: number
 }
 
-/** A manual DB snapshot: here only final snapshots taken by DeleteDBInstance. */
+/**
+ * A manual DB snapshot: here only final snapshots taken by DeleteDBInstance.
+ * The optional fields are what a restore takes over; state files from before
+ * restores were simulated lack them.
+ */
 export interface DbSnapshotRecord {
   readonly id: string
   readonly instanceId: string
@@ -121,6 +130,8 @@ export interface DbSnapshotRecord {
   readonly encrypted: boolean
   readonly kmsKeyId: string | undefined
   readonly instanceCreatedAt: number
+  readonly instanceClass?: string
+  readonly dbName?: string
   tags: Tags
 }
 
@@ -140,11 +151,25 @@ export interface DbClusterSnapshotRecord {
   readonly encrypted: boolean
   readonly kmsKeyId: string | undefined
   readonly clusterCreatedAt: number
+  readonly databaseName?: string
+  tags: Tags
+}
+
+/** A DB parameter group or DB cluster parameter group made by a Create call (the `default.*` ones are derived). */
+export interface ParameterGroupRecord {
+  /** Lower case: RDS folds parameter group names. */
+  readonly name: string
+  readonly family: string
+  readonly description: string
+  /** What ModifyDB(Cluster)ParameterGroup set, by parameter name; the rest keep the family's defaults. */
+  values: Record<string, {value: string; applyMethod: string}>
   tags: Tags
 }
 
 export interface RdsState {
   subnetGroups: DbSubnetGroupRecord[]
+  parameterGroups: ParameterGroupRecord[]
+  clusterParameterGroups: ParameterGroupRecord[]
   instances: DbInstanceRecord[]
   clusters: DbClusterRecord[]
   snapshots: DbSnapshotRecord[]
@@ -159,8 +184,11 @@ export interface RdsWorld {
 
 /** The region's RDS part, created on first use; instances and clusters whose deletion finished are forgotten. */
 export function rdsWorld(region: RegionState, context: OperationContext): RdsWorld {
-  region.rds ??= {subnetGroups: [], instances: [], clusters: [], snapshots: [], clusterSnapshots: []}
+  region.rds ??= {subnetGroups: [], parameterGroups: [], clusterParameterGroups: [], instances: [], clusters: [], snapshots: [], clusterSnapshots: []}
   const rds = region.rds
+  // State files written before parameter groups were simulated lack them.
+  rds.parameterGroups ??= []
+  rds.clusterParameterGroups ??= []
   rds.instances = withoutDeleted(rds.instances, context.now, DURATIONS.rdsDeleting)
   rds.clusters = withoutDeleted(rds.clusters, context.now, DURATIONS.rdsDeleting)
   return {rds, region}
@@ -270,7 +298,7 @@ export function checkIdentifier(value: string | undefined, parameter: string, ma
   return id
 }
 
-export type ArnKind = 'db' | 'cluster' | 'subgrp' | 'snapshot' | 'cluster-snapshot'
+export type ArnKind = 'db' | 'cluster' | 'subgrp' | 'snapshot' | 'cluster-snapshot' | 'pg' | 'cluster-pg'
 
 export function arnOf(kind: ArnKind, name: string, context: OperationContext): string {
   return `arn:aws:rds:${context.region}:${context.account}:${kind}:${name}`
@@ -432,6 +460,13 @@ export const errors = {
   clusterSnapshotNotFound: (id: string) => new SimError('DBClusterSnapshotNotFoundFault', `DBClusterSnapshot ${id} not found.`, 404),
   clusterSnapshotExists: (id: string) =>
     new SimError('DBClusterSnapshotAlreadyExistsFault', `Cannot create the cluster snapshot because one with the identifier ${id} already exists.`),
+  snapshotState: (message: string) => new SimError('InvalidDBSnapshotState', message),
+  clusterSnapshotState: (message: string) => new SimError('InvalidDBClusterSnapshotStateFault', message),
+  parameterGroupNotFound: (name: string) => new SimError('DBParameterGroupNotFound', `DBParameterGroup not found: ${name}`, 404),
+  /** DescribeDBClusterParameterGroups and the like say DBParameterGroupNotFound; CreateDBCluster and restores say this. */
+  clusterParameterGroupNotFound: (name: string) => new SimError('DBClusterParameterGroupNotFound', `DBClusterParameterGroup not found: ${name}`, 404),
+  parameterGroupExists: (name: string) => new SimError('DBParameterGroupAlreadyExists', `Parameter group ${name} already exists`),
+  parameterGroupState: (message: string) => new SimError('InvalidDBParameterGroupState', message),
 }
 
 /** The master password rules every engine shares, with the engine's length limit. */
@@ -507,4 +542,29 @@ export function checkBackupRetention(days: number | undefined): number {
   }
 
   return value
+}
+
+/**
+ * The master secret after a ModifyDBInstance / ModifyDBCluster:
+ * ManageMasterUserPassword true gives one (a restored database has none) and
+ * keeps one already there; turning management off needs a new password,
+ * which the sandbox does not take.
+ */
+export function modifiedMasterSecret(
+  input: {readonly ManageMasterUserPassword?: boolean; readonly MasterUserSecretKmsKeyId?: string},
+  current: MasterSecretRecord | undefined,
+  kind: 'db' | 'cluster',
+  context: OperationContext,
+): MasterSecretRecord | undefined {
+  const operation = kind === 'db' ? 'ModifyDBInstance' : 'ModifyDBCluster'
+  if (input.ManageMasterUserPassword === undefined) {
+    if (input.MasterUserSecretKmsKeyId === undefined) return current
+    if (current) throw unsupported(`${operation} with MasterUserSecretKmsKeyId (a new key for the master secret)`)
+    throw errors.combination('A ManageMasterUserPassword value is required when MasterUserSecretKmsKeyId is specified.')
+  }
+
+  if (!input.ManageMasterUserPassword) throw unsupported(`${operation} with ManageMasterUserPassword false`)
+  if (current) return current
+  const key = input.MasterUserSecretKmsKeyId
+  return masterSecret(kind, key === undefined ? undefined : keyArn(key, context), context)
 }

@@ -10,6 +10,7 @@ import type {
 import type {OperationContext, Result} from '../types'
 import {taggedResource, withoutKeys, type ArnRules} from './data-tier-common'
 import {checkTags, errors, toTagList, unsupported, type ArnKind, type RdsWorld} from './rds-model'
+import {taggableGroup} from './rds-parameter-groups'
 
 /** The resource kinds whose tags the sandbox keeps, by the kind in their ARN: `arn:aws:rds:<region>:<account>:<kind>:<name>`. */
 const ARNS: ArnRules<RdsWorld, ArnKind> = {
@@ -27,6 +28,9 @@ const ARNS: ArnRules<RdsWorld, ArnKind> = {
       find: (world, name) => world.rds.clusterSnapshots.find((record) => record.id === name),
       notFound: errors.clusterSnapshotNotFound,
     },
+    // The derived `default.<family>` groups are not found here: the sandbox keeps no tags for them.
+    pg: {find: (world, name) => taggableGroup(world, false, name), notFound: errors.parameterGroupNotFound},
+    'cluster-pg': {find: (world, name) => taggableGroup(world, true, name), notFound: errors.parameterGroupNotFound},
   },
   badArn: (arn) => errors.invalidValue(`The specified resource name does not match an RDS resource in this region: ${arn}`),
   unsupported,

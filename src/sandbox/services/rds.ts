@@ -1,17 +1,23 @@
 import {
   DBClusterAlreadyExistsFault,
   DBClusterNotFoundFault,
+  DBClusterParameterGroupNotFoundFault,
   DBClusterSnapshotAlreadyExistsFault,
   DBClusterSnapshotNotFoundFault,
   DBInstanceAlreadyExistsFault,
   DBInstanceNotFoundFault,
+  DBParameterGroupAlreadyExistsFault,
+  DBParameterGroupNotFoundFault,
   DBSnapshotAlreadyExistsFault,
   DBSnapshotNotFoundFault,
   DBSubnetGroupAlreadyExistsFault,
   DBSubnetGroupDoesNotCoverEnoughAZs,
   DBSubnetGroupNotFoundFault,
+  InvalidDBClusterSnapshotStateFault,
   InvalidDBClusterStateFault,
   InvalidDBInstanceStateFault,
+  InvalidDBParameterGroupStateFault,
+  InvalidDBSnapshotStateFault,
   InvalidDBSubnetGroupStateFault,
   InvalidSubnet,
   RDSServiceException,
@@ -20,8 +26,22 @@ import {
 import {defineService} from '../types'
 import {queryExceptions} from './data-tier-common'
 import {createDbCluster, deleteDbCluster, describeDbClusterSnapshots, describeDbClusters, modifyDbCluster} from './rds-clusters'
+import {describeDbEngineVersions} from './rds-engines'
 import {createDbInstance, deleteDbInstance, describeDbInstances, describeDbSnapshots, modifyDbInstance} from './rds-instances'
 import {SPEC_FILE, rdsWorld, type RdsWorld} from './rds-model'
+import {
+  createDbClusterParameterGroup,
+  createDbParameterGroup,
+  deleteDbClusterParameterGroup,
+  deleteDbParameterGroup,
+  describeDbClusterParameterGroups,
+  describeDbClusterParameters,
+  describeDbParameterGroups,
+  describeDbParameters,
+  modifyDbClusterParameterGroup,
+  modifyDbParameterGroup,
+} from './rds-parameter-groups'
+import {restoreDbClusterFromSnapshot, restoreDbInstanceFromDbSnapshot} from './rds-restore'
 import {createDbSubnetGroup, deleteDbSubnetGroup, describeDbSubnetGroups} from './rds-subnet-groups'
 import {addTagsToResource, listTagsForResource, removeTagsFromResource} from './rds-tags'
 
@@ -35,24 +55,31 @@ export type {RdsState} from './rds-model'
 const MODELED = {
   DBClusterAlreadyExistsFault,
   DBClusterNotFoundFault,
+  DBClusterParameterGroupNotFound: DBClusterParameterGroupNotFoundFault,
   DBClusterSnapshotAlreadyExistsFault,
   DBClusterSnapshotNotFoundFault,
   DBInstanceAlreadyExists: DBInstanceAlreadyExistsFault,
   DBInstanceNotFound: DBInstanceNotFoundFault,
+  DBParameterGroupAlreadyExists: DBParameterGroupAlreadyExistsFault,
+  DBParameterGroupNotFound: DBParameterGroupNotFoundFault,
   DBSnapshotAlreadyExists: DBSnapshotAlreadyExistsFault,
   DBSnapshotNotFound: DBSnapshotNotFoundFault,
   DBSubnetGroupAlreadyExists: DBSubnetGroupAlreadyExistsFault,
   DBSubnetGroupDoesNotCoverEnoughAZs,
   DBSubnetGroupNotFoundFault,
+  InvalidDBClusterSnapshotStateFault,
   InvalidDBClusterStateFault,
   InvalidDBInstanceState: InvalidDBInstanceStateFault,
+  InvalidDBParameterGroupState: InvalidDBParameterGroupStateFault,
+  InvalidDBSnapshotState: InvalidDBSnapshotStateFault,
   InvalidDBSubnetGroupStateFault,
   InvalidSubnet,
 }
 
 /**
- * The simulated RDS service (DB subnet groups, RDS instances, Aurora clusters
- * and their instances, final snapshots, tags). Behaviour: rds.md beside this file.
+ * The simulated RDS service (DB subnet groups, engine versions, parameter
+ * groups, RDS instances, Aurora clusters and their instances, final snapshots
+ * and restores from them, tags). Behaviour: rds.md beside this file.
  */
 export const rds = defineService<RdsWorld>({
   name: 'rds',
@@ -63,20 +90,33 @@ export const rds = defineService<RdsWorld>({
   operations: {
     AddTagsToResource: addTagsToResource,
     CreateDBCluster: createDbCluster,
+    CreateDBClusterParameterGroup: createDbClusterParameterGroup,
     CreateDBInstance: createDbInstance,
+    CreateDBParameterGroup: createDbParameterGroup,
     CreateDBSubnetGroup: createDbSubnetGroup,
     DeleteDBCluster: deleteDbCluster,
+    DeleteDBClusterParameterGroup: deleteDbClusterParameterGroup,
     DeleteDBInstance: deleteDbInstance,
+    DeleteDBParameterGroup: deleteDbParameterGroup,
     DeleteDBSubnetGroup: deleteDbSubnetGroup,
+    DescribeDBClusterParameterGroups: describeDbClusterParameterGroups,
+    DescribeDBClusterParameters: describeDbClusterParameters,
     DescribeDBClusterSnapshots: describeDbClusterSnapshots,
     DescribeDBClusters: describeDbClusters,
+    DescribeDBEngineVersions: describeDbEngineVersions,
     DescribeDBInstances: describeDbInstances,
+    DescribeDBParameterGroups: describeDbParameterGroups,
+    DescribeDBParameters: describeDbParameters,
     DescribeDBSnapshots: describeDbSnapshots,
     DescribeDBSubnetGroups: describeDbSubnetGroups,
     ListTagsForResource: listTagsForResource,
     ModifyDBCluster: modifyDbCluster,
+    ModifyDBClusterParameterGroup: modifyDbClusterParameterGroup,
     ModifyDBInstance: modifyDbInstance,
+    ModifyDBParameterGroup: modifyDbParameterGroup,
     RemoveTagsFromResource: removeTagsFromResource,
+    RestoreDBClusterFromSnapshot: restoreDbClusterFromSnapshot,
+    RestoreDBInstanceFromDBSnapshot: restoreDbInstanceFromDbSnapshot,
   },
   toException: queryExceptions(MODELED, RDSServiceException),
 })

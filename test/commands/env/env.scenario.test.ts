@@ -119,7 +119,7 @@ describe('hactl env (sandbox)', () => {
   it('--wait bounds the wait: on timeout it exits 7, says what is still running and how to resume, and a re-run finishes', async () => {
     const timedOut = await project.run(['env', 'create', '--sandbox', '--yes', '--wait', '1'], {HACTL_SANDBOX_SPEED: '120'})
     expect(exitCodeOf(timedOut)).toBe(ExitCode.TimedOut)
-    expect(timedOut.stderr).toMatch(/Gave up waiting after 1 min/)
+    expect(timedOut.stderr).toMatch(/Gave up waiting after \d+ (s|min) for/)
     expect(timedOut.stderr).toContain('Stopped waiting for (AWS goes on with them)')
     expect(timedOut.stderr).toContain('hactl env create')
     const resumed = await project.run(['env', 'create', '--sandbox', '--yes', '--json', ...WAIT])
@@ -142,7 +142,7 @@ describe('hactl env (sandbox)', () => {
     expect(created.stdout).toContain('Environment hactl-demo is Ready and Green.')
     // Kinds come in the order parallel steps finish, so each is looked for on its own.
     const createdLine = created.stdout.split('\n').find((line) => line.trim().startsWith('created')) ?? ''
-    for (const count of ['22: ', '2 IAM roles', '6 security groups', '3 EFS mount targets', '1 EB environment']) expect(createdLine).toContain(count)
+    for (const count of ['24: ', '2 IAM roles', '6 security groups', '3 EFS mount targets', '1 EB environment']) expect(createdLine).toContain(count)
 
     const status = await project.run(['env', 'status', '--sandbox'])
     expect(status.stdout).toMatch(/status +Ready, health Green/)
@@ -151,6 +151,50 @@ describe('hactl env (sandbox)', () => {
     const destroyed = await project.run(['env', 'destroy', '--sandbox', '--yes', ...WAIT])
     expect(destroyed.stdout).toMatch(/Kept \(\d+\)/)
     expect(destroyed.stdout).toMatch(/EFS file system hactl-demo-uploads \(fs-\w+\): user uploads/)
+  })
+
+  it('after destroy, create refuses an empty database beside the kept uploads, and --restore-snapshot brings the data back', async () => {
+    expect(exitCodeOf(await project.run(['env', 'create', '--sandbox', '--yes', ...WAIT]))).toBe(0)
+    const destroyed = JSON.parse((await project.run(['env', 'destroy', '--sandbox', '--yes', '--json', ...WAIT])).stdout)
+    const snapshot: string = destroyed.finalSnapshot
+    expect(snapshot).toMatch(/^hactl-demo-db-final-\d{8}t\d{4}$/)
+
+    const refused = await project.run(['env', 'create', '--sandbox', '--yes', ...WAIT])
+    expect(exitCodeOf(refused)).toBe(ExitCode.Usage)
+    expect(refused.stderr).toContain(`final snapshot ${snapshot} exists`)
+    expect(refused.stderr).toContain(`--restore-snapshot ${snapshot}`)
+
+    const restored = await project.run(['env', 'create', '--sandbox', '--yes', '--json', '--restore-snapshot', snapshot, ...WAIT])
+    expect(exitCodeOf(restored)).toBe(0)
+    const result = JSON.parse(restored.stdout)
+    expect(result.resources).toEqual(expect.arrayContaining([expect.objectContaining({action: 'created', name: `hactl-demo-db (restored from ${snapshot})`})]))
+    expect(result.environment.status).toBe('Ready')
+  })
+
+  it('a re-run after hactl.yml changed applies the differing option settings to the live environment', async () => {
+    expect(exitCodeOf(await project.run(['env', 'create', '--sandbox', '--yes', ...WAIT]))).toBe(0)
+    const {readFileSync, writeFileSync} = await import('node:fs')
+    writeFileSync(project.configPath, readFileSync(project.configPath, 'utf8').replace(/^(\s*)minSize: 2$/m, '$1minSize: 3'))
+    const planned = JSON.parse((await project.run(['plan', '--sandbox', '--json'])).stdout)
+    expect(planned.optionSettings.filter((o: {change?: string}) => o.change === 'change').map((o: {option: string}) => o.option)).toEqual(
+      expect.arrayContaining(['MinSize', 'MinInstancesInService']),
+    )
+
+    const rerun = await project.run(['env', 'create', '--sandbox', '--yes', '--json', ...WAIT])
+    expect(exitCodeOf(rerun)).toBe(0)
+    const updated = JSON.parse(rerun.stdout).resources.filter((r: {action: string}) => r.action === 'updated')
+    expect(updated).toHaveLength(1)
+    expect(updated[0].name).toContain('aws:autoscaling:asg MinSize')
+    expect((await census(project)).instances).toBe(3)
+    expect(JSON.parse((await project.run(['plan', '--sandbox', '--json'])).stdout).summary.optionChanges).toBe(0)
+  })
+
+  it('fails when the environment ends Ready but Red, with EB\'s causes, instead of calling that a success', async () => {
+    const result = await project.run(['env', 'create', '--sandbox', '--yes', ...WAIT], {HACTL_SANDBOX_FAULTS: 'health-red:elasticbeanstalk:CreateEnvironment'})
+    expect(exitCodeOf(result)).toBe(ExitCode.Aws)
+    expect(result.stderr).toMatch(/Environment hactl-demo is Ready but its health is Red/)
+    const again = await project.run(['env', 'create', '--sandbox', '--yes', ...WAIT])
+    expect(exitCodeOf(again)).toBe(ExitCode.Aws)
   })
 
   it('asks for --yes where there is no terminal', async () => {

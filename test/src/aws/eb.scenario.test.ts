@@ -33,9 +33,9 @@ describe('Elastic Beanstalk through the client factory, on the sandbox', () => {
   afterEach(() => rmSync(stateDir, {force: true, recursive: true}))
 
   /** At 2000x a 20 s waiter poll is 10 ms, a 6 min launch 180 ms of real time. */
-  function clients(speed = 2000) {
+  function clients(speed = 2000, faults: readonly string[] = []) {
     const reporter = new RecordingReporter()
-    const sandbox = openSandbox({region: REGION, speed, stateDir})
+    const sandbox = openSandbox({region: REGION, speed, stateDir, faults})
     return {aws: new AwsClients({reporter, sandbox, version: 'test'}), reporter}
   }
 
@@ -91,6 +91,10 @@ describe('Elastic Beanstalk through the client factory, on the sandbox', () => {
 
     await eb.waitForEnvironmentReady('demo-prod', {timeoutMs: 30 * 60_000})
     expect(reporter.ofType('wait').at(-1)?.status).toBe('demo-prod Ready/Green')
+    // Without DisableDefaultEC2SecurityGroup, EB made its own instance group.
+    const ec2 = await aws.ec2()
+    const ebGroups = () => ec2.describeSecurityGroups({tags: {'elasticbeanstalk:environment-name': 'demo-prod'}})
+    expect((await ebGroups()).map((group) => group.GroupName)).toEqual([expect.stringMatching(/^awseb-e-[a-z0-9]{10}-stack-AWSEBSecurityGroup-/)])
     expect(await eb.environmentHealth('demo-prod')).toEqual({causes: [], color: 'Green', healthStatus: 'Ok', instances: {Ok: 2}, status: 'Ready'})
     const resources = await eb.environmentResources('demo-prod')
     expect(resources.instanceIds).toHaveLength(2)
@@ -113,12 +117,42 @@ describe('Elastic Beanstalk through the client factory, on the sandbox', () => {
     await eb.terminateEnvironment('demo-prod')
     await eb.waitForEnvironmentTerminated('demo-prod', {timeoutMs: 30 * 60_000})
     expect(reporter.ofType('wait').at(-1)?.status).toBe('demo-prod Terminated/Grey')
+    expect(await ebGroups()).toEqual([])
     expect(await eb.describeEnvironment('demo-prod')).toBeUndefined()
     // Nothing live by that name: nothing to wait for.
     await eb.waitForEnvironmentTerminated('demo-prod', {timeoutMs: 60_000})
 
     await eb.deleteApplication('demo')
     expect(await eb.describeApplication('demo')).toBeUndefined()
+  })
+
+  it('waits a failed launch out to Ready, then shows it Red/Severe with ERROR events (the health-red fault)', async () => {
+    const {aws, reporter} = clients(2000, ['health-red:elasticbeanstalk:CreateEnvironment'])
+    const eb = await aws.eb()
+    await eb.createApplication({name: 'demo', tags: {}})
+    const platform = await eb.latestPlatform(PHP83)
+    const since = new Date(aws.clock.now())
+    await eb.createEnvironment({
+      ApplicationName: 'demo',
+      EnvironmentName: 'demo-prod',
+      OptionSettings: [option('aws:elasticbeanstalk:healthreporting:system', 'SystemType', 'enhanced')],
+      PlatformArn: platform.arn,
+    })
+    await eb.waitForEnvironmentReady('demo-prod', {timeoutMs: 30 * 60_000})
+    expect(reporter.ofType('wait').at(-1)?.status).toBe('demo-prod Ready/Red')
+    expect(await eb.environmentHealth('demo-prod')).toMatchObject({
+      status: 'Ready',
+      color: 'Red',
+      healthStatus: 'Severe',
+      causes: expect.arrayContaining(['100.0 % of the requests are failing with HTTP 5xx.']),
+      instances: {Severe: 1},
+    })
+    const events = await eb.describeEvents({environmentName: 'demo-prod', since})
+    expect(events.at(-1)).toMatchObject({
+      Severity: 'ERROR',
+      Message: 'Create environment operation is complete, but with errors. For more information, see troubleshooting documentation.',
+    })
+    expect(events.filter((event) => event.Severity === 'ERROR').map((event) => event.Message)).toContain("Instance deployment failed. For details, see 'eb-engine.log'.")
   })
 
   it('says which branch has no platform, as a user error', async () => {

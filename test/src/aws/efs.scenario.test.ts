@@ -128,6 +128,38 @@ describe('EFS through the client factory, on the sandbox', () => {
     expect(await efs.describeMountTargets('fs-0123456789abcdef0')).toEqual([])
   })
 
+  it('sets, reads back and reports a missing file system policy', async () => {
+    const {aws} = clients()
+    const efs = await aws.efs()
+    const fs = await efs.createFileSystem({backup: false, creationToken: 'policy', encrypted: true, tags, throughputMode: 'bursting'})
+    const fileSystemId = fs.FileSystemId!
+    await efs.waitForFileSystemAvailable(fileSystemId, wait)
+    expect(await efs.fileSystemPolicy(fileSystemId)).toBeUndefined()
+    const policy = JSON.stringify({
+      Statement: [{Action: '*', Condition: {Bool: {'aws:SecureTransport': 'false'}}, Effect: 'Deny', Principal: {AWS: '*'}, Resource: fs.FileSystemArn}],
+      Version: '2012-10-17',
+    })
+    await efs.putFileSystemPolicy(fileSystemId, policy)
+    expect(await efs.fileSystemPolicy(fileSystemId)).toBe(policy)
+    const bad = efs.putFileSystemPolicy(fileSystemId, '{"Statement": "nope"}')
+    await expect(bad).rejects.toBeInstanceOf(AwsError)
+    await expect(bad).rejects.toMatchObject({awsCode: 'InvalidPolicyException'})
+    await expect(efs.fileSystemPolicy('fs-0123456789abcdef0')).rejects.toMatchObject({awsCode: 'FileSystemNotFound'})
+  })
+
+  it('creates the access point with its POSIX user and root directory creation info', async () => {
+    const {aws} = clients()
+    const efs = await aws.efs()
+    const fs = await efs.createFileSystem({backup: false, creationToken: 'ap', encrypted: true, tags, throughputMode: 'bursting'})
+    await efs.waitForFileSystemAvailable(fs.FileSystemId!, wait)
+    await efs.createAccessPoint({clientToken: 'ap', fileSystemId: fs.FileSystemId!, gid: 33, path: '/uploads', permissions: '0750', tags, uid: 33})
+    const [ap] = await efs.describeAccessPoints(fs.FileSystemId!)
+    expect(ap).toMatchObject({
+      PosixUser: {Gid: 33, Uid: 33},
+      RootDirectory: {CreationInfo: {OwnerGid: 33, OwnerUid: 33, Permissions: '0750'}, Path: '/uploads'},
+    })
+  })
+
   it('rides out an injected throttle', async () => {
     const {aws, reporter} = fastClients(['throttle:efs:DescribeFileSystems*2'])
     const efs = await aws.efs()

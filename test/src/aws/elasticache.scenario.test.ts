@@ -2,13 +2,14 @@
  * The factory's ElastiCache interface against the sandbox: hactl's own code
  * path (narrow interface → SDK client → retry strategy → SDK waiter → sandbox).
  */
-import {mkdtempSync, rmSync} from 'node:fs'
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {AwsClients} from '../../../src/aws/clients'
 import {AwsError, TimeoutError} from '../../../src/errors'
-import {openSandbox} from '../../../src/sandbox'
+import {openSandbox, STATE_FILE} from '../../../src/sandbox'
+import type {SandboxState} from '../../../src/sandbox/types'
 import {RecordingReporter} from '../../../src/ui/reporter'
 
 describe('ElastiCache through the client factory, on the sandbox', () => {
@@ -55,11 +56,13 @@ describe('ElastiCache through the client factory, on the sandbox', () => {
       ReplicationGroupId: 'hactl-demo-cache',
       Tags: [{Key: 'hactl:site', Value: 'demo'}],
       TransitEncryptionEnabled: true,
+      TransitEncryptionMode: 'required',
     })
-    expect(created.Status).toBe('creating')
+    expect(created).toMatchObject({Status: 'creating', TransitEncryptionMode: 'required'})
 
     const available = await cache.waitForReplicationGroupAvailable('hactl-demo-cache', {timeoutMs: 60 * 60_000})
-    expect(available).toMatchObject({Status: 'available', MultiAZ: 'enabled', AuthTokenEnabled: true})
+    expect(available).toMatchObject({Status: 'available', MultiAZ: 'enabled', AuthTokenEnabled: true, TransitEncryptionEnabled: true, TransitEncryptionMode: 'required'})
+    expect(await cache.describeCacheCluster('hactl-demo-cache-002')).toMatchObject({AuthTokenEnabled: true, TransitEncryptionEnabled: true, TransitEncryptionMode: 'required'})
     expect(available.NodeGroups?.[0].PrimaryEndpoint?.Address).toMatch(/^master\.hactl-demo-cache\./)
     expect(reporter.ofType('wait').at(-1)).toMatchObject({status: 'hactl-demo-cache available', what: 'replication group hactl-demo-cache to be available'})
     expect(await cache.securityGroupIdsOf?.('hactl-demo-cache-001')).toEqual([expect.stringMatching(/^sg-/)])
@@ -94,6 +97,26 @@ describe('ElastiCache through the client factory, on the sandbox', () => {
     await cache.waitForCacheClusterDeleted('hactl-demo-mc', {timeoutMs: 60 * 60_000})
     expect(await cache.describeCacheCluster('hactl-demo-mc')).toBeUndefined()
     expect(await cache.securityGroupIdsOf?.('hactl-demo-mc')).toEqual([])
+  })
+
+  it('shows a TLS mode relaxed to preferred (here by editing the state, as AWS refuses it for a group with AUTH)', async () => {
+    const {aws} = clients()
+    const cache = await aws.elasticache()
+    await cache.createReplicationGroup({
+      AuthToken: 'a-long-auth-token-0123456789',
+      CacheNodeType: 'cache.t4g.small',
+      ReplicationGroupDescription: 'd',
+      ReplicationGroupId: 'lax',
+      TransitEncryptionEnabled: true,
+      TransitEncryptionMode: 'required',
+    })
+    const file = join(stateDir, STATE_FILE)
+    const state = JSON.parse(readFileSync(file, 'utf8')) as SandboxState
+    const [record] = state.regions['eu-west-1'].elasticache?.replicationGroups ?? []
+    record.transitEncryptionMode = 'preferred'
+    writeFileSync(file, JSON.stringify(state))
+    expect(await cache.describeReplicationGroup('lax')).toMatchObject({TransitEncryptionEnabled: true, TransitEncryptionMode: 'preferred'})
+    expect((await cache.describeCacheCluster('lax-001'))?.TransitEncryptionMode).toBe('preferred')
   })
 
   it('fails a wait for a group that does not exist at once, and times out a slow one', async () => {

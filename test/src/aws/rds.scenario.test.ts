@@ -7,7 +7,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {AwsClients} from '../../../src/aws/clients'
-import {AwsError, TimeoutError} from '../../../src/errors'
+import {AwsError, TimeoutError, UserError} from '../../../src/errors'
 import {openSandbox} from '../../../src/sandbox'
 import {RecordingReporter} from '../../../src/ui/reporter'
 
@@ -139,6 +139,136 @@ describe('RDS through the client factory, on the sandbox', () => {
     const wait = rds.waitForInstanceAvailable('slow', {timeoutMs: 2 * 60_000})
     await expect(wait).rejects.toBeInstanceOf(TimeoutError)
     await expect(wait).rejects.toMatchObject({message: expect.stringContaining('(last seen: slow creating)')})
+  })
+
+  it('finds the version a create would use and its parameter group family, or says the version does not exist', async () => {
+    const {aws} = clients()
+    const rds = await aws.rds()
+    expect(await rds.engineVersion('mysql')).toEqual({family: 'mysql8.0', version: '8.0.40'})
+    expect(await rds.engineVersion('mysql', '8.4')).toEqual({family: 'mysql8.4', version: '8.4.3'})
+    expect(await rds.engineVersion('mysql', '8.0.39')).toEqual({family: 'mysql8.0', version: '8.0.39'})
+    expect(await rds.engineVersion('postgres', '17')).toEqual({family: 'postgres17', version: '17.2'})
+    expect(await rds.engineVersion('aurora-mysql')).toEqual({family: 'aurora-mysql8.0', version: '8.0.mysql_aurora.3.08.0'})
+    const missing = rds.engineVersion('mysql', '9.9')
+    await expect(missing).rejects.toBeInstanceOf(UserError)
+    await expect(missing).rejects.toMatchObject({
+      message: 'RDS has no mysql version 9.9 in this Region.',
+      suggestions: [expect.stringContaining('database.version'), expect.stringContaining('aws rds describe-db-engine-versions --engine mysql')],
+    })
+    await expect(rds.engineVersion('nosuch')).rejects.toMatchObject({message: 'RDS has no default nosuch version in this Region.'})
+  })
+
+  it('makes a parameter group of the family with TLS required, then leaves it, or puts a drifted value back', async () => {
+    const {aws} = clients()
+    const rds = await aws.rds()
+    const input = {cluster: false, description: 'hactl demo: TLS required', family: 'mysql8.0', name: 'hactl-demo-db', parameters: {require_secure_transport: '1'}, tags}
+    expect(await rds.parameterValues('default.mysql8.0', false, ['require_secure_transport', 'max_connections'])).toEqual({
+      max_connections: '{DBInstanceClassMemory/12582880}',
+      require_secure_transport: undefined,
+    })
+    expect(await rds.ensureParameterGroup(input)).toBe(true)
+    expect(await rds.parameterValues('hactl-demo-db', false, ['require_secure_transport'])).toEqual({require_secure_transport: '1'})
+    expect(await rds.ensureParameterGroup(input)).toBe(false)
+    // A static parameter goes in as pending-reboot (RDS refuses immediate for it), a dynamic one as immediate.
+    expect(await rds.ensureParameterGroup({...input, parameters: {innodb_buffer_pool_size: '{DBInstanceClassMemory*1/2}', require_secure_transport: '0'}})).toBe(false)
+    expect(await rds.parameterValues('hactl-demo-db', false, ['require_secure_transport', 'innodb_buffer_pool_size'])).toEqual({
+      innodb_buffer_pool_size: '{DBInstanceClassMemory*1/2}',
+      require_secure_transport: '0',
+    })
+    await rds.ensureParameterGroup(input)
+    expect(await rds.parameterValues('hactl-demo-db', false, ['require_secure_transport'])).toEqual({require_secure_transport: '1'})
+
+    const otherFamily = rds.ensureParameterGroup({...input, family: 'mysql8.4'})
+    await expect(otherFamily).rejects.toBeInstanceOf(UserError)
+    await expect(otherFamily).rejects.toMatchObject({
+      message: 'The DB parameter group hactl-demo-db exists with family mysql8.0, but this database needs family mysql8.4.',
+      suggestions: [expect.stringContaining('aws rds delete-db-parameter-group --db-parameter-group-name hactl-demo-db')],
+    })
+    await expect(rds.ensureParameterGroup({...input, parameters: {no_such_parameter: '1'}})).rejects.toMatchObject({awsCode: 'InvalidParameterValue'})
+
+    const cluster = {...input, cluster: true, family: 'aurora-mysql8.0', name: 'hactl-demo-aurora', parameters: {require_secure_transport: 'ON'}}
+    expect(await rds.ensureParameterGroup(cluster)).toBe(true)
+    expect(await rds.parameterValues('hactl-demo-aurora', true, ['require_secure_transport'])).toEqual({require_secure_transport: 'ON'})
+    expect(await rds.ensureParameterGroup(cluster)).toBe(false)
+    // PostgreSQL 16 requires TLS already: the new group needs no change.
+    expect(await rds.ensureParameterGroup({...input, family: 'postgres16', name: 'hactl-pg', parameters: {'rds.force_ssl': '1'}})).toBe(true)
+    expect(await rds.parameterValues('hactl-pg', false, ['rds.force_ssl'])).toEqual({'rds.force_ssl': '1'})
+  })
+
+  it('lists an instance\'s final snapshots newest first after it is gone, restores the newest and has RDS manage its password', async () => {
+    const {aws, reporter} = clients()
+    const rds = await aws.rds()
+    const wait = {timeoutMs: 60 * 60_000}
+    expect(await rds.listSnapshots({cluster: false, prefix: 'hactl-demo-db-final-', sourceId: 'hactl-demo-db'})).toEqual([])
+    await rds.ensureParameterGroup({cluster: false, description: 'TLS', family: 'mysql8.0', name: 'hactl-demo-db', parameters: {require_secure_transport: '1'}, tags})
+    const create = {
+      AllocatedStorage: 20,
+      DBInstanceClass: 'db.t4g.small',
+      DBInstanceIdentifier: 'hactl-demo-db',
+      DBParameterGroupName: 'hactl-demo-db',
+      Engine: 'mysql',
+      ManageMasterUserPassword: true,
+      MasterUsername: 'hactl',
+      StorageEncrypted: true,
+    }
+    for (const snapshot of ['hactl-demo-db-final-20250101t000000z', 'hactl-demo-db-final-20250102t000000z', 'hactl-demo-db-kept-by-hand']) {
+      await rds.createInstance(create)
+      await rds.waitForInstanceAvailable('hactl-demo-db', wait)
+      await rds.deleteInstance('hactl-demo-db', snapshot)
+      await rds.waitForInstanceDeleted('hactl-demo-db', wait)
+    }
+
+    const snapshots = await rds.listSnapshots({cluster: false, prefix: 'hactl-demo-db-final-', sourceId: 'hactl-demo-db'})
+    expect(snapshots.map((snapshot) => [snapshot.id, snapshot.status])).toEqual([
+      ['hactl-demo-db-final-20250102t000000z', 'available'],
+      ['hactl-demo-db-final-20250101t000000z', 'available'],
+    ])
+    expect(snapshots[0].createdAt?.getTime()).toBeGreaterThan(snapshots[1].createdAt?.getTime() ?? Number.POSITIVE_INFINITY)
+    expect(await rds.listSnapshots({cluster: true, prefix: 'hactl-demo-db-final-', sourceId: 'hactl-demo-db'})).toEqual([])
+
+    const restored = await rds.restoreInstanceFromSnapshot({
+      DBInstanceIdentifier: 'hactl-demo-db',
+      DBParameterGroupName: 'hactl-demo-db',
+      DBSnapshotIdentifier: snapshots[0].id,
+      DeletionProtection: true,
+      PubliclyAccessible: false,
+    })
+    expect(restored).toMatchObject({DBInstanceStatus: 'creating', StorageEncrypted: true, DBParameterGroups: [{DBParameterGroupName: 'hactl-demo-db'}]})
+    expect(restored.MasterUserSecret).toBeUndefined()
+    await rds.waitForInstanceAvailable('hactl-demo-db', wait)
+    const managed = await rds.manageMasterUserPassword('hactl-demo-db', false)
+    expect(managed.MasterUserSecret?.SecretArn).toMatch(/:secret:rds!db-/)
+    expect((await rds.describeInstance('hactl-demo-db'))?.MasterUserSecret?.SecretStatus).toBe('active')
+    expect(reporter.ofType('wait').length).toBeGreaterThan(0)
+  })
+
+  it('lists a cluster\'s final snapshot and restores the cluster, then its instance', async () => {
+    const {aws} = clients()
+    const rds = await aws.rds()
+    const wait = {timeoutMs: 60 * 60_000}
+    await rds.createSubnetGroup({description: 'hactl demo', name: 'hactl-demo', subnetIds: await twoSubnets(aws), tags})
+    await rds.createCluster({DBClusterIdentifier: 'hactl-demo-db', DBSubnetGroupName: 'hactl-demo', Engine: 'aurora-mysql', ManageMasterUserPassword: true, MasterUsername: 'hactl', StorageEncrypted: true})
+    const member = {DBClusterIdentifier: 'hactl-demo-db', DBInstanceClass: 'db.r6g.large', DBInstanceIdentifier: 'hactl-demo-db-1', Engine: 'aurora-mysql'}
+    await rds.createInstance(member)
+    await rds.waitForClusterAvailable('hactl-demo-db', wait)
+    await rds.waitForInstanceAvailable('hactl-demo-db-1', wait)
+    await rds.deleteInstance('hactl-demo-db-1', undefined)
+    await rds.deleteCluster('hactl-demo-db', 'hactl-demo-db-final-20250101t000000z')
+    await rds.waitForClusterDeleted('hactl-demo-db', wait)
+
+    const snapshots = await rds.listSnapshots({cluster: true, prefix: 'hactl-demo-db-final-', sourceId: 'hactl-demo-db'})
+    expect(snapshots).toEqual([{createdAt: expect.any(Date), id: 'hactl-demo-db-final-20250101t000000z', status: 'available'}])
+    const restored = await rds.restoreClusterFromSnapshot({
+      DBClusterIdentifier: 'hactl-demo-db',
+      DBSubnetGroupName: 'hactl-demo',
+      Engine: 'aurora-mysql',
+      SnapshotIdentifier: snapshots[0].id,
+    })
+    expect(restored).toMatchObject({Status: 'creating', StorageEncrypted: true, MasterUsername: 'hactl'})
+    await rds.createInstance(member)
+    await rds.waitForClusterAvailable('hactl-demo-db', wait)
+    const managed = await rds.manageMasterUserPassword('hactl-demo-db', true)
+    expect(managed.MasterUserSecret?.SecretArn).toMatch(/:secret:rds!cluster-/)
   })
 
   it('retries throttling and passes AWS errors through with their code', async () => {

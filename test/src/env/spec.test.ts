@@ -4,8 +4,11 @@ import {SECURITY_GROUP_ROLES, siteNames} from '../../../src/env/names'
 import {
   ENV_PROPERTIES_MAX_BYTES,
   auroraInstanceInputs,
+  changedOptions,
   dbClusterInput,
   dbInstanceInput,
+  dbTlsParameters,
+  efsPolicy,
   environmentProperties,
   environmentPropertyProblems,
   estimateInstances,
@@ -13,6 +16,7 @@ import {
   memcachedInput,
   optionSettings,
   replicationGroupInput,
+  samePolicy,
   securityGroupSpecs,
   type Refs,
 } from '../../../src/env/spec'
@@ -169,5 +173,53 @@ describe('instance policy', () => {
     const uploads = policy.Statement.find((s) => s.Sid === 'Uploads')
     expect(uploads?.Resource).toBe('arn:aws:elasticfilesystem:eu-west-1:123456789012:file-system/fs-0123456789abcdef0')
     expect(JSON.stringify(uploads?.Condition)).toContain('access-point/fsap-0123456789abcdef0')
+  })
+})
+
+describe('hardening from review', () => {
+  it('opts out of EB\'s default instance group, which opens 22 and 80 to the world', () => {
+    expect(value(optionSettings(testConfig(), refs), 'aws:autoscaling:launchconfiguration', 'DisableDefaultEC2SecurityGroup')).toBe('true')
+  })
+
+  it('requires TLS from Redis clients and from database clients, by engine', () => {
+    expect(replicationGroupInput(testConfig(), {securityGroups: groups}, 't'.repeat(32)).TransitEncryptionMode).toBe('required')
+    expect(dbTlsParameters(testConfig())).toEqual({require_secure_transport: '1'})
+    expect(dbTlsParameters(testConfig({app: 'moodle'}))).toEqual({'rds.force_ssl': '1'})
+    expect(dbInstanceInput(testConfig(), {securityGroups: groups}).DBParameterGroupName).toBe('hactl-demo-db')
+    expect(dbClusterInput(testConfig({database: {engine: 'aurora-mysql'}}), {securityGroups: groups}).DBClusterParameterGroupName).toBe('hactl-demo-db')
+  })
+
+  it('spreads Aurora instances over the Availability Zones, writer first', () => {
+    const inputs = auroraInstanceInputs(testConfig({database: {engine: 'aurora-mysql', readers: 2}}), ['eu-west-1a', 'eu-west-1b'])
+    expect(inputs.map((i) => i.AvailabilityZone)).toEqual(['eu-west-1a', 'eu-west-1b', 'eu-west-1a'])
+  })
+
+  it('denies EFS mounts without TLS and mounts not through the site\'s access point', () => {
+    const policy = JSON.parse(efsPolicy(testConfig(), refs)) as {Statement: Array<{Sid: string; Effect: string; Condition: Record<string, Record<string, string>>}>}
+    const tls = policy.Statement.find((s) => s.Sid === 'DenyWithoutTls')
+    expect(tls).toMatchObject({Condition: {Bool: {'aws:SecureTransport': 'false'}}, Effect: 'Deny'})
+    const ap = policy.Statement.find((s) => s.Sid === 'DenyExceptThroughAccessPoint')
+    expect(ap?.Condition.StringNotEquals['elasticfilesystem:AccessPointArn']).toBe('arn:aws:elasticfilesystem:eu-west-1:123456789012:access-point/fsap-0123456789abcdef0')
+    expect(samePolicy(efsPolicy(testConfig(), refs), JSON.stringify(JSON.parse(efsPolicy(testConfig(), refs)), null, 2))).toBe(true)
+    expect(samePolicy(efsPolicy(testConfig(), refs), '{"Statement":[]}')).toBe(false)
+  })
+
+  it('finds only real option changes: lists in any order and booleans in any case are the same', () => {
+    const desired = [
+      {Namespace: 'aws:ec2:vpc', OptionName: 'Subnets', Value: 'subnet-a,subnet-b'},
+      {Namespace: 'aws:autoscaling:launchconfiguration', OptionName: 'DisableIMDSv1', Value: 'true'},
+      {Namespace: 'aws:autoscaling:asg', OptionName: 'MinSize', Value: '3'},
+      {Namespace: 'aws:elasticbeanstalk:managedactions', OptionName: 'ManagedActionsEnabled', Value: 'false'},
+    ]
+    const deployed = [
+      {Namespace: 'aws:ec2:vpc', OptionName: 'Subnets', Value: 'subnet-b, subnet-a'},
+      {Namespace: 'aws:autoscaling:launchconfiguration', OptionName: 'DisableIMDSv1', Value: 'TRUE'},
+      {Namespace: 'aws:autoscaling:asg', OptionName: 'MinSize', Value: '2'},
+      {Namespace: 'aws:autoscaling:asg', OptionName: 'Cooldown', Value: '360'},
+    ]
+    expect(changedOptions(desired, deployed)).toEqual([
+      {current: '2', namespace: 'aws:autoscaling:asg', option: 'MinSize', value: '3'},
+      {current: undefined, namespace: 'aws:elasticbeanstalk:managedactions', option: 'ManagedActionsEnabled', value: 'false'},
+    ])
   })
 })

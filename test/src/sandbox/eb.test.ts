@@ -1,7 +1,15 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 
-import {DescribeImagesCommand, DescribeInstancesCommand, DescribeSubnetsCommand, type EC2Client, type Instance} from '@aws-sdk/client-ec2'
+import {
+  CreateSecurityGroupCommand,
+  DescribeImagesCommand,
+  DescribeInstancesCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeSubnetsCommand,
+  type EC2Client,
+  type Instance,
+} from '@aws-sdk/client-ec2'
 import {
   type ConfigurationOptionSetting,
   CreateApplicationCommand,
@@ -29,6 +37,7 @@ import {
   UpdateEnvironmentCommand,
   UpdateTagsForResourceCommand,
 } from '@aws-sdk/client-elastic-beanstalk'
+import {AddRoleToInstanceProfileCommand, CreateInstanceProfileCommand, CreateRoleCommand, IAMClient} from '@aws-sdk/client-iam'
 import {ConfiguredRetryStrategy} from '@smithy/core/retry'
 
 import {STATE_FILE} from '../../../src/sandbox'
@@ -54,6 +63,25 @@ function ebClient(sandbox: ReturnType<typeof manualSandbox>, attempts = 1): Elas
   return client
 }
 
+function iamClient(sandbox: ReturnType<typeof manualSandbox>): IAMClient {
+  const client = new IAMClient({region: REGION, credentials: {accessKeyId: 'x', secretAccessKey: 'y'}})
+  client.middlewareStack.use(sandbox.handle.plugin('iam'))
+  return client
+}
+
+function trust(service: string): string {
+  return JSON.stringify({Version: '2012-10-17', Statement: [{Effect: 'Allow', Principal: {Service: service}, Action: 'sts:AssumeRole'}]})
+}
+
+/** The instance profile `demo-web` (with its role) and the service role `demo-eb`, as hactl makes them before the environment. */
+async function createRoles(sandbox: ReturnType<typeof manualSandbox>): Promise<void> {
+  const iam = iamClient(sandbox)
+  await iam.send(new CreateRoleCommand({RoleName: 'demo-web', AssumeRolePolicyDocument: trust('ec2.amazonaws.com')}))
+  await iam.send(new CreateInstanceProfileCommand({InstanceProfileName: 'demo-web'}))
+  await iam.send(new AddRoleToInstanceProfileCommand({InstanceProfileName: 'demo-web', RoleName: 'demo-web'}))
+  await iam.send(new CreateRoleCommand({RoleName: 'demo-eb', AssumeRolePolicyDocument: trust('elasticbeanstalk.amazonaws.com')}))
+}
+
 /** Puts a source bundle straight into the sandbox's S3 state, so these tests need no S3 simulation. */
 function putBundle(stateDir: string, bucket: string, key: string): void {
   const file = path.join(stateDir, STATE_FILE)
@@ -73,8 +101,8 @@ interface World {
 }
 
 /** A sandbox with the storage bucket, application `demo` and its version `v1` from a bundle in S3. */
-async function world(): Promise<World> {
-  const sandbox = manualSandbox()
+async function world(faults: string[] = []): Promise<World> {
+  const sandbox = manualSandbox({faults})
   const eb = ebClient(sandbox)
   await eb.send(new CreateStorageLocationCommand({}))
   putBundle(sandbox.stateDir, BUCKET, 'demo/v1.zip')
@@ -286,7 +314,8 @@ describe('sandbox EB: CreateEnvironment', () => {
   })
 
   it('launches MinSize instances in EC2 with the launch settings, spread over the subnets, tagged as EB tags them', async () => {
-    const {eb, ec2} = await world()
+    const {eb, ec2, sandbox} = await world()
+    await createRoles(sandbox)
     const {Subnets} = await ec2.send(new DescribeSubnetsCommand({}))
     const subnets = (Subnets ?? []).slice(0, 2).map((subnet) => subnet.SubnetId ?? '')
     const created = await eb.send(
@@ -588,5 +617,242 @@ describe('sandbox EB: faults', () => {
     const request = ebClient(failing).send(new CreateStorageLocationCommand({}))
     await expect(request).rejects.toBeInstanceOf(ElasticBeanstalkSyntheticServiceException)
     await expect(request).rejects.toMatchObject({name: 'InternalFailure', $metadata: expect.objectContaining({httpStatusCode: 500})})
+  })
+})
+
+const LAUNCH = 'aws:autoscaling:launchconfiguration'
+
+function tagsOf(resource: {readonly Tags?: ReadonlyArray<{Key?: string; Value?: string}>}): Record<string, string | undefined> {
+  return Object.fromEntries((resource.Tags ?? []).map((tag) => [tag.Key ?? '', tag.Value]))
+}
+
+/** EB's instance groups of an environment, found as a caller would: by EB's tag. */
+async function ebGroups(ec2: EC2Client, envName: string) {
+  const {SecurityGroups} = await ec2.send(new DescribeSecurityGroupsCommand({Filters: [{Name: 'tag:elasticbeanstalk:environment-name', Values: [envName]}]}))
+  return SecurityGroups ?? []
+}
+
+async function messages(eb: ElasticBeanstalkClient, envName = 'demo-prod'): Promise<string[]> {
+  const {Events} = await eb.send(new DescribeEventsCommand({EnvironmentName: envName}))
+  return (Events ?? []).map((event) => event.Message ?? '')
+}
+
+describe("sandbox EB: EB's own instance security group", () => {
+  it('creates AWSEBSecurityGroup (HTTP and SSH open to the world, EB tags only) and puts it on every instance besides SecurityGroups', async () => {
+    const {eb, ec2, sandbox} = await world()
+    const {GroupId: web = ''} = await ec2.send(new CreateSecurityGroupCommand({GroupName: 'demo-web', Description: 'web'}))
+    const created = await eb.send(new CreateEnvironmentCommand(createInput({OptionSettings: [...BASE_OPTIONS, option(LAUNCH, 'SecurityGroups', web)]})))
+    const groups = await ebGroups(ec2, 'demo-prod')
+    expect(groups).toHaveLength(1)
+    const [group] = groups
+    expect(group).toMatchObject({GroupName: expect.stringMatching(new RegExp(`^awseb-${created.EnvironmentId}-stack-AWSEBSecurityGroup-[A-Z0-9]{12}$`)), Description: 'VPC Security Group'})
+    const tags = tagsOf(group)
+    expect(tags).toMatchObject({
+      'elasticbeanstalk:environment-name': 'demo-prod',
+      'elasticbeanstalk:environment-id': created.EnvironmentId,
+      'aws:cloudformation:stack-name': `awseb-${created.EnvironmentId}-stack`,
+      'aws:cloudformation:logical-id': 'AWSEBSecurityGroup',
+    })
+    expect(tags['hactl:site']).toBeUndefined()
+    for (const port of [80, 22]) {
+      expect(group.IpPermissions).toContainEqual(
+        expect.objectContaining({IpProtocol: 'tcp', FromPort: port, ToPort: port, IpRanges: [expect.objectContaining({CidrIp: '0.0.0.0/0'})]}),
+      )
+    }
+
+    const instances = await instancesOf(ec2, 'demo-prod')
+    expect(instances).toHaveLength(2)
+    for (const instance of instances) {
+      expect(instance.SecurityGroups?.map((g) => g.GroupId).sort()).toEqual([web, group.GroupId].sort())
+    }
+
+    sandbox.clock.advance(DURATIONS.ebEnvironmentLaunching)
+    expect(await messages(eb)).toContain(`Created security group named: ${group.GroupName}`)
+  })
+
+  it('deletes the group when the environment terminates, at the "Deleted security group" event', async () => {
+    const {eb, ec2, sandbox} = await readyEnvironment()
+    const [group] = await ebGroups(ec2, 'demo-prod')
+    await eb.send(new TerminateEnvironmentCommand({EnvironmentName: 'demo-prod'}))
+    sandbox.clock.advance(DURATIONS.ebEnvironmentTerminating * 0.8 - 1)
+    await environment(eb)
+    expect(await ebGroups(ec2, 'demo-prod')).toHaveLength(1)
+    sandbox.clock.advance(1)
+    await environment(eb)
+    expect(await ebGroups(ec2, 'demo-prod')).toEqual([])
+    expect(await messages(eb)).toContain(`Deleted security group named: ${group.GroupName}`)
+  })
+
+  it('makes none with DisableDefaultEC2SecurityGroup true; an update turns it on (new instances carry it) and off again', async () => {
+    const {eb, ec2, sandbox} = await world()
+    const {GroupId: web = ''} = await ec2.send(new CreateSecurityGroupCommand({GroupName: 'demo-web', Description: 'web'}))
+    const settings = [...BASE_OPTIONS, option(LAUNCH, 'SecurityGroups', web), option(LAUNCH, 'DisableDefaultEC2SecurityGroup', 'true')]
+    await eb.send(new CreateEnvironmentCommand(createInput({OptionSettings: settings})))
+    sandbox.clock.advance(DURATIONS.ebEnvironmentLaunching)
+    expect(await ebGroups(ec2, 'demo-prod')).toEqual([])
+    expect(live(await instancesOf(ec2, 'demo-prod')).every((instance) => instance.SecurityGroups?.map((g) => g.GroupId).join() === web)).toBe(true)
+    expect((await messages(eb)).some((message) => message.startsWith('Created security group named: awseb-'))).toBe(false)
+
+    await eb.send(new UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option(LAUNCH, 'DisableDefaultEC2SecurityGroup', 'false')]}))
+    const [group] = await ebGroups(ec2, 'demo-prod')
+    expect(group?.GroupName).toMatch(/-stack-AWSEBSecurityGroup-/)
+    const replaced = live(await instancesOf(ec2, 'demo-prod'))
+    expect(replaced).toHaveLength(2)
+    expect(replaced.every((instance) => instance.SecurityGroups?.some((g) => g.GroupId === group.GroupId))).toBe(true)
+    sandbox.clock.advance(DURATIONS.ebEnvironmentUpdating)
+    expect(await messages(eb)).toContain(`Created security group named: ${group.GroupName}`)
+
+    await eb.send(new UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option(LAUNCH, 'DisableDefaultEC2SecurityGroup', 'true')]}))
+    expect(live(await instancesOf(ec2, 'demo-prod')).every((instance) => instance.SecurityGroups?.map((g) => g.GroupId).join() === web)).toBe(true)
+    // The old instances still hold the group until the update ends.
+    expect(await ebGroups(ec2, 'demo-prod')).toHaveLength(1)
+    sandbox.clock.advance(DURATIONS.ebEnvironmentUpdating)
+    await environment(eb)
+    expect(await ebGroups(ec2, 'demo-prod')).toEqual([])
+    expect(await messages(eb)).toContain(`Deleted security group named: ${group.GroupName}`)
+  })
+})
+
+describe('sandbox EB: settings EB checks against IAM and the network', () => {
+  const OTHER_VPC = 'vpc-0aaaaaaaaaaaaaaa1'
+  const OTHER_SUBNET = 'subnet-0aaaaaaaaaaaaaaa1'
+
+  /** A second, non-default VPC with one subnet, written straight into the EC2 state (the EC2 simulation has no CreateVpc). */
+  function addOtherVpc(stateDir: string): void {
+    const file = path.join(stateDir, STATE_FILE)
+    const state = JSON.parse(fs.readFileSync(file, 'utf8')) as SandboxState
+    const ec2 = state.regions[REGION].ec2
+    ec2?.vpcs.push({id: OTHER_VPC, cidr: '10.0.0.0/16', isDefault: false, dhcpOptionsId: 'dopt-0aaaaaaaaaaaaaaa1', tags: {}})
+    ec2?.subnets.push({id: OTHER_SUBNET, vpcId: OTHER_VPC, cidr: '10.0.0.0/20', az: `${REGION}a`, defaultForAz: false, tags: {}})
+    fs.writeFileSync(file, JSON.stringify(state))
+  }
+
+  /** What hactl gives EB: the default VPC, its own groups, the profile and service role it made. */
+  async function hactlWorld() {
+    const w = await world()
+    await createRoles(w.sandbox)
+    const iam = iamClient(w.sandbox)
+    await iam.send(new CreateInstanceProfileCommand({InstanceProfileName: 'bare'}))
+    const {Subnets = []} = await w.ec2.send(new DescribeSubnetsCommand({}))
+    const vpcId = Subnets[0].VpcId ?? ''
+    const subnets = Subnets.slice(0, 2).map((subnet) => subnet.SubnetId ?? '')
+    const {GroupId: web = ''} = await w.ec2.send(new CreateSecurityGroupCommand({GroupName: 'demo-web', Description: 'web'}))
+    const {GroupId: lb = ''} = await w.ec2.send(new CreateSecurityGroupCommand({GroupName: 'demo-lb', Description: 'lb'}))
+    addOtherVpc(w.sandbox.stateDir)
+    const {GroupId: foreign = ''} = await w.ec2.send(new CreateSecurityGroupCommand({GroupName: 'elsewhere', Description: 'x', VpcId: OTHER_VPC}))
+    const settings = [
+      ...BASE_OPTIONS,
+      option('aws:elasticbeanstalk:environment', 'ServiceRole', 'demo-eb'),
+      option(LAUNCH, 'IamInstanceProfile', 'demo-web'),
+      option(LAUNCH, 'SecurityGroups', web),
+      option(LAUNCH, 'DisableDefaultEC2SecurityGroup', 'true'),
+      option('aws:ec2:vpc', 'VPCId', vpcId),
+      option('aws:ec2:vpc', 'Subnets', subnets.join(',')),
+      option('aws:ec2:vpc', 'ELBSubnets', subnets.join(',')),
+      option('aws:elbv2:loadbalancer', 'SecurityGroups', lb),
+      option('aws:elbv2:loadbalancer', 'ManagedSecurityGroup', lb),
+      option('aws:autoscaling:asg', 'MaxSize', '4'),
+      option('aws:autoscaling:updatepolicy:rollingupdate', 'MinInstancesInService', '2'),
+    ]
+    return {...w, settings, vpcId, subnets, web, lb, foreign}
+  }
+
+  it('refuses a missing or role-less instance profile, a service role EB cannot assume, and load balancer, rolling-update and VPC mistakes', async () => {
+    const {eb, settings, subnets, web, lb, foreign} = await hactlWorld()
+    const cases: Array<[ConfigurationOptionSetting, string, string | RegExp]> = [
+      [option(LAUNCH, 'IamInstanceProfile', 'nope'), 'InvalidParameterValue', 'The instance profile nope associated with the environment does not exist.'],
+      [option(LAUNCH, 'IamInstanceProfile', 'bare'), 'InvalidParameterValue', 'The instance profile bare associated with the environment has no role. Please attach a role to the instance profile.'],
+      [
+        option(LAUNCH, 'IamInstanceProfile', `arn:aws:iam::${ACCOUNT}:role/demo-web`),
+        'InvalidParameterValue',
+        `The instance profile arn:aws:iam::${ACCOUNT}:role/demo-web associated with the environment is invalid.`,
+      ],
+      [
+        option('aws:elasticbeanstalk:environment', 'ServiceRole', 'nope'),
+        'InvalidParameterValue',
+        `Unable to assume role "arn:aws:iam::${ACCOUNT}:role/nope". Verify that the role exists and is configured correctly.`,
+      ],
+      // A role that trusts EC2, not EB.
+      [option('aws:elasticbeanstalk:environment', 'ServiceRole', 'demo-web'), 'InvalidParameterValue', /^Unable to assume role "arn:aws:iam::\d+:role\/demo-web"/],
+      [option('aws:elbv2:loadbalancer', 'ManagedSecurityGroup', web), 'ConfigurationValidationException', new RegExp(`OptionName: 'ManagedSecurityGroup'\\): The managed security group must be one of the load balancer's SecurityGroups \\(${lb}\\)`)],
+      [
+        option('aws:autoscaling:updatepolicy:rollingupdate', 'MinInstancesInService', '4'),
+        'ConfigurationValidationException',
+        "Configuration validation exception: Invalid option value: '4' (Namespace: 'aws:autoscaling:updatepolicy:rollingupdate', OptionName: 'MinInstancesInService'): The minimum instances in service for rolling updates (4) should be less than the maximum instance count for the Autoscaling group (4).",
+      ],
+      [option('aws:ec2:vpc', 'Subnets', `${subnets[0]},${OTHER_SUBNET}`), 'ConfigurationValidationException', new RegExp(`The subnet '${OTHER_SUBNET}' is in '${OTHER_VPC}', not in the VPC`)],
+      [option('aws:ec2:vpc', 'ELBSubnets', 'subnet-0123456789abcdef0'), 'ConfigurationValidationException', /OptionName: 'ELBSubnets'\): The subnet 'subnet-0123456789abcdef0' does not exist\.$/],
+      [option(LAUNCH, 'SecurityGroups', 'sg-0123456789abcdef0'), 'ConfigurationValidationException', /The security group 'sg-0123456789abcdef0' does not exist\.$/],
+      [option('aws:elbv2:loadbalancer', 'SecurityGroups', `${lb},${foreign}`), 'ConfigurationValidationException', new RegExp(`The security group '${foreign}' is in '${OTHER_VPC}', not in the VPC`)],
+      [option('aws:ec2:vpc', 'VPCId', 'vpc-0123456789abcdef0'), 'ConfigurationValidationException', /The VPC 'vpc-0123456789abcdef0' does not exist\.$/],
+    ]
+    for (const [bad, code, message] of cases) {
+      const request = eb.send(new CreateEnvironmentCommand(createInput({OptionSettings: [...settings, bad]})))
+      await expect(request).rejects.toMatchObject({name: code, message: typeof message === 'string' ? message : expect.stringMatching(message)})
+    }
+
+    expect((await eb.send(new DescribeEnvironmentsCommand({}))).Environments).toEqual([])
+  })
+
+  it('accepts what hactl gives (profile by name or ARN), and checks an update against the merged settings', async () => {
+    const {eb, ec2, sandbox, settings} = await hactlWorld()
+    await eb.send(new CreateEnvironmentCommand(createInput({OptionSettings: settings})))
+    sandbox.clock.advance(DURATIONS.ebEnvironmentLaunching)
+    expect(await environment(eb)).toMatchObject({Status: 'Ready', Health: 'Green'})
+    expect(await ebGroups(ec2, 'demo-prod')).toEqual([])
+
+    await expect(
+      eb.send(new UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option('aws:autoscaling:asg', 'MaxSize', '2')]})),
+    ).rejects.toMatchObject({name: 'ConfigurationValidationException', message: expect.stringContaining('should be less than the maximum instance count for the Autoscaling group (2).')})
+    await expect(
+      eb.send(new UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option(LAUNCH, 'IamInstanceProfile', 'gone')]})),
+    ).rejects.toMatchObject({name: 'InvalidParameterValue', message: 'The instance profile gone associated with the environment does not exist.'})
+    const byArn = option(LAUNCH, 'IamInstanceProfile', `arn:aws:iam::${ACCOUNT}:instance-profile/demo-web`)
+    expect(await eb.send(new UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [byArn]}))).toMatchObject({Status: 'Updating'})
+  })
+})
+
+describe('sandbox EB: a failed launch (the health-red fault)', () => {
+  it('ends Ready on schedule but Red/Severe, with causes and ERROR events, in later processes too, until a version deploys', async () => {
+    const {eb, sandbox} = await world(['health-red:elasticbeanstalk:CreateEnvironment*1'])
+    expect(await eb.send(new CreateEnvironmentCommand(createInput()))).toMatchObject({Status: 'Launching', Health: 'Grey'})
+
+    // A later process, without the fault, sees the failure: it is on the environment's record.
+    const later = manualSandbox({stateDir: sandbox.stateDir})
+    const eb2 = ebClient(later)
+    later.clock.advance(DURATIONS.ebEnvironmentLaunching - 1)
+    expect(await environment(eb2)).toMatchObject({Status: 'Launching', Health: 'Grey'})
+    later.clock.advance(1)
+    expect(await environment(eb2)).toMatchObject({Status: 'Ready', Health: 'Red', HealthStatus: 'Severe'})
+    const health = await eb2.send(new DescribeEnvironmentHealthCommand({EnvironmentName: 'demo-prod', AttributeNames: ['All']}))
+    expect(health).toMatchObject({Status: 'Ready', Color: 'Red', HealthStatus: 'Severe', InstancesHealth: expect.objectContaining({Severe: 2, Ok: 0})})
+    expect(health.Causes).toEqual(['100.0 % of the requests are failing with HTTP 5xx.', "Instance deployment failed. For details, see 'eb-engine.log'."])
+    const {InstanceHealthList} = await eb2.send(new DescribeInstancesHealthCommand({EnvironmentName: 'demo-prod', AttributeNames: ['HealthStatus', 'Deployment']}))
+    expect(InstanceHealthList?.map((item) => [item.HealthStatus, item.Deployment?.Status])).toEqual([
+      ['Severe', 'Failed'],
+      ['Severe', 'Failed'],
+    ])
+
+    const {Events = []} = await eb2.send(new DescribeEventsCommand({EnvironmentName: 'demo-prod', Severity: 'ERROR'}))
+    const errors = Events.map((event) => event.Message)
+    expect(errors[0]).toBe('Create environment operation is complete, but with errors. For more information, see troubleshooting documentation.')
+    expect(errors).toContain("Instance deployment failed. For details, see 'eb-engine.log'.")
+    expect(errors.filter((message) => /^\[Instance: i-[0-9a-f]+\] Command failed on instance\./.test(message ?? ''))).toHaveLength(2)
+    const all = await messages(eb2)
+    expect(all).not.toContain('Successfully launched environment: demo-prod')
+    expect(all).not.toContain('Instance deployment completed successfully.')
+
+    // A configuration update does not mend it; deploying a version does.
+    await eb2.send(new UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option('aws:elasticbeanstalk:application:environment', 'X', '1')]}))
+    later.clock.advance(DURATIONS.ebEnvironmentUpdating)
+    expect(await environment(eb2)).toMatchObject({Status: 'Ready', Health: 'Red'})
+    await eb2.send(new UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', VersionLabel: 'v1'}))
+    later.clock.advance(DURATIONS.ebEnvironmentUpdating)
+    expect(await environment(eb2)).toMatchObject({Status: 'Ready', Health: 'Green', HealthStatus: 'Ok'})
+
+    // The fault fired once: the next environment launches cleanly.
+    await eb.send(new CreateEnvironmentCommand(createInput({EnvironmentName: 'demo-next'})))
+    sandbox.clock.advance(DURATIONS.ebEnvironmentLaunching * 2 + DURATIONS.ebEnvironmentUpdating * 2)
+    expect(await environment(eb, 'demo-next')).toMatchObject({Status: 'Ready', Health: 'Green'})
   })
 })

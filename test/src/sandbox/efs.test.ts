@@ -5,18 +5,23 @@ import {
   CreateMountTargetCommand,
   DeleteAccessPointCommand,
   DeleteFileSystemCommand,
+  DeleteFileSystemPolicyCommand,
   DeleteMountTargetCommand,
   DescribeAccessPointsCommand,
   DescribeBackupPolicyCommand,
+  DescribeFileSystemPolicyCommand,
   DescribeFileSystemsCommand,
   DescribeMountTargetSecurityGroupsCommand,
   DescribeMountTargetsCommand,
   EFSClient,
   FileSystemAlreadyExists,
   FileSystemNotFound,
+  IncorrectFileSystemLifeCycleState,
+  InvalidPolicyException,
   ListTagsForResourceCommand,
   ModifyMountTargetSecurityGroupsCommand,
   PutBackupPolicyCommand,
+  PutFileSystemPolicyCommand,
   TagResourceCommand,
   UntagResourceCommand,
   paginateDescribeFileSystems,
@@ -288,6 +293,91 @@ describe('sandbox EFS deletion, access points and tags', () => {
       name: 'BadRequest',
     })
     await expect(s.efs.send(new ListTagsForResourceCommand({ResourceId: 'fsap-0123456789abcdef0'}))).rejects.toMatchObject({name: 'AccessPointNotFound'})
+  })
+})
+
+describe('sandbox EFS file system policies', () => {
+  /** The kind of policy hactl sets: TLS only, IAM only, through the access point only. */
+  function policyFor(fileSystemArn: string): string {
+    return JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {Sid: 'tls', Effect: 'Deny', Principal: {AWS: '*'}, Action: '*', Resource: fileSystemArn, Condition: {Bool: {'aws:SecureTransport': 'false'}}},
+        {
+          Sid: 'ap',
+          Effect: 'Allow',
+          Principal: {AWS: 'arn:aws:iam::123456789012:role/demo-ec2'},
+          Action: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite'],
+          Resource: fileSystemArn,
+          Condition: {StringEquals: {'elasticfilesystem:AccessPointArn': 'arn:aws:elasticfilesystem:eu-west-1:123456789012:access-point/fsap-1'}},
+        },
+      ],
+    })
+  }
+
+  it('has none at first (PolicyNotFound), stores the text as given, replaces it and deletes it', async () => {
+    const s = sandbox()
+    const fileSystemId = await availableFileSystem(s)
+    const none = s.efs.send(new DescribeFileSystemPolicyCommand({FileSystemId: fileSystemId}))
+    await expect(none).rejects.toMatchObject({name: 'PolicyNotFound', $metadata: {httpStatusCode: 404}})
+    const arn = `arn:aws:elasticfilesystem:${REGION}:123456789012:file-system/${fileSystemId}`
+    const policy = policyFor(arn)
+    expect(await s.efs.send(new PutFileSystemPolicyCommand({FileSystemId: fileSystemId, Policy: policy}))).toMatchObject({FileSystemId: fileSystemId, Policy: policy})
+    expect(await s.efs.send(new DescribeFileSystemPolicyCommand({FileSystemId: arn}))).toMatchObject({FileSystemId: fileSystemId, Policy: policy})
+
+    const pretty = JSON.stringify(JSON.parse(policy), undefined, 2)
+    await s.efs.send(new PutFileSystemPolicyCommand({BypassPolicyLockoutSafetyCheck: true, FileSystemId: fileSystemId, Policy: pretty}))
+    expect((await s.efs.send(new DescribeFileSystemPolicyCommand({FileSystemId: fileSystemId}))).Policy).toBe(pretty)
+
+    await s.efs.send(new DeleteFileSystemPolicyCommand({FileSystemId: fileSystemId}))
+    await expect(s.efs.send(new DescribeFileSystemPolicyCommand({FileSystemId: fileSystemId}))).rejects.toMatchObject({name: 'PolicyNotFound'})
+    // Deleting again is fine: the default policy is what remains.
+    await s.efs.send(new DeleteFileSystemPolicyCommand({FileSystemId: fileSystemId}))
+  })
+
+  it('refuses a malformed policy with InvalidPolicyException (400)', async () => {
+    const s = sandbox()
+    const fileSystemId = await availableFileSystem(s)
+    const statement = {Effect: 'Allow', Principal: {AWS: '*'}, Action: 'elasticfilesystem:ClientMount'}
+    const bad = [
+      '{not json',
+      '[]',
+      JSON.stringify({Version: '2012-10-17'}),
+      JSON.stringify({Statement: []}),
+      JSON.stringify({Statement: statement}),
+      JSON.stringify({Statement: [{...statement, Effect: 'Maybe'}]}),
+      JSON.stringify({Statement: [{Effect: 'Allow', Action: 'elasticfilesystem:ClientMount'}]}),
+      JSON.stringify({Statement: [{Effect: 'Allow', Principal: {AWS: '*'}}]}),
+      JSON.stringify({Statement: [statement], Padding: 'x'.repeat(20_000)}),
+    ]
+    for (const policy of bad) {
+      const put = s.efs.send(new PutFileSystemPolicyCommand({FileSystemId: fileSystemId, Policy: policy}))
+      await expect(put).rejects.toThrow(InvalidPolicyException)
+      await expect(put).rejects.toMatchObject({ErrorCode: 'InvalidPolicyException', $metadata: {httpStatusCode: 400}})
+    }
+
+    await expect(s.efs.send(new DescribeFileSystemPolicyCommand({FileSystemId: fileSystemId}))).rejects.toMatchObject({name: 'PolicyNotFound'})
+    await s.efs.send(new PutFileSystemPolicyCommand({FileSystemId: fileSystemId, Policy: JSON.stringify({Statement: [statement]})}))
+  })
+
+  it('needs an existing, available file system; the policy goes with the file system', async () => {
+    const s = sandbox()
+    const policy = policyFor('*')
+    const missing = s.efs.send(new PutFileSystemPolicyCommand({FileSystemId: 'fs-0123456789abcdef0', Policy: policy}))
+    await expect(missing).rejects.toThrow(FileSystemNotFound)
+    await expect(s.efs.send(new DescribeFileSystemPolicyCommand({FileSystemId: 'fs-0123456789abcdef0'}))).rejects.toThrow(FileSystemNotFound)
+    await expect(s.efs.send(new DeleteFileSystemPolicyCommand({FileSystemId: 'fs-0123456789abcdef0'}))).rejects.toThrow(FileSystemNotFound)
+
+    const {FileSystemId} = await s.efs.send(new CreateFileSystemCommand({CreationToken: 'young', Encrypted: true}))
+    const early = s.efs.send(new PutFileSystemPolicyCommand({FileSystemId, Policy: policy}))
+    await expect(early).rejects.toThrow(IncorrectFileSystemLifeCycleState)
+    await expect(early).rejects.toMatchObject({$metadata: {httpStatusCode: 409}})
+    s.clock.advance(DURATIONS.efsCreating)
+    await s.efs.send(new PutFileSystemPolicyCommand({FileSystemId, Policy: policy}))
+    await s.efs.send(new DeleteFileSystemCommand({FileSystemId}))
+    await expect(s.efs.send(new PutFileSystemPolicyCommand({FileSystemId, Policy: policy}))).rejects.toThrow(IncorrectFileSystemLifeCycleState)
+    s.clock.advance(DURATIONS.efsDeleting)
+    await expect(s.efs.send(new DescribeFileSystemPolicyCommand({FileSystemId}))).rejects.toThrow(FileSystemNotFound)
   })
 })
 

@@ -23,6 +23,7 @@ import {
   InvalidReplicationGroupStateFault,
   InvalidSubnet,
   ListTagsForResourceCommand,
+  ModifyReplicationGroupCommand,
   RemoveTagsFromResourceCommand,
   ReplicationGroupAlreadyExistsFault,
   ReplicationGroupNotFoundFault,
@@ -232,6 +233,112 @@ describe('sandbox ElastiCache: Redis replication groups', () => {
     await expect(gone).rejects.toThrow(ReplicationGroupNotFoundFault)
     await expect(gone).rejects.toMatchObject({message: 'Replication group hactl-demo-cache not found.', $metadata: {httpStatusCode: 404}})
     await expect(cache.send(new DescribeCacheClustersCommand({CacheClusterId: 'hactl-demo-cache-001'}))).rejects.toThrow(CacheClusterNotFoundFault)
+  })
+})
+
+describe('sandbox ElastiCache: in-transit encryption mode', () => {
+  async function modes(cache: ElastiCacheClient, id = 'hactl-demo-cache') {
+    const {ReplicationGroups} = await cache.send(new DescribeReplicationGroupsCommand({ReplicationGroupId: id}))
+    const {CacheClusters} = await cache.send(new DescribeCacheClustersCommand({CacheClusterId: `${id}-001`}))
+    const [group] = ReplicationGroups ?? []
+    const [member] = CacheClusters ?? []
+    return {
+      group: {enabled: group.TransitEncryptionEnabled, mode: group.TransitEncryptionMode, auth: group.AuthTokenEnabled},
+      member: {enabled: member.TransitEncryptionEnabled, mode: member.TransitEncryptionMode, auth: member.AuthTokenEnabled},
+    }
+  }
+
+  it('is required when TLS is on without a mode, as given otherwise, absent when TLS is off; members show it too', async () => {
+    const {cache} = manualCache()
+    await cache.send(new CreateReplicationGroupCommand({...REDIS, AuthToken: TOKEN, TransitEncryptionEnabled: true}))
+    expect(await modes(cache)).toEqual({group: {enabled: true, mode: 'required', auth: true}, member: {enabled: true, mode: 'required', auth: true}})
+    const {ReplicationGroup} = await cache.send(
+      new CreateReplicationGroupCommand({...REDIS, AuthToken: TOKEN, ReplicationGroupId: 'explicit', TransitEncryptionEnabled: true, TransitEncryptionMode: 'required'}),
+    )
+    expect(ReplicationGroup?.TransitEncryptionMode).toBe('required')
+    await cache.send(new CreateReplicationGroupCommand({...REDIS, ReplicationGroupId: 'lenient', TransitEncryptionEnabled: true, TransitEncryptionMode: 'preferred'}))
+    expect(await modes(cache, 'lenient')).toEqual({group: {enabled: true, mode: 'preferred', auth: false}, member: {enabled: true, mode: 'preferred', auth: false}})
+    await cache.send(new CreateReplicationGroupCommand({...REDIS, ReplicationGroupId: 'plain'}))
+    expect(await modes(cache, 'plain')).toEqual({group: {enabled: false, mode: undefined, auth: false}, member: {enabled: false, mode: undefined, auth: false}})
+  })
+
+  it('refuses a mode without TLS, preferred with an AUTH token, a mode on Redis before 7.0.5, and unknown modes', async () => {
+    const {cache} = manualCache()
+    const refused: Array<[CreateReplicationGroupCommandInput, typeof InvalidParameterCombinationException | typeof InvalidParameterValueException, RegExp]> = [
+      [{...REDIS, TransitEncryptionMode: 'required'}, InvalidParameterCombinationException, /only when TransitEncryptionEnabled is true/],
+      [{...REDIS, TransitEncryptionEnabled: false, TransitEncryptionMode: 'preferred'}, InvalidParameterCombinationException, /TransitEncryptionEnabled/],
+      [
+        {...REDIS, AuthToken: TOKEN, TransitEncryptionEnabled: true, TransitEncryptionMode: 'preferred'},
+        InvalidParameterCombinationException,
+        /^Transit encryption preferred is not supported with redis access control\.$/,
+      ],
+      [{...REDIS, EngineVersion: '6.2', TransitEncryptionEnabled: true, TransitEncryptionMode: 'required'}, InvalidParameterCombinationException, /7\.0\.5 or higher/],
+      [{...REDIS, TransitEncryptionEnabled: true, TransitEncryptionMode: 'sometimes' as 'required'}, InvalidParameterValueException, /TransitEncryptionMode/],
+    ]
+    for (const [input, error, message] of refused) {
+      const create = cache.send(new CreateReplicationGroupCommand(input))
+      await expect(create).rejects.toThrow(error)
+      await expect(create).rejects.toThrow(message)
+    }
+
+    // TLS without a mode on older Redis is fine (the mode is what AWS reports).
+    const {ReplicationGroup} = await cache.send(new CreateReplicationGroupCommand({...REDIS, EngineVersion: '6.2', TransitEncryptionEnabled: true}))
+    expect(ReplicationGroup?.TransitEncryptionEnabled).toBe(true)
+    const {ReplicationGroup: valkey} = await cache.send(
+      new CreateReplicationGroupCommand({...REDIS, Engine: 'valkey', ReplicationGroupId: 'vk', TransitEncryptionEnabled: true, TransitEncryptionMode: 'preferred'}),
+    )
+    expect(valkey?.TransitEncryptionMode).toBe('preferred')
+  })
+
+  it('migrates with ModifyReplicationGroup: off → preferred → required → preferred → off, applied immediately', async () => {
+    const {cache, clock} = manualCache()
+    await cache.send(new CreateReplicationGroupCommand(REDIS))
+    const modify = (change: Partial<ModifyReplicationGroupCommand['input']>) =>
+      cache.send(new ModifyReplicationGroupCommand({ApplyImmediately: true, ReplicationGroupId: 'hactl-demo-cache', ...change}))
+    await expect(modify({TransitEncryptionEnabled: true, TransitEncryptionMode: 'preferred'})).rejects.toThrow(InvalidReplicationGroupStateFault)
+    clock.advance(DURATIONS.cacheReplicationGroupCreating)
+
+    // Straight to required, or TLS on without a mode: refused (preferred first).
+    await expect(modify({TransitEncryptionEnabled: true, TransitEncryptionMode: 'required'})).rejects.toThrow(/set TransitEncryptionMode to preferred/)
+    await expect(modify({TransitEncryptionEnabled: true})).rejects.toThrow(InvalidParameterCombinationException)
+    await expect(modify({TransitEncryptionMode: 'preferred'})).rejects.toThrow(/^To modify transit encryption mode, set encryption-in-transit as enabled\.$/)
+
+    const {ReplicationGroup: preferred} = await modify({TransitEncryptionEnabled: true, TransitEncryptionMode: 'preferred'})
+    expect(preferred).toMatchObject({Status: 'available', TransitEncryptionEnabled: true, TransitEncryptionMode: 'preferred'})
+    await modify({TransitEncryptionMode: 'required'})
+    expect((await modes(cache)).member).toEqual({enabled: true, mode: 'required', auth: false})
+
+    // Off again only through preferred.
+    await expect(modify({TransitEncryptionEnabled: false})).rejects.toThrow(/first set TransitEncryptionMode to preferred/)
+    await modify({TransitEncryptionMode: 'preferred'})
+    expect((await modes(cache)).group).toEqual({enabled: true, mode: 'preferred', auth: false})
+    await modify({TransitEncryptionEnabled: false})
+    expect((await modes(cache)).group).toEqual({enabled: false, mode: undefined, auth: false})
+  })
+
+  it('refuses TLS changes with an AUTH token, no-op requests, other fields and deferred changes', async () => {
+    const {cache, clock} = manualCache()
+    await cache.send(new CreateReplicationGroupCommand({...REDIS, AuthToken: TOKEN, TransitEncryptionEnabled: true}))
+    clock.advance(DURATIONS.cacheReplicationGroupCreating)
+    const input = {ApplyImmediately: true, ReplicationGroupId: 'hactl-demo-cache'}
+    const auth = cache.send(new ModifyReplicationGroupCommand({...input, TransitEncryptionMode: 'preferred'}))
+    await expect(auth).rejects.toThrow(InvalidParameterCombinationException)
+    await expect(auth).rejects.toThrow(/^Modification of transit encryption is not supported for access control enabled clusters\.$/)
+    expect((await modes(cache)).group.mode).toBe('required')
+
+    await expect(cache.send(new ModifyReplicationGroupCommand(input))).rejects.toThrow(/No modifications were requested/)
+    await expect(cache.send(new ModifyReplicationGroupCommand({...input, CacheNodeType: 'cache.t4g.medium'}))).rejects.toMatchObject({
+      name: 'SandboxUnsupportedOperation',
+    })
+    await expect(cache.send(new ModifyReplicationGroupCommand({...input, ReplicationGroupId: 'nope', TransitEncryptionMode: 'preferred'}))).rejects.toThrow(
+      ReplicationGroupNotFoundFault,
+    )
+    await cache.send(new CreateReplicationGroupCommand({...REDIS, ReplicationGroupId: 'open', TransitEncryptionEnabled: true}))
+    clock.advance(DURATIONS.cacheReplicationGroupCreating)
+    await expect(cache.send(new ModifyReplicationGroupCommand({ReplicationGroupId: 'open', TransitEncryptionMode: 'preferred'}))).rejects.toMatchObject({
+      name: 'SandboxUnsupportedOperation',
+    })
+    expect((await modes(cache, 'open')).group.mode).toBe('required')
   })
 })
 
