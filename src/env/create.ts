@@ -40,6 +40,7 @@ import {
   changedOptions,
   samePolicy,
   type Refs,
+  type Tags,
 } from './spec'
 import {runSteps, type Step, type StepTiming} from './steps'
 
@@ -333,18 +334,7 @@ export async function createEnvironment(options: CreateEnvironmentOptions): Prom
       id: 'db-subnet-group',
       needs: ['network'],
       async run() {
-        const rds = await clients.rds()
-        const found = await rds.describeSubnetGroup(names.dbSubnetGroup)
-        if (!found) {
-          await rds.createSubnetGroup({
-            description: `hactl ${config.site}: database subnets`,
-            name: names.dbSubnetGroup,
-            subnetIds: requireValue(work.network, 'network').subnets,
-            tags: tagsFor(config, 'db'),
-          })
-        }
-
-        work.note('DB subnet group', names.dbSubnetGroup, names.dbSubnetGroup, found ? 'found' : 'created')
+        await ensureSubnetGroup(await clients.rds(), work, {kind: 'DB subnet group', name: names.dbSubnetGroup, role: 'db', what: 'database'}, config)
       },
       title: 'DB subnet group',
     },
@@ -381,18 +371,7 @@ export async function createEnvironment(options: CreateEnvironmentOptions): Prom
       id: 'cache-subnet-group',
       needs: ['network'],
       async run() {
-        const cache = await clients.elasticache()
-        const found = await cache.describeSubnetGroup(names.cacheSubnetGroup)
-        if (!found) {
-          await cache.createSubnetGroup({
-            description: `hactl ${config.site}: cache subnets`,
-            name: names.cacheSubnetGroup,
-            subnetIds: requireValue(work.network, 'network').subnets,
-            tags: tagsFor(config, 'cache'),
-          })
-        }
-
-        work.note('cache subnet group', names.cacheSubnetGroup, names.cacheSubnetGroup, found ? 'found' : 'created')
+        await ensureSubnetGroup(await clients.elasticache(), work, {kind: 'cache subnet group', name: names.cacheSubnetGroup, role: 'cache', what: 'cache'}, config)
       },
       title: 'Cache subnet group',
     },
@@ -498,6 +477,31 @@ export function summarize(env: EnvironmentDescription): EnvironmentSummary {
 
 // ---------------------------------------------------------------------------
 // Database
+
+/** What RDS and ElastiCache both offer for the subnet groups of the data tier. */
+interface SubnetGroupApi {
+  describeSubnetGroup(name: string): Promise<unknown>
+  createSubnetGroup(input: {description: string; name: string; subnetIds: readonly string[]; tags: Tags}): Promise<unknown>
+}
+
+async function ensureSubnetGroup(
+  api: SubnetGroupApi,
+  work: Work,
+  group: {kind: string; name: string; role: string; what: string},
+  config: HactlConfig,
+): Promise<void> {
+  const found = await api.describeSubnetGroup(group.name)
+  if (!found) {
+    await api.createSubnetGroup({
+      description: `hactl ${config.site}: ${group.what} subnets`,
+      name: group.name,
+      subnetIds: requireValue(work.network, 'network').subnets,
+      tags: tagsFor(config, group.role),
+    })
+  }
+
+  work.note(group.kind, group.name, group.name, found ? 'found' : 'created')
+}
 
 /**
  * After `env destroy` the database is gone but its final snapshot is kept,
