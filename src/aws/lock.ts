@@ -230,6 +230,13 @@ function heldLock(ssm: SsmApi, clock: Clock, name: string, record: LockRecord, b
 
       current = {...current, heartbeatAt: new Date(clock.now()).toISOString()}
       await ssm.putParameter({name, overwrite: true, value: JSON.stringify(current)})
+      // SSM has no compare-and-set: if someone broke and took the lock between our read and
+      // our write, one of the two writes won. Read again so we never go on believing we hold it.
+      if (!(await stillOurs())) {
+        throw new HactlError('lock-lost', `The lock ${name} was taken over by someone else.`, {
+          suggestions: ['Another operator broke the lock as stale. Check `hactl status` before going on.'],
+        })
+      }
     },
 
     async release() {

@@ -11,7 +11,9 @@ import {
   type DBInstance,
   type DBSubnetGroup,
   DeleteDBClusterCommand,
+  DeleteDBClusterParameterGroupCommand,
   DeleteDBInstanceCommand,
+  DeleteDBParameterGroupCommand,
   DeleteDBSubnetGroupCommand,
   DescribeDBClusterParameterGroupsCommand,
   DescribeDBClustersCommand,
@@ -85,6 +87,10 @@ export interface RdsApi {
    * immediate for dynamic ones, as RDS requires). Returns true if it created the group.
    */
   ensureParameterGroup(input: {name: string; family: string; cluster: boolean; description: string; parameters: Readonly<Record<string, string>>; tags: Tags}): Promise<boolean>
+  /** Deletes a (cluster) parameter group; one already gone counts as deleted. */
+  deleteParameterGroup(name: string, cluster: boolean): Promise<void>
+  /** Whether the (cluster) parameter group exists. */
+  parameterGroupExists(name: string, cluster: boolean): Promise<boolean>
   /** Current values of some parameters of a (cluster) parameter group; undefined for a parameter not set. */
   parameterValues(name: string, cluster: boolean, parameterNames: readonly string[]): Promise<Record<string, string | undefined>>
   /** Manual snapshots of an instance (cluster: of a cluster) whose id starts with `prefix`, newest first. */
@@ -260,6 +266,18 @@ export function createRdsApi(client: RDSClient, context: ApiContext): RdsApi {
       return snapshots
         .filter((snapshot) => snapshot.id.toLowerCase().startsWith(prefix))
         .sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0))
+    },
+
+    async deleteParameterGroup(name, cluster) {
+      await unlessNotFound(cluster ? 'rds:DeleteDBClusterParameterGroup' : 'rds:DeleteDBParameterGroup', PARAMETER_GROUP_NOT_FOUND, () =>
+        cluster
+          ? client.send(new DeleteDBClusterParameterGroupCommand({DBClusterParameterGroupName: name}))
+          : client.send(new DeleteDBParameterGroupCommand({DBParameterGroupName: name})),
+      )
+    },
+
+    async parameterGroupExists(name, cluster) {
+      return (await describeGroup(name, cluster)) !== undefined
     },
 
     async manageMasterUserPassword(id, cluster) {

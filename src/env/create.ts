@@ -38,6 +38,7 @@ import {
   trustPolicy,
   UPLOADS_POSIX_ID,
   changedOptions,
+  dataTierDrift,
   samePolicy,
   type Refs,
   type Tags,
@@ -316,7 +317,9 @@ export async function createEnvironment(options: CreateEnvironmentOptions): Prom
       needs: [],
       async run() {
         const rds = await clients.rds()
-        const {family, version} = await rds.engineVersion(config.database.engine, config.database.version)
+        // A live database keeps its own version: its family, not the Region's current default, is what the group must match.
+        const live = isAurora(config) ? (await rds.describeCluster(names.db))?.EngineVersion : (await rds.describeInstance(names.db))?.EngineVersion
+        const {family, version} = await rds.engineVersion(config.database.engine, live ?? config.database.version)
         const created = await rds.ensureParameterGroup({
           cluster: isAurora(config),
           description: `hactl ${config.site}: TLS required`,
@@ -345,7 +348,7 @@ export async function createEnvironment(options: CreateEnvironmentOptions): Prom
         work.db = isAurora(config) ? await ensureAurora(options, work, signal) : await ensureRdsInstance(options, work, signal)
         return work.db.endpoint
       },
-      title: `Database (${config.database.engine}${isAurora(config) ? ` cluster, ${config.database.readers ?? 0} readers` : config.database.multiAz ? ', Multi-AZ' : ''})`,
+      title: `Database (${config.database.engine}${isAurora(config) ? ` cluster, ${config.database.readers ?? 0} reader${config.database.readers === 1 ? '' : 's'}` : config.database.multiAz ? ', Multi-AZ' : ''})`,
     },
     {
       id: 'cache-secret',
@@ -444,6 +447,7 @@ export async function createEnvironment(options: CreateEnvironmentOptions): Prom
   ]
 
   try {
+    await preflight(options)
     const timings = await runSteps(steps, {clock, reporter, signal})
     const env = requireValue(work.environment, 'environment')
     return {
@@ -504,19 +508,84 @@ async function ensureSubnetGroup(
 }
 
 /**
- * After `env destroy` the database is gone but its final snapshot is kept,
- * next to the kept uploads. A new empty database there would split the site
- * in two, so hactl asks which it is to be. Returns the snapshot to restore.
+ * What must be settled before anything is created, so a refusal never
+ * leaves half a data tier behind:
+ * - the database and cache in hactl.yml are the kind that exists (changing
+ *   engine would put the site on a new, empty database);
+ * - after `env destroy` the database is gone but its final snapshot is kept:
+ *   hactl asks whether to restore it (--restore-snapshot) or start empty
+ *   (--new-database) instead of choosing for the operator;
+ * - --restore-snapshot names a snapshot that can be restored, and there is no
+ *   database it would be ignored for.
  */
-async function snapshotToRestore(options: CreateEnvironmentOptions, cluster: boolean): Promise<string | undefined> {
-  if (options.restoreSnapshot) return options.restoreSnapshot
-  if (options.newDatabase) return undefined
-  const rds = await options.clients.rds()
-  const names = siteNames(options.config.site)
-  const snapshots = await rds.listSnapshots({cluster, prefix: names.finalSnapshotPrefix, sourceId: names.db})
-  if (snapshots.length === 0) return undefined
+async function preflight(options: CreateEnvironmentOptions): Promise<void> {
+  const {clients, config} = options
+  const names = siteNames(config.site)
+  const [rds, cache] = await Promise.all([clients.rds(), clients.elasticache()])
+  const aurora = isAurora(config)
+  const [instance, cluster, group, memcached] = await Promise.all([
+    rds.describeInstance(names.db),
+    rds.describeCluster(names.db),
+    cache.describeReplicationGroup(names.cache),
+    cache.describeCacheCluster(names.cache),
+  ])
+  const live = aurora ? cluster : instance
+  const liveEngine = (aurora ? cluster?.Engine : instance?.Engine) ?? (aurora ? instance?.Engine : cluster?.Engine)
+  if ((instance || cluster) && (!live || liveEngine !== config.database.engine)) {
+    throw new UserError('database-engine-changed', `hactl.yml says database.engine ${config.database.engine}, but the site's database ${names.db} is ${liveEngine ?? 'another engine'}; hactl will not move the site to a new, empty database.`, {
+      suggestions: [
+        `Set database.engine back to ${liveEngine ?? 'the live engine'} in hactl.yml.`,
+        'To change engine, migrate the data yourself (dump and load, or AWS DMS); hactl does not convert databases.',
+      ],
+    })
+  }
+
+  const liveCache = group ? 'redis' : memcached ? 'memcached' : undefined
+  if (liveCache && liveCache !== config.cache.engine) {
+    throw new UserError('cache-engine-changed', `hactl.yml says cache.engine ${config.cache.engine}, but the site's cache ${names.cache} is ${liveCache}.`, {
+      suggestions: [`Set cache.engine back to ${liveCache}, or run \`hactl env destroy\` (sessions are lost, the data is kept) before switching.`],
+    })
+  }
+
+  const drift = dataTierDrift(config, {
+    cache: group
+      ? {nodeType: group.CacheNodeType, nodes: group.MemberClusters?.length}
+      : memcached && {nodeType: memcached.CacheNodeType, nodes: memcached.NumCacheNodes},
+    db: aurora
+      ? cluster && {backupRetentionDays: cluster.BackupRetentionPeriod}
+      : instance && {backupRetentionDays: instance.BackupRetentionPeriod, instanceClass: instance.DBInstanceClass, multiAz: instance.MultiAZ},
+  })
+  for (const line of drift) {
+    options.reporter.emit({message: `${line}; hactl does not resize a live data tier (change it in the AWS console or CLI, during a maintenance window).`, type: 'warning'})
+  }
+
+  if (live) {
+    if (options.restoreSnapshot) {
+      throw new UserError('database-exists', `The database ${names.db} exists; --restore-snapshot would be ignored.`, {
+        suggestions: ['Drop --restore-snapshot, or run `hactl env destroy` first to replace the database with the snapshot.'],
+      })
+    }
+
+    return
+  }
+
+  const snapshots = await rds.listSnapshots({cluster: aurora, prefix: options.restoreSnapshot ? '' : names.finalSnapshotPrefix, sourceId: names.db})
+  if (options.restoreSnapshot) {
+    const chosen = snapshots.find((snapshot) => snapshot.id === options.restoreSnapshot)
+    if (chosen && chosen.status !== 'available') {
+      throw new UserError('snapshot-not-available', `Snapshot ${chosen.id} is ${chosen.status}, not available yet.`, {
+        suggestions: ['Wait until it is available (`aws rds describe-db-snapshots`), then run `hactl env create` again.'],
+      })
+    }
+
+    return
+  }
+
+  if (options.newDatabase || snapshots.length === 0) return
+  const uploads = await (await clients.efs()).findFileSystem(names.efsCreationToken)
   const newest = snapshots[0].id
-  throw new UserError('database-snapshot-exists', `The database ${names.db} is gone, but its final snapshot ${newest} exists (${snapshots.length} in all); hactl will not put an empty database beside the kept uploads.`, {
+  const beside = uploads ? ' beside the kept uploads' : ''
+  throw new UserError('database-snapshot-exists', `The database ${names.db} is gone, but its final snapshot ${newest} exists (${snapshots.length} in all); hactl will not create an empty database${beside} without being told.`, {
     data: {snapshots: snapshots.map((snapshot) => snapshot.id)},
     suggestions: [
       `Bring the data back: hactl env create --restore-snapshot ${newest}`,
@@ -534,7 +603,7 @@ async function ensureRdsInstance(options: CreateEnvironmentOptions, work: Work, 
     work.note('RDS instance', id, id, 'found')
   } else {
     const input = dbInstanceInput(config, {securityGroups: work.groups as Record<SecurityGroupRole, string>})
-    const snapshot = await snapshotToRestore(options, false)
+    const snapshot = options.restoreSnapshot
     instance = snapshot
       ? await rds.restoreInstanceFromSnapshot({
           AutoMinorVersionUpgrade: input.AutoMinorVersionUpgrade,
@@ -557,7 +626,12 @@ async function ensureRdsInstance(options: CreateEnvironmentOptions, work: Work, 
   failIfBroken(`database ${id}`, instance.DBInstanceStatus)
   if (instance.DBInstanceStatus !== 'available') instance = await rds.waitForInstanceAvailable(id, work.wait(signal))
   // A restore keeps the snapshot's password and no managed secret (RDS takes the flag on restore for Oracle only).
-  if (!instance.MasterUserSecret?.SecretArn) instance = (await rds.manageMasterUserPassword(id, false)) as typeof instance
+  if (!instance.MasterUserSecret?.SecretArn) {
+    await rds.manageMasterUserPassword(id, false)
+    // The secret exists only once the modification is through; EB's instances read it at boot.
+    instance = await rds.waitForInstanceAvailable(id, work.wait(signal))
+  }
+
   return {
     endpoint: requireValue(instance.Endpoint?.Address, `endpoint of ${id}`),
     port: instance.Endpoint?.Port ?? dbPort(config),
@@ -575,7 +649,7 @@ async function ensureAurora(options: CreateEnvironmentOptions, work: Work, signa
     work.note('Aurora cluster', id, id, 'found')
   } else {
     const input = dbClusterInput(config, groups)
-    const snapshot = await snapshotToRestore(options, true)
+    const snapshot = options.restoreSnapshot
     cluster = snapshot
       ? await rds.restoreClusterFromSnapshot({
           CopyTagsToSnapshot: true,
@@ -612,7 +686,11 @@ async function ensureAurora(options: CreateEnvironmentOptions, work: Work, signa
     ...instances.map((input) => rds.waitForInstanceAvailable(input.DBInstanceIdentifier ?? '', work.wait(signal))),
   ])
   // RestoreDBClusterFromSnapshot takes no ManageMasterUserPassword: turn it on afterwards.
-  if (!ready.MasterUserSecret?.SecretArn) ready = (await rds.manageMasterUserPassword(id, true)) as typeof ready
+  if (!ready.MasterUserSecret?.SecretArn) {
+    await rds.manageMasterUserPassword(id, true)
+    ready = await rds.waitForClusterAvailable(id, work.wait(signal))
+  }
+
   return {
     endpoint: requireValue(ready.Endpoint, `endpoint of ${id}`),
     port: ready.Port ?? dbPort(config),
@@ -709,7 +787,7 @@ async function ensureEnvironment(options: CreateEnvironmentOptions, work: Work, 
 
   work.note('EB environment', names.environment, env.EnvironmentId ?? '', 'found')
   // Still launching or updating from an earlier run: see that through first.
-  if (env.Status !== 'Ready') env = await watchEnvironment(options, work, signal, new Date(options.clock.now()))
+  if (env.Status !== 'Ready' || env.Health === 'Grey') env = await watchEnvironment(options, work, signal, new Date(options.clock.now()))
   return healthy(options, await converge(options, work, signal, env))
 }
 
@@ -760,11 +838,12 @@ async function healthy(options: CreateEnvironmentOptions, env: EnvironmentDescri
     return env
   }
 
-  throw new AwsError('EnvironmentUnhealthy', `Environment ${name} is ${env.Status} but its health is ${env.Health ?? 'unknown'}${health?.healthStatus ? ` (${health.healthStatus})` : ''}${causes.length > 0 ? `: ${causes.join('; ')}` : ''}.`, {
+  const said = causes.map((cause) => cause.replace(/\.+$/, '')).join('; ')
+  throw new AwsError('EnvironmentUnhealthy', `Environment ${name} is ${env.Status} but its health is ${env.Health ?? 'unknown'}${health?.healthStatus ? ` (${health.healthStatus})` : ''}${said ? `: ${said}` : ''}.`, {
     data: {causes, health: env.Health, healthStatus: health?.healthStatus},
     suggestions: [
-      '`hactl env status` shows the causes; EB\'s logs are in CloudWatch (/aws/elasticbeanstalk/' + name + '/…) or `eb logs`.',
-      'Fix the cause, then run `hactl env create` again: it updates the environment in place. Or `hactl env destroy` (the data is kept) and create it afresh.',
+      `\`hactl env status\` shows the causes; EB's logs are in CloudWatch under /aws/elasticbeanstalk/${name}/.`,
+      'Fix the cause and run `hactl env create` again: it applies changed settings and bundles to this environment in place.',
     ],
   })
 }

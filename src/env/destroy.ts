@@ -156,11 +156,25 @@ export async function destroyEnvironment(options: DestroyEnvironmentOptions): Pr
 
         // Report the snapshots that exist, not the name asked for: a re-run, or a delete another run started, took its own.
         const snapshots = await rds.listSnapshots({cluster, prefix: names.finalSnapshotPrefix, sourceId: names.db})
-        finalSnapshot = snapshots[0]?.id
-        for (const kept of snapshots) keep(cluster ? 'DB cluster snapshot' : 'DB snapshot', kept.id, 'a final snapshot of the database: `hactl env create --restore-snapshot` brings it back')
+        if (!deleteData) finalSnapshot = snapshots[0]?.id
+        for (const [index, kept] of snapshots.entries()) {
+          const which = !deleteData && index === 0 ? 'the database\'s final snapshot' : 'an earlier final snapshot (never deleted by hactl)'
+          keep(cluster ? 'DB cluster snapshot' : 'DB snapshot', kept.id, `${which}: \`hactl env create --restore-snapshot ${kept.id}\` brings it back`)
+        }
+
         if (await rds.describeSubnetGroup(names.dbSubnetGroup)) {
           await rds.deleteSubnetGroup(names.dbSubnetGroup)
           gone('DB subnet group', names.dbSubnetGroup)
+        }
+
+        const groupKind = cluster ? 'DB cluster parameter group' : 'DB parameter group'
+        if (await rds.parameterGroupExists(names.dbParameterGroup, cluster)) {
+          if (deleteData) {
+            await rds.deleteParameterGroup(names.dbParameterGroup, cluster)
+            gone(groupKind, names.dbParameterGroup)
+          } else {
+            keep(groupKind, names.dbParameterGroup, 'free; a restored database uses it to require TLS')
+          }
         }
       },
       title: deleteData ? 'Delete the database (no final snapshot)' : 'Delete the database (after a final snapshot)',

@@ -664,7 +664,11 @@ function checkCacheEncrypted(facts: SiteFacts, names: SiteNames): Verdict {
           .map((problem) => ({problem, remedy: 'ElastiCache fixes Memcached\'s encryption in transit at creation: create a cluster with it, switch the site to it, then delete this one.'}))
   const unreported = mode === undefined ? ' (mode not reported)' : ''
   if (problems.length === 0) {
-    return pass(cache.kind === 'redis' ? `${what} is encrypted at rest and in transit${unreported || ', TLS required'}, AUTH on` : `${what} is encrypted in transit${unreported}`)
+    return pass(
+      cache.kind === 'redis'
+        ? `${what} is encrypted at rest and in transit${unreported || ', TLS required'}, AUTH on`
+        : `${what} is encrypted in transit${unreported}; Memcached cannot encrypt at rest (it holds only caches and sessions; choose redis for that)`,
+    )
   }
 
   // "not encrypted at rest" and "not encrypted in transit" read as one phrase.

@@ -4,8 +4,6 @@
  * and what would change.
  */
 import type {AwsClients} from '../aws/clients'
-import {hasAwsCode} from '../aws/errors'
-import type {RdsApi} from '../aws/rds'
 import type {HactlConfig} from '../config/schema'
 import type {Bundle} from './bundle'
 import {SECURITY_GROUP_ROLES, siteNames, type SecurityGroupRole} from './names'
@@ -14,6 +12,7 @@ import {
   auroraInstanceInputs,
   cachePort,
   changedOptions,
+  dataTierDrift,
   dbTlsParameters,
   dbPort,
   environmentPropertiesSize,
@@ -141,7 +140,8 @@ export function plannedResources(config: HactlConfig, bundle: Bundle): PlannedRe
       version: db.version ?? 'engine default',
     }))
     for (const input of auroraInstanceInputs(config)) {
-      list.push(resource('Aurora instance', input.DBInstanceIdentifier ?? '', tagsFor(config, 'db'), {class: db.instanceClass, publiclyAccessible: false}))
+      const tags = Object.fromEntries((input.Tags ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? '']))
+      list.push(resource('Aurora instance', input.DBInstanceIdentifier ?? '', tags, {class: db.instanceClass, publiclyAccessible: false}))
     }
   } else {
     list.push(resource('RDS instance', names.db, tagsFor(config, 'db'), {
@@ -261,8 +261,8 @@ export async function planLive(config: HactlConfig, bundle: Bundle, clients: Aws
     'EFS access point': async () => (fs?.FileSystemId ? found((await efs.describeAccessPoints(fs.FileSystemId))[0], (p) => p.AccessPointId) : {exists: false}),
     'EFS file system': async () => found(fs, (f) => f.FileSystemId),
     'EFS file system policy': async () => (fs?.FileSystemId ? {exists: (await efs.fileSystemPolicy(fs.FileSystemId)) !== undefined} : {exists: false}),
-    'DB cluster parameter group': () => parameterGroupExists(rds, names.dbParameterGroup, true),
-    'DB parameter group': () => parameterGroupExists(rds, names.dbParameterGroup, false),
+    'DB cluster parameter group': async () => ({exists: await rds.parameterGroupExists(names.dbParameterGroup, true)}),
+    'DB parameter group': async () => ({exists: await rds.parameterGroupExists(names.dbParameterGroup, false)}),
     'EFS mount targets': async () => {
       if (!fs?.FileSystemId) return {exists: false}
       const targets = await efs.describeMountTargets(fs.FileSystemId)
@@ -296,6 +296,19 @@ export async function planLive(config: HactlConfig, bundle: Bundle, clients: Aws
     }),
   )
 
+  const aurora = isAurora(config)
+  const [instance, cluster, group, memcached] = await Promise.all([
+    aurora ? undefined : rds.describeInstance(names.db),
+    aurora ? rds.describeCluster(names.db) : undefined,
+    config.cache.engine === 'redis' ? cache.describeReplicationGroup(names.cache) : undefined,
+    config.cache.engine === 'redis' ? undefined : cache.describeCacheCluster(names.cache),
+  ])
+  const drift = dataTierDrift(config, {
+    cache: group ? {nodeType: group.CacheNodeType, nodes: group.MemberClusters?.length} : memcached && {nodeType: memcached.CacheNodeType, nodes: memcached.NumCacheNodes},
+    db: cluster ? {backupRetentionDays: cluster.BackupRetentionPeriod} : instance && {backupRetentionDays: instance.BackupRetentionPeriod, instanceClass: instance.DBInstanceClass, multiAz: instance.MultiAZ},
+  })
+  warnings.push(...drift.map((line) => `${line}: env create does not resize a live data tier.`))
+
   const refs = placeholderRefs(config, network)
   const liveRefs: Refs = {...refs, securityGroups: {...refs.securityGroups, ...groups}}
   const desired = optionSettings(config, liveRefs)
@@ -312,17 +325,6 @@ export async function planLive(config: HactlConfig, bundle: Bundle, clients: Aws
     return change.current === undefined ? {...base, change: 'add'} : {...base, change: 'change', current: change.current}
   })
   return finish(config, bundle, 'live', resources, options, liveRefs, warnings)
-}
-
-/** Reading no parameters of the group answers whether it exists. */
-async function parameterGroupExists(rds: RdsApi, name: string, cluster: boolean): Promise<{exists: boolean}> {
-  try {
-    await rds.parameterValues(name, cluster, [])
-    return {exists: true}
-  } catch (error) {
-    if (hasAwsCode(error, 'DBParameterGroupNotFoundFault', 'DBParameterGroupNotFound', 'DBClusterParameterGroupNotFoundFault', 'DBParameterGroupNotFoundFault')) return {exists: false}
-    throw error
-  }
 }
 
 function found<T>(value: T | undefined, id: (value: T) => string | undefined): {exists: boolean; id?: string} {

@@ -535,3 +535,25 @@ export function samePolicy(a: string, b: string): boolean {
     return false
   }
 }
+
+/** Settings of the live database and cache that differ from hactl.yml (hactl creates them, it does not resize them). */
+export function dataTierDrift(
+  config: HactlConfig,
+  live: {
+    readonly db?: {readonly instanceClass?: string; readonly multiAz?: boolean; readonly backupRetentionDays?: number}
+    readonly cache?: {readonly nodeType?: string; readonly nodes?: number}
+  },
+): string[] {
+  const drift: string[] = []
+  const db = config.database
+  const differs = (what: string, want: unknown, have: unknown) => {
+    if (have !== undefined && want !== undefined && have !== want) drift.push(`${what} is ${String(have)}, hactl.yml says ${String(want)}`)
+  }
+
+  differs('database.instanceClass', db.instanceClass, live.db?.instanceClass)
+  if (!isAurora(config)) differs('database.multiAz', db.multiAz, live.db?.multiAz)
+  differs('database.backupRetentionDays', db.backupRetentionDays, live.db?.backupRetentionDays)
+  differs('cache.nodeType', config.cache.nodeType, live.cache?.nodeType)
+  differs(config.cache.engine === 'redis' ? 'cache.replicas (nodes)' : 'cache nodes', estimateInstances(config).cacheNodes, live.cache?.nodes)
+  return drift
+}

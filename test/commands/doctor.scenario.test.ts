@@ -376,7 +376,7 @@ describe('hactl doctor (sandbox, Aurora and Memcached)', () => {
     const fresh = await doctor(project)
     expect(fresh.result.checks.filter((check) => check.status !== 'pass')).toEqual([])
     expect(checkOf(fresh.result, 'db-multi-az').detail).toMatch(new RegExp(`^Aurora cluster ${ENV}-db has 1 reader outside the writer's zone \\S+ \\(${ENV}-db-2 in \\S+\\) to fail over to$`))
-    expect(checkOf(fresh.result, 'cache-encrypted').detail).toBe(`Memcached cluster ${ENV} is encrypted in transit`)
+    expect(checkOf(fresh.result, 'cache-encrypted').detail).toBe(`Memcached cluster ${ENV} is encrypted in transit; Memcached cannot encrypt at rest (it holds only caches and sessions; choose redis for that)`)
     const pristine = readFileSync(stateFile(project), 'utf8')
 
     // db-tls: rds.force_ssl off in the cluster parameter group.

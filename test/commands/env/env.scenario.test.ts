@@ -174,8 +174,11 @@ describe('hactl env (sandbox)', () => {
   it('a re-run after hactl.yml changed applies the differing option settings to the live environment', async () => {
     expect(exitCodeOf(await project.run(['env', 'create', '--sandbox', '--yes', ...WAIT]))).toBe(0)
     const {readFileSync, writeFileSync} = await import('node:fs')
-    writeFileSync(project.configPath, readFileSync(project.configPath, 'utf8').replace(/^(\s*)minSize: 2$/m, '$1minSize: 3'))
+    const edited = readFileSync(project.configPath, 'utf8').replace(/^(\s*)minSize: 2$/m, '$1minSize: 3').replace(/^(\s*)instanceClass: db\.t4g\.medium$/m, '$1instanceClass: db.t4g.large')
+    writeFileSync(project.configPath, edited)
     const planned = JSON.parse((await project.run(['plan', '--sandbox', '--json'])).stdout)
+    // A live database is not resized by hactl: the plan says so rather than pretending.
+    expect(planned.warnings).toEqual([expect.stringContaining('database.instanceClass is db.t4g.medium, hactl.yml says db.t4g.large')])
     expect(planned.optionSettings.filter((o: {change?: string}) => o.change === 'change').map((o: {option: string}) => o.option)).toEqual(
       expect.arrayContaining(['MinSize', 'MinInstancesInService']),
     )
@@ -187,6 +190,21 @@ describe('hactl env (sandbox)', () => {
     expect(updated[0].name).toContain('aws:autoscaling:asg MinSize')
     expect((await census(project)).instances).toBe(3)
     expect(JSON.parse((await project.run(['plan', '--sandbox', '--json'])).stdout).summary.optionChanges).toBe(0)
+  })
+
+  it('refuses to switch the database engine under a live site, and --restore-snapshot where a database exists, before creating anything', async () => {
+    expect(exitCodeOf(await project.run(['env', 'create', '--sandbox', '--yes', ...WAIT]))).toBe(0)
+    const {readFileSync, writeFileSync} = await import('node:fs')
+    const original = readFileSync(project.configPath, 'utf8')
+    writeFileSync(project.configPath, original.replace(/^(\s*)engine: mysql$/m, '$1engine: mariadb'))
+    const switched = await project.run(['env', 'create', '--sandbox', '--yes', ...WAIT])
+    expect(exitCodeOf(switched)).toBe(ExitCode.Usage)
+    expect(switched.stderr).toContain('database hactl-demo-db is mysql')
+    writeFileSync(project.configPath, original)
+
+    const restore = await project.run(['env', 'create', '--sandbox', '--yes', '--restore-snapshot', 'hactl-demo-db-final-x', ...WAIT])
+    expect(exitCodeOf(restore)).toBe(ExitCode.Usage)
+    expect(restore.stderr).toContain('--restore-snapshot would be ignored')
   })
 
   it('fails when the environment ends Ready but Red, with EB\'s causes, instead of calling that a success', async () => {
@@ -219,6 +237,9 @@ describe('hactl env (sandbox)', () => {
 
     const wiped = await project.run(['env', 'destroy', '--sandbox', '--yes', '--delete-data', '--json', ...WAIT])
     expect(exitCodeOf(wiped)).toBe(0)
+    const wipedResult = JSON.parse(wiped.stdout)
+    expect(wipedResult.finalSnapshot).toBeUndefined()
+    expect(wipedResult.deleted.map((d: {kind: string}) => d.kind)).toEqual(expect.arrayContaining(['DB parameter group', 'EFS file system']))
     const after = JSON.parse((await project.run(['env', 'status', '--sandbox', '--json'])).stdout)
     expect(after.empty).toBe(true)
     expect(await census(project)).toMatchObject({securityGroups: 0})

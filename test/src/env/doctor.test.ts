@@ -263,7 +263,7 @@ describe('judgeSite: a site as env create leaves it', () => {
       'Aurora cluster hactl-demo-db has 1 reader outside the writer\'s zone eu-west-1a (hactl-demo-db-2 in eu-west-1b) to fail over to',
     )
     expect(check(facts, 'db-tls').detail).toBe('Aurora cluster hactl-demo-db refuses connections without TLS (require_secure_transport=1 in DB cluster parameter group hactl-demo-db)')
-    expect(check(facts, 'cache-encrypted').detail).toBe(`Memcached cluster ${names.cache} is encrypted in transit`)
+    expect(check(facts, 'cache-encrypted').detail).toBe(`Memcached cluster ${names.cache} is encrypted in transit; Memcached cannot encrypt at rest (it holds only caches and sessions; choose redis for that)`)
   })
 })
 
@@ -559,7 +559,7 @@ describe('judgeSite: cache-encrypted', () => {
     const aurora = auroraSite()
     const memcached = (change: object): SiteFacts => ({...aurora, cache: {cluster: {...(aurora.cache as Extract<SiteFacts['cache'], {kind: 'memcached'}>).cluster, ...change}, kind: 'memcached'}})
     expect(failing(memcached({TransitEncryptionMode: 'preferred'}))).toEqual(['cache-encrypted'])
-    expect(check(memcached({TransitEncryptionMode: undefined}), 'cache-encrypted').detail).toBe('Memcached cluster hactl-demo is encrypted in transit (mode not reported)')
+    expect(check(memcached({TransitEncryptionMode: undefined}), 'cache-encrypted').detail).toBe('Memcached cluster hactl-demo is encrypted in transit (mode not reported); Memcached cannot encrypt at rest (it holds only caches and sessions; choose redis for that)')
   })
 })
 

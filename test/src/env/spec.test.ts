@@ -5,6 +5,7 @@ import {
   ENV_PROPERTIES_MAX_BYTES,
   auroraInstanceInputs,
   changedOptions,
+  dataTierDrift,
   dbClusterInput,
   dbInstanceInput,
   dbTlsParameters,
@@ -220,6 +221,17 @@ describe('hardening from review', () => {
     expect(changedOptions(desired, deployed)).toEqual([
       {current: '2', namespace: 'aws:autoscaling:asg', option: 'MinSize', value: '3'},
       {current: undefined, namespace: 'aws:elasticbeanstalk:managedactions', option: 'ManagedActionsEnabled', value: 'false'},
+    ])
+  })
+})
+
+describe('dataTierDrift', () => {
+  it('names what the live database and cache have that hactl.yml does not say, and nothing when they agree', () => {
+    const config = testConfig()
+    expect(dataTierDrift(config, {cache: {nodeType: 'cache.t4g.small', nodes: 2}, db: {backupRetentionDays: 7, instanceClass: 'db.t4g.medium', multiAz: true}})).toEqual([])
+    expect(dataTierDrift(config, {cache: {nodeType: 'cache.t4g.micro', nodes: 2}, db: {backupRetentionDays: 7, instanceClass: 'db.t4g.large', multiAz: true}})).toEqual([
+      'database.instanceClass is db.t4g.large, hactl.yml says db.t4g.medium',
+      'cache.nodeType is cache.t4g.micro, hactl.yml says cache.t4g.small',
     ])
   })
 })
