@@ -7,6 +7,8 @@
 import type {AwsClients} from '../aws/clients'
 import type {Clock} from '../aws/clock'
 import type {EnvironmentDescription} from '@aws-sdk/client-elastic-beanstalk'
+import type {CacheCluster, ReplicationGroup} from '@aws-sdk/client-elasticache'
+import type {DBCluster, DBInstance} from '@aws-sdk/client-rds'
 import {startHeartbeat, type HeldLock} from '../aws/lock'
 import {pollUntil} from '../aws/wait'
 import type {HactlConfig} from '../config/schema'
@@ -100,6 +102,14 @@ export interface CreateEnvironmentResult {
 
 const RESUME = 'Run `hactl env status` to see where it stands, then `hactl env create` again to continue: it creates only what is missing.'
 
+/** The data tier as it stood when the run began. */
+interface LiveDataTier {
+  readonly instance?: DBInstance
+  readonly cluster?: DBCluster
+  readonly group?: ReplicationGroup
+  readonly memcached?: CacheCluster
+}
+
 /** Everything the steps share; filled in as they finish. */
 class Work {
   public network?: SiteNetwork
@@ -114,6 +124,8 @@ class Work {
   public versionLabel = ''
   public platformArn = ''
   public environment?: EnvironmentDescription
+  /** The database and cache as the preflight found them, so the steps need not ask again. */
+  public live: LiveDataTier = {}
   public readonly resources: ResourceOutcome[] = []
 
   public constructor(private readonly options: CreateEnvironmentOptions, private readonly deadline: number) {}
@@ -318,7 +330,7 @@ export async function createEnvironment(options: CreateEnvironmentOptions): Prom
       async run() {
         const rds = await clients.rds()
         // A live database keeps its own version: its family, not the Region's current default, is what the group must match.
-        const live = isAurora(config) ? (await rds.describeCluster(names.db))?.EngineVersion : (await rds.describeInstance(names.db))?.EngineVersion
+        const live = (isAurora(config) ? work.live.cluster : work.live.instance)?.EngineVersion
         const {family, version} = await rds.engineVersion(config.database.engine, live ?? config.database.version)
         const created = await rds.ensureParameterGroup({
           cluster: isAurora(config),
@@ -447,7 +459,7 @@ export async function createEnvironment(options: CreateEnvironmentOptions): Prom
   ]
 
   try {
-    await preflight(options)
+    work.live = await preflight(options)
     const timings = await runSteps(steps, {clock, reporter, signal})
     const env = requireValue(work.environment, 'environment')
     return {
@@ -518,7 +530,7 @@ async function ensureSubnetGroup(
  * - --restore-snapshot names a snapshot that can be restored, and there is no
  *   database it would be ignored for.
  */
-async function preflight(options: CreateEnvironmentOptions): Promise<void> {
+async function preflight(options: CreateEnvironmentOptions): Promise<LiveDataTier> {
   const {clients, config} = options
   const names = siteNames(config.site)
   const [rds, cache] = await Promise.all([clients.rds(), clients.elasticache()])
@@ -529,6 +541,7 @@ async function preflight(options: CreateEnvironmentOptions): Promise<void> {
     cache.describeReplicationGroup(names.cache),
     cache.describeCacheCluster(names.cache),
   ])
+  const facts: LiveDataTier = {cluster, group, instance, memcached}
   const live = aurora ? cluster : instance
   const liveEngine = (aurora ? cluster?.Engine : instance?.Engine) ?? (aurora ? instance?.Engine : cluster?.Engine)
   if ((instance || cluster) && (!live || liveEngine !== config.database.engine)) {
@@ -566,7 +579,7 @@ async function preflight(options: CreateEnvironmentOptions): Promise<void> {
       })
     }
 
-    return
+    return facts
   }
 
   const snapshots = await rds.listSnapshots({cluster: aurora, prefix: options.restoreSnapshot ? '' : names.finalSnapshotPrefix, sourceId: names.db})
@@ -578,10 +591,10 @@ async function preflight(options: CreateEnvironmentOptions): Promise<void> {
       })
     }
 
-    return
+    return facts
   }
 
-  if (options.newDatabase || snapshots.length === 0) return
+  if (options.newDatabase || snapshots.length === 0) return facts
   const uploads = await (await clients.efs()).findFileSystem(names.efsCreationToken)
   const newest = snapshots[0].id
   const beside = uploads ? ' beside the kept uploads' : ''
@@ -598,7 +611,7 @@ async function ensureRdsInstance(options: CreateEnvironmentOptions, work: Work, 
   const rds = await options.clients.rds()
   const {config} = options
   const id = siteNames(config.site).db
-  let instance = await rds.describeInstance(id)
+  let instance = work.live.instance
   if (instance) {
     work.note('RDS instance', id, id, 'found')
   } else {
@@ -644,7 +657,7 @@ async function ensureAurora(options: CreateEnvironmentOptions, work: Work, signa
   const {config} = options
   const id = siteNames(config.site).db
   const groups = {securityGroups: work.groups as Record<SecurityGroupRole, string>}
-  let cluster = await rds.describeCluster(id)
+  let cluster = work.live.cluster
   if (cluster) {
     work.note('Aurora cluster', id, id, 'found')
   } else {
@@ -714,7 +727,7 @@ function failIfBroken(what: string, status: string | undefined): void {
 async function ensureRedis(options: CreateEnvironmentOptions, work: Work, signal: AbortSignal): Promise<Refs['cache']> {
   const cache = await options.clients.elasticache()
   const id = siteNames(options.config.site).cache
-  let group = await cache.describeReplicationGroup(id)
+  let group = work.live.group
   work.note('Redis replication group', id, id, group ? 'found' : 'created')
   if (!group) {
     // The token goes from Secrets Manager to ElastiCache in memory only: never printed, never in a file.
@@ -738,7 +751,7 @@ async function ensureRedis(options: CreateEnvironmentOptions, work: Work, signal
 async function ensureMemcached(options: CreateEnvironmentOptions, work: Work, signal: AbortSignal): Promise<Refs['cache']> {
   const cache = await options.clients.elasticache()
   const id = siteNames(options.config.site).cache
-  let cluster = await cache.describeCacheCluster(id)
+  let cluster = work.live.memcached
   work.note('Memcached cluster', id, id, cluster ? 'found' : 'created')
   cluster ??= await cache.createCacheCluster(memcachedInput(options.config, {securityGroups: work.groups as Record<SecurityGroupRole, string>}))
   failIfBroken(`cache ${id}`, cluster.CacheClusterStatus)
