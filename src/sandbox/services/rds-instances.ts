@@ -200,37 +200,64 @@ export function placeInstance(
   return {group, az, multiAZ, secondaryAz: multiAZ ? standbyAz(group, az) : undefined}
 }
 
-function standaloneInstance(world: RdsWorld, id: string, input: CreateDBInstanceCommandInput, context: OperationContext): DbInstanceRecord {
-  const facts = engineFacts(input.Engine)
-  if (facts.aurora) {
-    throw errors.combination(`A DB instance of engine ${input.Engine} must belong to a DB cluster: give DBClusterIdentifier.`)
-  }
+/** Where a standalone instance goes, as placeInstance finds it. */
+export type InstancePlacement = ReturnType<typeof placeInstance>
 
-  const {group, az, multiAZ, secondaryAz} = placeInstance(world, id, input, context)
-  const storage = checkStorage(input)
-  const key = storageKey(input, context)
-  const masterUsername = checkUsername(input.MasterUsername, facts.maxUsername)
-  const masterUserSecret = checkCredentials(input, 'db', facts.maxPassword, context)
-  const version = resolveEngineVersion(input.Engine ?? '', input.EngineVersion)
+/** The request fields CreateDBInstance and RestoreDBInstanceFromDBSnapshot both take, checked alike. */
+export type StandaloneRequest = Pick<
+  CreateDBInstanceCommandInput,
+  'DBName' | 'DBParameterGroupName' | 'Port' | 'PubliclyAccessible' | 'BackupRetentionPeriod' | 'DeletionProtection' | 'CopyTagsToSnapshot' | 'VpcSecurityGroupIds'
+>
+
+/** What a standalone instance takes from where it comes from (a create request or a snapshot), checked by the caller. */
+export interface InstanceOrigin {
+  readonly engine: string
+  readonly engineVersion: string
+  readonly family: string
+  readonly instanceClass: string
+  readonly defaultPort: number
+  readonly storage: {readonly size: number; readonly type: string}
+  readonly storageEncrypted: boolean
+  readonly kmsKeyId: string | undefined
+  /** The database name when the request gives no DBName (a restore refuses one, so the snapshot's applies). */
+  readonly dbName: string | undefined
+  readonly masterUsername: string | undefined
+  readonly masterUserSecret: DbInstanceRecord['masterUserSecret']
+}
+
+/**
+ * A standalone (non-Aurora) instance record, for a create and a restore alike.
+ * Tags are left to the caller (a restore copies the snapshot's), and checked
+ * after everything here, as before.
+ */
+export function standaloneRecord(
+  world: RdsWorld,
+  id: string,
+  input: StandaloneRequest,
+  placement: InstancePlacement,
+  origin: InstanceOrigin,
+  context: OperationContext,
+): Omit<DbInstanceRecord, 'tags'> {
+  const {group, az, multiAZ, secondaryAz} = placement
   return {
     id,
     resourceId: resourceIdOf('db', context),
-    engine: input.Engine ?? '',
-    engineVersion: version.version,
-    parameterGroupName: checkParameterGroupFor(world, input.DBParameterGroupName, version.family, false),
-    instanceClass: input.DBInstanceClass ?? '',
-    port: checkPort(input.Port, facts.port),
+    engine: origin.engine,
+    engineVersion: origin.engineVersion,
+    parameterGroupName: checkParameterGroupFor(world, input.DBParameterGroupName, origin.family, false),
+    instanceClass: origin.instanceClass,
+    port: checkPort(input.Port, origin.defaultPort),
     subnetGroupName: group.name,
     az,
     createdAt: context.now,
     clusterId: undefined,
-    allocatedStorage: storage.size,
-    storageType: storage.type,
-    storageEncrypted: key.encrypted,
-    kmsKeyId: key.kmsKeyId,
-    dbName: checkDbName(input.DBName),
-    masterUsername,
-    masterUserSecret,
+    allocatedStorage: origin.storage.size,
+    storageType: origin.storage.type,
+    storageEncrypted: origin.storageEncrypted,
+    kmsKeyId: origin.kmsKeyId,
+    dbName: checkDbName(input.DBName) ?? origin.dbName,
+    masterUsername: origin.masterUsername,
+    masterUserSecret: origin.masterUserSecret,
     publiclyAccessible: input.PubliclyAccessible ?? publicByDefault(world, group, context),
     promotionTier: 1,
     multiAZ,
@@ -240,8 +267,35 @@ function standaloneInstance(world: RdsWorld, id: string, input: CreateDBInstance
     copyTagsToSnapshot: input.CopyTagsToSnapshot ?? false,
     securityGroupIds: checkSecurityGroups(world, input.VpcSecurityGroupIds, group.vpcId, 'DB instance', context),
     deletedAt: undefined,
-    tags: checkTags(input.Tags),
   }
+}
+
+function standaloneInstance(world: RdsWorld, id: string, input: CreateDBInstanceCommandInput, context: OperationContext): DbInstanceRecord {
+  const facts = engineFacts(input.Engine)
+  if (facts.aurora) {
+    throw errors.combination(`A DB instance of engine ${input.Engine} must belong to a DB cluster: give DBClusterIdentifier.`)
+  }
+
+  const placement = placeInstance(world, id, input, context)
+  const storage = checkStorage(input)
+  const key = storageKey(input, context)
+  const masterUsername = checkUsername(input.MasterUsername, facts.maxUsername)
+  const masterUserSecret = checkCredentials(input, 'db', facts.maxPassword, context)
+  const version = resolveEngineVersion(input.Engine ?? '', input.EngineVersion)
+  const origin: InstanceOrigin = {
+    engine: input.Engine ?? '',
+    engineVersion: version.version,
+    family: version.family,
+    instanceClass: input.DBInstanceClass ?? '',
+    defaultPort: facts.port,
+    storage,
+    storageEncrypted: key.encrypted,
+    kmsKeyId: key.kmsKeyId,
+    dbName: undefined,
+    masterUsername,
+    masterUserSecret,
+  }
+  return {...standaloneRecord(world, id, input, placement, origin, context), tags: checkTags(input.Tags)}
 }
 
 /** What an Aurora instance takes from its cluster, and how RDS words a request that sets it on the instance. */

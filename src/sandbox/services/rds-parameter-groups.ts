@@ -47,33 +47,32 @@ interface GroupKind {
   readonly inUse: (world: RdsWorld, name: string) => string | undefined
 }
 
-const DB_GROUPS: GroupKind = {
-  cluster: false,
-  noun: 'DBParameterGroup',
-  arnKind: 'pg',
-  records: (world) => world.rds.parameterGroups,
-  setRecords(world, records) {
-    world.rds.parameterGroups = records
-  },
-  inUse: (world, name) =>
-    world.rds.instances.some((instance) => instance.parameterGroupName === name)
-      ? `One or more database instances are still members of this parameter group ${name}, so the group cannot be deleted`
-      : undefined,
+type GroupList = 'parameterGroups' | 'clusterParameterGroups'
+
+/** A kind of group: its list in the world, and the resources that name it (with RDS's words for them when a delete is refused). */
+function groupKind(
+  cluster: boolean,
+  list: GroupList,
+  users: (world: RdsWorld) => ReadonlyArray<{readonly parameterGroupName?: string}>,
+  usersNoun: string,
+): GroupKind {
+  return {
+    cluster,
+    noun: cluster ? 'DBClusterParameterGroup' : 'DBParameterGroup',
+    arnKind: cluster ? 'cluster-pg' : 'pg',
+    records: (world) => world.rds[list],
+    setRecords(world, records) {
+      world.rds[list] = records
+    },
+    inUse: (world, name) =>
+      users(world).some((user) => user.parameterGroupName === name)
+        ? `One or more ${usersNoun} are still members of this parameter group ${name}, so the group cannot be deleted`
+        : undefined,
+  }
 }
 
-const CLUSTER_GROUPS: GroupKind = {
-  cluster: true,
-  noun: 'DBClusterParameterGroup',
-  arnKind: 'cluster-pg',
-  records: (world) => world.rds.clusterParameterGroups,
-  setRecords(world, records) {
-    world.rds.clusterParameterGroups = records
-  },
-  inUse: (world, name) =>
-    world.rds.clusters.some((cluster) => cluster.parameterGroupName === name)
-      ? `One or more DB clusters are still members of this parameter group ${name}, so the group cannot be deleted`
-      : undefined,
-}
+const DB_GROUPS = groupKind(false, 'parameterGroups', (world) => world.rds.instances, 'database instances')
+const CLUSTER_GROUPS = groupKind(true, 'clusterParameterGroups', (world) => world.rds.clusters, 'DB clusters')
 
 const DEFAULT_PREFIX = 'default.'
 

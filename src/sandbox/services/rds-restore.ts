@@ -8,10 +8,9 @@ import type {
 import type {OperationContext, Result} from '../types'
 import {checkClusterBackupRetention, checkDatabaseName, placeCluster, toDbCluster} from './rds-clusters'
 import {resolveEngineVersion} from './rds-engines'
-import {STORAGE_TYPES, checkPort, placeInstance, publicByDefault, toDbInstance} from './rds-instances'
+import {STORAGE_TYPES, checkPort, placeInstance, standaloneRecord, toDbInstance, type InstanceOrigin} from './rds-instances'
 import {
   arnOf,
-  checkBackupRetention,
   checkIdentifier,
   checkSecurityGroups,
   checkTags,
@@ -107,38 +106,21 @@ function refuseManagedPassword(input: RestoreDBInstanceFromDBSnapshotCommandInpu
 function restoredInstance(world: RdsWorld, id: string, input: RestoreDBInstanceFromDBSnapshotCommandInput, snapshot: DbSnapshotRecord, context: OperationContext): DbInstanceRecord {
   const instanceClass = input.DBInstanceClass ?? snapshot.instanceClass
   if (!instanceClass) throw errors.invalidValue('The parameter DBInstanceClass must be provided and must not be blank.')
-  const {group, az, multiAZ, secondaryAz} = placeInstance(world, id, input, context)
-  const storage = restoredStorage(input, snapshot)
-  return {
-    id,
-    resourceId: resourceIdOf('db', context),
+  const placement = placeInstance(world, id, input, context)
+  const origin: InstanceOrigin = {
     engine: snapshot.engine,
     engineVersion: snapshot.engineVersion,
-    parameterGroupName: checkParameterGroupFor(world, input.DBParameterGroupName, parameterFamily(snapshot.engine, snapshot.engineVersion), false),
+    family: parameterFamily(snapshot.engine, snapshot.engineVersion),
     instanceClass,
-    port: checkPort(input.Port, snapshot.port),
-    subnetGroupName: group.name,
-    az,
-    createdAt: context.now,
-    clusterId: undefined,
-    allocatedStorage: storage.size,
-    storageType: storage.type,
+    defaultPort: snapshot.port,
+    storage: restoredStorage(input, snapshot),
     storageEncrypted: snapshot.encrypted,
     kmsKeyId: snapshot.kmsKeyId,
     dbName: snapshot.dbName,
     masterUsername: snapshot.masterUsername,
     masterUserSecret: undefined,
-    publiclyAccessible: input.PubliclyAccessible ?? publicByDefault(world, group, context),
-    promotionTier: 1,
-    multiAZ,
-    secondaryAz,
-    backupRetentionPeriod: checkBackupRetention(input.BackupRetentionPeriod),
-    deletionProtection: input.DeletionProtection ?? false,
-    copyTagsToSnapshot: input.CopyTagsToSnapshot ?? false,
-    securityGroupIds: checkSecurityGroups(world, input.VpcSecurityGroupIds, group.vpcId, 'DB instance', context),
-    deletedAt: undefined,
-    tags: restoredTags(input.Tags, snapshot),
   }
+  return {...standaloneRecord(world, id, input, placement, origin, context), tags: restoredTags(input.Tags, snapshot)}
 }
 
 export function restoreDbInstanceFromDbSnapshot(

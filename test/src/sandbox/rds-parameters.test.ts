@@ -19,36 +19,15 @@ import {
   ListTagsForResourceCommand,
   ModifyDBClusterParameterGroupCommand,
   ModifyDBParameterGroupCommand,
-  RDSClient,
-  type CreateDBInstanceCommandInput,
+  type RDSClient,
   type Parameter,
 } from '@aws-sdk/client-rds'
-import {ConfiguredRetryStrategy} from '@smithy/core/retry'
 
 import {DURATIONS} from '../../../src/sandbox/durations'
-import {REGION, manualSandbox, removeTempStateDirs, type SandboxClients} from './clients'
+import {removeTempStateDirs} from './clients'
+import {MYSQL, manualRds} from './rds-fixtures'
 
 afterAll(removeTempStateDirs)
-
-function rdsClient(sandbox: SandboxClients): RDSClient {
-  const client = new RDSClient({region: REGION, credentials: {accessKeyId: 'x', secretAccessKey: 'y'}, retryStrategy: new ConfiguredRetryStrategy(4, () => 0)})
-  client.middlewareStack.use(sandbox.handle.plugin('rds'))
-  return client
-}
-
-function manualRds() {
-  const sandbox = manualSandbox()
-  return {...sandbox, rds: rdsClient(sandbox)}
-}
-
-const MYSQL: CreateDBInstanceCommandInput = {
-  AllocatedStorage: 20,
-  DBInstanceClass: 'db.t4g.micro',
-  DBInstanceIdentifier: 'hactl-demo-db',
-  Engine: 'mysql',
-  ManageMasterUserPassword: true,
-  MasterUsername: 'hactl',
-}
 
 async function versions(rds: RDSClient, input: {Engine?: string; EngineVersion?: string; DefaultOnly?: boolean; DBParameterGroupFamily?: string}) {
   const {DBEngineVersions} = await rds.send(new DescribeDBEngineVersionsCommand(input))

@@ -16,29 +16,18 @@ import {
   InvalidDBSnapshotStateFault,
   ModifyDBClusterCommand,
   ModifyDBInstanceCommand,
-  RDSClient,
+  type RDSClient,
   RestoreDBClusterFromSnapshotCommand,
   RestoreDBInstanceFromDBSnapshotCommand,
   type CreateDBInstanceCommandInput,
 } from '@aws-sdk/client-rds'
 import {CreateSecurityGroupCommand} from '@aws-sdk/client-ec2'
-import {ConfiguredRetryStrategy} from '@smithy/core/retry'
 
 import {DURATIONS} from '../../../src/sandbox/durations'
-import {REGION, manualSandbox, removeTempStateDirs, type SandboxClients} from './clients'
+import {removeTempStateDirs} from './clients'
+import {manualRds} from './rds-fixtures'
 
 afterAll(removeTempStateDirs)
-
-function rdsClient(sandbox: SandboxClients): RDSClient {
-  const client = new RDSClient({region: REGION, credentials: {accessKeyId: 'x', secretAccessKey: 'y'}, retryStrategy: new ConfiguredRetryStrategy(4, () => 0)})
-  client.middlewareStack.use(sandbox.handle.plugin('rds'))
-  return client
-}
-
-function manualRds() {
-  const sandbox = manualSandbox()
-  return {...sandbox, rds: rdsClient(sandbox)}
-}
 
 const READY = DURATIONS.rdsInstanceCreating + DURATIONS.rdsBackingUp
 

@@ -25,7 +25,7 @@ import {
   ListTagsForResourceCommand,
   ModifyDBClusterCommand,
   ModifyDBInstanceCommand,
-  RDSClient,
+  type RDSClient,
   RDSServiceException,
   RemoveTagsFromResourceCommand,
   paginateDescribeDBInstances,
@@ -37,28 +37,12 @@ import {
   type DBInstance,
 } from '@aws-sdk/client-rds'
 import {CreateSecurityGroupCommand, DescribeSubnetsCommand, type EC2Client} from '@aws-sdk/client-ec2'
-import {ConfiguredRetryStrategy} from '@smithy/core/retry'
 
 import {DURATIONS} from '../../../src/sandbox/durations'
-import type {SandboxOptions} from '../../../src/sandbox'
-import {REGION, manualSandbox, removeTempStateDirs, sandboxClients, tempStateDir, type SandboxClients} from './clients'
+import {REGION, removeTempStateDirs, sandboxClients, tempStateDir} from './clients'
+import {MYSQL, manualRds, rdsClient} from './rds-fixtures'
 
 afterAll(removeTempStateDirs)
-
-function rdsClient(sandbox: SandboxClients): RDSClient {
-  const client = new RDSClient({
-    region: REGION,
-    credentials: {accessKeyId: 'x', secretAccessKey: 'y'},
-    retryStrategy: new ConfiguredRetryStrategy(4, () => 0),
-  })
-  client.middlewareStack.use(sandbox.handle.plugin('rds'))
-  return client
-}
-
-function manualRds(options: Partial<SandboxOptions> = {}) {
-  const sandbox = manualSandbox(options)
-  return {...sandbox, rds: rdsClient(sandbox)}
-}
 
 async function defaultSubnets(ec2: EC2Client): Promise<Array<{id: string; az: string}>> {
   const {Subnets} = await ec2.send(new DescribeSubnetsCommand({}))
@@ -76,15 +60,6 @@ async function subnetGroup(rds: RDSClient, ec2: EC2Client, name = 'hactl-demo'):
     }),
   )
   return name
-}
-
-const MYSQL: CreateDBInstanceCommandInput = {
-  AllocatedStorage: 20,
-  DBInstanceClass: 'db.t4g.micro',
-  DBInstanceIdentifier: 'hactl-demo-db',
-  Engine: 'mysql',
-  ManageMasterUserPassword: true,
-  MasterUsername: 'hactl',
 }
 
 async function describeInstance(rds: RDSClient, id: string): Promise<DBInstance | undefined> {
