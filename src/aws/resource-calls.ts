@@ -12,9 +12,10 @@ import {runSdkWaiter, type SdkWaitOptions} from './wait'
 
 /**
  * Longest pause between polls. The SDK backs off to 120 s, which can notice a
- * 10-minute create up to two minutes late; a poll a minute costs nothing.
+ * 10-minute create up to two minutes late, and the environment waits for the
+ * data tier; twenty describes over ten minutes cost nothing.
  */
-export const WAITER_MAX_DELAY_SECONDS = 60
+export const WAITER_MAX_DELAY_SECONDS = 30
 
 /** hactl's tags as the SDK's `Tags` list. */
 export function tagList(tags: Tags): Array<{Key: string; Value: string}> {

@@ -41,11 +41,11 @@ describe('waitUntilGone', () => {
 })
 
 describe('waiterPacing', () => {
-  it('polls from the service\'s own delay up to a minute, within the caller\'s deadline', () => {
+  it('polls from the service\'s own delay up to half a minute, within the caller\'s deadline', () => {
     const signal = new AbortController().signal
     expect(waiterPacing('client', {clock: new ManualClock(), reporter: new RecordingReporter()}, 15, {signal, timeoutMs: 5000})).toMatchObject({
       client: 'client',
-      maxDelaySeconds: 60,
+      maxDelaySeconds: 30,
       minDelaySeconds: 15,
       signal,
       timeoutMs: 5000,
