@@ -37,7 +37,7 @@ import {
 import {UserError} from '../errors'
 import type {ApiContext} from './clients'
 import type {Tags, WaitControl} from './ec2'
-import {awsCall, hasAwsCode} from './errors'
+import {awsCall, hasAwsCode, translateAwsError} from './errors'
 import {runSdkWaiter} from './wait'
 import {tagList} from './resource-calls'
 
@@ -146,6 +146,16 @@ function instanceCounts(summary: InstanceHealthSummary | undefined): Record<stri
   return Object.fromEntries(Object.entries(summary ?? {}).filter(([, count]) => typeof count === 'number' && count > 0))
 }
 
+/** Attempts, and the pause between them, while a new role or instance profile becomes visible to EB (IAM: "usually seconds"). */
+const IAM_PROPAGATION_ATTEMPTS = 6
+const IAM_PROPAGATION_DELAY_MS = 10_000
+
+/** EB's answer when it cannot see the instance profile or service role (yet). */
+function isIamNotYetVisible(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : ''
+  return hasAwsCode(error, 'InvalidParameterValue') && /instance profile .* does not exist|Unable to assume role/i.test(message)
+}
+
 export function createEbApi(client: ElasticBeanstalkClient, context: ApiContext): EbApi {
   const {clock, reporter} = context
 
@@ -196,9 +206,19 @@ export function createEbApi(client: ElasticBeanstalkClient, context: ApiContext)
     },
 
     async createEnvironment(input) {
-      const out = await awsCall('elasticbeanstalk:CreateEnvironment', () => client.send(new CreateEnvironmentCommand(input)))
-      const {$metadata: _metadata, ...environment} = out
-      return environment
+      // IAM is eventually consistent: a role or instance profile made seconds ago can still be
+      // "not found" to EB. That answer is retried for a while; every other one is final.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const out = await client.send(new CreateEnvironmentCommand(input))
+          const {$metadata: _metadata, ...environment} = out
+          return environment
+        } catch (error) {
+          if (attempt >= IAM_PROPAGATION_ATTEMPTS || !isIamNotYetVisible(error)) throw translateAwsError(error, 'elasticbeanstalk:CreateEnvironment')
+          reporter.emit({attempt: attempt + 1, errorCode: 'IAM not visible yet', service: 'elasticbeanstalk', type: 'retry'})
+          await clock.sleep(IAM_PROPAGATION_DELAY_MS)
+        }
+      }
     },
 
     async createStorageLocation() {
