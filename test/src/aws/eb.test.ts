@@ -1,4 +1,4 @@
-import {CreateEnvironmentCommand, ElasticBeanstalkClient, ElasticBeanstalkServiceException} from '@aws-sdk/client-elastic-beanstalk'
+import {CreateEnvironmentCommand, ElasticBeanstalkClient, ElasticBeanstalkSyntheticServiceException} from '@aws-sdk/client-elastic-beanstalk'
 import {mockClient} from 'aws-sdk-client-mock'
 
 import {ManualClock} from '../../../src/aws/clock'
@@ -6,10 +6,9 @@ import {createEbApi} from '../../../src/aws/eb'
 import {AwsError} from '../../../src/errors'
 import {RecordingReporter} from '../../../src/ui/reporter'
 
-/** An error code the model does not list comes back as the base exception named by the code, as the SDK's deserializer makes it. */
-function ebError(message: string): ElasticBeanstalkServiceException {
-  const error = new ElasticBeanstalkServiceException({$fault: 'client', $metadata: {}, message, name: 'InvalidParameterValue'})
-  return Object.assign(error, {name: 'InvalidParameterValue'})
+/** An error code the model does not list comes back as the synthetic exception named by the code, as the SDK's deserializer makes it. */
+function ebError(message: string): ElasticBeanstalkSyntheticServiceException {
+  return new ElasticBeanstalkSyntheticServiceException({$fault: 'client', $metadata: {}, message, name: 'InvalidParameterValue'})
 }
 
 describe('EbApi.createEnvironment', () => {
