@@ -49,8 +49,8 @@ export interface Ec2Api {
   describeVpcs(vpcIds: readonly string[]): Promise<Vpc[]>
   describeSubnets(filter: {subnetIds?: readonly string[]; vpcId?: string}): Promise<Subnet[]>
   describeSecurityGroups(filter: {groupIds?: readonly string[]; tags?: Tags; vpcId?: string}): Promise<SecurityGroup[]>
-  /** The group of that name in the VPC, or undefined. */
-  findSecurityGroup(vpcId: string, name: string): Promise<SecurityGroup | undefined>
+  /** The groups of these names in the VPC (one call), by name; a name with no group is absent. */
+  findSecurityGroups(vpcId: string, names: readonly string[]): Promise<Map<string, SecurityGroup>>
   /** Creates a group (with AWS's default allow-all egress); returns its id. */
   createSecurityGroup(input: {description: string; name: string; tags: Tags; vpcId: string}): Promise<string>
   /** Adds ingress rules; rules that already exist are left alone (a re-run is a no-op). */
@@ -235,18 +235,18 @@ export function createEc2Api(client: EC2Client, context: ApiContext): Ec2Api {
       return out.SecurityGroups ?? []
     },
 
-    async findSecurityGroup(vpcId, name) {
+    async findSecurityGroups(vpcId, names) {
       const out = await awsCall('ec2:DescribeSecurityGroups', () =>
         client.send(
           new DescribeSecurityGroupsCommand({
             Filters: [
               {Name: 'vpc-id', Values: [vpcId]},
-              {Name: 'group-name', Values: [name]},
+              {Name: 'group-name', Values: [...names]},
             ],
           }),
         ),
       )
-      return out.SecurityGroups?.[0]
+      return new Map((out.SecurityGroups ?? []).map((group) => [group.GroupName ?? '', group]))
     },
 
     async describeSubnets(filter) {

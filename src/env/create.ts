@@ -10,6 +10,7 @@ import type {EnvironmentDescription} from '@aws-sdk/client-elastic-beanstalk'
 import type {CacheCluster, ReplicationGroup} from '@aws-sdk/client-elasticache'
 import type {DBCluster, DBInstance} from '@aws-sdk/client-rds'
 import {startHeartbeat, type HeldLock} from '../aws/lock'
+import {tagList} from '../aws/resource-calls'
 import {pollUntil} from '../aws/wait'
 import type {HactlConfig} from '../config/schema'
 import {AwsError, HactlError, UserError} from '../errors'
@@ -35,7 +36,6 @@ import {
   optionSettings,
   replicationGroupInput,
   securityGroupSpecs,
-  tagList,
   tagsFor,
   trustPolicy,
   UPLOADS_POSIX_ID,
@@ -200,19 +200,14 @@ export async function createEnvironment(options: CreateEnvironmentOptions): Prom
       async run() {
         const ec2 = await clients.ec2()
         const vpcId = requireValue(work.network?.vpcId, 'VPC')
-        for (const role of SECURITY_GROUP_ROLES) {
-          const name = names.securityGroup[role]
-          const existing = await ec2.findSecurityGroup(vpcId, name)
-          if (existing?.GroupId) {
-            work.groups[role] = existing.GroupId
-            work.note('security group', name, existing.GroupId, 'found')
-            continue
-          }
-
-          const spec = securityGroupSpecs(config, {cache: '', db: '', efs: '', lb: '', seed: '', web: ''}).find((s) => s.role === role)
-          const id = await ec2.createSecurityGroup({description: spec?.description ?? name, name, tags: tagsFor(config, role), vpcId})
-          work.groups[role] = id
-          work.note('security group', name, id, 'created')
+        const existing = await ec2.findSecurityGroups(vpcId, Object.values(names.securityGroup))
+        // Descriptions do not depend on the ids, which only the rules below need.
+        const described = securityGroupSpecs(config, names.securityGroup)
+        for (const spec of described) {
+          const found = existing.get(spec.name)?.GroupId
+          const id = found ?? (await ec2.createSecurityGroup({description: spec.description, name: spec.name, tags: tagsFor(config, spec.role), vpcId}))
+          work.groups[spec.role] = id
+          work.note('security group', spec.name, id, found ? 'found' : 'created')
         }
 
         // Rules need every group's id (the data tier admits the web and seed groups).
@@ -240,7 +235,7 @@ export async function createEnvironment(options: CreateEnvironmentOptions): Prom
         }
 
         const profile = await iam.getInstanceProfile(names.instanceProfile)
-        await iam.ensureInstanceProfile(names.instanceProfile, names.instanceRole, tagsFor(config, 'iam'))
+        if (!profile?.Roles?.length) await iam.ensureInstanceProfile(names.instanceProfile, names.instanceRole, tagsFor(config, 'iam'))
         work.note('instance profile', names.instanceProfile, names.instanceProfile, profile ? 'found' : 'created')
         return `${names.instanceProfile}, ${names.serviceRole}`
       },
@@ -369,7 +364,9 @@ export async function createEnvironment(options: CreateEnvironmentOptions): Prom
         if (config.cache.engine !== 'redis') return 'not needed for memcached'
         const secrets = await clients.secrets()
         const found = await secrets.describeSecret(names.cacheSecret)
-        work.cacheSecretArn = await secrets.createGeneratedSecret({
+        const live = found && !found.deletedDate ? found.arn : undefined
+        // A live secret is used as it is: a fresh password would only be generated to be thrown away.
+        work.cacheSecretArn = live ?? await secrets.createGeneratedSecret({
           clientRequestToken: names.cacheSecretToken,
           description: `hactl ${config.site}: Redis AUTH token`,
           excludePunctuation: true,
@@ -377,7 +374,7 @@ export async function createEnvironment(options: CreateEnvironmentOptions): Prom
           name: names.cacheSecret,
           tags: tagsFor(config, 'cache'),
         })
-        work.note('secret', names.cacheSecret, work.cacheSecretArn, found && !found.deletedDate ? 'found' : 'created')
+        work.note('secret', names.cacheSecret, work.cacheSecretArn, live ? 'found' : 'created')
         return names.cacheSecret
       },
       title: 'Cache AUTH token (Secrets Manager)',

@@ -249,9 +249,20 @@ export async function planLive(config: HactlConfig, bundle: Bundle, clients: Aws
     return undefined
   })
   const groups: Partial<Record<SecurityGroupRole, string>> = {}
-  const fs = await efs.findFileSystem(names.efsCreationToken)
+  // What several lookups (and the drift check) need, read once.
+  const [fs, existingGroups] = await Promise.all([
+    efs.findFileSystem(names.efsCreationToken),
+    network ? ec2.findSecurityGroups(network.vpcId, Object.values(names.securityGroup)) : undefined,
+  ])
+  const aurora = isAurora(config)
+  const [instance, cluster, group, memcached] = await Promise.all([
+    aurora ? undefined : rds.describeInstance(names.db),
+    aurora ? rds.describeCluster(names.db) : undefined,
+    config.cache.engine === 'redis' ? cache.describeReplicationGroup(names.cache) : undefined,
+    config.cache.engine === 'redis' ? undefined : cache.describeCacheCluster(names.cache),
+  ])
   const lookups: Record<string, Lookup> = {
-    'Aurora cluster': async () => found(await rds.describeCluster(names.db), (c) => c.DBClusterIdentifier),
+    'Aurora cluster': async () => found(cluster, (c) => c.DBClusterIdentifier),
     'Aurora instance': async (r) => found(await rds.describeInstance(r.name), (i) => i.DBInstanceIdentifier),
     'cache subnet group': async () => found(await cache.describeSubnetGroup(names.cacheSubnetGroup), (g) => g.CacheSubnetGroupName),
     'DB subnet group': async () => found(await rds.describeSubnetGroup(names.dbSubnetGroup), (g) => g.DBSubnetGroupName),
@@ -270,19 +281,19 @@ export async function planLive(config: HactlConfig, bundle: Bundle, clients: Aws
     },
     'IAM role': async (r) => found(await iam.getRole(r.name), (role) => role.Arn),
     'instance profile': async () => found(await iam.getInstanceProfile(names.instanceProfile), (p) => p.Arn),
-    'Memcached cluster': async () => found(await cache.describeCacheCluster(names.cache), (c) => c.CacheClusterId),
-    'RDS instance': async () => found(await rds.describeInstance(names.db), (i) => i.DBInstanceIdentifier),
-    'Redis replication group': async () => found(await cache.describeReplicationGroup(names.cache), (g) => g.ReplicationGroupId),
+    'Memcached cluster': async () => found(memcached, (c) => c.CacheClusterId),
+    'RDS instance': async () => found(instance, (i) => i.DBInstanceIdentifier),
+    'Redis replication group': async () => found(group, (g) => g.ReplicationGroupId),
     secret: async () => {
       const secret = await secrets.describeSecret(names.cacheSecret)
       return {exists: Boolean(secret && !secret.deletedDate), id: secret?.arn}
     },
     'security group': async (r) => {
-      if (!network) return undefined
-      const group = await ec2.findSecurityGroup(network.vpcId, r.name)
+      if (!existingGroups) return undefined
+      const securityGroup = existingGroups.get(r.name)
       const role = SECURITY_GROUP_ROLES.find((candidate) => names.securityGroup[candidate] === r.name)
-      if (role && group?.GroupId) groups[role] = group.GroupId
-      return found(group, (g) => g.GroupId)
+      if (role && securityGroup?.GroupId) groups[role] = securityGroup.GroupId
+      return found(securityGroup, (g) => g.GroupId)
     },
   }
 
@@ -296,13 +307,6 @@ export async function planLive(config: HactlConfig, bundle: Bundle, clients: Aws
     }),
   )
 
-  const aurora = isAurora(config)
-  const [instance, cluster, group, memcached] = await Promise.all([
-    aurora ? undefined : rds.describeInstance(names.db),
-    aurora ? rds.describeCluster(names.db) : undefined,
-    config.cache.engine === 'redis' ? cache.describeReplicationGroup(names.cache) : undefined,
-    config.cache.engine === 'redis' ? undefined : cache.describeCacheCluster(names.cache),
-  ])
   const drift = dataTierDrift(config, {
     cache: group ? {nodeType: group.CacheNodeType, nodes: group.MemberClusters?.length} : memcached && {nodeType: memcached.CacheNodeType, nodes: memcached.NumCacheNodes},
     db: cluster ? {backupRetentionDays: cluster.BackupRetentionPeriod} : instance && {backupRetentionDays: instance.BackupRetentionPeriod, instanceClass: instance.DBInstanceClass, multiAz: instance.MultiAZ},

@@ -13,6 +13,7 @@ import type {IpPermission} from '@aws-sdk/client-ec2'
 import type {CreateCacheClusterCommandInput, CreateReplicationGroupCommandInput} from '@aws-sdk/client-elasticache'
 import type {CreateDBClusterCommandInput, CreateDBInstanceCommandInput} from '@aws-sdk/client-rds'
 
+import {tagList} from '../aws/resource-calls'
 import {isAuroraEngine, SCALING_METRIC_INFO} from '../config/constants'
 import type {HactlConfig} from '../config/schema'
 import {siteNames, type SecurityGroupRole} from './names'
@@ -474,9 +475,6 @@ export function instancePolicy(config: HactlConfig, refs: Pick<Refs, 'account' |
   })
 }
 
-export function tagList(tags: Tags): Array<{Key: string; Value: string}> {
-  return Object.entries(tags).map(([Key, Value]) => ({Key, Value}))
-}
 
 // ---------------------------------------------------------------------------
 // Comparing with what exists
