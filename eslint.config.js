@@ -2,6 +2,35 @@
 const js = require('@eslint/js')
 const tseslint = require('typescript-eslint')
 
+/** Import patterns for a folder under src/ (relative imports are what the tree uses). */
+const folder = (name) => [`**/${name}`, `**/${name}/**`]
+
+/**
+ * Lower layers never import higher ones:
+ *
+ *   core  <-  aws  <-  site, apps  <-  features (env, doctor, seed, staging, bake, pipeline, status)  <-  ui  <-  cli
+ *   core  <-  config
+ *   core  <-  sandbox   (the simulator imports no product code, only core's clock)
+ */
+const LAYERS = [
+  {files: ['src/core/**/*.ts'], forbid: ['aws', 'config', 'sandbox', 'site', 'apps', 'security', 'env', 'doctor', 'seed', 'staging', 'bake', 'pipeline', 'status', 'ui', 'cli'], why: 'src/core is the bottom layer: it imports nothing else from src/.'},
+  {files: ['src/security/**/*.ts'], forbid: ['aws', 'config', 'sandbox', 'site', 'apps', 'env', 'doctor', 'seed', 'staging', 'bake', 'pipeline', 'status', 'ui', 'cli'], why: 'src/security holds pure scanners on src/core only.'},
+  {files: ['src/config/**/*.ts'], forbid: ['aws', 'sandbox', 'site', 'apps', 'env', 'doctor', 'seed', 'staging', 'bake', 'pipeline', 'status', 'ui', 'cli'], why: 'src/config reads hactl.yml; it depends on src/core only.'},
+  // clients.ts attaches the sandbox (type import of its handle); nothing else in aws/ knows of it.
+  {files: ['src/aws/**/*.ts'], forbid: ['config', 'site', 'apps', 'env', 'doctor', 'seed', 'staging', 'bake', 'pipeline', 'status', 'ui', 'cli'], why: 'src/aws depends only on src/core.'},
+  {files: ['src/sandbox/**/*.ts'], forbid: ['aws', 'config', 'site', 'apps', 'security', 'env', 'doctor', 'seed', 'staging', 'bake', 'pipeline', 'status', 'ui', 'cli'], why: 'The simulator imports no product code, so a wrong list cannot pass on both sides.'},
+  {files: ['src/site/**/*.ts', 'src/apps/**/*.ts'], forbid: ['sandbox', 'env', 'doctor', 'seed', 'staging', 'bake', 'pipeline', 'status', 'ui', 'cli'], why: 'src/site and src/apps sit below the features.'},
+  {files: ['src/{env,doctor,seed,staging,bake,pipeline,status}/**/*.ts'], forbid: ['sandbox', 'ui', 'cli'], why: 'Features report through core/progress; they never render or parse flags.'},
+  {files: ['src/ui/**/*.ts'], forbid: ['cli', 'sandbox'], why: 'Renderers take results; they do not reach the command layer.'},
+]
+
+const layerRules = () =>
+  LAYERS.map(({files, forbid, why}) => {
+    const patterns = [{group: forbid.flatMap(folder), message: why}]
+    if (forbid.includes('ui')) patterns.push({group: ['@oclif/*', '@inquirer/*'], message: 'Only src/cli, src/ui and commands/ talk to the terminal.'})
+    return {files, rules: {'no-restricted-imports': ['error', {patterns}]}}
+  })
+
 module.exports = tseslint.config(
   {ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.hactl/**', 'oclif.manifest.json']},
   js.configs.recommended,
@@ -25,6 +54,9 @@ module.exports = tseslint.config(
       ],
     },
   },
+  // The layers (ARCHITECTURE.md). Each folder may import only from the layers
+  // below it; a test in test/lint/layers.test.ts proves each rule bites.
+  ...layerRules(),
   {
     // The library never prints: it reports through a Reporter.
     files: ['src/**/*.ts'],

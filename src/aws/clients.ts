@@ -10,11 +10,12 @@
  */
 import type {RetryStrategyV2} from '@smithy/types'
 
-import type {Clock} from './clock'
-import {systemClock} from './clock'
+import type {Clock} from '../core/clock'
+import {systemClock} from '../core/clock'
 import {createRetryStrategy} from './retry'
-import type {Reporter} from '../ui/reporter'
-import {silentReporter} from '../ui/reporter'
+import type {ApiContext} from './types'
+import type {Reporter} from '../core/progress'
+import {silentReporter} from '../core/progress'
 import type {SandboxHandle} from '../sandbox'
 import type {EbApi} from './eb'
 import type {Ec2Api} from './ec2'
@@ -43,12 +44,6 @@ export interface AwsClientsOptions {
   readonly reporter?: Reporter
   /** Attempts per call (first included). @default 8 */
   readonly maxAttempts?: number
-}
-
-/** What every per-service interface gets besides its client. */
-export interface ApiContext {
-  readonly clock: Clock
-  readonly reporter: Reporter
 }
 
 /** The shape all SDK v3 client configs share that hactl sets. */

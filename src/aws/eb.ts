@@ -34,9 +34,8 @@ import {
   waitUntilEnvironmentUpdated,
 } from '@aws-sdk/client-elastic-beanstalk'
 
-import {UserError} from '../errors'
-import type {ApiContext} from './clients'
-import type {Tags, WaitControl} from './ec2'
+import {UserError} from '../core/errors'
+import type {ApiContext, Tags, WaitControl} from './types'
 import {awsCall, hasAwsCode, translateAwsError} from './errors'
 import {runSdkWaiter} from './wait'
 import {tagList} from './resource-calls'

@@ -30,18 +30,10 @@ import {
   waitUntilInstanceTerminated,
 } from '@aws-sdk/client-ec2'
 
-import type {ApiContext} from './clients'
+import type {ApiContext, Tags, WaitControl} from './types'
 import {awsCall, hasAwsCode} from './errors'
 import {runSdkWaiter} from './wait'
 import {tagList} from './resource-calls'
-
-export type Tags = Readonly<Record<string, string>>
-
-export interface WaitControl {
-  /** Deadline on the clock's time. */
-  readonly timeoutMs: number
-  readonly signal?: AbortSignal
-}
 
 export interface Ec2Api {
   /** The account's default VPC in the region, if it has one. */

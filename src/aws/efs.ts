@@ -20,9 +20,8 @@ import {
   type MountTargetDescription,
 } from '@aws-sdk/client-efs'
 
-import type {ApiContext} from './clients'
-import type {Tags, WaitControl} from './ec2'
-import {AwsError} from '../errors'
+import type {ApiContext, Tags, WaitControl} from './types'
+import {AwsError} from '../core/errors'
 import {awsCall, hasAwsCode} from './errors'
 import {pollUntil, type PollCheck} from './wait'
 import {tagList} from './resource-calls'

@@ -21,8 +21,7 @@ import {
   waitUntilReplicationGroupDeleted,
 } from '@aws-sdk/client-elasticache'
 
-import type {ApiContext} from './clients'
-import type {Tags, WaitControl} from './ec2'
+import type {ApiContext, Tags, WaitControl} from './types'
 import {awsCall} from './errors'
 import {statesIn, tagList, unlessNotFound, waitUntilGone, waiterPacing} from './resource-calls'
 import {runSdkWaiter} from './wait'

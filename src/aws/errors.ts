@@ -2,7 +2,7 @@
  * SDK exceptions become hactl errors here, once, at the edge of `src/aws`.
  * AWS's own code, message and request id are kept: operators search for them.
  */
-import {AwsError, CredentialsError, HactlError, UserError} from '../errors'
+import {AwsError, CredentialsError, HactlError, UserError} from '../core/errors'
 
 /** Codes AWS (or the SDK's credential chain) uses for missing, bad or expired credentials. */
 const CREDENTIAL_CODES = new Set([

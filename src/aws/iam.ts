@@ -20,9 +20,8 @@ import {
   type Role,
 } from '@aws-sdk/client-iam'
 
-import {AwsError} from '../errors'
-import type {ApiContext} from './clients'
-import type {Tags} from './ec2'
+import {AwsError} from '../core/errors'
+import type {ApiContext, Tags} from './types'
 import {awsCall, hasAwsCode} from './errors'
 import {tagList} from './resource-calls'
 

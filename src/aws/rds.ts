@@ -42,9 +42,8 @@ import {
   waitUntilDBInstanceDeleted,
 } from '@aws-sdk/client-rds'
 
-import {UserError} from '../errors'
-import type {ApiContext} from './clients'
-import type {Tags, WaitControl} from './ec2'
+import {UserError} from '../core/errors'
+import type {ApiContext, Tags, WaitControl} from './types'
 import {awsCall} from './errors'
 import {statesIn, tagList, unlessNotFound, waitUntilGone, waiterPacing} from './resource-calls'
 import {runSdkWaiter} from './wait'

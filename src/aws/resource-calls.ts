@@ -5,8 +5,7 @@
  * delete wait that ends when the resource is gone, the pacing of the SDK
  * waiters and the progress line of one poll.
  */
-import type {ApiContext} from './clients'
-import type {Tags, WaitControl} from './ec2'
+import type {ApiContext, Tags, WaitControl} from './types'
 import {awsCall, hasAwsCode} from './errors'
 import {runSdkWaiter, type SdkWaitOptions} from './wait'
 

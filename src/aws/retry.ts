@@ -6,8 +6,8 @@
 import {ConfiguredRetryStrategy} from '@smithy/core/retry'
 import type {RetryErrorInfo, StandardRetryToken} from '@smithy/types'
 
-import type {Clock} from './clock'
-import type {Reporter} from '../ui/reporter'
+import type {Clock} from '../core/clock'
+import type {Reporter} from '../core/progress'
 
 export interface RetryOptions {
   /** Attempts per call, the first included. @default 8 */

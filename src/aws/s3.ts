@@ -1,7 +1,7 @@
 /** The S3 calls hactl makes: putting the application bundle in EB's storage bucket. */
 import {HeadObjectCommand, PutObjectCommand, type S3Client} from '@aws-sdk/client-s3'
 
-import type {ApiContext} from './clients'
+import type {ApiContext} from './types'
 import {awsCall, hasAwsCode} from './errors'
 
 export interface S3Api {

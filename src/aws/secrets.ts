@@ -9,9 +9,8 @@ import {
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager'
 
-import {AwsError} from '../errors'
-import type {ApiContext} from './clients'
-import type {Tags} from './ec2'
+import {AwsError} from '../core/errors'
+import type {ApiContext, Tags} from './types'
 import {awsCall, hasAwsCode} from './errors'
 
 export interface SecretSummary {

@@ -7,7 +7,7 @@ import {
   type SSMClient,
 } from '@aws-sdk/client-ssm'
 
-import type {ApiContext} from './clients'
+import type {ApiContext} from './types'
 import {awsCall, hasAwsCode} from './errors'
 
 export interface Parameter {

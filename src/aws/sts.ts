@@ -1,7 +1,7 @@
 /** The STS calls hactl makes. */
 import {GetCallerIdentityCommand, type STSClient} from '@aws-sdk/client-sts'
 
-import type {ApiContext} from './clients'
+import type {ApiContext} from './types'
 import {awsCall} from './errors'
 
 export interface CallerIdentity {

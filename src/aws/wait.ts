@@ -11,9 +11,9 @@
  * A timeout is a {@link TimeoutError} (exit 7) that says how to pick the work
  * up: the AWS operation goes on without us.
  */
-import {AbortError, HactlError, TimeoutError} from '../errors'
-import type {Clock} from './clock'
-import type {Reporter} from '../ui/reporter'
+import {AbortError, HactlError, TimeoutError} from '../core/errors'
+import type {Clock} from '../core/clock'
+import type {Reporter} from '../core/progress'
 import {translateAwsError} from './errors'
 
 export interface WaitOptions {

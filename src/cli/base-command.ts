@@ -9,11 +9,11 @@
  */
 import {Command, type Interfaces} from '@oclif/core'
 
-import {AbortError, ConfigError, HactlError, InterruptedError, UserError} from '../errors'
-import {ExitCode} from './exit-codes'
+import {AbortError, ConfigError, HactlError, InterruptedError, UserError} from '../core/errors'
+import {ExitCode} from '../core/exit-codes'
 import {globalFlags} from './flags'
 import type {AwsClients} from '../aws/clients'
-import type {HeldLock} from '../aws/lock'
+import type {HeldLock} from '../site/lock'
 import type {LoadedConfig} from '../config/load'
 import {createCliReporter, type CliReporter} from '../ui/cli-reporter'
 import {formatError} from '../ui/format-error'
@@ -137,7 +137,7 @@ export abstract class HactlCommand<T extends typeof Command> extends Command {
    */
   protected async withSiteLock<R>(site: string, operation: string, work: (lock: HeldLock) => Promise<R>): Promise<R> {
     const aws = await this.aws()
-    const [{withLock}, {hostname}, ssm, sts] = await Promise.all([import('../aws/lock'), import('node:os'), aws.ssm(), aws.sts()])
+    const [{withLock}, {hostname}, ssm, sts] = await Promise.all([import('../site/lock'), import('node:os'), aws.ssm(), aws.sts()])
     const identity = await sts.getCallerIdentity()
     const flags = this.flags as Record<string, unknown>
     return withLock(

@@ -4,7 +4,7 @@
  */
 import {CommandHelp, Help, type Command} from '@oclif/core'
 
-import {exitCodeHelpRows} from './exit-codes'
+import {exitCodeHelpRows} from '../core/exit-codes'
 
 class HactlCommandHelp extends CommandHelp {
   protected override sections(): ReturnType<CommandHelp['sections']> {

@@ -5,7 +5,7 @@
 import {dirname, join} from 'node:path'
 
 import {sandboxStateError} from '../aws/errors'
-import {UserError} from '../errors'
+import {UserError} from '../core/errors'
 import type {SandboxHandle} from '../sandbox'
 
 export interface ProjectSandboxOptions {

@@ -7,7 +7,7 @@
  */
 import {resolve} from 'node:path'
 
-import {ConfigError, UserError} from '../errors'
+import {ConfigError, UserError} from '../core/errors'
 import {APP_PROFILES, COMMON_DEFAULTS} from './app-defaults'
 import type {AppName, DatabaseEngine} from './constants'
 import {resolveConfig} from './parse'

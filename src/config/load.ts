@@ -3,7 +3,7 @@ import {existsSync, statSync} from 'node:fs'
 import {readFile} from 'node:fs/promises'
 import {dirname, join, resolve} from 'node:path'
 
-import {ConfigError} from '../errors'
+import {ConfigError} from '../core/errors'
 import {parseConfig, type ParseConfigOptions} from './parse'
 import type {HactlConfig} from './schema'
 

@@ -15,7 +15,7 @@ import {basename} from 'node:path'
 
 import {LineCounter, parseDocument} from 'yaml'
 
-import {ConfigError, type ConfigProblem} from '../errors'
+import {ConfigError, type ConfigProblem} from '../core/errors'
 import {deepMerge, defaultsFor, isPlainObject} from './app-defaults'
 import {isAppName, PATTERNS} from './constants'
 import {crossCheck} from './cross-checks'

@@ -4,7 +4,7 @@
  * position in the file, and a sentence saying what is wrong and what was
  * found.
  */
-import type {ConfigProblem} from '../errors'
+import type {ConfigProblem} from '../core/errors'
 import type {KeyPath, SourceMap} from './source-map'
 
 /** `['network', 'subnets', 1]` → `network.subnets[1]`. */

@@ -12,7 +12,7 @@ import {randomBytes} from 'node:crypto'
 import {chmod, mkdir, open, realpath, rename, stat, unlink, writeFile} from 'node:fs/promises'
 import {basename, dirname, join} from 'node:path'
 
-import {UserError} from '../errors'
+import {UserError} from '../core/errors'
 
 /** Errors that come from the file system the user pointed at, not from hactl. */
 const USER_FS_ERRORS = new Set(['EACCES', 'EEXIST', 'EISDIR', 'ENOSPC', 'ENOTDIR', 'EPERM', 'EROFS'])

@@ -5,18 +5,18 @@
  * what is missing, so a re-run after a failure or a timeout continues.
  */
 import type {AwsClients} from '../aws/clients'
-import type {Clock} from '../aws/clock'
+import type {Clock} from '../core/clock'
 import type {EnvironmentDescription} from '@aws-sdk/client-elastic-beanstalk'
 import type {CacheCluster, ReplicationGroup} from '@aws-sdk/client-elasticache'
 import type {DBCluster, DBInstance} from '@aws-sdk/client-rds'
-import {startHeartbeat, type HeldLock} from '../aws/lock'
+import {startHeartbeat, type HeldLock} from '../site/lock'
 import {tagList} from '../aws/resource-calls'
 import {pollUntil} from '../aws/wait'
 import type {HactlConfig} from '../config/schema'
-import {AwsError, HactlError, UserError} from '../errors'
-import type {Reporter} from '../ui/reporter'
+import {AwsError, HactlError, UserError} from '../core/errors'
+import type {Reporter} from '../core/progress'
 import {buildBundle, type Bundle} from './bundle'
-import {siteNames, SECURITY_GROUP_ROLES, type SecurityGroupRole} from './names'
+import {siteNames, SECURITY_GROUP_ROLES, type SecurityGroupRole} from '../site/names'
 import {oneSubnetPerZone, resolveNetwork, type SiteNetwork} from './network'
 import {
   auroraInstanceInputs,
@@ -45,7 +45,7 @@ import {
   type Refs,
   type Tags,
 } from './spec'
-import {runSteps, type Step, type StepTiming} from './steps'
+import {runSteps, type Step, type StepTiming} from '../core/steps'
 
 export interface CreateEnvironmentOptions {
   readonly config: HactlConfig

@@ -10,16 +10,16 @@
  * gone", so a re-run after a failure or timeout finishes the job.
  */
 import type {AwsClients} from '../aws/clients'
-import type {Clock} from '../aws/clock'
-import {startHeartbeat, type HeldLock} from '../aws/lock'
-import {HactlError} from '../errors'
+import type {Clock} from '../core/clock'
+import {startHeartbeat, type HeldLock} from '../site/lock'
+import {HactlError} from '../core/errors'
 import {hasAwsCode} from '../aws/errors'
 import {pollUntil} from '../aws/wait'
 import type {HactlConfig} from '../config/schema'
-import type {Reporter} from '../ui/reporter'
-import {siteNames, SECURITY_GROUP_ROLES, type SecurityGroupRole} from './names'
+import type {Reporter} from '../core/progress'
+import {siteNames, SECURITY_GROUP_ROLES, type SecurityGroupRole} from '../site/names'
 import {isAurora, INSTANCE_POLICY_NAME} from './spec'
-import {runSteps, type Step} from './steps'
+import {runSteps, type Step} from '../core/steps'
 
 export interface DestroyEnvironmentOptions {
   readonly config: HactlConfig

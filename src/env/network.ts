@@ -6,7 +6,7 @@ import type {Subnet} from '@aws-sdk/client-ec2'
 
 import type {Ec2Api} from '../aws/ec2'
 import type {HactlConfig} from '../config/schema'
-import {UserError} from '../errors'
+import {UserError} from '../core/errors'
 
 export interface SiteNetwork {
   readonly vpcId: string

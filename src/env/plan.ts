@@ -6,7 +6,7 @@
 import type {AwsClients} from '../aws/clients'
 import type {HactlConfig} from '../config/schema'
 import type {Bundle} from './bundle'
-import {SECURITY_GROUP_ROLES, siteNames, type SecurityGroupRole} from './names'
+import {SECURITY_GROUP_ROLES, siteNames, type SecurityGroupRole} from '../site/names'
 import {resolveNetwork, type SiteNetwork} from './network'
 import {
   auroraInstanceInputs,

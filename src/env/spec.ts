@@ -16,9 +16,11 @@ import type {CreateDBClusterCommandInput, CreateDBInstanceCommandInput} from '@a
 import {tagList} from '../aws/resource-calls'
 import {isAuroraEngine, SCALING_METRIC_INFO} from '../config/constants'
 import type {HactlConfig} from '../config/schema'
-import {siteNames, type SecurityGroupRole} from './names'
+import {siteNames, type SecurityGroupRole} from '../site/names'
 
-export type Tags = Readonly<Record<string, string>>
+import type {Tags} from '../aws/types'
+
+export type {Tags}
 
 /** What only exists once created; offline the plan fills in placeholders. */
 export interface Refs {

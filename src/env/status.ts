@@ -5,7 +5,7 @@
  */
 import type {AwsClients} from '../aws/clients'
 import type {HactlConfig} from '../config/schema'
-import {siteNames} from './names'
+import {siteNames} from '../site/names'
 import {isAurora} from './spec'
 
 export interface InstanceStatus {

@@ -2,7 +2,7 @@ import {randomUUID} from 'node:crypto'
 
 import type {MetadataBearer, Pluggable} from '@smithy/types'
 
-import type {Clock} from '../aws/clock'
+import type {Clock} from '../core/clock'
 import {SandboxUnsupportedError, SimError} from './errors'
 import {FaultPlan, parseFaults, type FaultSpec} from './faults'
 import {sandboxPlugin, type SandboxCaller} from './middleware'

@@ -1,4 +1,4 @@
-import {acceleratedClock, type Clock} from '../aws/clock'
+import {acceleratedClock, type Clock} from '../core/clock'
 import type {SandboxState} from './types'
 
 /**

@@ -5,7 +5,7 @@
  * last test and bake.
  */
 import type {AwsClients} from '../aws/clients'
-import {readLock} from '../aws/lock'
+import {readLock} from '../site/lock'
 import type {LoadedConfig} from '../config/load'
 
 export interface StatusOptions {

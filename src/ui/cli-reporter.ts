@@ -8,7 +8,7 @@
  */
 import {ux} from '@oclif/core'
 
-import type {ProgressEvent, Reporter} from './reporter'
+import type {ProgressEvent, Reporter} from '../core/progress'
 
 export interface CliReporterOptions {
   readonly json: boolean

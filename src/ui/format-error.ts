@@ -1,5 +1,5 @@
 /** How an error looks on a terminal: "Error (code): message" then "Try this:" hints. */
-import {ConfigError, type HactlError} from '../errors'
+import {ConfigError, type HactlError} from '../core/errors'
 
 export interface FormatErrorOptions {
   /** Use ANSI colour. */

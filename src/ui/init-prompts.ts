@@ -7,7 +7,7 @@
 import {input, number, select} from '@inquirer/prompts'
 
 import {APP_NAMES, APP_PROFILES, type AppName, type DatabaseEngine, type InitAnswers, PATTERNS} from '../config'
-import {InterruptedError, UserError} from '../errors'
+import {InterruptedError, UserError} from '../core/errors'
 
 /** The prompt functions used, so tests can answer without a terminal. */
 export interface InitPrompts {

@@ -2,7 +2,7 @@
 import type {HactlConfig} from '../config/schema'
 import type {CreateEnvironmentResult} from '../env/create'
 import type {DestroyEnvironmentResult} from '../env/destroy'
-import {siteNames} from '../env/names'
+import {siteNames} from '../site/names'
 import {estimateInstances, isAurora} from '../env/spec'
 import type {EnvStatusResult} from '../env/status'
 

@@ -32,7 +32,7 @@ import {
 import {ConfiguredRetryStrategy} from '@smithy/core/retry'
 import {parseDocument} from 'yaml'
 
-import {ExitCode} from '../../src/cli/exit-codes'
+import {ExitCode} from '../../src/core/exit-codes'
 import type {CheckId, DoctorCheck, DoctorResult} from '../../src/env/doctor'
 import {openSandbox, STATE_FILE} from '../../src/sandbox'
 import type {RegionState, SandboxState} from '../../src/sandbox/types'

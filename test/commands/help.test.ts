@@ -1,4 +1,4 @@
-import {EXIT_CODE_DESCRIPTIONS} from '../../src/cli/exit-codes'
+import {EXIT_CODE_DESCRIPTIONS} from '../../src/core/exit-codes'
 import {runHactl} from '../_helpers/cli'
 
 describe('help', () => {

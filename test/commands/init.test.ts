@@ -1,9 +1,9 @@
 import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {ExitCode} from '../../src/cli/exit-codes'
+import {ExitCode} from '../../src/core/exit-codes'
 import {parseConfig} from '../../src/config'
-import {InterruptedError, UserError} from '../../src/errors'
+import {InterruptedError, UserError} from '../../src/core/errors'
 import {renderInitResult} from '../../src/ui/config-render'
 import {askInitAnswers, type InitPrompts} from '../../src/ui/init-prompts'
 import {exitCodeOf, type Project, scratchProject} from '../_helpers/cli'

@@ -1,6 +1,6 @@
 import type {ConfigurationOptionSetting, EnvironmentStatus, EventSeverity, OptionSpecification, Tag} from '@aws-sdk/client-elastic-beanstalk'
 
-import {isEbNamespace} from '../../env/eb-namespaces'
+import {isEbNamespace} from './eb-namespaces'
 import {DURATIONS} from '../durations'
 import {SimError} from '../errors'
 import type {OperationContext, RegionState} from '../types'

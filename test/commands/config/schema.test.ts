@@ -1,7 +1,7 @@
 import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {ExitCode} from '../../../src/cli/exit-codes'
+import {ExitCode} from '../../../src/core/exit-codes'
 import {configJsonSchema} from '../../../src/config'
 import {exitCodeOf, type Project, scratchProject} from '../../_helpers/cli'
 

@@ -1,6 +1,6 @@
 import {parse} from 'yaml'
 
-import {ExitCode} from '../../../src/cli/exit-codes'
+import {ExitCode} from '../../../src/core/exit-codes'
 import {exitCodeOf, type Project, scratchProject} from '../../_helpers/cli'
 
 describe('hactl config show', () => {

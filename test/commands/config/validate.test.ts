@@ -1,7 +1,7 @@
 import {copyFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {ExitCode} from '../../../src/cli/exit-codes'
+import {ExitCode} from '../../../src/core/exit-codes'
 import {exitCodeOf, type Project, scratchProject} from '../../_helpers/cli'
 
 const FIXTURES = join(__dirname, '../../_fixtures/config')

@@ -6,8 +6,8 @@
 import {join} from 'node:path'
 
 import {AwsClients} from '../../../src/aws/clients'
-import {acquireLock} from '../../../src/aws/lock'
-import {ExitCode} from '../../../src/cli/exit-codes'
+import {acquireLock} from '../../../src/site/lock'
+import {ExitCode} from '../../../src/core/exit-codes'
 import {openSandbox} from '../../../src/sandbox'
 import {exitCodeOf, type Project, scratchProject} from '../../_helpers/cli'
 

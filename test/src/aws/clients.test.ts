@@ -2,8 +2,8 @@ import {GetCallerIdentityCommand, STSClient} from '@aws-sdk/client-sts'
 import {mockClient} from 'aws-sdk-client-mock'
 
 import {AwsClients} from '../../../src/aws/clients'
-import {ExitCode} from '../../../src/cli/exit-codes'
-import {RecordingReporter} from '../../../src/ui/reporter'
+import {ExitCode} from '../../../src/core/exit-codes'
+import {RecordingReporter} from '../../../src/core/progress'
 
 describe('AwsClients factory', () => {
   it('sets region, profile, endpoint and a hactl user agent on every client', () => {

@@ -1,10 +1,10 @@
 import {CreateEnvironmentCommand, ElasticBeanstalkClient, ElasticBeanstalkSyntheticServiceException} from '@aws-sdk/client-elastic-beanstalk'
 import {mockClient} from 'aws-sdk-client-mock'
 
-import {ManualClock} from '../../../src/aws/clock'
+import {ManualClock} from '../../../src/core/clock'
 import {createEbApi} from '../../../src/aws/eb'
-import {AwsError} from '../../../src/errors'
-import {RecordingReporter} from '../../../src/ui/reporter'
+import {AwsError} from '../../../src/core/errors'
+import {RecordingReporter} from '../../../src/core/progress'
 
 /** An error code the model does not list comes back as the synthetic exception named by the code, as the SDK's deserializer makes it. */
 function ebError(message: string): ElasticBeanstalkSyntheticServiceException {

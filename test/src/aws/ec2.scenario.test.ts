@@ -7,10 +7,10 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {AwsClients} from '../../../src/aws/clients'
-import {ExitCode} from '../../../src/cli/exit-codes'
-import {AwsError} from '../../../src/errors'
+import {ExitCode} from '../../../src/core/exit-codes'
+import {AwsError} from '../../../src/core/errors'
 import {openSandbox} from '../../../src/sandbox'
-import {RecordingReporter} from '../../../src/ui/reporter'
+import {RecordingReporter} from '../../../src/core/progress'
 
 describe('EC2 through the client factory, on the sandbox', () => {
   let stateDir: string

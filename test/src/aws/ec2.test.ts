@@ -1,9 +1,9 @@
 import {AuthorizeSecurityGroupIngressCommand, EC2Client} from '@aws-sdk/client-ec2'
 import {mockClient} from 'aws-sdk-client-mock'
 
-import {ManualClock} from '../../../src/aws/clock'
+import {ManualClock} from '../../../src/core/clock'
 import {createEc2Api} from '../../../src/aws/ec2'
-import {silentReporter} from '../../../src/ui/reporter'
+import {silentReporter} from '../../../src/core/progress'
 
 describe('Ec2Api.authorizeIngress', () => {
   it('sends one rule per call, so a rule that already exists never blocks the missing ones', async () => {

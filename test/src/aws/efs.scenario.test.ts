@@ -8,11 +8,11 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {AwsClients} from '../../../src/aws/clients'
-import {ManualClock} from '../../../src/aws/clock'
-import {AwsError, TimeoutError} from '../../../src/errors'
+import {ManualClock} from '../../../src/core/clock'
+import {AwsError, TimeoutError} from '../../../src/core/errors'
 import {openSandbox} from '../../../src/sandbox'
 import {DURATIONS} from '../../../src/sandbox/durations'
-import {RecordingReporter} from '../../../src/ui/reporter'
+import {RecordingReporter} from '../../../src/core/progress'
 
 describe('EFS through the client factory, on the sandbox', () => {
   let stateDir: string

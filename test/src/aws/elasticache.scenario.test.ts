@@ -7,10 +7,10 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {AwsClients} from '../../../src/aws/clients'
-import {AwsError, TimeoutError} from '../../../src/errors'
+import {AwsError, TimeoutError} from '../../../src/core/errors'
 import {openSandbox, STATE_FILE} from '../../../src/sandbox'
 import type {SandboxState} from '../../../src/sandbox/types'
-import {RecordingReporter} from '../../../src/ui/reporter'
+import {RecordingReporter} from '../../../src/core/progress'
 
 describe('ElastiCache through the client factory, on the sandbox', () => {
   let stateDir: string

@@ -1,8 +1,8 @@
 import {EC2ServiceException} from '@aws-sdk/client-ec2'
 
 import {awsCall, translateAwsError} from '../../../src/aws/errors'
-import {ExitCode} from '../../../src/cli/exit-codes'
-import {AwsError, CredentialsError, HactlError, UserError} from '../../../src/errors'
+import {ExitCode} from '../../../src/core/exit-codes'
+import {AwsError, CredentialsError, HactlError, UserError} from '../../../src/core/errors'
 
 function sdkError(name: string, message: string, requestId = 'req-1') {
   return new EC2ServiceException({$fault: 'client', $metadata: {httpStatusCode: 400, requestId}, message, name})

@@ -4,10 +4,10 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {AwsClients} from '../../../src/aws/clients'
-import {ManualClock} from '../../../src/aws/clock'
-import {AwsError} from '../../../src/errors'
+import {ManualClock} from '../../../src/core/clock'
+import {AwsError} from '../../../src/core/errors'
 import {openSandbox} from '../../../src/sandbox'
-import {RecordingReporter} from '../../../src/ui/reporter'
+import {RecordingReporter} from '../../../src/core/progress'
 
 const TRUST = JSON.stringify({
   Version: '2012-10-17',

@@ -7,9 +7,9 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {AwsClients} from '../../../src/aws/clients'
-import {AwsError, TimeoutError, UserError} from '../../../src/errors'
+import {AwsError, TimeoutError, UserError} from '../../../src/core/errors'
 import {openSandbox} from '../../../src/sandbox'
-import {RecordingReporter} from '../../../src/ui/reporter'
+import {RecordingReporter} from '../../../src/core/progress'
 
 describe('RDS through the client factory, on the sandbox', () => {
   let stateDir: string

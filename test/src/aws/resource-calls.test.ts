@@ -1,9 +1,9 @@
 import {DBInstanceNotFoundFault, InvalidDBInstanceStateFault, RDSClient} from '@aws-sdk/client-rds'
 
-import {ManualClock} from '../../../src/aws/clock'
+import {ManualClock} from '../../../src/core/clock'
 import {statesIn, tagList, unlessNotFound, waitUntilGone, waiterPacing} from '../../../src/aws/resource-calls'
-import {AwsError} from '../../../src/errors'
-import {RecordingReporter} from '../../../src/ui/reporter'
+import {AwsError} from '../../../src/core/errors'
+import {RecordingReporter} from '../../../src/core/progress'
 
 const notFound = () => new DBInstanceNotFoundFault({$metadata: {}, message: 'DBInstance db-1 not found.'})
 const wrongState = () => new InvalidDBInstanceStateFault({$metadata: {}, message: 'Database instance is not in available state.'})

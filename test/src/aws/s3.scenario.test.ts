@@ -7,11 +7,11 @@ import {join} from 'node:path'
 import {CreateBucketCommand, S3Client} from '@aws-sdk/client-s3'
 
 import {AwsClients} from '../../../src/aws/clients'
-import {ManualClock} from '../../../src/aws/clock'
-import {AwsError} from '../../../src/errors'
+import {ManualClock} from '../../../src/core/clock'
+import {AwsError} from '../../../src/core/errors'
 import {openSandbox, type SandboxHandle} from '../../../src/sandbox'
 import {findObject} from '../../../src/sandbox/services/s3-model'
-import {RecordingReporter} from '../../../src/ui/reporter'
+import {RecordingReporter} from '../../../src/core/progress'
 
 const BUCKET = 'elasticbeanstalk-eu-west-1-123456789012'
 

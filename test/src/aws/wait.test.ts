@@ -1,11 +1,11 @@
 import {DescribeInstancesCommand, EC2Client, waitUntilInstanceRunning} from '@aws-sdk/client-ec2'
 import {mockClient} from 'aws-sdk-client-mock'
 
-import {type Clock, ManualClock} from '../../../src/aws/clock'
+import {type Clock, ManualClock} from '../../../src/core/clock'
 import {pollUntil, runSdkWaiter} from '../../../src/aws/wait'
-import {ExitCode} from '../../../src/cli/exit-codes'
-import {AbortError, TimeoutError} from '../../../src/errors'
-import {RecordingReporter} from '../../../src/ui/reporter'
+import {ExitCode} from '../../../src/core/exit-codes'
+import {AbortError, TimeoutError} from '../../../src/core/errors'
+import {RecordingReporter} from '../../../src/core/progress'
 
 describe('pollUntil', () => {
   it('polls with backoff on the injected clock until done, reporting each status', async () => {

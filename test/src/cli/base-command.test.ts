@@ -1,11 +1,11 @@
 import {Config, Flags} from '@oclif/core'
 import {captureOutput} from '@oclif/test'
 
-import {ManualClock} from '../../../src/aws/clock'
+import {ManualClock} from '../../../src/core/clock'
 import {pollUntil} from '../../../src/aws/wait'
 import {HactlCommand} from '../../../src/cli/base-command'
-import {ExitCode} from '../../../src/cli/exit-codes'
-import {LockHeldError} from '../../../src/errors'
+import {ExitCode} from '../../../src/core/exit-codes'
+import {LockHeldError} from '../../../src/core/errors'
 import {ROOT} from '../../_helpers/cli'
 
 /** A command that waits until interrupted, like a long `env create`. */

@@ -5,7 +5,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {initConfig, initialConfig, parseConfig, requireInitAnswers} from '../../../src/config'
-import {UserError} from '../../../src/errors'
+import {UserError} from '../../../src/core/errors'
 
 /** When set, fs/promises' writeFile writes the first 20 characters, then fails with this error (a full disk). */
 let mockWriteFailure: Error | undefined

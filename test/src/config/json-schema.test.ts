@@ -7,7 +7,7 @@ import addFormats from 'ajv-formats'
 import {parse} from 'yaml'
 
 import {configJsonSchema, exportConfigSchema, parseConfig, renderConfigYaml} from '../../../src/config'
-import {UserError} from '../../../src/errors'
+import {UserError} from '../../../src/core/errors'
 
 function compile() {
   // Strict, as hactl's own validator: any keyword ajv does not know fails here.

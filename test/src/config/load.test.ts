@@ -3,7 +3,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {findConfigPath, initConfigPath, loadConfig} from '../../../src/config'
-import {ConfigError} from '../../../src/errors'
+import {ConfigError} from '../../../src/core/errors'
 
 const VALID = 'site: demo\napp: wordpress\nregion: eu-west-1\n'
 

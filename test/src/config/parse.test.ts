@@ -2,8 +2,8 @@ import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {APP_PROFILES, parseConfig} from '../../../src/config'
-import {ConfigError, type ConfigProblem, HactlError} from '../../../src/errors'
-import {ExitCode} from '../../../src/cli/exit-codes'
+import {ConfigError, type ConfigProblem, HactlError} from '../../../src/core/errors'
+import {ExitCode} from '../../../src/core/exit-codes'
 
 const FIXTURES = join(__dirname, '../../_fixtures/config')
 const BASE = 'site: demo\napp: wordpress\nregion: eu-west-1\n'

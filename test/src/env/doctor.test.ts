@@ -7,7 +7,7 @@ import type {Ec2Api} from '../../../src/aws/ec2'
 import type {EfsApi} from '../../../src/aws/efs'
 import type {ElastiCacheApi} from '../../../src/aws/elasticache'
 import type {RdsApi} from '../../../src/aws/rds'
-import {ExitCode} from '../../../src/cli/exit-codes'
+import {ExitCode} from '../../../src/core/exit-codes'
 import type {HactlConfig} from '../../../src/config/schema'
 import {
   checksFailedError,
@@ -21,11 +21,11 @@ import {
   type SiteFacts,
   tlsParameterOf,
 } from '../../../src/env/doctor'
-import {siteNames, type SecurityGroupRole} from '../../../src/env/names'
+import {siteNames, type SecurityGroupRole} from '../../../src/site/names'
 import {dbTlsParameters, efsPolicy, optionSettings, securityGroupSpecs, type Refs} from '../../../src/env/spec'
-import {AwsError, HactlError, UserError} from '../../../src/errors'
+import {AwsError, HactlError, UserError} from '../../../src/core/errors'
 import {renderDoctor} from '../../../src/ui/render-doctor'
-import {RecordingReporter} from '../../../src/ui/reporter'
+import {RecordingReporter} from '../../../src/core/progress'
 import {testConfig} from '../../_helpers/config'
 
 const GROUP_IDS: Record<SecurityGroupRole, string> = {

@@ -2,7 +2,7 @@ import type {Subnet} from '@aws-sdk/client-ec2'
 
 import type {Ec2Api} from '../../../src/aws/ec2'
 import {oneSubnetPerZone, resolveNetwork} from '../../../src/env/network'
-import {UserError} from '../../../src/errors'
+import {UserError} from '../../../src/core/errors'
 import {testConfig} from '../../_helpers/config'
 
 const SUBNETS: Subnet[] = [

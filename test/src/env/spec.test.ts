@@ -1,6 +1,6 @@
 import {BUNDLE_DOCUMENT_ROOT, BUNDLE_ENV_PROPERTIES} from '../../../src/env/bundle'
 import {isEbNamespace} from '../../../src/env/eb-namespaces'
-import {SECURITY_GROUP_ROLES, siteNames} from '../../../src/env/names'
+import {SECURITY_GROUP_ROLES, siteNames} from '../../../src/site/names'
 import {
   ENV_PROPERTIES_MAX_BYTES,
   auroraInstanceInputs,

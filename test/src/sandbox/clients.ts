@@ -7,7 +7,7 @@ import {SSMClient} from '@aws-sdk/client-ssm'
 import {STSClient} from '@aws-sdk/client-sts'
 import {ConfiguredRetryStrategy} from '@smithy/core/retry'
 
-import {ManualClock} from '../../../src/aws/clock'
+import {ManualClock} from '../../../src/core/clock'
 import {openSandbox, type SandboxHandle, type SandboxOptions} from '../../../src/sandbox'
 
 /** Real SDK clients wired to one sandbox: retries without backoff, fake credentials, no network. */

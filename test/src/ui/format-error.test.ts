@@ -1,4 +1,4 @@
-import {ConfigError, LockHeldError} from '../../../src/errors'
+import {ConfigError, LockHeldError} from '../../../src/core/errors'
 import {formatError} from '../../../src/ui/format-error'
 
 describe('formatError', () => {

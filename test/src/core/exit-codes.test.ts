@@ -1,8 +1,8 @@
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {EXIT_CODE_DESCRIPTIONS, ExitCode, exitCodeHelpRows} from '../../../src/cli/exit-codes'
-import {AbortError, AwsError, ChecksFailedError, ConfigError, CredentialsError, LockHeldError, RolledBackError, TimeoutError, UserError} from '../../../src/errors'
+import {EXIT_CODE_DESCRIPTIONS, ExitCode, exitCodeHelpRows} from '../../../src/core/exit-codes'
+import {AbortError, AwsError, ChecksFailedError, ConfigError, CredentialsError, LockHeldError, RolledBackError, TimeoutError, UserError} from '../../../src/core/errors'
 
 const codes = Object.values(ExitCode).filter((v): v is ExitCode => typeof v === 'number')
 

@@ -1,6 +1,6 @@
-import {ManualClock} from '../../../src/aws/clock'
-import {criticalPath, runSteps, type Step} from '../../../src/env/steps'
-import {RecordingReporter} from '../../../src/ui/reporter'
+import {ManualClock} from '../../../src/core/clock'
+import {criticalPath, runSteps, type Step} from '../../../src/core/steps'
+import {RecordingReporter} from '../../../src/core/progress'
 
 function deferred(): {promise: Promise<void>; resolve: () => void} {
   let resolve!: () => void
@@ -95,7 +95,7 @@ describe('criticalPath', () => {
 
 describe('runSteps on failure', () => {
   it('tells what was cut short and what never started', async () => {
-    const {HactlError} = await import('../../../src/errors')
+    const {HactlError} = await import('../../../src/core/errors')
     const steps: Step[] = [
       {id: 'db', needs: [], run: () => Promise.reject(new HactlError('timeout', 'gave up')), title: 'Database'},
       {id: 'cache', needs: [], run: (signal) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error('stopped')))), title: 'Cache'},

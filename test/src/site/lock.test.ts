@@ -1,8 +1,8 @@
-import {ManualClock} from '../../../src/aws/clock'
-import {acquireLock, lockParameterName, readLock, withLock} from '../../../src/aws/lock'
-import {ExitCode} from '../../../src/cli/exit-codes'
-import {LockHeldError} from '../../../src/errors'
-import {RecordingReporter} from '../../../src/ui/reporter'
+import {ManualClock} from '../../../src/core/clock'
+import {acquireLock, lockParameterName, readLock, withLock} from '../../../src/site/lock'
+import {ExitCode} from '../../../src/core/exit-codes'
+import {LockHeldError} from '../../../src/core/errors'
+import {RecordingReporter} from '../../../src/core/progress'
 import {MemorySsm} from '../../_helpers/memory-ssm'
 
 describe('site lock', () => {

@@ -3,14 +3,14 @@
  *
  * Every failure a user can meet is a {@link HactlError} with a stable `code`
  * (shown as "Error (code): …" and in `--json`), an `exitCode` from the table in
- * `src/cli/exit-codes.ts`, and suggestions that say what to do next.
+ * `src/core/exit-codes.ts`, and suggestions that say what to do next.
  *
  * Errors are branded with `Symbol.for` rather than checked with `instanceof`,
  * so a guard still works when two copies of this module are loaded (jest
  * module registries, a linked plugin) — the same trick as the CDK's
  * `ToolkitError`.
  */
-import {ExitCode} from './cli/exit-codes'
+import {ExitCode} from './exit-codes'
 
 const HACTL_ERROR = Symbol.for('hactl.HactlError')
 

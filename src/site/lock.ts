@@ -10,10 +10,10 @@
  */
 import {randomUUID} from 'node:crypto'
 
-import {HactlError, LockHeldError} from '../errors'
-import type {Clock} from './clock'
-import type {SsmApi} from './ssm'
-import type {Reporter} from '../ui/reporter'
+import {HactlError, LockHeldError} from '../core/errors'
+import type {Clock} from '../core/clock'
+import type {SsmApi} from '../aws/ssm'
+import type {Reporter} from '../core/progress'
 
 export interface LockRecord {
   /** Who holds it: principal ARN and host, e.g. `arn:aws:iam::1:user/alice on laptop (pid 42)`. */

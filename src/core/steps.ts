@@ -14,9 +14,9 @@
  * end; what AWS already started goes on, and a re-run picks it up) and the
  * first failure is thrown.
  */
-import {HactlError} from '../errors'
-import type {Clock} from '../aws/clock'
-import type {Reporter} from '../ui/reporter'
+import {HactlError} from './errors'
+import type {Clock} from './clock'
+import type {Reporter} from './progress'
 
 export interface Step {
   readonly id: string
