@@ -37,6 +37,22 @@ export type ProgressEvent =
       readonly attempt: number
       readonly errorCode: string
     }
+  /**
+   * A health reading of an environment: how many in-service instances are
+   * healthy, per AMI when known, for "2 / 4 healthy" and a rollout's floor.
+   */
+  | {
+      readonly type: 'health'
+      /** What was read, e.g. the environment name. */
+      readonly what: string
+      /** EB's colour and status, e.g. `Green` / `Ok`. */
+      readonly color: string
+      readonly status: string
+      readonly healthy: number
+      readonly total: number
+      /** Instance counts per AMI id (healthy or not), when the reading has them. */
+      readonly byImage?: Readonly<Record<string, number>>
+    }
   | {readonly type: 'warning'; readonly message: string}
   | {readonly type: 'info'; readonly message: string}
 
