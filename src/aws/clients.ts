@@ -44,7 +44,30 @@ export interface AwsClientsOptions {
   readonly reporter?: Reporter
   /** Attempts per call (first included). @default 8 */
   readonly maxAttempts?: number
+  /** HTTP time limits for every call. @default HTTP_TIMEOUTS */
+  readonly httpTimeouts?: HttpTimeouts
 }
+
+/** How long one HTTP exchange with an AWS endpoint may take, in real milliseconds. */
+export interface HttpTimeouts {
+  /** To open the TCP (and TLS) connection. */
+  readonly connectMs: number
+  /** Silence on an open socket: an endpoint (or proxy) that accepts and never answers. */
+  readonly idleMs: number
+  /** The whole request and response. */
+  readonly requestMs: number
+}
+
+/**
+ * Without limits the SDK waits forever on an endpoint that accepts the
+ * connection and never answers, and the retry strategy never sees an error.
+ * The slowest call hactl makes is an S3 upload of the application bundle (a few
+ * hundred KB) or a control-plane call that EB or RDS takes tens of seconds to
+ * answer; two minutes per request leaves room for both, and the retry
+ * strategy (with its back-off) handles a timed-out attempt like any other
+ * transient failure.
+ */
+export const HTTP_TIMEOUTS: HttpTimeouts = {connectMs: 10_000, idleMs: 60_000, requestMs: 120_000}
 
 /** The shape all SDK v3 client configs share that hactl sets. */
 export interface CommonClientConfig {
@@ -54,6 +77,7 @@ export interface CommonClientConfig {
   customUserAgent: string
   retryStrategy: RetryStrategyV2
   credentials?: {accessKeyId: string; secretAccessKey: string}
+  requestHandler?: {connectionTimeout: number; socketTimeout: number; requestTimeout: number; throwOnRequestTimeout: true}
 }
 
 interface PluggableClient {
@@ -178,6 +202,13 @@ export class AwsClients {
       return config
     }
 
+    const limits = this.options.httpTimeouts ?? HTTP_TIMEOUTS
+    config.requestHandler = {
+      connectionTimeout: limits.connectMs,
+      requestTimeout: limits.requestMs,
+      socketTimeout: limits.idleMs,
+      throwOnRequestTimeout: true,
+    }
     if (this.options.region) config.region = this.options.region
     if (this.options.profile) config.profile = this.options.profile
     if (this.options.endpointUrl) config.endpoint = this.options.endpointUrl
@@ -186,6 +217,7 @@ export class AwsClients {
 
   private attach<C extends PluggableClient>(client: C, service: SandboxServiceName): C {
     if (this.options.sandbox) client.middlewareStack.use(this.options.sandbox.plugin(service))
+    else client.middlewareStack.use(nameEndpointOnNetworkError)
     return client
   }
 
@@ -202,4 +234,34 @@ export class AwsClients {
 
     return value
   }
+}
+
+/** Node's and the SDK's names for "the endpoint could not be reached or never answered". */
+const UNREACHABLE = /^(TimeoutError|RequestTimeout|ECONNREFUSED|ECONNRESET|ENOTFOUND|ETIMEDOUT|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|EPIPE)$/
+
+/**
+ * A network error says which endpoint it could not reach, so a wrong
+ * --endpoint-url, a proxy or a firewall is named in the message rather than
+ * left for the operator to guess. Runs per attempt, inside the retry strategy.
+ */
+const nameEndpointOnNetworkError = {
+  applyToStack(stack: {add(middleware: unknown, options: unknown): void}): void {
+    stack.add(
+      (next: (args: {request: unknown}) => Promise<unknown>) => async (args: {request: unknown}) => {
+        try {
+          return await next(args)
+        } catch (error) {
+          const request = args.request as {hostname?: string; port?: number; protocol?: string}
+          const code = (error as {code?: unknown}).code ?? (error as {name?: unknown}).name
+          if (error instanceof Error && typeof code === 'string' && UNREACHABLE.test(code) && request.hostname && !error.message.includes(' (endpoint ')) {
+            const port = request.port ? `:${request.port}` : ''
+            error.message = `${error.message || code} (endpoint ${request.protocol ?? 'https:'}//${request.hostname}${port})`
+          }
+
+          throw error
+        }
+      },
+      {name: 'hactlNameEndpoint', priority: 'low', step: 'finalizeRequest'},
+    )
+  },
 }
