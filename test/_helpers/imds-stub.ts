@@ -1,0 +1,62 @@
+/**
+ * A loopback stand-in for the EC2 instance metadata service, IMDSv2 only:
+ * a token by PUT with a TTL header, metadata only with that token, and the
+ * instance's tags under /latest/meta-data/tags/instance/ only when tags are
+ * exposed (as for an instance launched with InstanceMetadataTags=enabled).
+ */
+import {createServer, type Server} from 'node:http'
+import type {AddressInfo} from 'node:net'
+
+export interface ImdsStub {
+  readonly url: string
+  /** The instance's tags; undefined keys answer 404 as IMDS does. */
+  tags: Record<string, string>
+  /** false: the tags path answers 404, as when InstanceMetadataTags is disabled. */
+  tagsExposed: boolean
+  close(): Promise<void>
+}
+
+const TOKEN = 'stub-imdsv2-token'
+
+export async function startImdsStub(): Promise<ImdsStub> {
+  const state = {tags: {} as Record<string, string>, tagsExposed: true}
+  const server: Server = createServer((request, response) => {
+    const reply = (status: number, body = ''): void => {
+      response.writeHead(status, {'content-type': 'text/plain'})
+      response.end(body)
+    }
+
+    if (request.url === '/latest/api/token') {
+      if (request.method !== 'PUT' || !request.headers['x-aws-ec2-metadata-token-ttl-seconds']) return reply(400)
+      return reply(200, TOKEN)
+    }
+
+    if (request.headers['x-aws-ec2-metadata-token'] !== TOKEN) return reply(401)
+    const prefix = '/latest/meta-data/tags/instance/'
+    if (request.url?.startsWith(prefix) && state.tagsExposed) {
+      const key = decodeURIComponent(request.url.slice(prefix.length))
+      const value = state.tags[key]
+      return value === undefined ? reply(404) : reply(200, value)
+    }
+
+    reply(404)
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  return {
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+    get tags() {
+      return state.tags
+    },
+    set tags(value) {
+      state.tags = value
+    },
+    get tagsExposed() {
+      return state.tagsExposed
+    },
+    set tagsExposed(value) {
+      state.tagsExposed = value
+    },
+    url,
+  }
+}
