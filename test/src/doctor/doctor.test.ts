@@ -9,18 +9,16 @@ import type {ElastiCacheApi} from '../../../src/aws/elasticache'
 import type {RdsApi} from '../../../src/aws/rds'
 import {ExitCode} from '../../../src/core/exit-codes'
 import type {HactlConfig} from '../../../src/config/schema'
+import {tlsParameterOf} from '../../../src/doctor/facts'
 import {
   checksFailedError,
   type CheckId,
   DOCTOR_CHECKS,
   type DoctorClients,
   judgeSite,
-  plaintextSecrets,
   runDoctor,
-  secretShapeOf,
   type SiteFacts,
-  tlsParameterOf,
-} from '../../../src/env/doctor'
+} from '../../../src/doctor/run'
 import {siteNames, type SecurityGroupRole} from '../../../src/site/names'
 import {dbTlsParameters, efsPolicy, optionSettings, securityGroupSpecs, type Refs} from '../../../src/env/spec'
 import {AwsError, HactlError, UserError} from '../../../src/core/errors'
@@ -698,50 +696,6 @@ describe('judgeSite: what does not exist yet is skipped', () => {
     const skipped = result.checks.filter((c) => c.status === 'skip').map((c) => c.id)
     expect(skipped).toEqual(Object.keys(DOCTOR_CHECKS).filter((id) => id !== 'security-groups'))
     expect(result.checks.find((c) => c.id === 'efs-encrypted')).toMatchObject({detail: 'no EFS file system hactl-demo-uploads yet', remedy: 'Run `hactl env create`.'})
-  })
-})
-
-describe('plaintextSecrets and secretShapeOf', () => {
-  const SECRET_KEY = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'
-
-  it('accepts pointers, ids, endpoints, paths and ordinary settings', () => {
-    const properties = {
-      AUTH_KEY: '',
-      HACTL_CACHE_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:hactl/demo/cache-auth-AbCdEf',
-      HACTL_DB_ENDPOINT: 'hactl-demo-db.c9akciq32xyz.eu-west-1.rds.amazonaws.com',
-      HACTL_DB_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-3f2a1c4e-8b7d-4e0f-9a1b-2c3d4e5f6a7b-XyZ123',
-      HACTL_EFS_ACCESS_POINT: 'fsap-0123456789abcdef0',
-      HACTL_UPLOADS_PATH: '/var/www/html/wp-content/uploads/2024',
-      MAIL_PASSWORD: '/hactl/demo/mail-password',
-      BUNDLE_SHA256: 'f2ca1bb6c7e907d06dafe4687e579fce76b37e4e93b7605022da52e6ccc26fd2',
-      REQUEST_ID: '3f2a1c4e-8b7d-4e0f-9a1b-2c3d4e5f6a7b',
-      SITE_URL: 'https://www.example.org/some/long/path/to/the/site/index.php',
-    }
-    expect(plaintextSecrets(properties)).toEqual([])
-  })
-
-  it('flags secret-looking names with a value, and secret-shaped values under any name', () => {
-    const findings = plaintextSecrets({
-      'api-key': 'abc',
-      DB_PASSWORD: 'hunter2hunter2',
-      LOGGED_IN_SALT: 'x y z',
-      MY_SETTING: SECRET_KEY,
-      OTHER: 'AKIAIOSFODNN7EXAMPLE',
-      STRIPE: 'sk_live_4eC39HqLyjWDarjtT1zdp7dcXyZ123aB',
-      WP_TOKEN_VALUE: 'some-value',
-    })
-    expect(findings.map((f) => f.name).sort()).toEqual(['DB_PASSWORD', 'LOGGED_IN_SALT', 'MY_SETTING', 'OTHER', 'STRIPE', 'WP_TOKEN_VALUE', 'api-key'])
-    expect(findings.find((f) => f.name === 'MY_SETTING')?.why).toBe('its value looks like an AWS secret access key')
-    expect(findings.find((f) => f.name === 'OTHER')?.why).toBe('its value looks like an AWS access key id')
-    expect(JSON.stringify(findings)).not.toMatch(/hunter2|EXAMPLE|sk_live/)
-  })
-
-  it('secretShapeOf: private keys and long random tokens, not ARNs or digests', () => {
-    expect(secretShapeOf('-----BEGIN RSA PRIVATE KEY-----\nMIIE...')).toBe('a private key')
-    expect(secretShapeOf('Zx9Qm2Lp7Vt4Rk8Wn3Hs6Jd1Fb5Gc0Ya9Xe2Uq7Io4Pw')).toBe('a long random token')
-    expect(secretShapeOf('arn:aws:iam::123456789012:role/Zx9Qm2Lp7Vt4Rk8Wn3Hs6Jd1Fb5Gc0Ya9Xe2Uq7Io4Pw')).toBeUndefined()
-    expect(secretShapeOf('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855')).toBeUndefined()
-    expect(secretShapeOf('AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAa1')).toBeUndefined()
   })
 })
 
