@@ -1,4 +1,4 @@
-import {type SiteFacts} from '../../../../src/doctor/run'
+import type {SiteFacts} from '../../../../src/doctor/run'
 import {check, failing, FS_ID, healthySite} from '../_helpers/site'
 
 describe('judgeSite: efs-policy', () => {
@@ -40,5 +40,14 @@ describe('judgeSite: efs-policy', () => {
     expect(check(withPolicy(policyOf(otherAction)), 'efs-policy').status).toBe('fail')
     const allow = statements.map((s) => (s.Sid === 'DenyWithoutTls' ? {...s, Effect: 'Allow'} : s))
     expect(check(withPolicy(policyOf(allow)), 'efs-policy').status).toBe('fail')
+  })
+})
+
+describe('judgeSite: efs-mount-targets without the network', () => {
+  it('skips (does not crash) when facts come without the network; no other check fails for it', () => {
+    const {network: _network, ...rest} = healthySite()
+    const facts: SiteFacts = rest
+    expect(check(facts, 'efs-mount-targets')).toMatchObject({detail: 'the site\'s network was not read', status: 'skip'})
+    expect(failing(facts)).toEqual([])
   })
 })

@@ -1,4 +1,4 @@
-import {type SiteFacts} from '../../../../src/doctor/run'
+import type {SiteFacts} from '../../../../src/doctor/run'
 import {auroraSite, check, failing, healthySite, withRedis} from '../_helpers/site'
 
 describe('judgeSite: cache-encrypted', () => {
