@@ -19,9 +19,4 @@ function checkAmisPrivate(facts: SiteFacts, names: SiteNames): Verdict {
   )
 }
 
-export const amisPrivate = defineCheck({
-  id: 'amis-private',
-  judge: checkAmisPrivate,
-  needs: ['environment', 'images'],
-  title: 'AMIs private',
-})
+export const amisPrivate = defineCheck({id: 'amis-private', title: 'AMIs private', needs: ['environment', 'images'], judge: checkAmisPrivate})

@@ -148,30 +148,7 @@ function checkDbDeletionProtection(facts: SiteFacts, names: SiteNames): Verdict 
   return fail(`${names.db} can be deleted by a single API call (DeletionProtection off)`, command)
 }
 
-export const dbTls = defineCheck({
-  id: 'db-tls',
-  judge: checkDbTls,
-  needs: ['database'],
-  title: 'Database refuses connections without TLS',
-})
-
-export const dbMultiAz = defineCheck({
-  id: 'db-multi-az',
-  judge: checkDbMultiAz,
-  needs: ['database', 'network'],
-  title: 'Database survives the loss of an Availability Zone',
-})
-
-export const dbNotPublic = defineCheck({
-  id: 'db-not-public',
-  judge: checkDbNotPublic,
-  needs: ['database'],
-  title: 'Database not publicly accessible',
-})
-
-export const dbDeletionProtection = defineCheck({
-  id: 'db-deletion-protection',
-  judge: checkDbDeletionProtection,
-  needs: ['database'],
-  title: 'Database deletion protection on',
-})
+export const dbTls = defineCheck({id: 'db-tls', title: 'Database refuses connections without TLS', needs: ['database'], judge: checkDbTls})
+export const dbMultiAz = defineCheck({id: 'db-multi-az', title: 'Database survives the loss of an Availability Zone', needs: ['database', 'network'], judge: checkDbMultiAz})
+export const dbNotPublic = defineCheck({id: 'db-not-public', title: 'Database not publicly accessible', needs: ['database'], judge: checkDbNotPublic})
+export const dbDeletionProtection = defineCheck({id: 'db-deletion-protection', title: 'Database deletion protection on', needs: ['database'], judge: checkDbDeletionProtection})

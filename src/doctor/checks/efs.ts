@@ -72,23 +72,6 @@ function checkEfsBackups(facts: SiteFacts, names: SiteNames): Verdict {
   return fail(`${id} has automatic backups ${fs.backup ?? 'off'}`, `aws efs put-backup-policy --file-system-id ${id} --backup-policy Status=ENABLED`)
 }
 
-export const efsPolicy = defineCheck({
-  id: 'efs-policy',
-  judge: checkEfsPolicy,
-  needs: ['fileSystem'],
-  title: 'Uploads mounted only with TLS, through the access point',
-})
-
-export const efsMountTargets = defineCheck({
-  id: 'efs-mount-targets',
-  judge: checkEfsMountTargets,
-  needs: ['fileSystem', 'network'],
-  title: 'Uploads reachable in every Availability Zone',
-})
-
-export const efsBackups = defineCheck({
-  id: 'efs-backups',
-  judge: checkEfsBackups,
-  needs: ['fileSystem'],
-  title: 'Uploads file system backed up',
-})
+export const efsPolicy = defineCheck({id: 'efs-policy', title: 'Uploads mounted only with TLS, through the access point', needs: ['fileSystem'], judge: checkEfsPolicy})
+export const efsMountTargets = defineCheck({id: 'efs-mount-targets', title: 'Uploads reachable in every Availability Zone', needs: ['fileSystem', 'network'], judge: checkEfsMountTargets})
+export const efsBackups = defineCheck({id: 'efs-backups', title: 'Uploads file system backed up', needs: ['fileSystem'], judge: checkEfsBackups})

@@ -107,23 +107,6 @@ function checkCacheEncrypted(facts: SiteFacts, names: SiteNames): Verdict {
   return fail(`${what} ${phrases.join(' and ')}`, [...new Set(problems.map((p) => p.remedy))].join('; '))
 }
 
-export const efsEncrypted = defineCheck({
-  id: 'efs-encrypted',
-  judge: checkEfsEncrypted,
-  needs: ['fileSystem'],
-  title: 'Uploads file system encrypted at rest',
-})
-
-export const dbEncrypted = defineCheck({
-  id: 'db-encrypted',
-  judge: checkDbEncrypted,
-  needs: ['database'],
-  title: 'Database encrypted at rest',
-})
-
-export const cacheEncrypted = defineCheck({
-  id: 'cache-encrypted',
-  judge: checkCacheEncrypted,
-  needs: ['cache'],
-  title: 'Cache requires TLS (and for Redis: encrypted at rest, AUTH on)',
-})
+export const efsEncrypted = defineCheck({id: 'efs-encrypted', title: 'Uploads file system encrypted at rest', needs: ['fileSystem'], judge: checkEfsEncrypted})
+export const dbEncrypted = defineCheck({id: 'db-encrypted', title: 'Database encrypted at rest', needs: ['database'], judge: checkDbEncrypted})
+export const cacheEncrypted = defineCheck({id: 'cache-encrypted', title: 'Cache requires TLS (and for Redis: encrypted at rest, AUTH on)', needs: ['cache'], judge: checkCacheEncrypted})

@@ -26,9 +26,4 @@ function checkImdsv2(facts: SiteFacts, names: SiteNames): Verdict {
   return pass(`IMDSv2 required on ${plural(instances.length, 'instance')}${env ? ' and in the launch settings' : ''}`)
 }
 
-export const imdsv2 = defineCheck({
-  id: 'imdsv2',
-  judge: checkImdsv2,
-  needs: ['environment', 'siteInstances'],
-  title: 'Instances require IMDSv2',
-})
+export const imdsv2 = defineCheck({id: 'imdsv2', title: 'Instances require IMDSv2', needs: ['environment', 'siteInstances'], judge: checkImdsv2})

@@ -62,9 +62,4 @@ function checkRolloutCapacity(facts: SiteFacts, names: SiteNames): Verdict {
     : pass(`${environment} keeps ${inService} (MinSize ${minSize}) in service, with room up to ${maxSize}`)
 }
 
-export const rolloutCapacity = defineCheck({
-  id: 'rollout-capacity',
-  judge: checkRolloutCapacity,
-  needs: ['environment'],
-  title: 'A rollout never drops below the minimum in service',
-})
+export const rolloutCapacity = defineCheck({id: 'rollout-capacity', title: 'A rollout never drops below the minimum in service', needs: ['environment'], judge: checkRolloutCapacity})

@@ -27,9 +27,4 @@ function checkNoPlaintextSecrets(facts: SiteFacts, names: SiteNames): Verdict {
   )
 }
 
-export const noPlaintextSecrets = defineCheck({
-  id: 'no-plaintext-secrets',
-  judge: checkNoPlaintextSecrets,
-  needs: ['environment'],
-  title: 'No secret in plain text in environment properties',
-})
+export const noPlaintextSecrets = defineCheck({id: 'no-plaintext-secrets', title: 'No secret in plain text in environment properties', needs: ['environment'], judge: checkNoPlaintextSecrets})

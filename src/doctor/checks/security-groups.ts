@@ -285,9 +285,4 @@ function checkSecurityGroups(facts: SiteFacts, names: SiteNames): Verdict {
   return fail(listOf(problems, 2), [...remedies, ...ruleRemedies(findings, attachments)].join('; '))
 }
 
-export const securityGroups = defineCheck({
-  id: 'security-groups',
-  judge: checkSecurityGroups,
-  needs: ['securityGroups'],
-  title: 'Security groups admit only what they must',
-})
+export const securityGroups = defineCheck({id: 'security-groups', title: 'Security groups admit only what they must', needs: ['securityGroups'], judge: checkSecurityGroups})
