@@ -1,5 +1,5 @@
 import {HactlCommand} from '../src/cli/base-command'
-import {checksFailedError, type DoctorResult, runDoctor} from '../src/env/doctor'
+import {checksFailedError, type DoctorResult, runDoctor} from '../src/doctor/run'
 import {renderDoctor} from '../src/ui/render-doctor'
 
 export default class Doctor extends HactlCommand<typeof Doctor> {

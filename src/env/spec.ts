@@ -13,6 +13,7 @@ import type {IpPermission} from '@aws-sdk/client-ec2'
 import type {CreateCacheClusterCommandInput, CreateReplicationGroupCommandInput} from '@aws-sdk/client-elasticache'
 import type {CreateDBClusterCommandInput, CreateDBInstanceCommandInput} from '@aws-sdk/client-rds'
 
+import {EB} from '../aws/eb-options'
 import {tagList} from '../aws/resource-calls'
 import {isAuroraEngine, SCALING_METRIC_INFO} from '../config/constants'
 import type {HactlConfig} from '../config/schema'
@@ -175,60 +176,60 @@ export function optionSettings(config: HactlConfig, refs: Refs): ConfigurationOp
   // The default VPC's subnets are public and have no NAT: instances need a public address to reach AWS APIs.
   const publicIp = config.network.vpcId === 'default'
   const settings = [
-    option('aws:elasticbeanstalk:environment', 'EnvironmentType', 'LoadBalanced'),
-    option('aws:elasticbeanstalk:environment', 'LoadBalancerType', 'application'),
-    option('aws:elasticbeanstalk:environment', 'ServiceRole', names.serviceRole),
-    option('aws:elasticbeanstalk:healthreporting:system', 'SystemType', 'enhanced'),
-    option('aws:elasticbeanstalk:managedactions', 'ManagedActionsEnabled', false),
-    option('aws:autoscaling:launchconfiguration', 'IamInstanceProfile', names.instanceProfile),
-    option('aws:autoscaling:launchconfiguration', 'SecurityGroups', refs.securityGroups.web),
+    option(EB.environment.namespace, EB.environment.EnvironmentType, 'LoadBalanced'),
+    option(EB.environment.namespace, EB.environment.LoadBalancerType, 'application'),
+    option(EB.environment.namespace, EB.environment.ServiceRole, names.serviceRole),
+    option(EB.healthReporting.namespace, EB.healthReporting.SystemType, 'enhanced'),
+    option(EB.managedActions.namespace, EB.managedActions.ManagedActionsEnabled, false),
+    option(EB.launch.namespace, EB.launch.IamInstanceProfile, names.instanceProfile),
+    option(EB.launch.namespace, EB.launch.SecurityGroups, refs.securityGroups.web),
     // Else EB adds its own instance group, open to the world on 80 and 22 (invariant 6).
-    option('aws:autoscaling:launchconfiguration', 'DisableDefaultEC2SecurityGroup', true),
-    option('aws:autoscaling:launchconfiguration', 'DisableIMDSv1', true),
-    option('aws:autoscaling:launchconfiguration', 'RootVolumeType', 'gp3'),
-    option('aws:ec2:instances', 'InstanceTypes', env.instanceType),
-    option('aws:ec2:vpc', 'VPCId', refs.vpcId),
-    option('aws:ec2:vpc', 'Subnets', refs.instanceSubnets.join(',')),
-    option('aws:ec2:vpc', 'ELBSubnets', refs.loadBalancerSubnets.join(',')),
-    option('aws:ec2:vpc', 'ELBScheme', 'public'),
-    option('aws:ec2:vpc', 'AssociatePublicIpAddress', publicIp),
-    option('aws:elbv2:loadbalancer', 'SecurityGroups', refs.securityGroups.lb),
-    option('aws:elbv2:loadbalancer', 'ManagedSecurityGroup', refs.securityGroups.lb),
-    option('aws:elasticbeanstalk:environment:process:default', 'HealthCheckPath', env.healthCheckPath),
-    option('aws:elasticbeanstalk:environment:process:default', 'MatcherHTTPCode', '200'),
-    option('aws:elasticbeanstalk:environment:process:default', 'Port', 80),
-    option('aws:elasticbeanstalk:environment:process:default', 'Protocol', 'HTTP'),
-    option('aws:autoscaling:asg', 'MinSize', env.minSize),
-    option('aws:autoscaling:asg', 'MaxSize', env.maxSize),
-    option('aws:autoscaling:trigger', 'MeasureName', scaling.metric),
-    option('aws:autoscaling:trigger', 'Statistic', 'Average'),
-    option('aws:autoscaling:trigger', 'Unit', metric.unit),
-    option('aws:autoscaling:trigger', 'Period', scaling.periodMinutes),
-    option('aws:autoscaling:trigger', 'EvaluationPeriods', scaling.evaluationPeriods),
+    option(EB.launch.namespace, EB.launch.DisableDefaultEC2SecurityGroup, true),
+    option(EB.launch.namespace, EB.launch.DisableIMDSv1, true),
+    option(EB.launch.namespace, EB.launch.RootVolumeType, 'gp3'),
+    option(EB.instances.namespace, EB.instances.InstanceTypes, env.instanceType),
+    option(EB.vpc.namespace, EB.vpc.VPCId, refs.vpcId),
+    option(EB.vpc.namespace, EB.vpc.Subnets, refs.instanceSubnets.join(',')),
+    option(EB.vpc.namespace, EB.vpc.ELBSubnets, refs.loadBalancerSubnets.join(',')),
+    option(EB.vpc.namespace, EB.vpc.ELBScheme, 'public'),
+    option(EB.vpc.namespace, EB.vpc.AssociatePublicIpAddress, publicIp),
+    option(EB.loadBalancer.namespace, EB.loadBalancer.SecurityGroups, refs.securityGroups.lb),
+    option(EB.loadBalancer.namespace, EB.loadBalancer.ManagedSecurityGroup, refs.securityGroups.lb),
+    option(EB.process.namespace, EB.process.HealthCheckPath, env.healthCheckPath),
+    option(EB.process.namespace, EB.process.MatcherHTTPCode, '200'),
+    option(EB.process.namespace, EB.process.Port, 80),
+    option(EB.process.namespace, EB.process.Protocol, 'HTTP'),
+    option(EB.asg.namespace, EB.asg.MinSize, env.minSize),
+    option(EB.asg.namespace, EB.asg.MaxSize, env.maxSize),
+    option(EB.trigger.namespace, EB.trigger.MeasureName, scaling.metric),
+    option(EB.trigger.namespace, EB.trigger.Statistic, 'Average'),
+    option(EB.trigger.namespace, EB.trigger.Unit, metric.unit),
+    option(EB.trigger.namespace, EB.trigger.Period, scaling.periodMinutes),
+    option(EB.trigger.namespace, EB.trigger.EvaluationPeriods, scaling.evaluationPeriods),
     // EB wants BreachDuration = Period × EvaluationPeriods, or it changes one of them.
-    option('aws:autoscaling:trigger', 'BreachDuration', scaling.periodMinutes * scaling.evaluationPeriods),
-    option('aws:autoscaling:trigger', 'UpperThreshold', scaling.upperThreshold),
-    option('aws:autoscaling:trigger', 'LowerThreshold', scaling.lowerThreshold),
-    option('aws:autoscaling:trigger', 'UpperBreachScaleIncrement', 1),
-    option('aws:autoscaling:trigger', 'LowerBreachScaleIncrement', -1),
-    option('aws:autoscaling:updatepolicy:rollingupdate', 'RollingUpdateEnabled', true),
-    option('aws:autoscaling:updatepolicy:rollingupdate', 'RollingUpdateType', rolling ? 'Health' : 'Immutable'),
+    option(EB.trigger.namespace, EB.trigger.BreachDuration, scaling.periodMinutes * scaling.evaluationPeriods),
+    option(EB.trigger.namespace, EB.trigger.UpperThreshold, scaling.upperThreshold),
+    option(EB.trigger.namespace, EB.trigger.LowerThreshold, scaling.lowerThreshold),
+    option(EB.trigger.namespace, EB.trigger.UpperBreachScaleIncrement, 1),
+    option(EB.trigger.namespace, EB.trigger.LowerBreachScaleIncrement, -1),
+    option(EB.rolling.namespace, EB.rolling.RollingUpdateEnabled, true),
+    option(EB.rolling.namespace, EB.rolling.RollingUpdateType, rolling ? 'Health' : 'Immutable'),
     // Invariant 3: never below the minimum in service during a rollout.
     ...(rolling
       ? [
-          option('aws:autoscaling:updatepolicy:rollingupdate', 'MaxBatchSize', rollout.batchSize),
-          option('aws:autoscaling:updatepolicy:rollingupdate', 'MinInstancesInService', env.minSize),
+          option(EB.rolling.namespace, EB.rolling.MaxBatchSize, rollout.batchSize),
+          option(EB.rolling.namespace, EB.rolling.MinInstancesInService, env.minSize),
         ]
       : []),
-    option('aws:autoscaling:updatepolicy:rollingupdate', 'Timeout', rollingTimeout(rollout.timeoutMinutes)),
+    option(EB.rolling.namespace, EB.rolling.Timeout, rollingTimeout(rollout.timeoutMinutes)),
     // Bundle deployments: an extra batch first, so capacity never drops (or a full immutable set).
-    option('aws:elasticbeanstalk:command', 'DeploymentPolicy', rolling ? 'RollingWithAdditionalBatch' : 'Immutable'),
+    option(EB.command.namespace, EB.command.DeploymentPolicy, rolling ? 'RollingWithAdditionalBatch' : 'Immutable'),
     ...(rolling
-      ? [option('aws:elasticbeanstalk:command', 'BatchSizeType', 'Fixed'), option('aws:elasticbeanstalk:command', 'BatchSize', rollout.batchSize)]
+      ? [option(EB.command.namespace, EB.command.BatchSizeType, 'Fixed'), option(EB.command.namespace, EB.command.BatchSize, rollout.batchSize)]
       : []),
-    option('aws:elasticbeanstalk:container:php:phpini', 'document_root', DOCUMENT_ROOT),
+    option(EB.phpIni.namespace, EB.phpIni.document_root, DOCUMENT_ROOT),
     ...Object.entries(environmentProperties(config, refs)).map(([key, value]) =>
-      option('aws:elasticbeanstalk:application:environment', key, value),
+      option(EB.properties.namespace, key, value),
     ),
   ]
   return settings

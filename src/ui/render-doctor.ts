@@ -1,5 +1,5 @@
 /** Human rendering of `hactl doctor`: one line per check, then the counts. */
-import type {CheckStatus, DoctorResult} from '../env/doctor'
+import type {CheckStatus, DoctorResult} from '../doctor/run'
 
 export interface RenderDoctorOptions {
   /** ANSI colour for the marks. @default false */

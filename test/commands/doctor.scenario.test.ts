@@ -33,7 +33,7 @@ import {ConfiguredRetryStrategy} from '@smithy/core/retry'
 import {parseDocument} from 'yaml'
 
 import {ExitCode} from '../../src/core/exit-codes'
-import type {CheckId, DoctorCheck, DoctorResult} from '../../src/env/doctor'
+import type {CheckId, DoctorCheck, DoctorResult} from '../../src/doctor/run'
 import {openSandbox, STATE_FILE} from '../../src/sandbox'
 import type {RegionState, SandboxState} from '../../src/sandbox/types'
 import {exitCodeOf, type Project, runHactl, scratchProject} from '../_helpers/cli'

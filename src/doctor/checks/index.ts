@@ -1,0 +1,33 @@
+/**
+ * The checks doctor runs, in the order it reports them. Adding a check is
+ * one module under checks/ and one line here; the loader reads the facts the
+ * listed checks need, and nothing else.
+ */
+import {amisPrivate} from './amis'
+import {dbDeletionProtection, dbMultiAz, dbNotPublic, dbTls} from './database'
+import {efsBackups, efsMountTargets, efsPolicy} from './efs'
+import {cacheEncrypted, dbEncrypted, efsEncrypted} from './encryption'
+import {imdsv2} from './imds'
+import {noPlaintextSecrets} from './secrets'
+import {rolloutCapacity} from './rollout-capacity'
+import {securityGroups} from './security-groups'
+
+export const CHECKS = [
+  imdsv2,
+  efsEncrypted,
+  efsPolicy,
+  dbEncrypted,
+  dbTls,
+  cacheEncrypted,
+  securityGroups,
+  dbMultiAz,
+  dbNotPublic,
+  dbDeletionProtection,
+  efsMountTargets,
+  efsBackups,
+  rolloutCapacity,
+  noPlaintextSecrets,
+  amisPrivate,
+] as const
+
+export type CheckId = (typeof CHECKS)[number]['id']
