@@ -62,7 +62,7 @@ export interface ShellcheckResult {
 export function shellcheck(file: string): ShellcheckResult {
   const result = spawnSync('shellcheck', ['--severity=style', '--shell=bash', '--format=gcc', file], {encoding: 'utf8'})
   if (result.error) {
-    throw new Error(`shellcheck could not run (${result.error.message}): install it with \`${REAL_TOOLS.shellcheck.install}\`.`)
+    throw new Error(`shellcheck could not run (${result.error.message}): install it with \`${REAL_TOOLS.shellcheck.install}\`, or run \`npm run test:real\`.`)
   }
   return {output: `${result.stdout}${result.stderr}`, status: result.status}
 }
