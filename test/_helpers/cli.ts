@@ -6,7 +6,7 @@ import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
 
-import {Plugin} from '@oclif/core'
+import {type Command, Plugin} from '@oclif/core'
 import {runCommand} from '@oclif/test'
 
 export const ROOT = resolve(__dirname, '../..')
@@ -26,6 +26,18 @@ function sourcePlugin(): Promise<Plugin> {
     return plugin
   })()
   return rootPlugin
+}
+
+/** Every command id hactl has, as the user types it (`env create`), sorted. */
+export async function commandIds(): Promise<string[]> {
+  const plugin = await sourcePlugin()
+  return plugin.commands.map((command) => command.id.replaceAll(':', ' ')).sort()
+}
+
+/** The loaded command classes' metadata, keyed by id as the user types it. */
+export async function loadedCommands(): Promise<Map<string, Command.Loadable>> {
+  const plugin = await sourcePlugin()
+  return new Map(plugin.commands.map((command) => [command.id.replaceAll(':', ' '), command]))
 }
 
 /** Runs hactl with argv, in-process, from source. */

@@ -35,6 +35,7 @@ export class MemorySsm implements SsmApi {
   }
 
   public async getParametersByPath(path: string): Promise<Parameter[]> {
+    await this.enter('getParametersByPath', path)
     return [...this.parameters.values()].filter((p) => p.name.startsWith(path))
   }
 

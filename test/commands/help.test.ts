@@ -1,5 +1,5 @@
 import {EXIT_CODE_DESCRIPTIONS} from '../../src/core/exit-codes'
-import {runHactl} from '../_helpers/cli'
+import {commandIds, runHactl} from '../_helpers/cli'
 
 describe('help', () => {
   it('hactl --help lists the topics and commands', async () => {
@@ -12,7 +12,10 @@ describe('help', () => {
   })
 
   it('every command\'s help shows the global flags, examples and the exit codes', async () => {
-    for (const id of ['status', 'init', 'config show', 'config validate', 'config schema', 'sandbox reset', 'plan', 'env create', 'env status', 'env destroy', 'doctor']) {
+    // The real command list, so a new command cannot skip these checks.
+    const ids = await commandIds()
+    expect(ids).toEqual(expect.arrayContaining(['status', 'init', 'config show', 'config validate', 'config schema', 'sandbox reset', 'plan', 'env create', 'env status', 'env destroy', 'doctor']))
+    for (const id of ids) {
       const {stdout} = await runHactl([...id.split(' '), '--help'])
       expect(stdout).toContain('GLOBAL FLAGS')
       expect(stdout).toContain('--sandbox')

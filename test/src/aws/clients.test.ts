@@ -1,4 +1,5 @@
 import {GetCallerIdentityCommand, STSClient} from '@aws-sdk/client-sts'
+import {ConfiguredRetryStrategy} from '@smithy/core/retry'
 import {mockClient} from 'aws-sdk-client-mock'
 
 import {AwsClients} from '../../../src/aws/clients'
@@ -16,8 +17,18 @@ describe('AwsClients factory', () => {
       region: 'eu-west-1',
     })
     expect(config.credentials).toBeUndefined() // the SDK's standard chain
-    expect(config.retryStrategy).toBeDefined()
+    // hactl's own strategy, not the SDK default: it reports each retry as a progress event.
+    expect(config.retryStrategy).toBeInstanceOf(ConfiguredRetryStrategy)
     expect(clients.endpointUrl).toBe('http://localhost:4566')
+  })
+
+  it('retries up to maxAttempts and reports each retry', async () => {
+    const reporter = new RecordingReporter()
+    const strategy = new AwsClients({maxAttempts: 3, reporter, version: '1'}).clientConfig('ec2').retryStrategy
+    let token = await strategy.acquireInitialRetryToken('ec2')
+    for (let retry = 0; retry < 2; retry++) token = await strategy.refreshRetryTokenForRetry(token, {errorType: 'THROTTLING'})
+    await expect(strategy.refreshRetryTokenForRetry(token, {errorType: 'THROTTLING'})).rejects.toThrow()
+    expect(reporter.ofType('retry').map((e) => [e.service, e.attempt])).toEqual([['ec2', 2], ['ec2', 3]])
   })
 
   it('leaves region and profile to the SDK\'s chain when not given', () => {

@@ -1,5 +1,5 @@
 import {CreateEnvironmentCommand, ElasticBeanstalkClient, ElasticBeanstalkSyntheticServiceException} from '@aws-sdk/client-elastic-beanstalk'
-import {mockClient} from 'aws-sdk-client-mock'
+import {mockClient, type AwsClientStub} from 'aws-sdk-client-mock'
 
 import {ManualClock} from '../../../src/core/clock'
 import {createEbApi} from '../../../src/aws/eb'
@@ -13,9 +13,16 @@ function ebError(message: string): ElasticBeanstalkSyntheticServiceException {
 
 describe('EbApi.createEnvironment', () => {
   const input = {ApplicationName: 'hactl-demo', EnvironmentName: 'hactl-demo'}
+  // Created in setup and restored in afterEach, so a failed assertion never leaks the mock into later tests.
+  let eb: AwsClientStub<ElasticBeanstalkClient>
+  beforeEach(() => {
+    eb = mockClient(ElasticBeanstalkClient)
+  })
+  afterEach(() => {
+    eb.restore()
+  })
 
   it('rides out IAM propagation: a just-created instance profile EB cannot see yet is retried', async () => {
-    const eb = mockClient(ElasticBeanstalkClient)
     eb.on(CreateEnvironmentCommand)
       .rejectsOnce(ebError('The instance profile hactl-demo-instance associated with the environment does not exist.'))
       .resolves({EnvironmentId: 'e-abcdefghij', EnvironmentName: 'hactl-demo', Status: 'Launching'})
@@ -27,11 +34,9 @@ describe('EbApi.createEnvironment', () => {
     expect(eb.commandCalls(CreateEnvironmentCommand)).toHaveLength(2)
     expect(clock.now() - started).toBe(10_000)
     expect(reporter.ofType('retry')).toEqual([{attempt: 2, errorCode: 'IAM not visible yet', service: 'elasticbeanstalk', type: 'retry'}])
-    eb.restore()
   })
 
   it('gives up after a minute, and never retries any other refusal', async () => {
-    const eb = mockClient(ElasticBeanstalkClient)
     eb.on(CreateEnvironmentCommand).rejects(ebError('The instance profile hactl-demo-instance associated with the environment does not exist.'))
     const api = createEbApi(new ElasticBeanstalkClient({region: 'eu-west-1'}), {clock: new ManualClock(), reporter: new RecordingReporter()})
     await expect(api.createEnvironment(input)).rejects.toThrow(AwsError)
@@ -41,6 +46,5 @@ describe('EbApi.createEnvironment', () => {
     eb.on(CreateEnvironmentCommand).rejects(ebError('Environment hactl-demo already exists.'))
     await expect(api.createEnvironment(input)).rejects.toThrow('already exists')
     expect(eb.commandCalls(CreateEnvironmentCommand)).toHaveLength(1)
-    eb.restore()
   })
 })

@@ -1,13 +1,21 @@
 import {AuthorizeSecurityGroupIngressCommand, EC2Client} from '@aws-sdk/client-ec2'
-import {mockClient} from 'aws-sdk-client-mock'
+import {mockClient, type AwsClientStub} from 'aws-sdk-client-mock'
 
 import {ManualClock} from '../../../src/core/clock'
 import {createEc2Api} from '../../../src/aws/ec2'
 import {silentReporter} from '../../../src/core/progress'
 
 describe('Ec2Api.authorizeIngress', () => {
+  // Created in setup and restored in afterEach, so a failed assertion never leaks the mock into later tests.
+  let ec2: AwsClientStub<EC2Client>
+  beforeEach(() => {
+    ec2 = mockClient(EC2Client)
+  })
+  afterEach(() => {
+    ec2.restore()
+  })
+
   it('sends one rule per call, so a rule that already exists never blocks the missing ones', async () => {
-    const ec2 = mockClient(EC2Client)
     const duplicate = Object.assign(new Error('the specified rule already exists'), {name: 'InvalidPermission.Duplicate'})
     ec2.on(AuthorizeSecurityGroupIngressCommand).rejectsOnce(duplicate).resolves({Return: true})
     const api = createEc2Api(new EC2Client({region: 'eu-west-1'}), {clock: new ManualClock(), reporter: silentReporter})
@@ -19,6 +27,5 @@ describe('Ec2Api.authorizeIngress', () => {
       [{FromPort: 3306, IpProtocol: 'tcp', ToPort: 3306, UserIdGroupPairs: [{GroupId: 'sg-web'}]}],
       [{FromPort: 3306, IpProtocol: 'tcp', ToPort: 3306, UserIdGroupPairs: [{GroupId: 'sg-seed'}]}],
     ])
-    ec2.restore()
   })
 })

@@ -1,5 +1,5 @@
 import {DescribeInstancesCommand, EC2Client, waitUntilInstanceRunning} from '@aws-sdk/client-ec2'
-import {mockClient} from 'aws-sdk-client-mock'
+import {mockClient, type AwsClientStub} from 'aws-sdk-client-mock'
 
 import {type Clock, ManualClock} from '../../../src/core/clock'
 import {pollUntil, runSdkWaiter} from '../../../src/aws/wait'
@@ -81,11 +81,15 @@ describe('pollUntil', () => {
 })
 
 describe('runSdkWaiter', () => {
-  const ec2Mock = mockClient(EC2Client)
+  // Made in setup and restored after each test (STYLE 19), never at import.
+  let ec2Mock: AwsClientStub<EC2Client>
   // A clock a thousand times faster than real time: the SDK waiter's 15 s delay becomes 15 ms.
   const fast: Clock = {now: () => Date.now(), scale: 1e3, sleep: async () => {}}
 
-  beforeEach(() => ec2Mock.reset())
+  beforeEach(() => {
+    ec2Mock = mockClient(EC2Client)
+  })
+  afterEach(() => ec2Mock.restore())
 
   const reservation = (state: string) => ({Reservations: [{Instances: [{InstanceId: 'i-0123456789abcdef0', State: {Name: state}}]}]})
 

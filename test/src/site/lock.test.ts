@@ -4,6 +4,7 @@ import {ExitCode} from '../../../src/core/exit-codes'
 import {LockHeldError} from '../../../src/core/errors'
 import {RecordingReporter} from '../../../src/core/progress'
 import {MemorySsm} from '../../_helpers/memory-ssm'
+import {seededRandom, yieldTimes} from '../../_helpers/random'
 
 describe('site lock', () => {
   let clock: ManualClock
@@ -119,12 +120,14 @@ describe('site lock', () => {
   })
 
   it('lets exactly one of several operators break the same stale lock', async () => {
+    // Seeded, so every run tries the same 50 interleavings and a failure replays.
+    const random = seededRandom(20_261_121)
     for (let trial = 0; trial < 50; trial++) {
       ssm.parameters.clear()
       await take('alice')
       clock.advance(31 * 60_000)
-      // Every call waits a random moment, so the three runs interleave differently each trial.
-      ssm.latency = () => new Promise((resolve) => setImmediate(resolve)).then(() => new Promise((r) => setTimeout(r, Math.floor(Math.random() * 3))))
+      // Every call yields to the event loop 1-4 times, so the three runs interleave differently each trial.
+      ssm.latency = () => yieldTimes(1 + Math.floor(random() * 4))
       const outcomes = await Promise.allSettled(['bob', 'carol', 'dave'].map((who) => take(who, {breakStale: true})))
       ssm.latency = undefined
       const winners = outcomes.filter((o) => o.status === 'fulfilled')

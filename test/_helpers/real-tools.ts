@@ -1,0 +1,68 @@
+/**
+ * Tests that run a real tool (shellcheck today; later whatever checks the
+ * generated shell of the seed and the bake) go through here, so "the tool is
+ * missing" is decided in one place:
+ *
+ *   tool present            the test runs
+ *   missing, CI set         the test runs and fails, saying how to install it
+ *   missing, CI not set     the test is skipped, its title tagged
+ *                           "(needs <tool>)"; test/_helpers/summary-reporter.js
+ *                           prints one loud notice for all of them at the end
+ *
+ * so `npm test` passes on a fresh machine, as the README promises, while CI
+ * (and `npm run test:real`, which installs the tools) never skips silently.
+ */
+import {spawnSync} from 'node:child_process'
+
+/** The real tools tests may need, and how to get each. */
+export const REAL_TOOLS = {
+  shellcheck: {install: 'apt-get install shellcheck', probe: ['--version']},
+} as const
+
+export type RealTool = keyof typeof REAL_TOOLS
+
+/** The tag a skipped test's title ends with; the summary reporter looks for it. */
+export function neededToolTag(tool: RealTool): string {
+  return `(needs ${tool})`
+}
+
+const availability = new Map<RealTool, boolean>()
+
+export function toolAvailable(tool: RealTool): boolean {
+  let found = availability.get(tool)
+  if (found === undefined) {
+    found = !spawnSync(tool, REAL_TOOLS[tool].probe, {encoding: 'utf8'}).error
+    availability.set(tool, found)
+  }
+  return found
+}
+
+/** CI (any value but empty, "0" or "false") turns a missing tool into a failure. */
+export function strictAboutTools(env: NodeJS.ProcessEnv = process.env): boolean {
+  const ci = env.CI?.trim().toLowerCase()
+  return Boolean(ci) && ci !== '0' && ci !== 'false'
+}
+
+/**
+ * `it` for a test that needs `tool`: it runs when the tool is there or CI
+ * demands it, and is skipped (tagged for the closing notice) otherwise.
+ */
+export function itNeeds(tool: RealTool): (name: string, fn: jest.ProvidesCallback) => void {
+  const runs = toolAvailable(tool) || strictAboutTools()
+  return (name, fn) => (runs ? it(name, fn) : it.skip(`${name} ${neededToolTag(tool)}`, fn))
+}
+
+export interface ShellcheckResult {
+  readonly status: number | null
+  /** Findings in gcc format; empty when the script is clean. */
+  readonly output: string
+}
+
+/** Runs the real shellcheck on a bash script at style level; a missing shellcheck throws. */
+export function shellcheck(file: string): ShellcheckResult {
+  const result = spawnSync('shellcheck', ['--severity=style', '--shell=bash', '--format=gcc', file], {encoding: 'utf8'})
+  if (result.error) {
+    throw new Error(`shellcheck could not run (${result.error.message}): install it with \`${REAL_TOOLS.shellcheck.install}\`, or run \`npm run test:real\`.`)
+  }
+  return {output: `${result.stdout}${result.stderr}`, status: result.status}
+}
