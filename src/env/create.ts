@@ -11,7 +11,7 @@ import type {CacheCluster, ReplicationGroup} from '@aws-sdk/client-elasticache'
 import type {DBCluster, DBInstance} from '@aws-sdk/client-rds'
 import {startHeartbeat, type HeldLock} from '../site/lock'
 import {tagList} from '../aws/resource-calls'
-import {pollUntil} from '../aws/wait'
+import {EnvironmentHealthPoller, requireEnvironment, verdictOn, watchEnvironment as watch} from '../aws/eb-watch'
 import type {HactlConfig} from '../config/schema'
 import {AwsError, HactlError, UserError} from '../core/errors'
 import type {Reporter} from '../core/progress'
@@ -833,24 +833,21 @@ async function converge(options: CreateEnvironmentOptions, work: Work, signal: A
 }
 
 /**
- * Ready is not success: EB also ends a failed launch or update as Ready,
- * with health Red and ERROR events. Red fails the command with EB's causes;
- * Yellow is passed on as a warning.
+ * Ready is not success (judgeEnvironment): Red fails the command with EB's
+ * causes; Yellow is passed on as a warning.
  */
 async function healthy(options: CreateEnvironmentOptions, env: EnvironmentDescription): Promise<EnvironmentDescription> {
   const name = env.EnvironmentName ?? siteNames(options.config.site).environment
-  if (env.Health === 'Green') return env
   const eb = await options.clients.eb()
-  const health = await eb.environmentHealth(name)
-  const causes = health?.causes ?? []
-  if (env.Health === 'Yellow') {
-    options.reporter.emit({message: `Environment ${name} is Ready but Yellow${causes.length > 0 ? `: ${causes.join('; ')}` : ''}.`, type: 'warning'})
+  const verdict = await verdictOn(env, new EnvironmentHealthPoller({eb, environmentName: name, reporter: options.reporter}))
+  if (verdict.verdict === 'healthy') return env
+  if (verdict.verdict === 'degraded') {
+    options.reporter.emit({message: verdict.message, type: 'warning'})
     return env
   }
 
-  const said = causes.map((cause) => cause.replace(/\.+$/, '')).join('; ')
-  throw new AwsError('EnvironmentUnhealthy', `Environment ${name} is ${env.Status} but its health is ${env.Health ?? 'unknown'}${health?.healthStatus ? ` (${health.healthStatus})` : ''}${said ? `: ${said}` : ''}.`, {
-    data: {causes, health: env.Health, healthStatus: health?.healthStatus},
+  throw new AwsError('EnvironmentUnhealthy', verdict.message, {
+    data: {causes: verdict.causes, health: env.Health, healthStatus: verdict.healthStatus},
     suggestions: [
       `\`hactl env status\` shows the causes; EB's logs are in CloudWatch under /aws/elasticbeanstalk/${name}/.`,
       'Fix the cause and run `hactl env create` again: it applies changed settings and bundles to this environment in place.',
@@ -858,43 +855,10 @@ async function healthy(options: CreateEnvironmentOptions, env: EnvironmentDescri
   })
 }
 
-/**
- * Waits for Ready while passing EB's events on as they come: the SDK's waiter
- * would only say "still Launching" for five minutes.
- */
+/** Waits for Ready, passing EB's events on as they come. */
 async function watchEnvironment(options: CreateEnvironmentOptions, work: Work, signal: AbortSignal, since: Date): Promise<EnvironmentDescription> {
   const eb = await options.clients.eb()
   const name = siteNames(options.config.site).environment
-  const seen = new Set<string>()
-  const {timeoutMs} = work.wait(signal)
-  const ready = await pollUntil<EnvironmentDescription | undefined>({
-    check(env) {
-      if (!env) return {message: `environment ${name} disappeared`, state: 'failed'}
-      // Right after a launch EB may still be working out health (Grey); wait for its verdict.
-      if (env.Status === 'Ready' && env.Health !== 'Grey') return {state: 'done'}
-      if (env.Status === 'Ready') return {state: 'retry', status: 'Ready, health not yet known'}
-      if (env.Status === 'Terminating' || env.Status === 'Terminated') return {message: `environment ${name} is ${env.Status}`, state: 'failed'}
-      return {state: 'retry', status: `${env.Status} ${env.Health ?? ''}`.trim()}
-    },
-    clock: options.clock,
-    maxDelayMs: 20_000,
-    minDelayMs: 10_000,
-    async poll() {
-      const [env, events] = await Promise.all([eb.describeEnvironment(name), eb.describeEvents({environmentName: name, since})])
-      for (const event of events) {
-        const key = `${event.EventDate?.toISOString()}|${event.Message}`
-        if (seen.has(key)) continue
-        seen.add(key)
-        options.reporter.emit({message: event.Message ?? '', severity: event.Severity ?? 'INFO', source: name, time: event.EventDate ?? new Date(0), type: 'event'})
-      }
-
-      return env
-    },
-    reporter: options.reporter,
-    resumeHint: RESUME,
-    signal,
-    timeoutMs,
-    what: `environment ${name} to be Ready`,
-  })
-  return requireValue(ready, `environment ${name}`)
+  const ready = await watch({clock: options.clock, eb, environmentName: name, reporter: options.reporter, resumeHint: RESUME, since, ...work.wait(signal), until: 'ready'})
+  return requireEnvironment(ready, name)
 }

@@ -15,6 +15,7 @@ import {startHeartbeat, type HeldLock} from '../site/lock'
 import {HactlError} from '../core/errors'
 import {hasAwsCode} from '../aws/errors'
 import {pollUntil} from '../aws/wait'
+import {watchEnvironment} from '../aws/eb-watch'
 import type {HactlConfig} from '../config/schema'
 import type {Reporter} from '../core/progress'
 import {siteNames, SECURITY_GROUP_ROLES, type SecurityGroupRole} from '../site/names'
@@ -74,8 +75,10 @@ export async function destroyEnvironment(options: DestroyEnvironmentOptions): Pr
         const eb = await clients.eb()
         const env = await eb.describeEnvironment(names.environment)
         if (env && env.Status !== 'Terminated') {
+          const since = new Date(clock.now())
           if (env.Status !== 'Terminating') await eb.terminateEnvironment(names.environment)
-          await eb.waitForEnvironmentTerminated(names.environment, wait(signal))
+          // EB's events say what it is taking down; the SDK waiter would only say "still Terminating".
+          await watchEnvironment({clock, eb, environmentName: names.environment, reporter, since, ...wait(signal), until: 'terminated'})
           gone('EB environment', names.environment)
         }
 
