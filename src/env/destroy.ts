@@ -10,8 +10,7 @@
  * gone", so a re-run after a failure or timeout finishes the job.
  */
 import type {AwsClients} from '../aws/clients'
-import type {Clock} from '../core/clock'
-import {startHeartbeat, type HeldLock} from '../site/lock'
+import {Deadline} from '../core/deadline'
 import {HactlError} from '../core/errors'
 import {hasAwsCode} from '../aws/errors'
 import {pollUntil} from '../aws/wait'
@@ -20,18 +19,21 @@ import type {HactlConfig} from '../config/schema'
 import type {Reporter} from '../core/progress'
 import {siteNames, SECURITY_GROUP_ROLES, type SecurityGroupRole} from '../site/names'
 import {isAurora, INSTANCE_POLICY_NAME} from './spec'
-import {runSteps, type Step} from '../core/steps'
+import {defineStep, runSteps} from '../core/steps'
 
 export interface DestroyEnvironmentOptions {
   readonly config: HactlConfig
+  /** AWS clients; their clock is the run's clock. */
   readonly clients: AwsClients
   readonly reporter: Reporter
-  readonly clock: Clock
-  readonly timeoutMs: number
   /** Delete EFS, secrets and the database without a final snapshot. */
   readonly deleteData: boolean
+  /** Ctrl-C, or the site lock lost (HactlCommand.withSiteLock): stops every step. */
   readonly signal?: AbortSignal
-  readonly lock?: HeldLock
+  /** When the run gives up waiting. @default `timeoutMs` from now */
+  readonly deadline?: Deadline
+  /** The deadline as a duration, for callers without a Deadline. @default 60 minutes */
+  readonly timeoutMs?: number
 }
 
 export interface DestroyedResource {
@@ -57,28 +59,26 @@ function stamp(ms: number): string {
 }
 
 export async function destroyEnvironment(options: DestroyEnvironmentOptions): Promise<DestroyEnvironmentResult> {
-  const {clients, clock, config, deleteData, reporter} = options
+  const {clients, config, deleteData, reporter} = options
+  const {clock} = clients
   const names = siteNames(config.site)
-  const deadline = clock.now() + options.timeoutMs
-  const wait = (signal: AbortSignal) => ({signal, timeoutMs: Math.max(1, deadline - clock.now())})
+  const deadline = options.deadline ?? Deadline.after(clock, options.timeoutMs ?? 60 * 60_000)
   const deleted: DestroyedResource[] = []
   const kept: KeptResource[] = []
-  let finalSnapshot: string | undefined
   const gone = (kind: string, name: string) => deleted.push({kind, name})
   const keep = (kind: string, name: string, why: string) => kept.push({kind, name, why})
 
-  const steps: Step[] = [
-    {
-      id: 'environment',
-      needs: [],
-      async run(signal) {
+  const environment = defineStep({
+      id: 'env/environment',
+      async run(_inputs, {deadline: until, signal, startedOperation}) {
         const eb = await clients.eb()
         const env = await eb.describeEnvironment(names.environment)
         if (env && env.Status !== 'Terminated') {
           const since = new Date(clock.now())
           if (env.Status !== 'Terminating') await eb.terminateEnvironment(names.environment)
+          startedOperation()
           // EB's events say what it is taking down; the SDK waiter would only say "still Terminating".
-          await watchEnvironment({clock, eb, environmentName: names.environment, reporter, since, ...wait(signal), until: 'terminated'})
+          await watchEnvironment({clock, eb, environmentName: names.environment, reporter, since, ...until.wait(signal), until: 'terminated'})
           gone('EB environment', names.environment)
         }
 
@@ -88,24 +88,25 @@ export async function destroyEnvironment(options: DestroyEnvironmentOptions): Pr
         }
       },
       title: `Terminate environment ${names.environment}`,
-    },
-    {
-      id: 'cache',
-      needs: [],
-      async run(signal) {
+    })
+  const cacheStep = defineStep({
+      id: 'env/cache',
+      async run(_inputs, {deadline: until, signal, startedOperation}) {
         const cache = await clients.elasticache()
         if (config.cache.engine === 'redis') {
           const group = await cache.describeReplicationGroup(names.cache)
           if (group) {
             if (group.Status !== 'deleting') await cache.deleteReplicationGroup(names.cache)
-            await cache.waitForReplicationGroupDeleted(names.cache, wait(signal))
+            startedOperation()
+            await cache.waitForReplicationGroupDeleted(names.cache, until.wait(signal))
             gone('Redis replication group', names.cache)
           }
         } else {
           const cluster = await cache.describeCacheCluster(names.cache)
           if (cluster) {
             if (cluster.CacheClusterStatus !== 'deleting') await cache.deleteCacheCluster(names.cache)
-            await cache.waitForCacheClusterDeleted(names.cache, wait(signal))
+            startedOperation()
+            await cache.waitForCacheClusterDeleted(names.cache, until.wait(signal))
             gone('Memcached cluster', names.cache)
           }
         }
@@ -116,11 +117,11 @@ export async function destroyEnvironment(options: DestroyEnvironmentOptions): Pr
         }
       },
       title: 'Delete the cache',
-    },
-    {
-      id: 'database',
-      needs: [],
-      async run(signal) {
+    })
+  const database = defineStep({
+      describe: () => undefined,
+      id: 'env/database',
+      async run(_inputs, {deadline: until, signal, startedOperation}) {
         const rds = await clients.rds()
         const cluster = isAurora(config)
         const snapshot = deleteData ? undefined : names.finalSnapshot(stamp(clock.now()))
@@ -138,13 +139,15 @@ export async function destroyEnvironment(options: DestroyEnvironmentOptions): Pr
               members.map(async (member) => {
                 const id = member.DBInstanceIdentifier ?? ''
                 if (member.DBInstanceStatus !== 'deleting') await rds.deleteInstance(id, undefined)
-                await rds.waitForInstanceDeleted(id, wait(signal))
+                startedOperation()
+                await rds.waitForInstanceDeleted(id, until.wait(signal))
                 gone('Aurora instance', id)
               }),
             )
             if (found.DeletionProtection) await rds.setClusterDeletionProtection(names.db, false)
             if (found.Status !== 'deleting') await rds.deleteCluster(names.db, snapshot)
-            await rds.waitForClusterDeleted(names.db, wait(signal)).catch(naming)
+            startedOperation()
+            await rds.waitForClusterDeleted(names.db, until.wait(signal)).catch(naming)
             gone('Aurora cluster', names.db)
           }
         } else {
@@ -152,14 +155,15 @@ export async function destroyEnvironment(options: DestroyEnvironmentOptions): Pr
           if (instance) {
             if (instance.DeletionProtection) await rds.setInstanceDeletionProtection(names.db, false)
             if (instance.DBInstanceStatus !== 'deleting') await rds.deleteInstance(names.db, snapshot)
-            await rds.waitForInstanceDeleted(names.db, wait(signal)).catch(naming)
+            startedOperation()
+            await rds.waitForInstanceDeleted(names.db, until.wait(signal)).catch(naming)
             gone('RDS instance', names.db)
           }
         }
 
         // Report the snapshots that exist, not the name asked for: a re-run, or a delete another run started, took its own.
         const snapshots = await rds.listSnapshots({cluster, prefix: names.finalSnapshotPrefix, sourceId: names.db})
-        if (!deleteData) finalSnapshot = snapshots[0]?.id
+        const finalSnapshot = deleteData ? undefined : snapshots[0]?.id
         for (const [index, kept] of snapshots.entries()) {
           const which = !deleteData && index === 0 ? 'the database\'s final snapshot' : 'an earlier final snapshot (never deleted by hactl)'
           keep(cluster ? 'DB cluster snapshot' : 'DB snapshot', kept.id, `${which}: \`hactl env create --restore-snapshot ${kept.id}\` brings it back`)
@@ -179,13 +183,13 @@ export async function destroyEnvironment(options: DestroyEnvironmentOptions): Pr
             keep(groupKind, names.dbParameterGroup, 'free; a restored database uses it to require TLS')
           }
         }
+        return finalSnapshot
       },
       title: deleteData ? 'Delete the database (no final snapshot)' : 'Delete the database (after a final snapshot)',
-    },
-    {
-      id: 'uploads',
-      needs: [],
-      async run(signal) {
+    })
+  const uploads = defineStep({
+      id: 'env/uploads',
+      async run(_inputs, {deadline: until, signal, startedOperation}) {
         const efs = await clients.efs()
         const fs = await efs.findFileSystem(names.efsCreationToken)
         if (!fs?.FileSystemId) return
@@ -196,14 +200,16 @@ export async function destroyEnvironment(options: DestroyEnvironmentOptions): Pr
 
         for (const point of await efs.describeAccessPoints(fs.FileSystemId)) await efs.deleteAccessPoint(point.AccessPointId ?? '')
         for (const target of await efs.describeMountTargets(fs.FileSystemId)) await efs.deleteMountTarget(target.MountTargetId ?? '')
-        await efs.deleteFileSystem(fs.FileSystemId, wait(signal))
+        startedOperation()
+        await efs.deleteFileSystem(fs.FileSystemId, until.wait(signal))
         gone('EFS file system', fs.FileSystemId)
       },
       title: deleteData ? 'Delete the uploads file system' : 'Keep the uploads file system',
-    },
-    {
-      id: 'secrets',
-      needs: ['cache', 'environment'],
+    })
+  const secrets = defineStep({
+      id: 'env/secrets',
+      // The cache reads its AUTH token, the instances the secret: it goes after both.
+      needs: {cache: cacheStep, environment},
       async run() {
         if (config.cache.engine !== 'redis') return
         const secrets = await clients.secrets()
@@ -218,11 +224,12 @@ export async function destroyEnvironment(options: DestroyEnvironmentOptions): Pr
         gone('secret', `${names.cacheSecret} (recoverable for 7 days)`)
       },
       title: 'Secrets',
-    },
-    {
-      id: 'security-groups',
-      needs: ['environment', 'cache', 'database', 'uploads'],
-      async run(signal) {
+    })
+  const securityGroups = defineStep({
+      id: 'env/security-groups',
+      // A group goes once nothing uses it.
+      needs: {cache: cacheStep, database, environment, uploads},
+      async run(_inputs, {deadline: until, signal}) {
         const ec2 = await clients.ec2()
         const groups = await ec2.describeSecurityGroups({tags: {'hactl:site': config.site}})
         const byRole = new Map<SecurityGroupRole, string>()
@@ -242,15 +249,15 @@ export async function destroyEnvironment(options: DestroyEnvironmentOptions): Pr
             continue
           }
 
-          await deleteGroupWhenFree(options, id, signal, wait(signal).timeoutMs)
+          await deleteGroupWhenFree(options, id, signal, until.remainingMs())
           gone('security group', names.securityGroup[role])
         }
       },
       title: 'Security groups',
-    },
-    {
-      id: 'iam',
-      needs: ['environment'],
+    })
+  const iam = defineStep({
+      id: 'env/iam',
+      needs: {environment},
       async run() {
         const iam = await clients.iam()
         if (!deleteData) {
@@ -267,19 +274,10 @@ export async function destroyEnvironment(options: DestroyEnvironmentOptions): Pr
         gone('instance profile', `${names.instanceProfile} (with inline policy ${INSTANCE_POLICY_NAME})`)
       },
       title: 'IAM roles',
-    },
-  ]
+    })
 
-  const stop = new AbortController()
-  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal
-  const heartbeat = options.lock ? startHeartbeat(options.lock, {clock, onLost: (error) => stop.abort(error), reporter}) : {stop() {}}
-  try {
-    await runSteps(steps, {clock, reporter, signal})
-  } finally {
-    heartbeat.stop()
-  }
-
-  return {deleted, finalSnapshot, kept, site: config.site}
+  const run = await runSteps([environment, cacheStep, database, uploads, secrets, securityGroups, iam], {clock, deadline, reporter, signal: options.signal})
+  return {deleted, finalSnapshot: run.output(database), kept, site: config.site}
 }
 
 /**
@@ -291,7 +289,7 @@ async function deleteGroupWhenFree(options: DestroyEnvironmentOptions, groupId: 
   const ec2 = await options.clients.ec2()
   await pollUntil({
     check: (result) => (result === 'done' ? {state: 'done'} : {state: 'retry', status: 'still in use'}),
-    clock: options.clock,
+    clock: options.clients.clock,
     maxDelayMs: 30_000,
     minDelayMs: 10_000,
     async poll() {
