@@ -86,7 +86,7 @@ export function defineStep<O, N extends StepNeeds<N> = Record<never, never>>(def
     describe: definition.describe ?? describeByDefault,
     id: definition.id,
     isDone: isDone ? (inputs, context) => isDone(typed(inputs), context) : undefined,
-    needs: definition.needs ?? ({} as N),
+    needs: definition.needs ?? {},
     run: (inputs, context) => definition.run(typed(inputs), context),
     title: definition.title,
   }
