@@ -69,212 +69,218 @@ export async function destroyEnvironment(options: DestroyEnvironmentOptions): Pr
   const keep = (kind: string, name: string, why: string) => kept.push({kind, name, why})
 
   const environment = defineStep({
-      id: 'env/environment',
-      async run(_inputs, {deadline: until, signal, startedOperation}) {
-        const eb = await clients.eb()
-        const env = await eb.describeEnvironment(names.environment)
-        if (env && env.Status !== 'Terminated') {
-          const since = new Date(clock.now())
-          if (env.Status !== 'Terminating') await eb.terminateEnvironment(names.environment)
-          startedOperation()
-          // EB's events say what it is taking down; the SDK waiter would only say "still Terminating".
-          await watchEnvironment({clock, eb, environmentName: names.environment, reporter, since, ...until.wait(signal), until: 'terminated'})
-          gone('EB environment', names.environment)
-        }
-
-        if (await eb.describeApplication(names.application)) {
-          await eb.deleteApplication(names.application)
-          gone('EB application', names.application)
-        }
-      },
-      title: `Terminate environment ${names.environment}`,
-    })
-  const cacheStep = defineStep({
-      id: 'env/cache',
-      async run(_inputs, {deadline: until, signal, startedOperation}) {
-        const cache = await clients.elasticache()
-        if (config.cache.engine === 'redis') {
-          const group = await cache.describeReplicationGroup(names.cache)
-          if (group) {
-            if (group.Status !== 'deleting') await cache.deleteReplicationGroup(names.cache)
-            startedOperation()
-            await cache.waitForReplicationGroupDeleted(names.cache, until.wait(signal))
-            gone('Redis replication group', names.cache)
-          }
-        } else {
-          const cluster = await cache.describeCacheCluster(names.cache)
-          if (cluster) {
-            if (cluster.CacheClusterStatus !== 'deleting') await cache.deleteCacheCluster(names.cache)
-            startedOperation()
-            await cache.waitForCacheClusterDeleted(names.cache, until.wait(signal))
-            gone('Memcached cluster', names.cache)
-          }
-        }
-
-        if (await cache.describeSubnetGroup(names.cacheSubnetGroup)) {
-          await cache.deleteSubnetGroup(names.cacheSubnetGroup)
-          gone('cache subnet group', names.cacheSubnetGroup)
-        }
-      },
-      title: 'Delete the cache',
-    })
-  const database = defineStep({
-      describe: () => undefined,
-      id: 'env/database',
-      async run(_inputs, {deadline: until, signal, startedOperation}) {
-        const rds = await clients.rds()
-        const cluster = isAurora(config)
-        const snapshot = deleteData ? undefined : names.finalSnapshot(stamp(clock.now()))
-        // A timeout while RDS takes the snapshot must still say where the data went.
-        const naming = (error: unknown): never => {
-          if (snapshot && HactlError.isHactlError(error)) throw error.withSuggestions(`The final snapshot ${snapshot} is being taken and is kept.`)
-          throw error
-        }
-
-        if (cluster) {
-          const found = await rds.describeCluster(names.db)
-          if (found) {
-            const members = await rds.describeClusterInstances(names.db)
-            await Promise.all(
-              members.map(async (member) => {
-                const id = member.DBInstanceIdentifier ?? ''
-                if (member.DBInstanceStatus !== 'deleting') await rds.deleteInstance(id, undefined)
-                startedOperation()
-                await rds.waitForInstanceDeleted(id, until.wait(signal))
-                gone('Aurora instance', id)
-              }),
-            )
-            if (found.DeletionProtection) await rds.setClusterDeletionProtection(names.db, false)
-            if (found.Status !== 'deleting') await rds.deleteCluster(names.db, snapshot)
-            startedOperation()
-            await rds.waitForClusterDeleted(names.db, until.wait(signal)).catch(naming)
-            gone('Aurora cluster', names.db)
-          }
-        } else {
-          const instance = await rds.describeInstance(names.db)
-          if (instance) {
-            if (instance.DeletionProtection) await rds.setInstanceDeletionProtection(names.db, false)
-            if (instance.DBInstanceStatus !== 'deleting') await rds.deleteInstance(names.db, snapshot)
-            startedOperation()
-            await rds.waitForInstanceDeleted(names.db, until.wait(signal)).catch(naming)
-            gone('RDS instance', names.db)
-          }
-        }
-
-        // Report the snapshots that exist, not the name asked for: a re-run, or a delete another run started, took its own.
-        const snapshots = await rds.listSnapshots({cluster, prefix: names.finalSnapshotPrefix, sourceId: names.db})
-        const finalSnapshot = deleteData ? undefined : snapshots[0]?.id
-        for (const [index, kept] of snapshots.entries()) {
-          const which = !deleteData && index === 0 ? 'the database\'s final snapshot' : 'an earlier final snapshot (never deleted by hactl)'
-          keep(cluster ? 'DB cluster snapshot' : 'DB snapshot', kept.id, `${which}: \`hactl env create --restore-snapshot ${kept.id}\` brings it back`)
-        }
-
-        if (await rds.describeSubnetGroup(names.dbSubnetGroup)) {
-          await rds.deleteSubnetGroup(names.dbSubnetGroup)
-          gone('DB subnet group', names.dbSubnetGroup)
-        }
-
-        const groupKind = cluster ? 'DB cluster parameter group' : 'DB parameter group'
-        if (await rds.parameterGroupExists(names.dbParameterGroup, cluster)) {
-          if (deleteData) {
-            await rds.deleteParameterGroup(names.dbParameterGroup, cluster)
-            gone(groupKind, names.dbParameterGroup)
-          } else {
-            keep(groupKind, names.dbParameterGroup, 'free; a restored database uses it to require TLS')
-          }
-        }
-        return finalSnapshot
-      },
-      title: deleteData ? 'Delete the database (no final snapshot)' : 'Delete the database (after a final snapshot)',
-    })
-  const uploads = defineStep({
-      id: 'env/uploads',
-      async run(_inputs, {deadline: until, signal, startedOperation}) {
-        const efs = await clients.efs()
-        const fs = await efs.findFileSystem(names.efsCreationToken)
-        if (!fs?.FileSystemId) return
-        if (!deleteData) {
-          keep('EFS file system', `${names.efsCreationToken} (${fs.FileSystemId})`, 'user uploads; delete with --delete-data')
-          return
-        }
-
-        for (const point of await efs.describeAccessPoints(fs.FileSystemId)) await efs.deleteAccessPoint(point.AccessPointId ?? '')
-        for (const target of await efs.describeMountTargets(fs.FileSystemId)) await efs.deleteMountTarget(target.MountTargetId ?? '')
+    id: 'env/environment',
+    async run(_inputs, {deadline: until, signal, startedOperation}) {
+      const eb = await clients.eb()
+      const env = await eb.describeEnvironment(names.environment)
+      if (env && env.Status !== 'Terminated') {
+        const since = new Date(clock.now())
+        if (env.Status !== 'Terminating') await eb.terminateEnvironment(names.environment)
         startedOperation()
-        await efs.deleteFileSystem(fs.FileSystemId, until.wait(signal))
-        gone('EFS file system', fs.FileSystemId)
-      },
-      title: deleteData ? 'Delete the uploads file system' : 'Keep the uploads file system',
-    })
+        // EB's events say what it is taking down; the SDK waiter would only say "still Terminating".
+        await watchEnvironment({clock, eb, environmentName: names.environment, reporter, since, ...until.wait(signal), until: 'terminated'})
+        gone('EB environment', names.environment)
+      }
+
+      if (await eb.describeApplication(names.application)) {
+        await eb.deleteApplication(names.application)
+        gone('EB application', names.application)
+      }
+    },
+    title: `Terminate environment ${names.environment}`,
+  })
+
+  const cacheStep = defineStep({
+    id: 'env/cache',
+    async run(_inputs, {deadline: until, signal, startedOperation}) {
+      const cache = await clients.elasticache()
+      if (config.cache.engine === 'redis') {
+        const group = await cache.describeReplicationGroup(names.cache)
+        if (group) {
+          if (group.Status !== 'deleting') await cache.deleteReplicationGroup(names.cache)
+          startedOperation()
+          await cache.waitForReplicationGroupDeleted(names.cache, until.wait(signal))
+          gone('Redis replication group', names.cache)
+        }
+      } else {
+        const cluster = await cache.describeCacheCluster(names.cache)
+        if (cluster) {
+          if (cluster.CacheClusterStatus !== 'deleting') await cache.deleteCacheCluster(names.cache)
+          startedOperation()
+          await cache.waitForCacheClusterDeleted(names.cache, until.wait(signal))
+          gone('Memcached cluster', names.cache)
+        }
+      }
+
+      if (await cache.describeSubnetGroup(names.cacheSubnetGroup)) {
+        await cache.deleteSubnetGroup(names.cacheSubnetGroup)
+        gone('cache subnet group', names.cacheSubnetGroup)
+      }
+    },
+    title: 'Delete the cache',
+  })
+
+  const database = defineStep({
+    describe: () => undefined,
+    id: 'env/database',
+    async run(_inputs, {deadline: until, signal, startedOperation}) {
+      const rds = await clients.rds()
+      const cluster = isAurora(config)
+      const snapshot = deleteData ? undefined : names.finalSnapshot(stamp(clock.now()))
+      // A timeout while RDS takes the snapshot must still say where the data went.
+      const naming = (error: unknown): never => {
+        if (snapshot && HactlError.isHactlError(error)) throw error.withSuggestions(`The final snapshot ${snapshot} is being taken and is kept.`)
+        throw error
+      }
+
+      if (cluster) {
+        const found = await rds.describeCluster(names.db)
+        if (found) {
+          const members = await rds.describeClusterInstances(names.db)
+          await Promise.all(
+            members.map(async (member) => {
+              const id = member.DBInstanceIdentifier ?? ''
+              if (member.DBInstanceStatus !== 'deleting') await rds.deleteInstance(id, undefined)
+              startedOperation()
+              await rds.waitForInstanceDeleted(id, until.wait(signal))
+              gone('Aurora instance', id)
+            }),
+          )
+          if (found.DeletionProtection) await rds.setClusterDeletionProtection(names.db, false)
+          if (found.Status !== 'deleting') await rds.deleteCluster(names.db, snapshot)
+          startedOperation()
+          await rds.waitForClusterDeleted(names.db, until.wait(signal)).catch(naming)
+          gone('Aurora cluster', names.db)
+        }
+      } else {
+        const instance = await rds.describeInstance(names.db)
+        if (instance) {
+          if (instance.DeletionProtection) await rds.setInstanceDeletionProtection(names.db, false)
+          if (instance.DBInstanceStatus !== 'deleting') await rds.deleteInstance(names.db, snapshot)
+          startedOperation()
+          await rds.waitForInstanceDeleted(names.db, until.wait(signal)).catch(naming)
+          gone('RDS instance', names.db)
+        }
+      }
+
+      // Report the snapshots that exist, not the name asked for: a re-run, or a delete another run started, took its own.
+      const snapshots = await rds.listSnapshots({cluster, prefix: names.finalSnapshotPrefix, sourceId: names.db})
+      const finalSnapshot = deleteData ? undefined : snapshots[0]?.id
+      for (const [index, kept] of snapshots.entries()) {
+        const which = !deleteData && index === 0 ? 'the database\'s final snapshot' : 'an earlier final snapshot (never deleted by hactl)'
+        keep(cluster ? 'DB cluster snapshot' : 'DB snapshot', kept.id, `${which}: \`hactl env create --restore-snapshot ${kept.id}\` brings it back`)
+      }
+
+      if (await rds.describeSubnetGroup(names.dbSubnetGroup)) {
+        await rds.deleteSubnetGroup(names.dbSubnetGroup)
+        gone('DB subnet group', names.dbSubnetGroup)
+      }
+
+      const groupKind = cluster ? 'DB cluster parameter group' : 'DB parameter group'
+      if (await rds.parameterGroupExists(names.dbParameterGroup, cluster)) {
+        if (deleteData) {
+          await rds.deleteParameterGroup(names.dbParameterGroup, cluster)
+          gone(groupKind, names.dbParameterGroup)
+        } else {
+          keep(groupKind, names.dbParameterGroup, 'free; a restored database uses it to require TLS')
+        }
+      }
+      return finalSnapshot
+    },
+    title: deleteData ? 'Delete the database (no final snapshot)' : 'Delete the database (after a final snapshot)',
+  })
+
+  const uploads = defineStep({
+    id: 'env/uploads',
+    async run(_inputs, {deadline: until, signal, startedOperation}) {
+      const efs = await clients.efs()
+      const fs = await efs.findFileSystem(names.efsCreationToken)
+      if (!fs?.FileSystemId) return
+      if (!deleteData) {
+        keep('EFS file system', `${names.efsCreationToken} (${fs.FileSystemId})`, 'user uploads; delete with --delete-data')
+        return
+      }
+
+      for (const point of await efs.describeAccessPoints(fs.FileSystemId)) await efs.deleteAccessPoint(point.AccessPointId ?? '')
+      for (const target of await efs.describeMountTargets(fs.FileSystemId)) await efs.deleteMountTarget(target.MountTargetId ?? '')
+      startedOperation()
+      await efs.deleteFileSystem(fs.FileSystemId, until.wait(signal))
+      gone('EFS file system', fs.FileSystemId)
+    },
+    title: deleteData ? 'Delete the uploads file system' : 'Keep the uploads file system',
+  })
+
   const secrets = defineStep({
-      id: 'env/secrets',
-      // The cache reads its AUTH token, the instances the secret: it goes after both.
-      needs: {cache: cacheStep, environment},
-      async run() {
-        if (config.cache.engine !== 'redis') return
-        const secrets = await clients.secrets()
-        const secret = await secrets.describeSecret(names.cacheSecret)
-        if (!secret || secret.deletedDate) return
-        if (!deleteData) {
-          keep('secret', names.cacheSecret, 'kept with the data; delete with --delete-data')
-          return
-        }
+    id: 'env/secrets',
+    // The cache reads its AUTH token, the instances the secret: it goes after both.
+    needs: {cache: cacheStep, environment},
+    async run() {
+      if (config.cache.engine !== 'redis') return
+      const secrets = await clients.secrets()
+      const secret = await secrets.describeSecret(names.cacheSecret)
+      if (!secret || secret.deletedDate) return
+      if (!deleteData) {
+        keep('secret', names.cacheSecret, 'kept with the data; delete with --delete-data')
+        return
+      }
 
-        await secrets.deleteSecret(secret.arn)
-        gone('secret', `${names.cacheSecret} (recoverable for 7 days)`)
-      },
-      title: 'Secrets',
-    })
+      await secrets.deleteSecret(secret.arn)
+      gone('secret', `${names.cacheSecret} (recoverable for 7 days)`)
+    },
+    title: 'Secrets',
+  })
+
   const securityGroups = defineStep({
-      id: 'env/security-groups',
-      // A group goes once nothing uses it.
-      needs: {cache: cacheStep, database, environment, uploads},
-      async run(_inputs, {deadline: until, signal}) {
-        const ec2 = await clients.ec2()
-        const groups = await ec2.describeSecurityGroups({tags: {'hactl:site': config.site}})
-        const byRole = new Map<SecurityGroupRole, string>()
-        for (const group of groups) {
-          const role = SECURITY_GROUP_ROLES.find((r) => group.GroupName === names.securityGroup[r])
-          if (role && group.GroupId) byRole.set(role, group.GroupId)
+    id: 'env/security-groups',
+    // A group goes once nothing uses it.
+    needs: {cache: cacheStep, database, environment, uploads},
+    async run(_inputs, {deadline: until, signal}) {
+      const ec2 = await clients.ec2()
+      const groups = await ec2.describeSecurityGroups({tags: {'hactl:site': config.site}})
+      const byRole = new Map<SecurityGroupRole, string>()
+      for (const group of groups) {
+        const role = SECURITY_GROUP_ROLES.find((r) => group.GroupName === names.securityGroup[r])
+        if (role && group.GroupId) byRole.set(role, group.GroupId)
+      }
+
+      // Kept data needs its group; its rules name web and seed (the seed may still run), and web's names lb.
+      const keepRoles: SecurityGroupRole[] = deleteData ? [] : ['efs', 'web', 'seed', 'lb']
+      // A group goes only after every group whose rules name it: efs/db/cache name web and seed, web names lb.
+      for (const role of ['db', 'cache', 'efs', 'web', 'lb', 'seed'] as const) {
+        const id = byRole.get(role)
+        if (!id) continue
+        if (keepRoles.includes(role)) {
+          keep('security group', `${names.securityGroup[role]} (${id})`, 'the kept uploads file system\'s network path (free); delete with --delete-data')
+          continue
         }
 
-        // Kept data needs its group; its rules name web and seed (the seed may still run), and web's names lb.
-        const keepRoles: SecurityGroupRole[] = deleteData ? [] : ['efs', 'web', 'seed', 'lb']
-        // A group goes only after every group whose rules name it: efs/db/cache name web and seed, web names lb.
-        for (const role of ['db', 'cache', 'efs', 'web', 'lb', 'seed'] as const) {
-          const id = byRole.get(role)
-          if (!id) continue
-          if (keepRoles.includes(role)) {
-            keep('security group', `${names.securityGroup[role]} (${id})`, 'the kept uploads file system\'s network path (free); delete with --delete-data')
-            continue
-          }
+        await deleteGroupWhenFree(options, id, signal, until.remainingMs())
+        gone('security group', names.securityGroup[role])
+      }
+    },
+    title: 'Security groups',
+  })
 
-          await deleteGroupWhenFree(options, id, signal, until.remainingMs())
-          gone('security group', names.securityGroup[role])
-        }
-      },
-      title: 'Security groups',
-    })
   const iam = defineStep({
-      id: 'env/iam',
-      needs: {environment},
-      async run() {
-        const iam = await clients.iam()
-        if (!deleteData) {
-          if (await iam.getRole(names.instanceRole)) keep('IAM role', names.instanceRole, 'free; the seed uses it; delete with --delete-data')
-          if (await iam.getRole(names.serviceRole)) keep('IAM role', names.serviceRole, 'free; delete with --delete-data')
-          return
-        }
+    id: 'env/iam',
+    needs: {environment},
+    async run() {
+      const iam = await clients.iam()
+      if (!deleteData) {
+        if (await iam.getRole(names.instanceRole)) keep('IAM role', names.instanceRole, 'free; the seed uses it; delete with --delete-data')
+        if (await iam.getRole(names.serviceRole)) keep('IAM role', names.serviceRole, 'free; delete with --delete-data')
+        return
+      }
 
-        await iam.deleteInstanceProfile(names.instanceProfile)
-        await iam.deleteRole(names.instanceRole)
-        await iam.deleteRole(names.serviceRole)
-        gone('IAM role', names.instanceRole)
-        gone('IAM role', names.serviceRole)
-        gone('instance profile', `${names.instanceProfile} (with inline policy ${INSTANCE_POLICY_NAME})`)
-      },
-      title: 'IAM roles',
-    })
+      await iam.deleteInstanceProfile(names.instanceProfile)
+      await iam.deleteRole(names.instanceRole)
+      await iam.deleteRole(names.serviceRole)
+      gone('IAM role', names.instanceRole)
+      gone('IAM role', names.serviceRole)
+      gone('instance profile', `${names.instanceProfile} (with inline policy ${INSTANCE_POLICY_NAME})`)
+    },
+    title: 'IAM roles',
+  })
 
   const run = await runSteps([environment, cacheStep, database, uploads, secrets, securityGroups, iam], {clock, deadline, reporter, signal: options.signal})
   return {deleted, finalSnapshot: run.output(database), kept, site: config.site}
