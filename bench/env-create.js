@@ -25,7 +25,7 @@ const {AwsClients} = require(join(dist, 'aws', 'clients.js'))
 const {openSandbox} = require(join(dist, 'sandbox', 'index.js'))
 const {DURATIONS} = require(join(dist, 'sandbox', 'durations.js'))
 const {createEnvironment} = require(join(dist, 'env', 'create.js'))
-const {criticalPath} = require(join(dist, 'env', 'steps.js'))
+const {criticalPath} = require(join(dist, 'core', 'steps.js'))
 const {resolveConfig} = require(join(dist, 'config', 'parse.js'))
 
 const CONFIGS = {
@@ -73,7 +73,7 @@ async function run(name) {
     const cpu = process.cpuUsage(cpuBefore)
     const cpuMs = (cpu.user + cpu.system) / 1000
     const durations = nominal(config)
-    const path = criticalPath(result.timings, (id) => durations[id] || 0)
+    const path = criticalPath(result.timings, (id) => durations[id.replace(/^env\//, '')] || 0)
     const sequential = Object.values(durations).reduce((a, b) => a + b, 0)
     const total = [...calls.values()].reduce((a, b) => a + b, 0)
     const rerunCalls = new Map()

@@ -45,25 +45,17 @@ Run \`hactl plan\` first to see every resource and option setting.`
   public static summary = 'Create the Elastic Beanstalk environment and its data tier.'
 
   public async run(): Promise<CreateEnvironmentResult> {
-    const [{config}, aws] = await Promise.all([this.loadConfig(), this.aws()])
-    if (!this.flags.yes && !this.jsonEnabled()) this.log(renderCreatePreview(config))
-    await this.confirm(`Create the environment and data tier for ${config.site} in ${config.region}?`)
-    const {createEnvironment} = await import('../../src/env/create')
-    const result = await this.withSiteLock(config.site, 'env create', (lock) =>
-      createEnvironment({
-        clients: aws,
-        clock: aws.clock,
-        config,
-        lock,
-        newDatabase: this.flags['new-database'],
-        reporter: this.reporter,
-        restoreSnapshot: this.flags['restore-snapshot'],
-        signal: this.interrupt.signal,
-        timeoutMs: this.flags.wait * 60_000,
-      }),
-    )
-    this.reporter.stop(true)
-    if (!this.jsonEnabled()) this.log(renderCreateResult(result))
-    return result
+    return this.runMutation({
+      confirm: async (config) => {
+        if (!this.flags.yes && !this.jsonEnabled()) this.log(renderCreatePreview(config))
+        await this.confirm(`Create the environment and data tier for ${config.site} in ${config.region}?`)
+      },
+      operation: 'env create',
+      render: renderCreateResult,
+      work: async (context) => {
+        const {createEnvironment} = await import('../../src/env/create')
+        return createEnvironment({...context, newDatabase: this.flags['new-database'], restoreSnapshot: this.flags['restore-snapshot']})
+      },
+    })
   }
 }

@@ -33,24 +33,18 @@ Asks you to type the site name (or pass --yes). Reports what it deleted and what
   public static summary = 'Take the environment down, keeping the data.'
 
   public async run(): Promise<DestroyEnvironmentResult> {
-    const [{config}, aws] = await Promise.all([this.loadConfig(), this.aws()])
-    const what = this.flags['delete-data'] ? 'EVERYTHING, uploads and database included (no snapshot)' : 'the environment, cache and database (after a final snapshot); uploads and secrets are kept'
-    await this.confirmTyped(`This deletes ${what} of ${config.site} in ${config.region}. Type the site name to go on:`, config.site)
-    const {destroyEnvironment} = await import('../../src/env/destroy')
-    const result = await this.withSiteLock(config.site, 'env destroy', (lock) =>
-      destroyEnvironment({
-        clients: aws,
-        clock: aws.clock,
-        config,
-        deleteData: this.flags['delete-data'],
-        lock,
-        reporter: this.reporter,
-        signal: this.interrupt.signal,
-        timeoutMs: this.flags.wait * 60_000,
-      }),
-    )
-    this.reporter.stop(true)
-    if (!this.jsonEnabled()) this.log(renderDestroyResult(result))
-    return result
+    const deleteData = this.flags['delete-data']
+    return this.runMutation({
+      confirm: async (config) => {
+        const what = deleteData ? 'EVERYTHING, uploads and database included (no snapshot)' : 'the environment, cache and database (after a final snapshot); uploads and secrets are kept'
+        await this.confirmTyped(`This deletes ${what} of ${config.site} in ${config.region}. Type the site name to go on:`, config.site)
+      },
+      operation: 'env destroy',
+      render: renderDestroyResult,
+      async work(context) {
+        const {destroyEnvironment} = await import('../../src/env/destroy')
+        return destroyEnvironment({...context, deleteData})
+      },
+    })
   }
 }

@@ -4,6 +4,7 @@
  * health and resources. Paging and waiting are hidden in here.
  */
 import {
+  AbortEnvironmentUpdateCommand,
   type ApplicationDescription,
   type ApplicationVersionDescription,
   type ConfigurationOptionSetting,
@@ -20,12 +21,14 @@ import {
   DescribeEnvironmentResourcesCommand,
   DescribeEnvironmentsCommand,
   type DescribeEnvironmentsCommandOutput,
+  DescribeInstancesHealthCommand,
   type ElasticBeanstalkClient,
   type EnvironmentDescription,
   type EventDescription,
   type InstanceHealthSummary,
   type OptionSpecification,
   type PlatformSummary,
+  type SingleInstanceHealth,
   TerminateEnvironmentCommand,
   UpdateEnvironmentCommand,
   paginateDescribeEvents,
@@ -60,6 +63,20 @@ export interface EnvironmentHealth {
   readonly instances: Readonly<Record<string, number>>
 }
 
+/** One instance as enhanced health sees it. */
+export interface InstanceHealth {
+  readonly instanceId: string
+  /** Ok, Warning, Degraded, Severe, Pending, NoData … */
+  readonly healthStatus?: string
+  readonly color?: string
+  readonly causes: readonly string[]
+  readonly launchedAt?: Date
+  readonly availabilityZone?: string
+  readonly instanceType?: string
+  /** The application version deployed on it, when EB says. */
+  readonly versionLabel?: string
+}
+
 export interface EnvironmentResources {
   readonly instanceIds: readonly string[]
   readonly autoScalingGroups: readonly string[]
@@ -87,8 +104,16 @@ export interface EbApi {
   terminateEnvironment(name: string): Promise<void>
   /** Deletes the application, its versions and (with force) its environments. */
   deleteApplication(name: string): Promise<void>
-  /** Events of the environment at or after `since`, oldest first, all pages. */
+  /**
+   * Events of the environment at or after `since`, oldest first, all pages.
+   * A watch keeps `since` at the last event it saw (EnvironmentEventPoller),
+   * so each call pages only through what is new.
+   */
   describeEvents(input: {environmentName: string; since: Date}): Promise<EventDescription[]>
+  /** Enhanced health of each instance (all pages); undefined when the environment has none. */
+  describeInstancesHealth(name: string): Promise<InstanceHealth[] | undefined>
+  /** Cancels an in-progress update or deployment; EB rolls the instances back to the previous version. */
+  abortEnvironmentUpdate(name: string): Promise<void>
   /** Enhanced health; undefined when the environment has none (basic health or not found). */
   environmentHealth(name: string): Promise<EnvironmentHealth | undefined>
   environmentResources(name: string): Promise<EnvironmentResources>
@@ -145,6 +170,19 @@ function instanceCounts(summary: InstanceHealthSummary | undefined): Record<stri
   return Object.fromEntries(Object.entries(summary ?? {}).filter(([, count]) => typeof count === 'number' && count > 0))
 }
 
+function toInstanceHealth(item: SingleInstanceHealth): InstanceHealth {
+  return {
+    availabilityZone: item.AvailabilityZone,
+    causes: item.Causes ?? [],
+    color: item.Color,
+    healthStatus: item.HealthStatus,
+    instanceId: item.InstanceId ?? '',
+    instanceType: item.InstanceType,
+    launchedAt: item.LaunchedAt,
+    versionLabel: item.Deployment?.VersionLabel,
+  }
+}
+
 /** Attempts, and the pause between them, while a new role or instance profile becomes visible to EB (IAM: "usually seconds"). */
 const IAM_PROPAGATION_ATTEMPTS = 6
 const IAM_PROPAGATION_DELAY_MS = 10_000
@@ -166,6 +204,10 @@ export function createEbApi(client: ElasticBeanstalkClient, context: ApiContext)
   }
 
   return {
+    async abortEnvironmentUpdate(name) {
+      await awsCall('elasticbeanstalk:AbortEnvironmentUpdate', () => client.send(new AbortEnvironmentUpdateCommand({EnvironmentName: name})))
+    },
+
     async configurationSettings(application, environment) {
       const out = await awsCall('elasticbeanstalk:DescribeConfigurationSettings', () =>
         client.send(new DescribeConfigurationSettingsCommand({ApplicationName: application, EnvironmentName: environment})),
@@ -272,6 +314,24 @@ export function createEbApi(client: ElasticBeanstalkClient, context: ApiContext)
         if (hasAwsCode(error, 'InvalidRequestException') || isEnvironmentNotFound(error)) return undefined
         return awsCall('elasticbeanstalk:DescribeEnvironmentHealth', () => Promise.reject(error))
       }
+    },
+
+    async describeInstancesHealth(name) {
+      const found: InstanceHealth[] = []
+      let nextToken: string | undefined
+      try {
+        do {
+          const out = await client.send(new DescribeInstancesHealthCommand({AttributeNames: ['All'], EnvironmentName: name, NextToken: nextToken}))
+          found.push(...(out.InstanceHealthList ?? []).map(toInstanceHealth))
+          nextToken = out.NextToken
+        } while (nextToken)
+      } catch (error) {
+        // Basic health reporting answers as DescribeEnvironmentHealth does.
+        if (hasAwsCode(error, 'InvalidRequestException') || isEnvironmentNotFound(error)) return undefined
+        return awsCall('elasticbeanstalk:DescribeInstancesHealth', () => Promise.reject(error))
+      }
+
+      return found
     },
 
     async environmentResources(name) {

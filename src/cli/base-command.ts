@@ -14,6 +14,9 @@ import {ExitCode} from '../core/exit-codes'
 import {globalFlags} from './flags'
 import type {AwsClients} from '../aws/clients'
 import type {HeldLock} from '../site/lock'
+import {Deadline} from '../core/deadline'
+import type {HactlConfig} from '../config/schema'
+import type {Reporter} from '../core/progress'
 import type {LoadedConfig} from '../config/load'
 import {createCliReporter, type CliReporter} from '../ui/cli-reporter'
 import {formatError} from '../ui/format-error'
@@ -31,6 +34,34 @@ export interface JsonErrorResult {
     readonly suggestions: readonly string[]
     readonly data?: Record<string, unknown>
   }
+}
+
+/** What `withSiteLock` hands the work. */
+export interface HeldSiteLock {
+  readonly lock: HeldLock
+  /** Aborts on Ctrl-C, or when the lock is taken over (its reason is then the lock-lost error). */
+  readonly signal: AbortSignal
+}
+
+/** What a mutating command's library call gets: one options object, named the same everywhere. */
+export interface MutationContext {
+  readonly config: HactlConfig
+  readonly clients: AwsClients
+  readonly reporter: Reporter
+  readonly signal: AbortSignal
+  /** The command's --wait from the moment the lock was taken. */
+  readonly deadline: Deadline
+}
+
+export interface MutationSpec<R> {
+  /** Named in the site lock, e.g. `env create`. */
+  readonly operation: string
+  /** Shows a preview and asks; throws AbortError on "no". Runs before the lock is taken. */
+  readonly confirm: (config: HactlConfig) => Promise<void>
+  /** The one library call. */
+  readonly work: (context: MutationContext) => Promise<R>
+  /** The human rendering of the result (not used under --json). */
+  readonly render: (result: R) => string
 }
 
 export abstract class HactlCommand<T extends typeof Command> extends Command {
@@ -134,10 +165,14 @@ export abstract class HactlCommand<T extends typeof Command> extends Command {
    * Runs `work` holding the site lock (`/hactl/<site>/lock` in SSM). A lock
    * held by someone else ends the command with exit 6, naming the holder;
    * `--break-lock` (where the command has it) takes over a stale one.
+   *
+   * The lock's heartbeat runs here, once for every command: `work` gets a
+   * signal that aborts on Ctrl-C and when someone else takes the lock over
+   * (with that lock-lost error as its reason), so the library stops at once.
    */
-  protected async withSiteLock<R>(site: string, operation: string, work: (lock: HeldLock) => Promise<R>): Promise<R> {
+  protected async withSiteLock<R>(site: string, operation: string, work: (held: HeldSiteLock) => Promise<R>): Promise<R> {
     const aws = await this.aws()
-    const [{withLock}, {hostname}, ssm, sts] = await Promise.all([import('../site/lock'), import('node:os'), aws.ssm(), aws.sts()])
+    const [{startHeartbeat, withLock}, {hostname}, ssm, sts] = await Promise.all([import('../site/lock'), import('node:os'), aws.ssm(), aws.sts()])
     const identity = await sts.getCallerIdentity()
     const flags = this.flags as Record<string, unknown>
     return withLock(
@@ -150,8 +185,39 @@ export abstract class HactlCommand<T extends typeof Command> extends Command {
         site,
         ssm,
       },
-      work,
+      async (lock) => {
+        const lost = new AbortController()
+        const heartbeat = startHeartbeat(lock, {clock: aws.clock, onLost: (error) => lost.abort(error), reporter: this.reporter})
+        try {
+          return await work({lock, signal: AbortSignal.any([this.interrupt.signal, lost.signal])})
+        } finally {
+          heartbeat.stop()
+        }
+      },
     )
+  }
+
+  /**
+   * A command that changes a site, in the order every such command keeps:
+   * load hactl.yml and the AWS clients, ask for confirmation, take the site
+   * lock (with its heartbeat), call the library, stop the progress display,
+   * and render the result unless `--json` prints it.
+   */
+  protected async runMutation<R>(spec: MutationSpec<R>): Promise<R> {
+    const [{config}, clients] = await Promise.all([this.loadConfig(), this.aws()])
+    await spec.confirm(config)
+    const result = await this.withSiteLock(config.site, spec.operation, ({signal}) =>
+      spec.work({clients, config, deadline: Deadline.after(clients.clock, this.waitMinutes() * 60_000), reporter: this.reporter, signal}),
+    )
+    this.reporter.stop(true)
+    if (!this.jsonEnabled()) this.log(spec.render(result))
+    return result
+  }
+
+  /** The command's `--wait` in minutes, where it has one. @default 60 */
+  private waitMinutes(): number {
+    const wait = (this.flags as Record<string, unknown>).wait
+    return typeof wait === 'number' ? wait : 60
   }
 
   /**

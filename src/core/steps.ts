@@ -10,21 +10,86 @@
  *   cache secret ─► cache ───────────────────────────┤
  *   IAM, bundle, platform ───────────────────────────┘
  *
+ * A step names the steps it needs by reference (`needs: {network, groups}`)
+ * and its `run` receives their outputs under those names, typed. So what a
+ * step reads and what it waits for are one declaration and cannot drift, and
+ * no step writes into shared state for another to read back.
+ *
+ * A step with an `isDone` check that answers with an output is reported as
+ * `skip` and not run: that is how a resumed run passes over finished work.
+ *
  * When a step fails, the steps still running are told to stop (their waits
- * end; what AWS already started goes on, and a re-run picks it up) and the
- * first failure is thrown.
+ * end; an AWS operation a step already started goes on, and a re-run picks
+ * it up) and the first failure is thrown, with what was cut short.
  */
+import {Deadline} from './deadline'
 import {HactlError} from './errors'
 import type {Clock} from './clock'
 import type {Reporter} from './progress'
 
-export interface Step {
+/** What the runner hands every step. */
+export interface StepContext {
+  /** Aborts when another step failed, the user pressed Ctrl-C or the site lock was lost. */
+  readonly signal: AbortSignal
+  /** The run's deadline: every wait takes what is left of it. */
+  readonly deadline: Deadline
+  /**
+   * Says that this step has started an AWS operation that goes on without
+   * us (a create, a delete, an update), so a stop says "AWS goes on with
+   * it" rather than "stopped waiting".
+   */
+  startedOperation(): void
+}
+
+/** A step as the runner sees it; build one with {@link defineStep}. `O` is its output. */
+export interface Step<O = unknown> {
+  /** Unique within a run; may be namespaced by stage, e.g. `env/database`. */
   readonly id: string
   readonly title: string
-  /** Ids of the steps that must finish first. */
-  readonly needs: readonly string[]
-  /** Does the work; `signal` aborts when another step failed or the user pressed Ctrl-C. Returns a short detail. */
-  run(signal: AbortSignal): Promise<string | void>
+  /** The steps whose outputs this one reads, by the name it reads them under. */
+  readonly needs: Readonly<Record<string, Step>>
+  /** The output if the work is already done (the step is then skipped), else undefined. */
+  isDone?(inputs: Readonly<Record<string, unknown>>, context: StepContext): Promise<O | undefined>
+  run(inputs: Readonly<Record<string, unknown>>, context: StepContext): Promise<O>
+  /** A short detail for the `done` event. */
+  describe(output: O): string | undefined
+}
+
+type OutputOf<S> = S extends Step<infer O> ? O : never
+
+/** The outputs of the steps in `N`, under the same names. */
+/** A record of steps by name; interfaces qualify too (no index signature needed). */
+export type StepNeeds<N> = {readonly [K in keyof N]: Step}
+
+export type StepInputs<N extends StepNeeds<N>> = {readonly [K in keyof N]: OutputOf<N[K]>}
+
+export interface StepDefinition<O, N extends StepNeeds<N>> {
+  readonly id: string
+  readonly title: string
+  /** @default {} */
+  readonly needs?: N
+  readonly isDone?: (inputs: StepInputs<N>, context: StepContext) => Promise<O | undefined>
+  readonly run: (inputs: StepInputs<N>, context: StepContext) => Promise<O>
+  /** @default the output itself when it is a non-empty string */
+  readonly describe?: (output: O) => string | undefined
+}
+
+function describeByDefault(output: unknown): string | undefined {
+  return typeof output === 'string' && output !== '' ? output : undefined
+}
+
+export function defineStep<O, N extends StepNeeds<N> = Record<never, never>>(definition: StepDefinition<O, N>): Step<O> {
+  // The runner builds `inputs` from exactly the steps in `needs`, so the record it passes has the declared shape.
+  const typed = (inputs: Readonly<Record<string, unknown>>) => inputs as StepInputs<N>
+  const {isDone} = definition
+  return {
+    describe: definition.describe ?? describeByDefault,
+    id: definition.id,
+    isDone: isDone ? (inputs, context) => isDone(typed(inputs), context) : undefined,
+    needs: definition.needs ?? {},
+    run: (inputs, context) => definition.run(typed(inputs), context),
+    title: definition.title,
+  }
 }
 
 export interface StepTiming {
@@ -33,61 +98,107 @@ export interface StepTiming {
   /** Clock time (simulated in the sandbox), ms since the epoch. */
   readonly startedAt: number
   readonly finishedAt: number
+  readonly skipped?: boolean
 }
 
 export interface RunStepsOptions {
   readonly clock: Clock
   readonly reporter: Reporter
+  /** Ctrl-C, or the site lock lost. */
   readonly signal?: AbortSignal
+  /** @default Deadline.never(clock) */
+  readonly deadline?: Deadline
 }
 
-/** Checks the graph before anything runs: unknown or cyclic needs are programming errors. */
+export interface StepsRun {
+  readonly timings: readonly StepTiming[]
+  /** The output of a step of the run. */
+  output<O>(step: Step<O>): O
+}
+
+function needIds(step: Step): string[] {
+  return Object.values(step.needs).map((need) => need.id)
+}
+
+/** Checks the graph before anything runs: duplicate ids, steps needed but not listed, and cycles are programming errors. */
 function checkGraph(steps: readonly Step[]): void {
-  const ids = new Set(steps.map((step) => step.id))
+  const byId = new Map<string, Step>()
   for (const step of steps) {
-    const unknown = step.needs.filter((id) => !ids.has(id))
+    if (byId.has(step.id)) throw new Error(`two steps have the id ${step.id}`)
+    byId.set(step.id, step)
+  }
+
+  for (const step of steps) {
+    const unknown = Object.values(step.needs).filter((need) => byId.get(need.id) !== need).map((need) => need.id)
     if (unknown.length > 0) throw new Error(`step ${step.id} needs unknown step(s) ${unknown.join(', ')}`)
   }
 
   const visiting = new Set<string>()
   const done = new Set<string>()
-  const byId = new Map(steps.map((step) => [step.id, step]))
-  const visit = (id: string): void => {
-    if (done.has(id)) return
-    if (visiting.has(id)) throw new Error(`steps form a cycle through ${id}`)
-    visiting.add(id)
-    for (const need of byId.get(id)?.needs ?? []) visit(need)
-    visiting.delete(id)
-    done.add(id)
+  const visit = (step: Step): void => {
+    if (done.has(step.id)) return
+    if (visiting.has(step.id)) throw new Error(`steps form a cycle through ${step.id}`)
+    visiting.add(step.id)
+    for (const need of Object.values(step.needs)) visit(need)
+    visiting.delete(step.id)
+    done.add(step.id)
   }
 
-  for (const step of steps) visit(step.id)
+  for (const step of steps) visit(step)
 }
 
-export async function runSteps(steps: readonly Step[], options: RunStepsOptions): Promise<StepTiming[]> {
+/** Where each step stands, for the hints after a failure. */
+interface Progress {
+  readonly begun: Set<string>
+  readonly operating: Set<string>
+  readonly finished: Set<string>
+}
+
+export async function runSteps(steps: readonly Step[], options: RunStepsOptions): Promise<StepsRun> {
   checkGraph(steps)
   const {clock, reporter} = options
+  const deadline = options.deadline ?? Deadline.never(clock)
   const stop = new AbortController()
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal
   const timings: StepTiming[] = []
-  const started = new Map<string, Promise<void>>()
-  const begun = new Set<string>()
+  const outputs = new Map<Step, unknown>()
+  const started = new Map<Step, Promise<void>>()
+  const progress: Progress = {begun: new Set(), finished: new Set(), operating: new Set()}
   let firstError: unknown
   let failedStep = ''
 
+  const execute = async (step: Step): Promise<void> => {
+    const inputs: Record<string, unknown> = {}
+    for (const [name, need] of Object.entries(step.needs)) inputs[name] = outputs.get(need)
+    const context: StepContext = {deadline, signal, startedOperation: () => progress.operating.add(step.id)}
+    const startedAt = clock.now()
+    progress.begun.add(step.id)
+    const timing = (skipped: boolean) => timings.push({finishedAt: clock.now(), id: step.id, needs: needIds(step), skipped: skipped || undefined, startedAt})
+    const already = step.isDone ? await step.isDone(inputs, context) : undefined
+    if (already !== undefined) {
+      outputs.set(step, already)
+      progress.finished.add(step.id)
+      timing(true)
+      reporter.emit({detail: step.describe(already), id: step.id, state: 'skip', title: step.title, type: 'step'})
+      return
+    }
+
+    reporter.emit({id: step.id, state: 'start', title: step.title, type: 'step'})
+    const output = await step.run(inputs, context)
+    outputs.set(step, output)
+    progress.finished.add(step.id)
+    timing(false)
+    reporter.emit({detail: step.describe(output), id: step.id, state: 'done', title: step.title, type: 'step'})
+  }
+
   const start = (step: Step): Promise<void> => {
-    let running = started.get(step.id)
+    let running = started.get(step)
     if (running) return running
     running = (async () => {
-      await Promise.all(step.needs.map((id) => start(steps.find((s) => s.id === id) as Step)))
-      if (signal.aborted) return
-      const startedAt = clock.now()
-      begun.add(step.id)
-      reporter.emit({id: step.id, state: 'start', title: step.title, type: 'step'})
+      await Promise.all(Object.values(step.needs).map((need) => start(need)))
+      if (signal.aborted || Object.values(step.needs).some((need) => !outputs.has(need))) return
       try {
-        const detail = await step.run(signal)
-        timings.push({finishedAt: clock.now(), id: step.id, needs: step.needs, startedAt})
-        reporter.emit({detail: detail || undefined, id: step.id, state: 'done', title: step.title, type: 'step'})
+        await execute(step)
       } catch (error) {
         // A step stopped because another failed is not news; the first failure is.
         if (firstError === undefined) {
@@ -99,31 +210,43 @@ export async function runSteps(steps: readonly Step[], options: RunStepsOptions)
         stop.abort()
       }
     })()
-    started.set(step.id, running)
+    started.set(step, running)
     return running
   }
 
   await Promise.all(steps.map((step) => start(step)))
   // Stopped from outside for a reason of its own (the site lock was lost): that reason, not the waits it cut short.
   const reason: unknown = options.signal?.reason
-  if (options.signal?.aborted && HactlError.isHactlError(reason)) throw reason.withSuggestions(...leftOver(steps, timings, begun, ''))
+  if (options.signal?.aborted && HactlError.isHactlError(reason)) throw reason.withSuggestions(...leftOver(steps, progress, ''))
   if (firstError !== undefined) {
-    if (HactlError.isHactlError(firstError)) throw firstError.withSuggestions(...leftOver(steps, timings, begun, failedStep))
+    if (HactlError.isHactlError(firstError)) throw firstError.withSuggestions(...leftOver(steps, progress, failedStep))
     throw firstError
   }
 
   if (options.signal?.aborted) throw new HactlError('interrupted', 'Interrupted.')
-  return timings
+  return {
+    output<O>(step: Step<O>): O {
+      if (!outputs.has(step)) throw new Error(`step ${step.id} was not part of this run`)
+      return outputs.get(step) as O
+    },
+    timings,
+  }
 }
 
-/** What was cut short, for the operator: work AWS goes on with, and work not begun. */
-function leftOver(steps: readonly Step[], timings: readonly StepTiming[], begun: ReadonlySet<string>, failed: string): string[] {
-  const finished = new Set(timings.map((t) => t.id))
+/**
+ * What was cut short, for the operator: steps that had started an AWS
+ * operation (AWS goes on with them), steps that were only waiting or
+ * reading, and steps never begun.
+ */
+function leftOver(steps: readonly Step[], progress: Progress, failed: string): string[] {
   const titles = (pick: (step: Step) => boolean) => steps.filter(pick).map((step) => step.title)
-  const cutShort = titles((step) => begun.has(step.id) && !finished.has(step.id) && step.id !== failed)
-  const notStarted = titles((step) => !begun.has(step.id))
+  const cutShort = (step: Step) => progress.begun.has(step.id) && !progress.finished.has(step.id) && step.id !== failed
+  const goingOn = titles((step) => cutShort(step) && progress.operating.has(step.id))
+  const waitedFor = titles((step) => cutShort(step) && !progress.operating.has(step.id))
+  const notStarted = titles((step) => !progress.begun.has(step.id))
   const hints: string[] = []
-  if (cutShort.length > 0) hints.push(`Stopped waiting for (AWS goes on with them): ${cutShort.join('; ')}.`)
+  if (goingOn.length > 0) hints.push(`Stopped waiting for (AWS goes on with them): ${goingOn.join('; ')}.`)
+  if (waitedFor.length > 0) hints.push(`Stopped waiting for: ${waitedFor.join('; ')}.`)
   if (notStarted.length > 0) hints.push(`Not started: ${notStarted.join('; ')}.`)
   return hints
 }

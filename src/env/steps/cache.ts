@@ -1,0 +1,118 @@
+import {defineStep, type Step, type StepContext} from '../../core/steps'
+import {cachePort, memcachedInput, replicationGroupInput, tagsFor, type Refs} from '../spec'
+import {failIfBroken, required, type EnvStepOptions} from './context'
+import type {NetworkOutput} from './network'
+import type {LiveDataTier} from './preflight'
+import type {SecurityGroupIds} from './security-groups'
+import {ensureSubnetGroup} from './subnet-group'
+
+export type CacheRefs = Refs['cache']
+
+export interface CacheOptions extends EnvStepOptions {
+  /** The cache as the preflight found it. */
+  readonly live: LiveDataTier
+}
+
+/** The Redis AUTH token's secret (undefined for memcached, which has none). */
+export function cacheSecretStep({clients, config, names, note}: EnvStepOptions): Step<string | undefined> {
+  return defineStep({
+    describe: (arn) => (arn === undefined ? 'not needed for memcached' : names.cacheSecret),
+    id: 'env/cache-secret',
+    async run() {
+      if (config.cache.engine !== 'redis') return undefined
+      const secrets = await clients.secrets()
+      const found = await secrets.describeSecret(names.cacheSecret)
+      const live = found && !found.deletedDate ? found.arn : undefined
+      // A live secret is used as it is: a fresh password would only be generated to be thrown away.
+      const arn =
+        live ??
+        (await secrets.createGeneratedSecret({
+          clientRequestToken: names.cacheSecretToken,
+          description: `hactl ${config.site}: Redis AUTH token`,
+          excludePunctuation: true,
+          length: 64,
+          name: names.cacheSecret,
+          tags: tagsFor(config, 'cache'),
+        }))
+      note('secret', names.cacheSecret, arn, live ? 'found' : 'created')
+      return arn
+    },
+    title: 'Cache AUTH token (Secrets Manager)',
+  })
+}
+
+export function cacheSubnetGroupStep(options: EnvStepOptions, needs: {network: Step<NetworkOutput>}): Step<void> {
+  return defineStep({
+    id: 'env/cache-subnet-group',
+    needs,
+    async run({network: {network}}) {
+      const group = {kind: 'cache subnet group', name: options.names.cacheSubnetGroup, role: 'cache', what: 'cache'}
+      await ensureSubnetGroup(await options.clients.elasticache(), network, group, options)
+    },
+    title: 'Cache subnet group',
+  })
+}
+
+interface CacheNeeds {
+  readonly subnetGroup: Step<void>
+  readonly secret: Step<string | undefined>
+  readonly groups: Step<SecurityGroupIds>
+}
+
+/** Redis (replication group, TLS, AUTH) or Memcached, found or created, then waited for. */
+export function cacheStep(options: CacheOptions, needs: CacheNeeds): Step<CacheRefs> {
+  return defineStep({
+    describe: (cache) => cache.endpoint,
+    id: 'env/cache',
+    needs,
+    run: ({groups, secret}, context) =>
+      options.config.cache.engine === 'redis' ? ensureRedis(options, groups, required(secret, 'cache secret'), context) : ensureMemcached(options, groups, context),
+    title: `Cache (${options.config.cache.engine})`,
+  })
+}
+
+async function ensureRedis(options: CacheOptions, securityGroups: SecurityGroupIds, secretArn: string, {deadline, signal, startedOperation}: StepContext): Promise<CacheRefs> {
+  const cache = await options.clients.elasticache()
+  const id = options.names.cache
+  let group = options.live.group
+  options.note('Redis replication group', id, id, group ? 'found' : 'created')
+  if (!group) {
+    // The token goes from Secrets Manager to ElastiCache in memory only: never printed, never in a file.
+    const secrets = await options.clients.secrets()
+    const token = await secrets.getSecretValue(secretArn)
+    startedOperation()
+    group = await cache.createReplicationGroup(replicationGroupInput(options.config, {securityGroups}, token))
+  }
+
+  failIfBroken(`cache ${id}`, group.Status)
+  if (group.Status !== 'available') {
+    startedOperation()
+    group = await cache.waitForReplicationGroupAvailable(id, deadline.wait(signal))
+  }
+
+  const endpoint = group.NodeGroups?.[0]?.PrimaryEndpoint
+  return {
+    endpoint: required(endpoint?.Address, `primary endpoint of ${id}`),
+    port: endpoint?.Port ?? cachePort(options.config),
+    secretArn,
+  }
+}
+
+async function ensureMemcached(options: CacheOptions, securityGroups: SecurityGroupIds, {deadline, signal, startedOperation}: StepContext): Promise<CacheRefs> {
+  const cache = await options.clients.elasticache()
+  const id = options.names.cache
+  let cluster = options.live.memcached
+  options.note('Memcached cluster', id, id, cluster ? 'found' : 'created')
+  if (!cluster) startedOperation()
+  cluster ??= await cache.createCacheCluster(memcachedInput(options.config, {securityGroups}))
+  failIfBroken(`cache ${id}`, cluster.CacheClusterStatus)
+  if (cluster.CacheClusterStatus !== 'available') {
+    startedOperation()
+    cluster = await cache.waitForCacheClusterAvailable(id, deadline.wait(signal))
+  }
+
+  return {
+    endpoint: required(cluster.ConfigurationEndpoint?.Address, `configuration endpoint of ${id}`),
+    port: cluster.ConfigurationEndpoint?.Port ?? cachePort(options.config),
+  }
+}

@@ -1,0 +1,196 @@
+import {defineStep, type Step, type StepContext} from '../../core/steps'
+import type {Refs} from '../spec'
+import {auroraInstanceInputs, dbClusterInput, dbInstanceInput, dbPort, dbTlsParameters, isAurora, tagsFor} from '../spec'
+import {failIfBroken, required, type EnvStepOptions} from './context'
+import type {NetworkOutput} from './network'
+import type {LiveDataTier} from './preflight'
+import type {SecurityGroupIds} from './security-groups'
+import {ensureSubnetGroup} from './subnet-group'
+
+export type DatabaseRefs = Refs['db']
+
+export interface DatabaseOptions extends EnvStepOptions {
+  /** The database as the preflight found it, so the steps need not ask again. */
+  readonly live: LiveDataTier
+  /** Create the database from this snapshot (checked by the preflight). */
+  readonly restoreSnapshot?: string
+}
+
+/** TLS required, in the family of the live database's version (or the configured one). */
+export function dbParameterGroupStep({clients, config, live, names, note}: DatabaseOptions): Step<string> {
+  return defineStep({
+    id: 'env/db-parameter-group',
+    async run() {
+      const rds = await clients.rds()
+      // A live database keeps its own version: its family, not the Region's current default, is what the group must match.
+      const liveVersion = (isAurora(config) ? live.cluster : live.instance)?.EngineVersion
+      const {family, version} = await rds.engineVersion(config.database.engine, liveVersion ?? config.database.version)
+      const created = await rds.ensureParameterGroup({
+        cluster: isAurora(config),
+        description: `hactl ${config.site}: TLS required`,
+        family,
+        name: names.dbParameterGroup,
+        parameters: dbTlsParameters(config),
+        tags: tagsFor(config, 'db'),
+      })
+      note(isAurora(config) ? 'DB cluster parameter group' : 'DB parameter group', names.dbParameterGroup, family, created ? 'created' : 'found')
+      return `${family} (${config.database.engine} ${version}), TLS required`
+    },
+    title: 'DB parameter group (TLS required)',
+  })
+}
+
+export function dbSubnetGroupStep(options: EnvStepOptions, needs: {network: Step<NetworkOutput>}): Step<void> {
+  return defineStep({
+    id: 'env/db-subnet-group',
+    needs,
+    async run({network: {network}}) {
+      const group = {kind: 'DB subnet group', name: options.names.dbSubnetGroup, role: 'db', what: 'database'}
+      await ensureSubnetGroup(await options.clients.rds(), network, group, options)
+    },
+    title: 'DB subnet group',
+  })
+}
+
+interface DatabaseNeeds {
+  readonly subnetGroup: Step<void>
+  readonly parameterGroup: Step<string>
+  readonly groups: Step<SecurityGroupIds>
+  readonly network: Step<NetworkOutput>
+}
+
+/** RDS (Multi-AZ) or an Aurora cluster with its instances: found, created or restored, then waited for. */
+export function databaseStep(options: DatabaseOptions, needs: DatabaseNeeds): Step<DatabaseRefs> {
+  const {config} = options
+  const kind = isAurora(config)
+    ? ` cluster, ${config.database.readers ?? 0} reader${config.database.readers === 1 ? '' : 's'}`
+    : config.database.multiAz
+      ? ', Multi-AZ'
+      : ''
+  return defineStep({
+    describe: (db) => db.endpoint,
+    id: 'env/database',
+    needs,
+    run: ({groups, network}, context) => (isAurora(config) ? ensureAurora(options, groups, network.zones, context) : ensureRdsInstance(options, groups, context)),
+    title: `Database (${config.database.engine}${kind})`,
+  })
+}
+
+async function ensureRdsInstance(options: DatabaseOptions, securityGroups: SecurityGroupIds, {deadline, signal, startedOperation}: StepContext): Promise<DatabaseRefs> {
+  const rds = await options.clients.rds()
+  const {config, names, note} = options
+  const id = names.db
+  let instance = options.live.instance
+  if (instance) {
+    note('RDS instance', id, id, 'found')
+  } else {
+    const input = dbInstanceInput(config, {securityGroups})
+    const snapshot = options.restoreSnapshot
+    startedOperation()
+    instance = snapshot
+      ? await rds.restoreInstanceFromSnapshot({
+          AutoMinorVersionUpgrade: input.AutoMinorVersionUpgrade,
+          CopyTagsToSnapshot: true,
+          DBInstanceClass: input.DBInstanceClass,
+          DBInstanceIdentifier: id,
+          DBParameterGroupName: input.DBParameterGroupName,
+          DBSnapshotIdentifier: snapshot,
+          DBSubnetGroupName: input.DBSubnetGroupName,
+          DeletionProtection: true,
+          MultiAZ: input.MultiAZ,
+          PubliclyAccessible: false,
+          Tags: input.Tags,
+          VpcSecurityGroupIds: input.VpcSecurityGroupIds,
+        })
+      : await rds.createInstance(input)
+    note('RDS instance', snapshot ? `${id} (restored from ${snapshot})` : id, id, 'created')
+  }
+
+  failIfBroken(`database ${id}`, instance.DBInstanceStatus)
+  if (instance.DBInstanceStatus !== 'available') {
+    startedOperation()
+    instance = await rds.waitForInstanceAvailable(id, deadline.wait(signal))
+  }
+
+  // A restore keeps the snapshot's password and no managed secret (RDS takes the flag on restore for Oracle only).
+  if (!instance.MasterUserSecret?.SecretArn) {
+    startedOperation()
+    await rds.manageMasterUserPassword(id, false)
+    // The secret exists only once the modification is through; EB's instances read it at boot.
+    instance = await rds.waitForInstanceAvailable(id, deadline.wait(signal))
+  }
+
+  return {
+    endpoint: required(instance.Endpoint?.Address, `endpoint of ${id}`),
+    port: instance.Endpoint?.Port ?? dbPort(config),
+    secretArn: required(instance.MasterUserSecret?.SecretArn, `master user secret of ${id}`),
+  }
+}
+
+async function ensureAurora(
+  options: DatabaseOptions,
+  securityGroups: SecurityGroupIds,
+  zones: readonly string[],
+  {deadline, signal, startedOperation}: StepContext,
+): Promise<DatabaseRefs> {
+  const rds = await options.clients.rds()
+  const {config, names, note} = options
+  const id = names.db
+  let cluster = options.live.cluster
+  if (cluster) {
+    note('Aurora cluster', id, id, 'found')
+  } else {
+    const input = dbClusterInput(config, {securityGroups})
+    const snapshot = options.restoreSnapshot
+    startedOperation()
+    cluster = snapshot
+      ? await rds.restoreClusterFromSnapshot({
+          CopyTagsToSnapshot: true,
+          DBClusterIdentifier: id,
+          DBClusterParameterGroupName: input.DBClusterParameterGroupName,
+          DBSubnetGroupName: input.DBSubnetGroupName,
+          DeletionProtection: true,
+          Engine: input.Engine,
+          SnapshotIdentifier: snapshot,
+          Tags: input.Tags,
+          VpcSecurityGroupIds: input.VpcSecurityGroupIds,
+        })
+      : await rds.createCluster(input)
+    note('Aurora cluster', snapshot ? `${id} (restored from ${snapshot})` : id, id, 'created')
+  }
+
+  failIfBroken(`database cluster ${id}`, cluster.Status)
+  // Instances can be added while the cluster is still creating: AWS builds them side by side.
+  const instances = auroraInstanceInputs(config, zones)
+  const existing = new Set((await rds.describeClusterInstances(id)).map((instance) => instance.DBInstanceIdentifier))
+  for (const input of instances) {
+    const instanceId = input.DBInstanceIdentifier ?? ''
+    if (existing.has(instanceId)) {
+      note('Aurora instance', instanceId, instanceId, 'found')
+      continue
+    }
+
+    startedOperation()
+    await rds.createInstance(input)
+    note('Aurora instance', `${instanceId} (${input.AvailabilityZone ?? 'any AZ'})`, instanceId, 'created')
+  }
+
+  if (cluster.Status !== 'available') startedOperation()
+  let [ready] = await Promise.all([
+    cluster.Status === 'available' ? cluster : rds.waitForClusterAvailable(id, deadline.wait(signal)),
+    ...instances.map((input) => rds.waitForInstanceAvailable(input.DBInstanceIdentifier ?? '', deadline.wait(signal))),
+  ])
+  // RestoreDBClusterFromSnapshot takes no ManageMasterUserPassword: turn it on afterwards.
+  if (!ready.MasterUserSecret?.SecretArn) {
+    startedOperation()
+    await rds.manageMasterUserPassword(id, true)
+    ready = await rds.waitForClusterAvailable(id, deadline.wait(signal))
+  }
+
+  return {
+    endpoint: required(ready.Endpoint, `endpoint of ${id}`),
+    port: ready.Port ?? dbPort(config),
+    readerEndpoint: ready.ReaderEndpoint,
+    secretArn: required(ready.MasterUserSecret?.SecretArn, `master user secret of ${id}`),
+  }
+}

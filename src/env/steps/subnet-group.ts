@@ -1,0 +1,37 @@
+import type {HactlConfig} from '../../config/schema'
+import type {SiteNetwork} from '../network'
+import {tagsFor, type Tags} from '../spec'
+import type {EnvStepOptions} from './context'
+
+/** What RDS and ElastiCache both offer for the subnet groups of the data tier. */
+export interface SubnetGroupApi {
+  describeSubnetGroup(name: string): Promise<unknown>
+  createSubnetGroup(input: {description: string; name: string; subnetIds: readonly string[]; tags: Tags}): Promise<unknown>
+}
+
+export interface SubnetGroupSpec {
+  readonly kind: string
+  readonly name: string
+  readonly role: string
+  readonly what: string
+}
+
+/** The data tier's subnet group over the instance subnets, found or created. */
+export async function ensureSubnetGroup(
+  api: SubnetGroupApi,
+  network: SiteNetwork,
+  group: SubnetGroupSpec,
+  {config, note}: {readonly config: HactlConfig; readonly note: EnvStepOptions['note']},
+): Promise<void> {
+  const found = await api.describeSubnetGroup(group.name)
+  if (!found) {
+    await api.createSubnetGroup({
+      description: `hactl ${config.site}: ${group.what} subnets`,
+      name: group.name,
+      subnetIds: network.subnets,
+      tags: tagsFor(config, group.role),
+    })
+  }
+
+  note(group.kind, group.name, group.name, found ? 'found' : 'created')
+}
