@@ -1,17 +1,31 @@
 /**
- * `hactl status`: one screen of truth read from AWS. In this first cut: who
- * we are (account, region, sandbox or not), the config in use and the site
- * lock. Later issues add environment health, the live AMI, the seed and the
- * last test and bake.
+ * `hactl status`: one screen of truth read from AWS. Who we are (account,
+ * region, sandbox or not), the config in use, the site lock, and from the
+ * site inventory the environment and the pointers later features keep under
+ * /hactl/<site>/. Later issues add the live AMI, the seed and the last test
+ * and bake (each a part the inventory already has a slot for).
  */
 import type {AwsClients} from '../aws/clients'
-import {readLock} from '../site/lock'
 import type {LoadedConfig} from '../config/load'
+import {readSite, type SiteInventory} from '../site/inventory'
+import {readLock} from '../site/lock'
 
 export interface StatusOptions {
-  readonly aws: AwsClients
+  /** The APIs status reads from. */
+  readonly clients: AwsClients
   /** The hactl.yml in use, if any. */
   readonly config?: LoadedConfig
+}
+
+export interface SiteStatus {
+  readonly environment?: {
+    readonly name: string
+    readonly status: string
+    readonly health: string
+    readonly versionLabel?: string
+  }
+  /** SSM parameters under /hactl/<site>/ (the lock aside), by name below that path. */
+  readonly pointers: Readonly<Record<string, string>>
 }
 
 export interface StatusResult {
@@ -35,17 +49,19 @@ export interface StatusResult {
     readonly since?: string
     readonly stale?: boolean
   }
+  /** What exists of the site; absent when nothing does yet (or no site is configured). */
+  readonly site?: SiteStatus
 }
 
 export async function getStatus(options: StatusOptions): Promise<StatusResult> {
-  const {aws, config} = options
-  const sts = await aws.sts()
-  const identityPromise = sts.getCallerIdentity()
-  // The lock lives in SSM; read it alongside the identity call.
-  const lockPromise = config
-    ? aws.ssm().then((ssm) => readLock({clock: aws.clock, site: config.config.site, ssm}))
-    : Promise.resolve(undefined)
-  const [identity, lock] = await Promise.all([identityPromise, lockPromise])
+  const {clients, config} = options
+  const sts = await clients.sts()
+  // The lock and the site live in SSM and EB; read them alongside the identity call.
+  const [identity, lock, inventory] = await Promise.all([
+    sts.getCallerIdentity(),
+    config ? clients.ssm().then((ssm) => readLock({clock: clients.clock, site: config.config.site, ssm})) : undefined,
+    config ? readSite({clients, config: config.config, want: {environment: true, pointers: true}}) : undefined,
+  ])
 
   return {
     config: config
@@ -54,9 +70,9 @@ export async function getStatus(options: StatusOptions): Promise<StatusResult> {
     identity: {
       account: identity.account,
       arn: identity.arn,
-      endpoint: aws.endpointUrl,
-      region: aws.configuredRegion ?? (await sts.region()),
-      sandbox: aws.isSandbox,
+      endpoint: clients.endpointUrl,
+      region: clients.configuredRegion ?? (await sts.region()),
+      sandbox: clients.isSandbox,
     },
     lock: lock
       ? {
@@ -67,5 +83,21 @@ export async function getStatus(options: StatusOptions): Promise<StatusResult> {
           stale: lock.stale,
         }
       : undefined,
+    site: inventory && siteStatus(inventory),
+  }
+}
+
+function siteStatus(inventory: SiteInventory): SiteStatus | undefined {
+  const env = inventory.environment?.description
+  const pointers = inventory.pointers?.values ?? {}
+  if (!env && Object.keys(pointers).length === 0) return undefined
+  return {
+    environment: env && {
+      health: env.Health ?? 'Grey',
+      name: env.EnvironmentName ?? '',
+      status: env.Status ?? 'Unknown',
+      versionLabel: env.VersionLabel,
+    },
+    pointers,
   }
 }
