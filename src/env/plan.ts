@@ -72,7 +72,13 @@ export interface PlanResult {
     readonly files: ReadonlyArray<{readonly path: string; readonly mode: string; readonly content: string}>
   }
   readonly instances: InstanceEstimate
-  readonly summary: {readonly create: number; readonly exists: number; readonly optionChanges: number}
+  readonly summary: {
+    readonly create: number
+    readonly exists: number
+    readonly optionChanges: number
+    /** Resources to create, by kind, in plan order (offline: every resource). */
+    readonly createByKind: Readonly<Partial<Record<ResourceKind, number>>>
+  }
   readonly warnings: readonly string[]
 }
 
@@ -221,11 +227,18 @@ function finish(config: HactlConfig, bundle: Bundle, mode: PlanResult['mode'], r
     site: config.site,
     summary: {
       create: resources.filter((r) => r.state === 'create').length,
+      createByKind: countByKind(resources.filter((r) => r.state === 'create')),
       exists: resources.filter((r) => r.state === 'exists').length,
       optionChanges: options.filter((o) => o.change && o.change !== 'same').length,
     },
     warnings,
   }
+}
+
+function countByKind(resources: readonly PlannedResource[]): Partial<Record<ResourceKind, number>> {
+  const counts: Partial<Record<ResourceKind, number>> = {}
+  for (const r of resources) counts[r.resourceKind] = (counts[r.resourceKind] ?? 0) + 1
+  return counts
 }
 
 export function planOffline(config: HactlConfig, bundle: Bundle): PlanResult {
