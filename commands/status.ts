@@ -5,7 +5,7 @@ import {renderStatus} from '../src/ui/render-status'
 export default class Status extends HactlCommand<typeof Status> {
   public static description = `Reads everything from AWS (tags and SSM parameters under /hactl/<site>/), never from local files, so a second operator or a CI job sees the same truth.
 
-Shows who the credentials belong to, the region, whether this is the sandbox, the hactl.yml in use, the site lock, and the site's environment and pointers.`
+Shows who the credentials belong to, the region, whether this is the sandbox, the hactl.yml in use and the site lock.`
 
   public static examples = [
     '<%= config.bin %> <%= command.id %>',

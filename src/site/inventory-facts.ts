@@ -13,6 +13,7 @@ import type {DBCluster, DBInstance, DBSubnetGroup} from '@aws-sdk/client-rds'
 
 import type {EnvironmentHealth, EnvironmentResources} from '../aws/eb'
 import type {SecretSummary} from '../aws/secrets'
+import type {LockState} from './lock'
 import type {SecurityGroupRole} from './names'
 
 /** Which parts of the site to read. Leave a part out and nothing of it is read. */
@@ -39,8 +40,10 @@ export interface SiteWant {
   readonly seed?: boolean
   /** AMIs the account owns tagged with the site. */
   readonly images?: boolean
-  /** SSM parameters under /hactl/<site>/ other than the lock (which site/lock reads). */
+  /** SSM parameters under /hactl/<site>/ other than the lock. */
   readonly pointers?: boolean
+  /** The site lock (/hactl/<site>/lock), judged stale or not by site/lock. */
+  readonly lock?: boolean
 }
 
 export interface ApplicationFacts {
@@ -138,4 +141,5 @@ export interface SiteInventory {
   readonly seed?: SeedFacts
   readonly images?: ImageFacts
   readonly pointers?: PointerFacts
+  readonly lock?: LockState
 }

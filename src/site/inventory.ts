@@ -12,7 +12,7 @@
  *                     ├ database ─► cluster instances, subnet/param │
  *                     ├ cache ─► subnet group                       │
  *                     ├ secrets, bundle ─► S3 object                │
- *                     └ seed, images, pointers under /hactl/<site>/ ┘
+ *                     └ seed, images, lock, pointers under /hactl/<site>/ ┘
  *
  * Parts run side by side, and each part makes each of its reads once, so a
  * call reads each resource at most once (a test counts the requests).
@@ -22,6 +22,8 @@ import type {SecurityGroup} from '@aws-sdk/client-ec2'
 import type {AwsClients} from '../aws/clients'
 import type {HactlConfig} from '../config/schema'
 import {isAuroraEngine} from '../config/constants'
+import {systemClock, type Clock} from '../core/clock'
+import {readLock} from './lock'
 import {SECURITY_GROUP_ROLES, siteNames, type SecurityGroupRole, type SiteNames} from './names'
 import type {
   ApplicationFacts,
@@ -42,7 +44,10 @@ import type {
 
 export type * from './inventory-facts'
 
-export type InventoryClients = Pick<AwsClients, 'eb' | 'ec2' | 'efs' | 'elasticache' | 'iam' | 'rds' | 's3' | 'secrets' | 'ssm'>
+export type InventoryClients = Pick<AwsClients, 'eb' | 'ec2' | 'efs' | 'elasticache' | 'iam' | 'rds' | 's3' | 'secrets' | 'ssm'> & {
+  /** The clock a held lock's age is judged on (only the lock part uses it). @default systemClock */
+  readonly clock?: Clock
+}
 
 export interface ReadSiteOptions {
   /** The APIs read from; only Describe/Get/List/Head operations are called. */
@@ -64,7 +69,7 @@ export async function readSite(options: ReadSiteOptions): Promise<SiteInventory>
   const {config, want} = options
   const reader: Reader = {clients: options.clients, config, names: siteNames(config.site)}
   const part = <T>(wanted: unknown, read: () => Promise<T>): Promise<T | undefined> => (wanted ? read() : Promise.resolve(undefined))
-  const [application, environment, securityGroups, iam, uploads, database, cache, secrets, bundle, seed, images, pointers] = await Promise.all([
+  const [application, environment, securityGroups, iam, uploads, database, cache, secrets, bundle, seed, images, pointers, lock] = await Promise.all([
     part(want.application, () => readApplication(reader)),
     part(want.environment, () => readEnvironment(reader, want.environment === true ? {} : want.environment || {})),
     part(want.securityGroups, () => readSecurityGroups(reader, want.securityGroups?.vpcId ?? '')),
@@ -77,8 +82,9 @@ export async function readSite(options: ReadSiteOptions): Promise<SiteInventory>
     part(want.seed, () => readSeed(reader)),
     part(want.images, () => readImages(reader)),
     part(want.pointers, () => readPointers(reader)),
+    part(want.lock, async () => readLock({clock: options.clients.clock ?? systemClock, site: config.site, ssm: await options.clients.ssm()})),
   ])
-  return {application, bundle, cache, database, environment, iam, images, pointers, secrets, securityGroups, seed, site: config.site, uploads}
+  return {application, bundle, cache, database, environment, iam, images, lock, pointers, secrets, securityGroups, seed, site: config.site, uploads}
 }
 
 async function readApplication({clients, names}: Reader): Promise<ApplicationFacts> {

@@ -1,5 +1,5 @@
 /** Human rendering of `hactl status`. */
-import type {SiteStatus, StatusResult} from '../status/status'
+import type {StatusResult} from '../status/status'
 
 function row(label: string, value: string): string {
   return `  ${label.padEnd(10)} ${value}`
@@ -38,15 +38,5 @@ export function renderStatus(status: StatusResult): string {
     lines.push(row('state', 'free'))
   }
 
-  if (status.config) lines.push('', ...renderSite(status.site))
   return lines.join('\n')
-}
-
-function renderSite(site: SiteStatus | undefined): string[] {
-  const lines = ['Site']
-  if (!site) return [...lines, row('state', 'nothing created yet — `hactl plan`, then `hactl env create`')]
-  const env = site.environment
-  lines.push(row('environment', env ? `${env.name} ${env.status}, health ${env.health}, version ${env.versionLabel ?? '(none)'}` : 'not created'))
-  for (const [name, value] of Object.entries(site.pointers)) lines.push(row(name, value))
-  return lines
 }

@@ -144,7 +144,7 @@ describe('readSite', () => {
   it('answers a site that does not exist with absent resources, not errors (sandbox, empty region)', async () => {
     const sandbox = openSandbox({clock: new ManualClock(), region: 'eu-west-1', stateDir: tempStateDir()})
     const clients = new AwsClients({sandbox, version: 'test'})
-    const site = await readSite({clients, config: testConfig(), want: {...EVERYTHING, securityGroups: undefined}})
+    const site = await readSite({clients, config: testConfig(), want: {...EVERYTHING, lock: true, securityGroups: undefined}})
     expect(site.application).toEqual({application: undefined})
     expect(site.environment).toEqual({instances: [], settings: []})
     expect(site.uploads).toEqual({accessPoints: [], mountTargets: []})
@@ -156,6 +156,7 @@ describe('readSite', () => {
     expect(site.seed).toEqual({instances: []})
     expect(site.images).toEqual({images: []})
     expect(site.pointers).toEqual({values: {}})
+    expect(site.lock).toEqual({held: false})
   })
 })
 
