@@ -293,7 +293,7 @@ async function readForPlan({bundle, clients, config}: PlanLiveOptions, warnings:
     application: true,
     bundle: {versionLabel: bundle.versionLabel},
     cache: {supporting: true},
-    database: {supporting: true},
+    database: {members: true, supporting: true},
     environment: {settings: true},
     iam: true,
     secrets: config.cache.engine === 'redis',

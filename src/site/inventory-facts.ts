@@ -28,8 +28,8 @@ export interface SiteWant {
   readonly iam?: boolean
   /** The EFS file system, its mount targets and access points; `policy` adds the file system policy. */
   readonly uploads?: boolean | {readonly policy?: boolean}
-  /** The RDS instance or Aurora cluster (+ its instances); `supporting` adds the subnet and parameter groups. */
-  readonly database?: boolean | {readonly supporting?: boolean}
+  /** The RDS instance or Aurora cluster; `members` adds an Aurora cluster's instances, `supporting` the subnet and parameter groups. */
+  readonly database?: boolean | {readonly members?: boolean; readonly supporting?: boolean}
   /** The Redis replication group or Memcached cluster; `supporting` adds the cache subnet group. */
   readonly cache?: boolean | {readonly supporting?: boolean}
   /** The Redis AUTH token secret. */
@@ -84,8 +84,9 @@ export interface UploadsFacts {
 export interface DatabaseFacts {
   /** The RDS instance (non-Aurora engines). */
   readonly instance?: DBInstance
-  /** The Aurora cluster and its instances (Aurora engines). */
+  /** The Aurora cluster (Aurora engines). */
   readonly cluster?: DBCluster
+  /** The Aurora cluster's instances, when `members` was wanted; else empty. */
   readonly clusterInstances: readonly DBInstance[]
   /** When `supporting` was wanted. */
   readonly subnetGroup?: DBSubnetGroup

@@ -75,7 +75,7 @@ export async function readSite(options: ReadSiteOptions): Promise<SiteInventory>
     part(want.securityGroups, () => readSecurityGroups(reader, want.securityGroups?.vpcId ?? '')),
     part(want.iam, () => readIam(reader)),
     part(want.uploads, () => readUploads(reader, typeof want.uploads === 'object' && want.uploads.policy === true)),
-    part(want.database, () => readDatabase(reader, typeof want.database === 'object' && want.database.supporting === true)),
+    part(want.database, () => readDatabase(reader, want.database === true ? {} : want.database || {})),
     part(want.cache, () => readCache(reader, typeof want.cache === 'object' && want.cache.supporting === true)),
     part(want.secrets, () => readSecrets(reader)),
     part(want.bundle, () => readBundle(reader, want.bundle?.versionLabel ?? '')),
@@ -152,13 +152,14 @@ async function readUploads({clients, names}: Reader, policy: boolean): Promise<U
   }
 }
 
-async function readDatabase({clients, config, names}: Reader, supporting: boolean): Promise<DatabaseFacts> {
+async function readDatabase({clients, config, names}: Reader, want: {members?: boolean; supporting?: boolean}): Promise<DatabaseFacts> {
+  const supporting = want.supporting === true
   const rds = await clients.rds()
   const aurora = isAuroraEngine(config.database.engine)
   const [instance, cluster, clusterInstances, subnetGroup, parameterGroupExists] = await Promise.all([
     aurora ? undefined : rds.describeInstance(names.db),
     aurora ? rds.describeCluster(names.db) : undefined,
-    aurora ? rds.describeClusterInstances(names.db) : [],
+    aurora && want.members ? rds.describeClusterInstances(names.db) : [],
     supporting ? rds.describeSubnetGroup(names.dbSubnetGroup) : undefined,
     supporting ? rds.parameterGroupExists(names.dbParameterGroup, aurora) : undefined,
   ])

@@ -69,7 +69,7 @@ const EVERYTHING: SiteWant = {
   application: true,
   bundle: {versionLabel: 'v1'},
   cache: {supporting: true},
-  database: {supporting: true},
+  database: {members: true, supporting: true},
   environment: {health: true, instances: true, settings: true},
   iam: true,
   images: true,
@@ -133,12 +133,15 @@ describe('readSite', () => {
     apis.rds.describeClusterInstances.mockResolvedValue([{DBInstanceIdentifier: 'hactl-demo-db-1'}])
     apis.elasticache.describeCacheCluster.mockResolvedValue({CacheClusterId: 'hactl-demo'})
     const config = testConfig({cache: {engine: 'memcached'}, database: {engine: 'aurora-mysql'}})
-    const site = await readSite({clients, config, want: {cache: true, database: true}})
+    const site = await readSite({clients, config, want: {cache: true, database: {members: true}}})
     expect(site.database?.cluster?.DBClusterIdentifier).toBe('hactl-demo-db')
     expect(site.database?.clusterInstances).toHaveLength(1)
     expect(site.cache?.cluster?.CacheClusterId).toBe('hactl-demo')
     expect(apis.rds.describeInstance).not.toHaveBeenCalled()
     expect(apis.elasticache.describeReplicationGroup).not.toHaveBeenCalled()
+    // Without `members`, a cluster's instances are not asked for (env status has no use for them).
+    await readSite({clients, config, want: {database: true}})
+    expect(apis.rds.describeClusterInstances).toHaveBeenCalledTimes(1)
   })
 
   it('answers a site that does not exist with absent resources, not errors (sandbox, empty region)', async () => {
