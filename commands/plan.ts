@@ -33,10 +33,9 @@ With --sandbox, --live or an endpoint it also looks at what exists and shows wha
 
   public async run(): Promise<PlanResult> {
     const {config} = await this.loadConfig()
-    const [{planLive, planOffline}, {buildBundle}] = await Promise.all([import('../src/env/plan'), import('../src/env/bundle')])
-    const bundle = buildBundle()
-    const live = this.flags.live || this.flags.sandbox || Boolean(this.flags['endpoint-url'])
-    const result = live ? await planLive(config, bundle, await this.aws()) : planOffline(config, bundle)
+    const [{plan}, {buildBundle}] = await Promise.all([import('../src/env/plan'), import('../src/env/bundle')])
+    const target = {endpointUrl: this.flags['endpoint-url'], live: this.flags.live, sandbox: this.flags.sandbox}
+    const result = await plan({bundle: buildBundle(), clients: () => this.aws(), config, target})
     if (!this.jsonEnabled()) this.log(renderPlan(result, {files: this.flags.files}))
     return result
   }

@@ -17,7 +17,7 @@ Shows who the credentials belong to, the region, whether this is the sandbox, th
 
   public async run(): Promise<StatusResult> {
     const [aws, config] = await Promise.all([this.aws(), this.optionalConfig()])
-    const result = await getStatus({aws, config})
+    const result = await getStatus({clients: aws, config})
     if (!this.jsonEnabled()) this.log(renderStatus(result))
     return result
   }

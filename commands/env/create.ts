@@ -47,7 +47,10 @@ Run \`hactl plan\` first to see every resource and option setting.`
   public async run(): Promise<CreateEnvironmentResult> {
     return this.runMutation({
       confirm: async (config) => {
-        if (!this.flags.yes && !this.jsonEnabled()) this.log(renderCreatePreview(config))
+        if (!this.flags.yes && !this.jsonEnabled()) {
+          const [{planOffline}, {buildBundle}] = await Promise.all([import('../../src/env/plan'), import('../../src/env/bundle')])
+          this.log(renderCreatePreview(planOffline(config, buildBundle())))
+        }
         await this.confirm(`Create the environment and data tier for ${config.site} in ${config.region}?`)
       },
       operation: 'env create',

@@ -6,6 +6,8 @@
 import type {AwsClients} from '../aws/clients'
 import type {HactlConfig} from '../config/schema'
 import type {Bundle} from './bundle'
+import {readSite, type InventoryClients, type SiteInventory, type SiteWant} from '../site/inventory'
+import {resourceKindLabel, type ResourceKind} from '../site/inventory-kinds'
 import {SECURITY_GROUP_ROLES, siteNames, type SecurityGroupRole} from '../site/names'
 import {resolveNetwork, type SiteNetwork} from './network'
 import {
@@ -33,6 +35,9 @@ import {
 export type PlanState = 'create' | 'exists' | 'unknown'
 
 export interface PlannedResource {
+  /** What it is, typed: code keys on this. */
+  readonly resourceKind: ResourceKind
+  /** What it is, for people (the label of `resourceKind`). */
   readonly kind: string
   readonly name: string
   readonly tags: Tags
@@ -67,7 +72,13 @@ export interface PlanResult {
     readonly files: ReadonlyArray<{readonly path: string; readonly mode: string; readonly content: string}>
   }
   readonly instances: InstanceEstimate
-  readonly summary: {readonly create: number; readonly exists: number; readonly optionChanges: number}
+  readonly summary: {
+    readonly create: number
+    readonly exists: number
+    readonly optionChanges: number
+    /** Resources to create, by kind, in plan order (offline: every resource). */
+    readonly createByKind: Readonly<Partial<Record<ResourceKind, number>>>
+  }
   readonly warnings: readonly string[]
 }
 
@@ -96,9 +107,9 @@ function placeholderRefs(config: HactlConfig, network?: SiteNetwork): Refs {
   }
 }
 
-function resource(kind: string, name: string, tags: Tags, settings: Record<string, string | number | boolean | undefined>): PlannedResource {
+function resource(kind: ResourceKind, name: string, tags: Tags, settings: Record<string, string | number | boolean | undefined>): PlannedResource {
   const clean = Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]))
-  return {kind, name, settings: clean, state: 'create', tags}
+  return {kind: resourceKindLabel(kind), name, resourceKind: kind, settings: clean, state: 'create', tags}
 }
 
 /** Every resource env create makes, in the order a reader follows them. */
@@ -108,30 +119,30 @@ export function plannedResources(config: HactlConfig, bundle: Bundle): PlannedRe
   const refs = placeholderRefs(config)
   const list: PlannedResource[] = []
   for (const spec of securityGroupSpecs(config, refs.securityGroups)) {
-    list.push(resource('security group', spec.name, tagsFor(config, spec.role), {admits: spec.admits.join('; ') || 'nothing (no inbound rules)', egress: 'all (AWS default)'}))
+    list.push(resource('security-group', spec.name, tagsFor(config, spec.role), {admits: spec.admits.join('; ') || 'nothing (no inbound rules)', egress: 'all (AWS default)'}))
   }
 
   list.push(
-    resource('IAM role', names.instanceRole, tagsFor(config, 'iam'), {policies: [...MANAGED_POLICIES.instance, 'inline hactl-site-access (this site\'s secrets, uploads access point, own tags)'].join(', '), trust: 'ec2.amazonaws.com'}),
-    resource('instance profile', names.instanceProfile, tagsFor(config, 'iam'), {role: names.instanceRole}),
-    resource('IAM role', names.serviceRole, tagsFor(config, 'iam'), {policies: MANAGED_POLICIES.service.join(', '), trust: 'elasticbeanstalk.amazonaws.com'}),
-    resource('EFS file system', names.efsCreationToken, tagsFor(config, 'uploads'), {
+    resource('iam-role', names.instanceRole, tagsFor(config, 'iam'), {policies: [...MANAGED_POLICIES.instance, 'inline hactl-site-access (this site\'s secrets, uploads access point, own tags)'].join(', '), trust: 'ec2.amazonaws.com'}),
+    resource('instance-profile', names.instanceProfile, tagsFor(config, 'iam'), {role: names.instanceRole}),
+    resource('iam-role', names.serviceRole, tagsFor(config, 'iam'), {policies: MANAGED_POLICIES.service.join(', '), trust: 'elasticbeanstalk.amazonaws.com'}),
+    resource('efs-file-system', names.efsCreationToken, tagsFor(config, 'uploads'), {
       backups: 'on',
       encrypted: true,
       holds: 'user uploads only',
       throughputMode: config.uploads.throughputMode,
     }),
-    resource('EFS mount targets', `${names.efsCreationToken} (one per AZ)`, {}, {securityGroup: names.securityGroup.efs, subnets: 'one per Availability Zone of the instance subnets'}),
-    resource('EFS access point', '/uploads', tagsFor(config, 'uploads'), {mountedAt: config.uploads.path, path: '/uploads', posixUser: `${UPLOADS_POSIX_ID}:${UPLOADS_POSIX_ID}`}),
-    resource('EFS file system policy', names.efsCreationToken, {}, {denies: 'mounts without TLS; mounts not through the access point'}),
-    resource(isAurora(config) ? 'DB cluster parameter group' : 'DB parameter group', names.dbParameterGroup, tagsFor(config, 'db'), {
+    resource('efs-mount-targets', `${names.efsCreationToken} (one per AZ)`, {}, {securityGroup: names.securityGroup.efs, subnets: 'one per Availability Zone of the instance subnets'}),
+    resource('efs-access-point', '/uploads', tagsFor(config, 'uploads'), {mountedAt: config.uploads.path, path: '/uploads', posixUser: `${UPLOADS_POSIX_ID}:${UPLOADS_POSIX_ID}`}),
+    resource('efs-file-system-policy', names.efsCreationToken, {}, {denies: 'mounts without TLS; mounts not through the access point'}),
+    resource(isAurora(config) ? 'db-cluster-parameter-group' : 'db-parameter-group', names.dbParameterGroup, tagsFor(config, 'db'), {
       ...dbTlsParameters(config),
       family: `${config.database.engine} ${config.database.version ?? '(default version)'}`,
     }),
-    resource('DB subnet group', names.dbSubnetGroup, tagsFor(config, 'db'), {subnets: 'the instance subnets'}),
+    resource('db-subnet-group', names.dbSubnetGroup, tagsFor(config, 'db'), {subnets: 'the instance subnets'}),
   )
   if (isAurora(config)) {
-    list.push(resource('Aurora cluster', names.db, tagsFor(config, 'db'), {
+    list.push(resource('aurora-cluster', names.db, tagsFor(config, 'db'), {
       backupRetentionDays: db.backupRetentionDays,
       deletionProtection: true,
       encrypted: true,
@@ -141,10 +152,10 @@ export function plannedResources(config: HactlConfig, bundle: Bundle): PlannedRe
     }))
     for (const input of auroraInstanceInputs(config)) {
       const tags = Object.fromEntries((input.Tags ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? '']))
-      list.push(resource('Aurora instance', input.DBInstanceIdentifier ?? '', tags, {class: db.instanceClass, publiclyAccessible: false}))
+      list.push(resource('aurora-instance', input.DBInstanceIdentifier ?? '', tags, {class: db.instanceClass, publiclyAccessible: false}))
     }
   } else {
-    list.push(resource('RDS instance', names.db, tagsFor(config, 'db'), {
+    list.push(resource('rds-instance', names.db, tagsFor(config, 'db'), {
       backupRetentionDays: db.backupRetentionDays,
       class: db.instanceClass,
       deletionProtection: true,
@@ -158,11 +169,11 @@ export function plannedResources(config: HactlConfig, bundle: Bundle): PlannedRe
     }))
   }
 
-  list.push(resource('cache subnet group', names.cacheSubnetGroup, tagsFor(config, 'cache'), {subnets: 'the instance subnets'}))
+  list.push(resource('cache-subnet-group', names.cacheSubnetGroup, tagsFor(config, 'cache'), {subnets: 'the instance subnets'}))
   if (config.cache.engine === 'redis') {
     list.push(
       resource('secret', names.cacheSecret, tagsFor(config, 'cache'), {holds: 'Redis AUTH token (generated by Secrets Manager)'}),
-      resource('Redis replication group', names.cache, tagsFor(config, 'cache'), {
+      resource('redis-replication-group', names.cache, tagsFor(config, 'cache'), {
         atRestEncryption: true,
         authToken: 'from the secret above',
         multiAzFailover: (config.cache.replicas ?? 0) > 0,
@@ -172,7 +183,7 @@ export function plannedResources(config: HactlConfig, bundle: Bundle): PlannedRe
       }),
     )
   } else {
-    list.push(resource('Memcached cluster', names.cache, tagsFor(config, 'cache'), {
+    list.push(resource('memcached-cluster', names.cache, tagsFor(config, 'cache'), {
       nodeType: config.cache.nodeType,
       nodes: estimateInstances(config).cacheNodes,
       transitEncryption: true,
@@ -180,10 +191,10 @@ export function plannedResources(config: HactlConfig, bundle: Bundle): PlannedRe
   }
 
   list.push(
-    resource('S3 object', `elasticbeanstalk-${config.region}-(account)/${names.bundleKey(bundle.versionLabel)}`, {}, {bytes: bundle.zip.length, encryption: 'AES256'}),
-    resource('EB application', names.application, tagsFor(config, 'application'), {}),
-    resource('EB application version', bundle.versionLabel, tagsFor(config, 'application'), {bundleSha256: bundle.sha256}),
-    resource('EB environment', names.environment, tagsFor(config, 'environment'), {
+    resource('bundle-object', `elasticbeanstalk-${config.region}-(account)/${names.bundleKey(bundle.versionLabel)}`, {}, {bytes: bundle.zip.length, encryption: 'AES256'}),
+    resource('eb-application', names.application, tagsFor(config, 'application'), {}),
+    resource('eb-application-version', bundle.versionLabel, tagsFor(config, 'application'), {bundleSha256: bundle.sha256}),
+    resource('eb-environment', names.environment, tagsFor(config, 'environment'), {
       instances: `${config.environment.minSize}–${config.environment.maxSize} × ${config.environment.instanceType}`,
       loadBalancer: 'application (public)',
       platform: `${config.environment.platform} (latest version)`,
@@ -216,11 +227,18 @@ function finish(config: HactlConfig, bundle: Bundle, mode: PlanResult['mode'], r
     site: config.site,
     summary: {
       create: resources.filter((r) => r.state === 'create').length,
+      createByKind: countByKind(resources.filter((r) => r.state === 'create')),
       exists: resources.filter((r) => r.state === 'exists').length,
       optionChanges: options.filter((o) => o.change && o.change !== 'same').length,
     },
     warnings,
   }
+}
+
+function countByKind(resources: readonly PlannedResource[]): Partial<Record<ResourceKind, number>> {
+  const counts: Partial<Record<ResourceKind, number>> = {}
+  for (const r of resources) counts[r.resourceKind] = (counts[r.resourceKind] ?? 0) + 1
+  return counts
 }
 
 export function planOffline(config: HactlConfig, bundle: Bundle): PlanResult {
@@ -229,108 +247,178 @@ export function planOffline(config: HactlConfig, bundle: Bundle): PlanResult {
   return finish(config, bundle, 'offline', plannedResources(config, bundle), options, refs, [])
 }
 
-/** A resource's existence, looked up by the same name `env create` finds it by. */
-type Lookup = (resource: PlannedResource) => Promise<{exists: boolean; id?: string} | undefined>
+/** Where `plan` looks: any of these makes it a live plan. */
+export interface PlanTarget {
+  /** --live: compare with the AWS account the credentials reach. */
+  readonly live?: boolean
+  /** --sandbox: compare with the simulated region. */
+  readonly sandbox?: boolean
+  /** --endpoint-url: compare with that endpoint (LocalStack, moto). */
+  readonly endpointUrl?: string
+}
 
-export async function planLive(config: HactlConfig, bundle: Bundle, clients: AwsClients): Promise<PlanResult> {
-  const names = siteNames(config.site)
-  const warnings: string[] = []
-  const [ec2, iam, efs, rds, cache, secrets, eb] = await Promise.all([
-    clients.ec2(),
-    clients.iam(),
-    clients.efs(),
-    clients.rds(),
-    clients.elasticache(),
-    clients.secrets(),
-    clients.eb(),
-  ])
-  const network = await resolveNetwork(ec2, config).catch((error: Error) => {
-    warnings.push(`Network: ${error.message}`)
-    return undefined
-  })
-  const groups: Partial<Record<SecurityGroupRole, string>> = {}
-  // What several lookups (and the drift check) need, read once.
-  const [fs, existingGroups] = await Promise.all([
-    efs.findFileSystem(names.efsCreationToken),
-    network ? ec2.findSecurityGroups(network.vpcId, Object.values(names.securityGroup)) : undefined,
-  ])
-  const aurora = isAurora(config)
-  const [instance, cluster, group, memcached] = await Promise.all([
-    aurora ? undefined : rds.describeInstance(names.db),
-    aurora ? rds.describeCluster(names.db) : undefined,
-    config.cache.engine === 'redis' ? cache.describeReplicationGroup(names.cache) : undefined,
-    config.cache.engine === 'redis' ? undefined : cache.describeCacheCluster(names.cache),
-  ])
-  const lookups: Record<string, Lookup> = {
-    'Aurora cluster': async () => found(cluster, (c) => c.DBClusterIdentifier),
-    'Aurora instance': async (r) => found(await rds.describeInstance(r.name), (i) => i.DBInstanceIdentifier),
-    'cache subnet group': async () => found(await cache.describeSubnetGroup(names.cacheSubnetGroup), (g) => g.CacheSubnetGroupName),
-    'DB subnet group': async () => found(await rds.describeSubnetGroup(names.dbSubnetGroup), (g) => g.DBSubnetGroupName),
-    'EB application': async () => found(await eb.describeApplication(names.application), (a) => a.ApplicationName),
-    'EB application version': async () => found(await eb.describeApplicationVersion(names.application, bundle.versionLabel), (v) => v.VersionLabel),
-    'EB environment': async () => found(await eb.describeEnvironment(names.environment), (e) => e.EnvironmentId),
-    'EFS access point': async () => (fs?.FileSystemId ? found((await efs.describeAccessPoints(fs.FileSystemId))[0], (p) => p.AccessPointId) : {exists: false}),
-    'EFS file system': async () => found(fs, (f) => f.FileSystemId),
-    'EFS file system policy': async () => (fs?.FileSystemId ? {exists: (await efs.fileSystemPolicy(fs.FileSystemId)) !== undefined} : {exists: false}),
-    'DB cluster parameter group': async () => ({exists: await rds.parameterGroupExists(names.dbParameterGroup, true)}),
-    'DB parameter group': async () => ({exists: await rds.parameterGroupExists(names.dbParameterGroup, false)}),
-    'EFS mount targets': async () => {
-      if (!fs?.FileSystemId) return {exists: false}
-      const targets = await efs.describeMountTargets(fs.FileSystemId)
-      return {exists: targets.length > 0, id: targets.map((t) => t.AvailabilityZoneName).join(', ')}
-    },
-    'IAM role': async (r) => found(await iam.getRole(r.name), (role) => role.Arn),
-    'instance profile': async () => found(await iam.getInstanceProfile(names.instanceProfile), (p) => p.Arn),
-    'Memcached cluster': async () => found(memcached, (c) => c.CacheClusterId),
-    'RDS instance': async () => found(instance, (i) => i.DBInstanceIdentifier),
-    'Redis replication group': async () => found(group, (g) => g.ReplicationGroupId),
-    secret: async () => {
-      const secret = await secrets.describeSecret(names.cacheSecret)
-      return {exists: Boolean(secret && !secret.deletedDate), id: secret?.arn}
-    },
-    'security group': async (r) => {
-      if (!existingGroups) return undefined
-      const securityGroup = existingGroups.get(r.name)
-      const role = SECURITY_GROUP_ROLES.find((candidate) => names.securityGroup[candidate] === r.name)
-      if (role && securityGroup?.GroupId) groups[role] = securityGroup.GroupId
-      return found(securityGroup, (g) => g.GroupId)
-    },
+export type PlanClients = InventoryClients & Pick<AwsClients, 'ec2'>
+
+export interface PlanOptions {
+  /** hactl.yml, resolved. */
+  readonly config: HactlConfig
+  /** The application bundle `env create` would upload. */
+  readonly bundle: Bundle
+  /** What to compare with. @default offline */
+  readonly target?: PlanTarget
+  /** The APIs a live plan reads; asked for only when the plan is live, so an offline plan needs no credentials. */
+  readonly clients: () => Promise<PlanClients>
+}
+
+/** A naming of an AWS to compare with is a request to compare. */
+export function isLivePlan(target: PlanTarget = {}): boolean {
+  return target.live === true || target.sandbox === true || Boolean(target.endpointUrl)
+}
+
+/** `hactl plan`: offline from hactl.yml alone, or compared with what exists when an AWS is named. */
+export async function plan(options: PlanOptions): Promise<PlanResult> {
+  if (!isLivePlan(options.target)) return planOffline(options.config, options.bundle)
+  return planLive({bundle: options.bundle, clients: await options.clients(), config: options.config})
+}
+
+export interface PlanLiveOptions {
+  readonly config: HactlConfig
+  readonly bundle: Bundle
+  readonly clients: PlanClients
+}
+
+/** Everything a live plan compares with, read once: the network, then the site (its groups live in the network's VPC). */
+async function readForPlan({bundle, clients, config}: PlanLiveOptions, warnings: string[]): Promise<{inventory: SiteInventory; network?: SiteNetwork}> {
+  const want: SiteWant = {
+    application: true,
+    bundle: {versionLabel: bundle.versionLabel},
+    cache: {supporting: true},
+    database: {members: true, supporting: true},
+    environment: {settings: true},
+    iam: true,
+    secrets: config.cache.engine === 'redis',
+    uploads: {policy: true},
   }
-
-  const resources = await Promise.all(
-    plannedResources(config, bundle).map(async (planned): Promise<PlannedResource> => {
-      const lookup = lookups[planned.kind]
-      if (!lookup) return {...planned, state: 'unknown'}
-      const answer = await lookup(planned)
-      if (!answer) return {...planned, state: 'unknown'}
-      return {...planned, id: answer.id, state: answer.exists ? 'exists' : 'create'}
+  const [network, inventory] = await Promise.all([
+    clients.ec2().then((ec2) => resolveNetwork(ec2, config)).catch((error: Error) => {
+      warnings.push(`Network: ${error.message}`)
+      return undefined
     }),
-  )
+    readSite({clients, config, want}),
+  ])
+  if (!network) return {inventory}
+  const groups = await readSite({clients, config, want: {securityGroups: {vpcId: network.vpcId}}})
+  return {inventory: {...inventory, securityGroups: groups.securityGroups}, network}
+}
 
+export async function planLive(options: PlanLiveOptions): Promise<PlanResult> {
+  const {bundle, config} = options
+  const warnings: string[] = []
+  const {inventory, network} = await readForPlan(options, warnings)
+  const resources = plannedResources(config, bundle).map((planned): PlannedResource => {
+    const answer = existence(inventory, config, planned)
+    if (!answer) return {...planned, state: 'unknown'}
+    return {...planned, id: answer.id, state: answer.exists ? 'exists' : 'create'}
+  })
+
+  const {cache, database} = inventory
+  const group = cache?.replicationGroup
+  const memcached = cache?.cluster
   const drift = dataTierDrift(config, {
     cache: group ? {nodeType: group.CacheNodeType, nodes: group.MemberClusters?.length} : memcached && {nodeType: memcached.CacheNodeType, nodes: memcached.NumCacheNodes},
-    db: cluster ? {backupRetentionDays: cluster.BackupRetentionPeriod} : instance && {backupRetentionDays: instance.BackupRetentionPeriod, instanceClass: instance.DBInstanceClass, multiAz: instance.MultiAZ},
+    db: database?.cluster
+      ? {backupRetentionDays: database.cluster.BackupRetentionPeriod}
+      : database?.instance && {backupRetentionDays: database.instance.BackupRetentionPeriod, instanceClass: database.instance.DBInstanceClass, multiAz: database.instance.MultiAZ},
   })
   warnings.push(...drift.map((line) => `${line}: env create does not resize a live data tier.`))
 
   const refs = placeholderRefs(config, network)
+  const groups: Partial<Record<SecurityGroupRole, string>> = {}
+  for (const [role, found] of Object.entries(inventory.securityGroups?.byRole ?? {})) if (found.GroupId) groups[role as SecurityGroupRole] = found.GroupId
   const liveRefs: Refs = {...refs, securityGroups: {...refs.securityGroups, ...groups}}
   const desired = optionSettings(config, liveRefs)
-  const env = resources.find((r) => r.kind === 'EB environment')
-  let deployed: Array<{Namespace?: string; OptionName?: string; Value?: string}> = []
-  if (env?.state === 'exists') deployed = await eb.configurationSettings(names.application, names.environment)
-  const changes = new Map(changedOptions(desired, deployed).map((c) => [`${c.namespace}|${c.option}`, c]))
-  const options = desired.map((o): PlannedOption => {
+  const envExists = inventory.environment?.description !== undefined
+  const changes = new Map(changedOptions(desired, inventory.environment?.settings ?? []).map((c) => [`${c.namespace}|${c.option}`, c]))
+  const plannedOptions = desired.map((o): PlannedOption => {
     const base = {namespace: o.Namespace ?? '', option: o.OptionName ?? '', value: o.Value ?? ''}
-    if (env?.state !== 'exists') return base
+    if (!envExists) return base
     const change = changes.get(`${base.namespace}|${base.option}`)
     // A placeholder is not a change: the live value is what env create set from the resource itself.
     if (!change || base.value.startsWith('(')) return {...base, change: 'same'}
     return change.current === undefined ? {...base, change: 'add'} : {...base, change: 'change', current: change.current}
   })
-  return finish(config, bundle, 'live', resources, options, liveRefs, warnings)
+  return finish(config, bundle, 'live', resources, plannedOptions, liveRefs, warnings)
 }
 
-function found<T>(value: T | undefined, id: (value: T) => string | undefined): {exists: boolean; id?: string} {
+interface Existence {
+  readonly exists: boolean
+  readonly id?: string
+}
+
+function found<T>(value: T | undefined, id: (value: T) => string | undefined): Existence {
   return value === undefined ? {exists: false} : {exists: true, id: id(value)}
+}
+
+/**
+ * Whether a planned resource exists, from the inventory, by the same name
+ * `env create` finds it by. Undefined: the inventory cannot say (the network
+ * did not resolve, or S3 cannot be asked before EB's bucket is known).
+ */
+function existence(inventory: SiteInventory, config: HactlConfig, planned: PlannedResource): Existence | undefined {
+  const names = siteNames(config.site)
+  const {application, bundle, cache, database, environment, iam, secrets, securityGroups, uploads} = inventory
+  const fs = uploads?.fileSystem
+  switch (planned.resourceKind) {
+    case 'security-group': {
+      if (!securityGroups) return undefined
+      const role = SECURITY_GROUP_ROLES.find((candidate) => names.securityGroup[candidate] === planned.name)
+      return found(role && securityGroups.byRole[role], (g) => g.GroupId)
+    }
+
+    case 'iam-role':
+      return found(planned.name === names.serviceRole ? iam?.serviceRole : iam?.instanceRole, (role) => role.Arn)
+    case 'instance-profile':
+      return found(iam?.instanceProfile, (p) => p.Arn)
+    case 'efs-file-system':
+      return found(fs, (f) => f.FileSystemId)
+    case 'efs-mount-targets': {
+      const targets = uploads?.mountTargets ?? []
+      return fs ? {exists: targets.length > 0, id: targets.map((t) => t.AvailabilityZoneName).join(', ')} : {exists: false}
+    }
+
+    case 'efs-access-point':
+      return fs ? found(uploads?.accessPoints[0], (p) => p.AccessPointId) : {exists: false}
+    case 'efs-file-system-policy':
+      return {exists: fs !== undefined && uploads?.policy !== undefined}
+    case 'db-parameter-group':
+    case 'db-cluster-parameter-group':
+      return {exists: database?.parameterGroupExists === true}
+    case 'db-subnet-group':
+      return found(database?.subnetGroup, (g) => g.DBSubnetGroupName)
+    case 'aurora-cluster':
+      return found(database?.cluster, (c) => c.DBClusterIdentifier)
+    case 'aurora-instance':
+      return found(database?.clusterInstances.find((i) => i.DBInstanceIdentifier === planned.name), (i) => i.DBInstanceIdentifier)
+    case 'rds-instance':
+      return found(database?.instance, (i) => i.DBInstanceIdentifier)
+    case 'cache-subnet-group':
+      return found(cache?.subnetGroup, (g) => g.CacheSubnetGroupName)
+    case 'secret':
+      return {exists: Boolean(secrets?.cacheAuth && !secrets.cacheAuth.deletedDate), id: secrets?.cacheAuth?.arn}
+    case 'redis-replication-group':
+      return found(cache?.replicationGroup, (g) => g.ReplicationGroupId)
+    case 'memcached-cluster':
+      return found(cache?.cluster, (c) => c.CacheClusterId)
+    case 'bundle-object':
+      return bundle?.objectExists === undefined ? undefined : {exists: bundle.objectExists}
+    case 'eb-application':
+      return found(application?.application, (a) => a.ApplicationName)
+    case 'eb-application-version':
+      return found(bundle?.version, (v) => v.VersionLabel)
+    case 'eb-environment':
+      return found(environment?.description, (e) => e.EnvironmentId)
+    default:
+      // Seed, images and pointers are not made by env create, so the plan has none of them.
+      return undefined
+  }
 }

@@ -1,12 +1,13 @@
 /**
  * `hactl env status`: the environment's status and health with causes, its
  * instances and the AMI each runs, its endpoints, and the data tier's states.
- * Everything read from AWS, side by side.
+ * Everything read from AWS in one site inventory (site/inventory), side by side.
  */
-import type {AwsClients} from '../aws/clients'
+import type {Instance} from '@aws-sdk/client-ec2'
+
 import type {HactlConfig} from '../config/schema'
+import {readSite, type InventoryClients, type SiteInventory} from '../site/inventory'
 import {siteNames} from '../site/names'
-import {isAurora} from './spec'
 
 export interface InstanceStatus {
   readonly id: string
@@ -69,35 +70,35 @@ export interface EnvStatusResult {
 
 export interface EnvStatusOptions {
   readonly config: HactlConfig
-  readonly clients: AwsClients
+  readonly clients: InventoryClients
 }
 
 export async function getEnvStatus(options: EnvStatusOptions): Promise<EnvStatusResult> {
   const {clients, config} = options
-  const [environment, uploads, database, cache] = await Promise.all([
-    environmentStatus(options),
-    uploadsStatus(options),
-    databaseStatus(options),
-    cacheStatus(options),
-  ])
-  const instances = environment ? await instanceStatuses(clients, environment.name) : []
+  const inventory = await readSite({
+    clients,
+    config,
+    want: {cache: true, database: true, environment: {health: true, instances: true}, secrets: config.cache.engine === 'redis', uploads: true},
+  })
+  const environment = environmentStatus(inventory)
+  const uploads = uploadsStatus(inventory, config)
+  const database = databaseStatus(inventory, config)
+  const cache = cacheStatus(inventory, config)
   return {
     cache,
     database,
     empty: !environment && !uploads && !database && !cache,
     environment,
-    instances,
+    instances: (inventory.environment?.instances ?? []).map(instanceStatus),
     site: config.site,
     uploads,
   }
 }
 
-async function environmentStatus({clients, config}: EnvStatusOptions): Promise<EnvStatusResult['environment']> {
-  const eb = await clients.eb()
-  const name = siteNames(config.site).environment
-  const env = await eb.describeEnvironment(name)
+function environmentStatus({environment, site}: SiteInventory): EnvStatusResult['environment'] {
+  const env = environment?.description
   if (!env) return undefined
-  const health = env.Status === 'Ready' ? await eb.environmentHealth(name) : undefined
+  const health = environment.health
   return {
     causes: health?.causes ?? [],
     cname: env.CNAME,
@@ -105,7 +106,7 @@ async function environmentStatus({clients, config}: EnvStatusOptions): Promise<E
     health: env.Health ?? 'Grey',
     healthStatus: health?.healthStatus ?? env.HealthStatus,
     id: env.EnvironmentId ?? '',
-    name,
+    name: siteNames(site).environment,
     platformArn: env.PlatformArn,
     status: env.Status ?? 'Unknown',
     updatedAt: env.DateUpdated?.toISOString(),
@@ -113,46 +114,34 @@ async function environmentStatus({clients, config}: EnvStatusOptions): Promise<E
   }
 }
 
-async function instanceStatuses(clients: AwsClients, environment: string): Promise<InstanceStatus[]> {
-  const [eb, ec2] = await Promise.all([clients.eb(), clients.ec2()])
-  const resources = await eb.environmentResources(environment)
-  if (resources.instanceIds.length === 0) return []
-  const instances = await ec2.describeInstances({instanceIds: resources.instanceIds})
-  return instances
-    .map((instance) => ({
-      id: instance.InstanceId ?? '',
-      imageId: instance.ImageId ?? '',
-      imdsv2: instance.MetadataOptions?.HttpTokens === 'required',
-      instanceType: instance.InstanceType ?? '',
-      state: instance.State?.Name ?? 'unknown',
-      zone: instance.Placement?.AvailabilityZone ?? '',
-    }))
-    .sort((a, b) => a.id.localeCompare(b.id))
+function instanceStatus(instance: Instance): InstanceStatus {
+  return {
+    id: instance.InstanceId ?? '',
+    imageId: instance.ImageId ?? '',
+    imdsv2: instance.MetadataOptions?.HttpTokens === 'required',
+    instanceType: instance.InstanceType ?? '',
+    state: instance.State?.Name ?? 'unknown',
+    zone: instance.Placement?.AvailabilityZone ?? '',
+  }
 }
 
-async function uploadsStatus({clients, config}: EnvStatusOptions): Promise<EnvStatusResult['uploads']> {
-  const efs = await clients.efs()
-  const fs = await efs.findFileSystem(siteNames(config.site).efsCreationToken)
-  if (!fs?.FileSystemId) return undefined
-  const [targets, points] = await Promise.all([efs.describeMountTargets(fs.FileSystemId), efs.describeAccessPoints(fs.FileSystemId)])
+function uploadsStatus({uploads}: SiteInventory, config: HactlConfig): EnvStatusResult['uploads'] {
+  const fs = uploads?.fileSystem
+  if (!uploads || !fs?.FileSystemId) return undefined
   return {
-    accessPointId: points[0]?.AccessPointId,
+    accessPointId: uploads.accessPoints[0]?.AccessPointId,
     dnsName: `${fs.FileSystemId}.efs.${config.region}.amazonaws.com`,
     encrypted: fs.Encrypted === true,
     fileSystemId: fs.FileSystemId,
-    mountTargets: targets
-      .map((target) => ({state: target.LifeCycleState ?? 'unknown', zone: target.AvailabilityZoneName ?? ''}))
-      .sort((a, b) => a.zone.localeCompare(b.zone)),
+    mountTargets: uploads.mountTargets.map((target) => ({state: target.LifeCycleState ?? 'unknown', zone: target.AvailabilityZoneName ?? ''})),
     state: fs.LifeCycleState ?? 'unknown',
   }
 }
 
-async function databaseStatus({clients, config}: EnvStatusOptions): Promise<EnvStatusResult['database']> {
-  const rds = await clients.rds()
+function databaseStatus({database}: SiteInventory, config: HactlConfig): EnvStatusResult['database'] {
   const id = siteNames(config.site).db
-  if (isAurora(config)) {
-    const cluster = await rds.describeCluster(id)
-    if (!cluster) return undefined
+  const cluster = database?.cluster
+  if (cluster) {
     const members = cluster.DBClusterMembers ?? []
     return {
       encrypted: cluster.StorageEncrypted === true,
@@ -167,7 +156,7 @@ async function databaseStatus({clients, config}: EnvStatusOptions): Promise<EnvS
     }
   }
 
-  const instance = await rds.describeInstance(id)
+  const instance = database?.instance
   if (!instance) return undefined
   return {
     encrypted: instance.StorageEncrypted === true,
@@ -181,34 +170,31 @@ async function databaseStatus({clients, config}: EnvStatusOptions): Promise<EnvS
   }
 }
 
-async function cacheStatus({clients, config}: EnvStatusOptions): Promise<EnvStatusResult['cache']> {
-  const cache = await clients.elasticache()
-  const names = siteNames(config.site)
-  if (config.cache.engine === 'redis') {
-    const group = await cache.describeReplicationGroup(names.cache)
-    if (!group) return undefined
-    const secret = await (await clients.secrets()).describeSecret(names.cacheSecret)
+function cacheStatus({cache, secrets}: SiteInventory, config: HactlConfig): EnvStatusResult['cache'] {
+  const id = siteNames(config.site).cache
+  const group = cache?.replicationGroup
+  if (group) {
     const endpoint = group.NodeGroups?.[0]?.PrimaryEndpoint
     return {
       encryptedAtRest: group.AtRestEncryptionEnabled === true,
       encryptedInTransit: group.TransitEncryptionEnabled === true,
       endpoint: endpoint?.Address,
       engine: 'redis',
-      id: names.cache,
+      id,
       port: endpoint?.Port,
-      secretArn: secret?.arn,
+      secretArn: secrets?.cacheAuth?.arn,
       status: group.Status ?? 'unknown',
     }
   }
 
-  const cluster = await cache.describeCacheCluster(names.cache)
+  const cluster = cache?.cluster
   if (!cluster) return undefined
   return {
     encryptedAtRest: cluster.AtRestEncryptionEnabled === true,
     encryptedInTransit: cluster.TransitEncryptionEnabled === true,
     endpoint: cluster.ConfigurationEndpoint?.Address,
     engine: 'memcached',
-    id: names.cache,
+    id,
     port: cluster.ConfigurationEndpoint?.Port,
     status: cluster.CacheClusterStatus ?? 'unknown',
   }

@@ -1,15 +1,18 @@
 /**
  * `hactl status`: one screen of truth read from AWS. In this first cut: who
  * we are (account, region, sandbox or not), the config in use and the site
- * lock. Later issues add environment health, the live AMI, the seed and the
- * last test and bake.
+ * lock, read through the site inventory. Later issues add environment health,
+ * the live AMI, the seed and the last test and bake: each is a part the
+ * inventory already reads (`environment`, `images`, `seed`, `pointers`), so
+ * adding one is a `want` flag and a field here.
  */
 import type {AwsClients} from '../aws/clients'
-import {readLock} from '../site/lock'
 import type {LoadedConfig} from '../config/load'
+import {readSite} from '../site/inventory'
 
 export interface StatusOptions {
-  readonly aws: AwsClients
+  /** The APIs status reads from. */
+  readonly clients: AwsClients
   /** The hactl.yml in use, if any. */
   readonly config?: LoadedConfig
 }
@@ -38,14 +41,14 @@ export interface StatusResult {
 }
 
 export async function getStatus(options: StatusOptions): Promise<StatusResult> {
-  const {aws, config} = options
-  const sts = await aws.sts()
-  const identityPromise = sts.getCallerIdentity()
+  const {clients, config} = options
+  const sts = await clients.sts()
   // The lock lives in SSM; read it alongside the identity call.
-  const lockPromise = config
-    ? aws.ssm().then((ssm) => readLock({clock: aws.clock, site: config.config.site, ssm}))
-    : Promise.resolve(undefined)
-  const [identity, lock] = await Promise.all([identityPromise, lockPromise])
+  const [identity, inventory] = await Promise.all([
+    sts.getCallerIdentity(),
+    config ? readSite({clients, config: config.config, want: {lock: true}}) : undefined,
+  ])
+  const lock = inventory?.lock
 
   return {
     config: config
@@ -54,9 +57,9 @@ export async function getStatus(options: StatusOptions): Promise<StatusResult> {
     identity: {
       account: identity.account,
       arn: identity.arn,
-      endpoint: aws.endpointUrl,
-      region: aws.configuredRegion ?? (await sts.region()),
-      sandbox: aws.isSandbox,
+      endpoint: clients.endpointUrl,
+      region: clients.configuredRegion ?? (await sts.region()),
+      sandbox: clients.isSandbox,
     },
     lock: lock
       ? {

@@ -1,9 +1,8 @@
 /** Human rendering of `hactl env create / status / destroy`. */
-import type {HactlConfig} from '../config/schema'
 import type {CreateEnvironmentResult} from '../env/create'
 import type {DestroyEnvironmentResult} from '../env/destroy'
-import {siteNames} from '../site/names'
-import {estimateInstances, isAurora} from '../env/spec'
+import type {PlanResult} from '../env/plan'
+import {RESOURCE_KIND_LABELS, type ResourceKind} from '../site/inventory-kinds'
 import type {EnvStatusResult} from '../env/status'
 
 function row(label: string, value: string): string {
@@ -15,20 +14,49 @@ function minutes(ms: number): string {
   return `${Math.floor(total / 60)} min ${String(total % 60).padStart(2, '0')} s`
 }
 
-/** What `env create` is about to do, shown before it asks. */
-export function renderCreatePreview(config: HactlConfig): string {
-  const names = siteNames(config.site)
-  const estimate = estimateInstances(config)
-  const db = isAurora(config)
-    ? `Aurora ${config.database.engine} cluster, ${estimate.database} instance(s) × ${config.database.instanceClass}`
-    : `RDS ${config.database.engine} ${config.database.instanceClass}${config.database.multiAz ? ', Multi-AZ' : ''}`
+/** The kinds the preview sums up on its last line, after the rows for the big four. */
+const ALSO_KINDS: readonly ResourceKind[] = ['security-group', 'iam-role', 'instance-profile', 'secret']
+
+function settingsOf(plan: PlanResult, kind: ResourceKind): Readonly<Record<string, string>> | undefined {
+  return plan.resources.find((r) => r.resourceKind === kind)?.settings
+}
+
+function databaseRow(plan: PlanResult): string {
+  const cluster = settingsOf(plan, 'aurora-cluster')
+  if (cluster) {
+    const instances = plan.summary.createByKind['aurora-instance'] ?? 0
+    return `Aurora ${cluster.engine} cluster, ${instances} instance(s) × ${settingsOf(plan, 'aurora-instance')?.class ?? '?'}`
+  }
+
+  const instance = settingsOf(plan, 'rds-instance') ?? {}
+  return `RDS ${instance.engine} ${instance.class}${instance.multiAz === 'true' ? ', Multi-AZ' : ''}`
+}
+
+function cacheRow(plan: PlanResult): string {
+  const redis = settingsOf(plan, 'redis-replication-group')
+  const cache = redis ?? settingsOf(plan, 'memcached-cluster') ?? {}
+  return `${redis ? 'redis' : 'memcached'} ${cache.nodes} node(s) × ${cache.nodeType}`
+}
+
+/**
+ * What `env create` is about to do, shown before it asks: the offline
+ * plan's own resources and counts, so the preview and `hactl plan` cannot
+ * disagree (a Memcached site has no secret, and the preview says so).
+ */
+export function renderCreatePreview(plan: PlanResult): string {
+  const env = plan.resources.find((r) => r.resourceKind === 'eb-environment')
+  const uploads = settingsOf(plan, 'efs-file-system') ?? {}
+  const also = ALSO_KINDS.flatMap((kind) => {
+    const n = plan.summary.createByKind[kind] ?? 0
+    return n === 0 ? [] : [`${n} ${RESOURCE_KIND_LABELS[kind]}${n > 1 ? 's' : ''}`]
+  })
   return [
-    `hactl will create, for ${config.site} (${config.app}) in ${config.region}:`,
-    row('environment', `${names.environment}: ${config.environment.minSize}–${config.environment.maxSize} × ${config.environment.instanceType} behind an ALB`),
-    row('database', db),
-    row('cache', `${config.cache.engine} ${estimate.cacheNodes} node(s) × ${config.cache.nodeType}`),
-    row('uploads', `EFS (${config.uploads.throughputMode}), mounted at ${config.uploads.path}`),
-    row('also', '6 security groups, 2 IAM roles, 1 secret, the application bundle'),
+    `hactl will create, for ${plan.site} (${plan.app}) in ${plan.region} (${plan.summary.create} resources):`,
+    row('environment', `${env?.name}: ${env?.settings.instances} behind an ALB`),
+    row('database', databaseRow(plan)),
+    row('cache', cacheRow(plan)),
+    row('uploads', `EFS (${uploads.throughputMode}), mounted at ${settingsOf(plan, 'efs-access-point')?.mountedAt}`),
+    row('also', [...also, 'the application bundle'].join(', ')),
     'These are billed AWS resources. `hactl plan` lists every one of them.',
   ].join('\n')
 }
