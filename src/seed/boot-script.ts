@@ -1,0 +1,240 @@
+/**
+ * The seed's user data: one bash script, assembled from sections, that turns
+ * a platform AMI (or a bake) into the seed. Idempotent; logs to
+ * /var/log/hactl-boot.log and the journal; reports ok|failed to SSM.
+ *
+ *   logging ─► /etc/hactl/site ─► files (cron, render step, DB-user step, web server)
+ *     ─► [runtime] stop EB's idle nginx/php-fpm ─► packages + phpredis ─► EFS mount
+ *     ─► code (only when absent) + app config ─► render ─► DB app user ─► units ─► report
+ *
+ * HACTL_BOOT_PHASE=files stops after the files (the scratch-root test);
+ * HACTL_SYSROOT prefixes every path written. Both are unset on an instance.
+ * Cloud-init runs user data once per instance id, so a web node launched
+ * from a bake never runs this; what it leaves in the image is checked by
+ * test/src/seed/boot-script.test.ts against EB's expectations (AWS-NOTES-2 B.1).
+ */
+import {gzipSync} from 'node:zlib'
+
+import {renderMoodleConfig} from './app-config/moodle'
+import {renderWpConfig} from './app-config/wordpress'
+import {cronFiles, shellQuote, type SeedFile, SEED_LIBEXEC, CRON_TIMER} from './cron'
+import {dbUserFiles} from './db-user'
+import {bootResultParameterName, SITE_NAME_FILE} from './pointers'
+import {CONFIG_SERVICE, CONFIG_TIMER, renderConfigFiles} from './render-config'
+import {FRONT_CONTROLLER, SEED_NGINX_SERVICE, SEED_PHP_FPM_SERVICE, seedWebFiles} from './web-server'
+
+/** Where the code comes from when the seed has none yet. */
+export type AppSource =
+  | {readonly kind: 'release'; readonly version: string}
+  | {readonly kind: 'git'; readonly url: string; readonly ref: string}
+  | {readonly kind: 's3'; readonly uri: string}
+
+export interface BootScriptOptions {
+  readonly site: string
+  readonly region: string
+  readonly app: 'moodle' | 'wordpress'
+  readonly source: AppSource
+  /** Relative to the code (`wp-content/uploads`) or absolute (`/mnt/moodledata`). */
+  readonly uploadsPath: string
+  /** The Moodle ≥ 5.1 layout serves app/public. @default false */
+  readonly publicDir?: boolean
+  /** @default 'webapp' (EB's PHP platform user) */
+  readonly phpUser?: string
+}
+
+/** EC2 refuses user data over 16 KB (before base64): the script goes gzipped, which cloud-init unpacks. */
+export const USER_DATA_MAX_BYTES = 16 * 1024
+const EOF_MARK = 'HACTL_FILE_EOF'
+
+const CRON_COMMAND: Readonly<Record<'moodle' | 'wordpress', string[]>> = {
+  moodle: ['php', 'admin/cli/cron.php'],
+  wordpress: ['php', 'wp-cron.php'],
+}
+
+/** Every file the seed installs, in order (the scratch-root test checks this list). */
+export function seedFiles(options: BootScriptOptions): SeedFile[] {
+  const user = options.phpUser ?? 'webapp'
+  return [
+    ...cronFiles({appDir: '/opt/hactl/app', command: CRON_COMMAND[options.app], user}),
+    ...renderConfigFiles({phpGroup: user}),
+    ...dbUserFiles(),
+    ...seedWebFiles({frontController: FRONT_CONTROLLER[options.app], user}),
+    {content: options.app === 'wordpress' ? renderWpConfig() : renderMoodleConfig(), mode: 0o644, path: `/etc/hactl/app-config.php`},
+  ]
+}
+
+function fileSection(file: SeedFile): string {
+  if (file.content.split('\n').includes(EOF_MARK)) throw new Error(`${file.path} contains the line ${EOF_MARK}`)
+  return `install_file ${shellQuote(file.path)} ${file.mode.toString(8).padStart(4, '0')} <<'${EOF_MARK}'
+${file.content.endsWith('\n') ? file.content : `${file.content}\n`}${EOF_MARK}
+`
+}
+
+function sourceSection(source: AppSource, app: 'moodle' | 'wordpress'): string {
+  switch (source.kind) {
+    case 'release': {
+      const url = app === 'wordpress' ? `https://wordpress.org/wordpress-${source.version}.tar.gz` : `https://download.moodle.org/download.php/direct/stable${source.version.replace(/\D/g, '').slice(0, 3)}/moodle-${source.version}.tgz`
+      return `fetch_code() { curl -fsSL --retry 3 ${shellQuote(url)} | tar -xz --strip-components=1 -C "$1"; }
+readonly CODE_VERSION=${shellQuote(`${app}-${source.version}`)}`
+    }
+    case 'git':
+      return `fetch_code() { git clone --depth 1 --branch ${shellQuote(source.ref)} ${shellQuote(source.url)} "$1"; }
+readonly CODE_VERSION=${shellQuote(`${source.url}@${source.ref}`)}`
+    case 's3':
+      return `fetch_code() { aws s3 cp ${shellQuote(source.uri)} - | tar -xz -C "$1"; }
+readonly CODE_VERSION=${shellQuote(source.uri)}`
+  }
+}
+
+/** The user data, as bash text (shellcheck and the secret scanner read this). */
+export function bootScript(options: BootScriptOptions): string {
+  const user = options.phpUser ?? 'webapp'
+  const configName = options.app === 'wordpress' ? 'wp-config.php' : 'config.php'
+  const dbClient = options.app === 'moodle' ? 'postgresql15' : 'mariadb105'
+  return `#!/bin/bash
+# hactl seed boot for site ${options.site} (${options.app}). Idempotent. Logs to
+# /var/log/hactl-boot.log and the journal; reports to SSM ${bootResultParameterName(options.site)}.
+# No secret in here: only names and ARNs; secrets are read at run time into /run.
+set -euo pipefail
+umask 022
+
+# Test seams; unset on an instance.
+SYSROOT="\${HACTL_SYSROOT:-}"
+PHASE="\${HACTL_BOOT_PHASE:-all}"
+LOG="\${HACTL_BOOT_LOG:-/var/log/hactl-boot.log}"
+
+readonly SITE=${shellQuote(options.site)}
+readonly REGION=${shellQuote(options.region)}
+readonly PHP_USER=${shellQuote(user)}
+readonly APP_DIR=/opt/hactl/app
+readonly UPLOADS_PATH=${shellQuote(options.uploadsPath)}
+${sourceSection(options.source, options.app)}
+export AWS_REGION="$REGION" AWS_DEFAULT_REGION="$REGION"
+
+mkdir -p -- "$(dirname -- "$LOG")"
+if [[ -z $SYSROOT ]] && command -v systemd-cat >/dev/null; then
+  exec > >(tee -a "$LOG" | systemd-cat -t hactl-boot) 2>&1
+else
+  exec > >(tee -a "$LOG") 2>&1
+fi
+
+step=starting
+log() { printf 'hactl-boot: %s\\n' "$*"; }
+
+# The result, for hactl seed create/status: status, reason, code version and
+# the log's last 40 lines (which never hold a secret: nothing here prints one).
+report() {
+  local status=$1 reason=$2 value
+  value=$(HACTL_STATUS="$status" HACTL_REASON="$reason" HACTL_VERSION="$CODE_VERSION" HACTL_TAIL="$(tail -n 40 -- "$LOG" 2>/dev/null || true)" \\
+    php -r 'echo json_encode(["status" => getenv("HACTL_STATUS"), "reason" => getenv("HACTL_REASON"), "version" => getenv("HACTL_VERSION"), "at" => gmdate("c"), "log" => getenv("HACTL_TAIL")]);') || return 0
+  aws ssm put-parameter --overwrite --type String --name ${shellQuote(bootResultParameterName(options.site))} --value "$value" >/dev/null ||
+    log "could not write the boot result to SSM"
+  printf 'hactl-boot: %s %s\\n' "$status" "$reason" >/dev/console 2>/dev/null || true
+}
+on_exit() {
+  local code=$?
+  if ((code != 0)); then
+    log "FAILED during: $step (exit $code)"
+    report failed "$step (exit $code)"
+  fi
+}
+trap on_exit EXIT
+
+# Writes stdin to SYSROOT/path with mode, atomically, only when it changed.
+install_file() {
+  local target="$SYSROOT$1" mode=$2 tmp
+  mkdir -p -- "$(dirname -- "$target")"
+  tmp=$(mktemp "$target.hactl.XXXXXX")
+  cat >"$tmp"
+  chmod -- "$mode" "$tmp"
+  if [[ -f $target ]] && cmp -s -- "$tmp" "$target"; then
+    rm -f -- "$tmp"
+  else
+    mv -f -- "$tmp" "$target"
+  fi
+}
+
+step='writing the seed files'
+log "$step"
+printf '%s\\n' "$SITE" | install_file ${SITE_NAME_FILE} 0644
+${seedFiles(options).map(fileSection).join('')}
+if [[ $PHASE == files ]]; then
+  exit 0
+fi
+
+step="stopping the platform's own nginx and php-fpm (for this boot only: EB enables them on web nodes)"
+log "$step"
+systemctl stop nginx.service php-fpm.service 2>/dev/null || true
+
+step='installing packages (EFS utils, DB client, PHP build tools for phpredis)'
+log "$step"
+dnf install -y amazon-efs-utils ${dbClient} git tar
+if ! php -m | grep -qix redis; then
+  step='building phpredis (AL2023 has no php-pecl-redis)'
+  log "$step"
+  dnf install -y php-devel php-pear gcc make
+  printf '\\n' | pecl install redis
+  printf 'extension=redis.so\\n' | install_file /etc/php.d/41-redis.ini 0644
+fi
+
+step='mounting the uploads EFS (TLS, IAM, access point)'
+log "$step"
+pointers=$(aws ssm get-parameter --name "/hactl/$SITE/site" --query Parameter.Value --output text)
+efs_id=$(HACTL_JSON="$pointers" php -f ${SEED_LIBEXEC}/site-json.php field efsId)
+access_point=$(HACTL_JSON="$pointers" php -f ${SEED_LIBEXEC}/site-json.php field efsAccessPoint)
+mount_point=$UPLOADS_PATH
+if [[ $mount_point != /* ]]; then
+  mount_point=/mnt/hactl-uploads
+fi
+mkdir -p -- "$mount_point"
+line="$efs_id:/ $mount_point efs _netdev,tls,iam,accesspoint=$access_point 0 0"
+if ! grep -qxF -- "$line" /etc/fstab; then
+  awk -v dir="$mount_point" '/^[[:space:]]*#/ || $2 != dir' /etc/fstab >/etc/fstab.hactl
+  printf '%s\\n' "$line" >>/etc/fstab.hactl
+  mv -f /etc/fstab.hactl /etc/fstab
+  systemctl daemon-reload
+fi
+mountpoint -q -- "$mount_point" || mount -- "$mount_point"
+
+step='installing the code (only when absent: a seed from a bake keeps its code)'
+log "$step"
+if [[ ! -d $APP_DIR ]]; then
+  mkdir -p /opt/hactl/app.new
+  fetch_code /opt/hactl/app.new
+  mv /opt/hactl/app.new "$APP_DIR"
+  printf '%s\\n' "$CODE_VERSION" >/opt/hactl/code-version
+fi
+ln -sfn -- "$APP_DIR${options.publicDir ? '/public' : ''}" /opt/hactl/webroot
+install -m 0644 /etc/hactl/app-config.php "$APP_DIR/${configName}"
+if [[ $UPLOADS_PATH != /* ]]; then
+  uploads_link="$APP_DIR/$UPLOADS_PATH"
+  if [[ -d $uploads_link && ! -L $uploads_link ]]; then
+    rmdir -- "$uploads_link"
+  fi
+  mkdir -p -- "$(dirname -- "$uploads_link")"
+  ln -sfn -- "$mount_point" "$uploads_link"
+fi
+chown -R "$PHP_USER:$PHP_USER" "$APP_DIR"
+
+step='rendering the configuration and the app DB user'
+log "$step"
+systemctl daemon-reload
+systemctl start ${CONFIG_SERVICE}
+${SEED_LIBEXEC}/db-app-user
+
+step='enabling the seed units'
+log "$step"
+systemctl enable --now ${CONFIG_TIMER} ${CRON_TIMER} ${SEED_PHP_FPM_SERVICE} ${SEED_NGINX_SERVICE}
+
+step=reporting
+log "ok: $CODE_VERSION"
+report ok ''
+`
+}
+
+/** The user data as RunInstances takes it (before base64): gzipped, under EC2's 16 KB. */
+export function bootUserData(options: BootScriptOptions): Buffer {
+  const data = gzipSync(bootScript(options), {level: 9})
+  if (data.length > USER_DATA_MAX_BYTES) throw new Error(`the seed's user data is ${data.length} bytes gzipped; EC2 allows ${USER_DATA_MAX_BYTES}`)
+  return data
+}
