@@ -6,6 +6,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/test/**/*.test.ts'],
+  // test/real/ starts real servers (MariaDB, nginx, PHP-FPM, Redis): `npm run test:real` runs it, `npm test` does not.
+  testPathIgnorePatterns: process.env.HACTL_TEST_REAL === '1' ? ['/node_modules/'] : ['/node_modules/', '<rootDir>/test/real/'],
   transform: {
     '^.+\\.ts$': tsJest,
     // Only oclif's util/os.js, for its dynamic import of an ESM package: see test/_helpers/stubs/wsl-utils.ts.

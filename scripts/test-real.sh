@@ -8,21 +8,25 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Tool → Debian package, for every tool in REAL_TOOLS (test/_helpers/real-tools.ts).
-declare -A packages=([shellcheck]=shellcheck)
+# Every Debian package a real-parts test needs, one per line (comments allowed).
+mapfile -t wanted < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' scripts/real-packages.txt)
 
 missing=()
-for tool in "${!packages[@]}"; do
-  command -v "$tool" >/dev/null 2>&1 || missing+=("${packages[$tool]}")
+for package in "${wanted[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
 done
 
 if ((${#missing[@]} > 0)); then
   echo "== installing ${missing[*]} (apt-get)"
   if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+  # Servers must not start as system services: the tests run their own on loopback.
+  printf '#!/bin/sh\nexit 101\n' | $sudo tee /usr/sbin/policy-rc.d >/dev/null
+  $sudo chmod 755 /usr/sbin/policy-rc.d
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  $sudo rm -f /usr/sbin/policy-rc.d
 fi
 
 # The tests that need real tools: everything under test/real/, plus the
 # .platform hook tests (shellcheck, and bash running the hooks).
-CI=true exec npx jest --passWithNoTests test/real/ test/src/env/platform-hooks.test.ts "$@"
+CI=true HACTL_TEST_REAL=1 exec npx jest --passWithNoTests test/real/ test/src/env/platform-hooks.test.ts "$@"

@@ -66,3 +66,35 @@ export function shellcheck(file: string): ShellcheckResult {
   }
   return {output: `${result.stdout}${result.stderr}`, status: result.status}
 }
+
+/** The programs of `names` that are not on PATH. */
+export function missingPrograms(names: readonly string[]): string[] {
+  return names.filter((name) => spawnSync('bash', ['-c', 'command -v -- "$1"', '_', name]).status !== 0)
+}
+
+/**
+ * `describe` for a suite that needs real programs (servers, php, shellcheck):
+ * it runs when they are all there or CI demands it (then a missing one fails
+ * the suite's own tests); otherwise one skipped test stands for the suite,
+ * tagged for the closing notice, and the suite's hooks never run.
+ */
+export function describeNeeding(programs: readonly string[], title: string, body: () => void): void {
+  const missing = missingPrograms(programs)
+  if (missing.length === 0) {
+    describe(title, body)
+    return
+  }
+
+  if (strictAboutTools()) {
+    describe(title, () => {
+      it('has the programs it needs', () => {
+        throw new Error(`${title}: needs ${missing.join(', ')}, not installed; \`npm run test:real\` installs them (scripts/real-packages.txt).`)
+      })
+    })
+    return
+  }
+
+  describe(title, () => {
+    it.skip(`every test here, for want of ${missing.join(', ')} (needs ${missing[0]})`, () => {})
+  })
+}

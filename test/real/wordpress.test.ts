@@ -30,7 +30,7 @@ import {renderConfigScript, siteJsonPhp} from '../../src/seed/render-config'
 import {FRONT_CONTROLLER, seedNginxConf, seedPhpFpmConf} from '../../src/seed/web-server'
 import {startImdsStub, type ImdsStub} from '../_helpers/imds-stub'
 import {createAwsStub, type AwsStub} from '../src/seed/aws-stub'
-import {describeWith} from '../src/seed/needs'
+import {describeNeeding} from '../_helpers/real-tools'
 
 const WORDPRESS = '/usr/share/wordpress'
 const PHP_FPM = ['php-fpm8.4', 'php-fpm8.3', 'php-fpm8.2', 'php-fpm'].find((name) => spawnSync('bash', ['-c', `command -v ${name}`]).status === 0) ?? 'php-fpm'
@@ -93,7 +93,7 @@ function filesContaining(dir: string, needle: string, skip: readonly string[]): 
   return found
 }
 
-describeWith([...PROGRAMS, `${WORDPRESS}/wp-cron.php`].filter((p) => !p.startsWith('/')), 'real WordPress on loopback with the seed\'s configuration', () => {
+describeNeeding([...PROGRAMS, `${WORDPRESS}/wp-cron.php`].filter((p) => !p.startsWith('/')), 'real WordPress on loopback with the seed\'s configuration', () => {
   const servers: ChildProcess[] = []
   let imds: ImdsStub
   let aws: AwsStub

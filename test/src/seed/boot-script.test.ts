@@ -9,10 +9,10 @@ import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import {tmpdir} from 'node:os'
 import {join, relative} from 'node:path'
 
-import {secretShapeOf} from '../../../src/env/doctor'
+import {secretShapeOf} from '../../../src/security/secret-scan'
 import {bootScript, bootUserData, seedFiles, USER_DATA_MAX_BYTES, type BootScriptOptions} from '../../../src/seed/boot-script'
 import {HACTL_PHP_SETTINGS} from '../../../src/seed/web-server'
-import {describeWith, shellcheck} from './needs'
+import {describeNeeding, shellcheck} from '../../_helpers/real-tools'
 
 const APPS: readonly BootScriptOptions[] = [
   {app: 'wordpress', region: 'eu-west-1', site: 'demo', source: {kind: 'release', version: '6.7.1'}, uploadsPath: 'wp-content/uploads'},
@@ -50,7 +50,7 @@ describe('seed boot script', () => {
   })
 })
 
-describeWith(['shellcheck'], 'seed boot script: shellcheck', () => {
+describeNeeding(['shellcheck'], 'seed boot script: shellcheck', () => {
   let dir: string
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'hactl-boot-sc-'))
@@ -62,7 +62,7 @@ describeWith(['shellcheck'], 'seed boot script: shellcheck', () => {
   it.each(APPS)('$app: the user data passes shellcheck', (options) => {
     const file = join(dir, options.app)
     writeFileSync(file, bootScript(options))
-    expect(shellcheck(file)).toBe('')
+    expect(shellcheck(file).output).toBe('')
   })
 })
 

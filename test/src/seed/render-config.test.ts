@@ -17,7 +17,7 @@ import {type SitePointers} from '../../../src/seed/pointers'
 import {configServiceUnit, configTimerUnit, renderConfigScript, siteJsonPhp} from '../../../src/seed/render-config'
 import {startImdsStub, type ImdsStub} from '../../_helpers/imds-stub'
 import {createAwsStub, type AwsStub} from './aws-stub'
-import {describeWith, shellcheck} from './needs'
+import {describeNeeding, shellcheck} from '../../_helpers/real-tools'
 
 interface Run {
   readonly code: number
@@ -60,7 +60,7 @@ export const DEMO_POINTERS: SitePointers = {
   uploadsPath: 'wp-content/uploads',
 }
 
-describeWith(['php', 'curl'], 'seed render-config', () => {
+describeNeeding(['php', 'curl'], 'seed render-config', () => {
   let imds: ImdsStub
   let dir: string
   let aws: AwsStub
@@ -173,7 +173,7 @@ describeWith(['php', 'curl'], 'seed render-config', () => {
   })
 })
 
-describeWith(['shellcheck'], 'seed render-config: shellcheck', () => {
+describeNeeding(['shellcheck'], 'seed render-config: shellcheck', () => {
   let dir: string
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'hactl-shellcheck-'))
@@ -188,11 +188,11 @@ describeWith(['shellcheck'], 'seed render-config: shellcheck', () => {
   ])('%s passes shellcheck', (name, text) => {
     const file = join(dir, name)
     writeFileSync(file, text)
-    expect(shellcheck(file)).toBe('')
+    expect(shellcheck(file).output).toBe('')
   })
 })
 
-describeWith(['php'], 'seed app config files', () => {
+describeNeeding(['php'], 'seed app config files', () => {
   let dir: string
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'hactl-appconfig-'))
