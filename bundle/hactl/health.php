@@ -53,17 +53,18 @@ function hactl_app(): string
     return 'unknown';
 }
 
-/** WordPress: wp-config, $wpdb, the object cache; no plugins or theme (SHORTINIT). */
-function hactl_check_wordpress(): array
+/** WordPress before loading: a .maintenance file means it shows its maintenance page. */
+function hactl_wordpress_maintenance(): array
 {
-    $checks = [];
     if (is_file(HACTL_CODE_DIR . '/.maintenance')) {
-        hactl_fail($checks, 'maintenance', 'WordPress has a .maintenance file');
+        hactl_fail([], 'maintenance', 'WordPress has a .maintenance file');
     }
-    $checks['maintenance'] = 'ok';
-    // SHORTINIT stops wp-settings.php after the database and the object cache.
-    define('SHORTINIT', true);
-    require HACTL_CODE_DIR . '/wp-load.php';
+    return ['maintenance' => 'ok'];
+}
+
+/** WordPress after wp-load.php (SHORTINIT): $wpdb, the schema version, the object cache. */
+function hactl_check_wordpress(array $checks): array
+{
     global $wpdb, $wp_db_version;
     if (!isset($wpdb) || $wpdb->get_var('SELECT 1') !== '1') {
         hactl_fail($checks, 'database', 'SELECT 1 failed: ' . ($wpdb->last_error ?? 'no $wpdb'));
@@ -84,21 +85,11 @@ function hactl_check_wordpress(): array
     return $checks;
 }
 
-/** Moodle: config.php and lib/setup.php as a page would, then the DB, upgrade state, MUC. */
+/** Moodle after lib/setup.php: maintenance, the database, upgrade state, the application cache (MUC). */
 function hactl_check_moodle(): array
 {
     global $CFG, $DB;
     $checks = [];
-    define('NO_MOODLE_COOKIES', true);
-    // We report a pending upgrade as 503 ourselves, instead of setup redirecting to admin/.
-    define('NO_UPGRADE_CHECK', true);
-    // Stop after config, so the Host can be set before setup compares it with wwwroot
-    // (theme/styles.php does the same with ABORT_AFTER_CONFIG_CANCEL).
-    define('ABORT_AFTER_CONFIG', true);
-    require HACTL_CODE_DIR . '/config.php';
-    hactl_pose_as_wwwroot((string) $CFG->wwwroot, !empty($CFG->sslproxy));
-    define('ABORT_AFTER_CONFIG_CANCEL', true);
-    require $CFG->dirroot . '/lib/setup.php';
     if (!empty($CFG->maintenance_enabled) || is_file($CFG->dataroot . '/climaintenance.html')) {
         hactl_fail($checks, 'maintenance', 'Moodle is in maintenance mode');
     }
@@ -169,18 +160,31 @@ function hactl_round_trip(callable $roundTrip, bool $appCache, array $checks): s
     return 'reachable';
 }
 
+// The apps are loaded at file scope, as their own entry points do: WordPress's
+// wp-config.php and Moodle's config.php set variables that must be globals.
 try {
-    switch (hactl_app()) {
-        case 'wordpress':
-            $result = hactl_check_wordpress();
-            break;
-        case 'moodle':
-            $result = hactl_check_moodle();
-            break;
-        default:
-            hactl_fail([], 'app', 'no WordPress or Moodle under ' . HACTL_CODE_DIR);
+    $hactl_app = hactl_app();
+    if ($hactl_app === 'wordpress') {
+        $hactl_checks = hactl_wordpress_maintenance();
+        // SHORTINIT stops wp-settings.php after the database and the object cache.
+        define('SHORTINIT', true);
+        require HACTL_CODE_DIR . '/wp-load.php';
+        hactl_answer(true, hactl_check_wordpress($hactl_checks));
     }
-    hactl_answer(true, $result);
+    if ($hactl_app === 'moodle') {
+        define('NO_MOODLE_COOKIES', true);
+        // A pending upgrade is our 503, instead of setup redirecting to admin/.
+        define('NO_UPGRADE_CHECK', true);
+        // Stop after config, so the Host can be set before setup compares it with
+        // wwwroot (theme/styles.php does the same with ABORT_AFTER_CONFIG_CANCEL).
+        define('ABORT_AFTER_CONFIG', true);
+        require HACTL_CODE_DIR . '/config.php';
+        hactl_pose_as_wwwroot((string) $CFG->wwwroot, !empty($CFG->sslproxy));
+        define('ABORT_AFTER_CONFIG_CANCEL', true);
+        require $CFG->dirroot . '/lib/setup.php';
+        hactl_answer(true, hactl_check_moodle());
+    }
+    hactl_fail([], 'app', 'no WordPress or Moodle under ' . HACTL_CODE_DIR);
 } catch (\Throwable $e) {
     hactl_fail([], 'exception', get_class($e) . ': ' . $e->getMessage());
 }

@@ -36,6 +36,8 @@ import {
   optionSettings,
   replicationGroupInput,
   securityGroupSpecs,
+  serviceRolePolicy,
+  SERVICE_POLICY_NAME,
   tagsFor,
   trustPolicy,
   UPLOADS_POSIX_ID,
@@ -233,6 +235,8 @@ export async function createEnvironment(options: CreateEnvironmentOptions): Prom
           const attached = await iam.attachedPolicies(role)
           for (const arn of policies) if (!attached.includes(arn)) await iam.attachRolePolicy(role, arn)
         }
+        // Health streaming to CloudWatch Logs (spec.ts serviceRolePolicy); idempotent, so every run.
+        await iam.putRolePolicy(names.serviceRole, SERVICE_POLICY_NAME, serviceRolePolicy())
 
         const profile = await iam.getInstanceProfile(names.instanceProfile)
         if (!profile?.Roles?.length) await iam.ensureInstanceProfile(names.instanceProfile, names.instanceRole, tagsFor(config, 'iam'))
