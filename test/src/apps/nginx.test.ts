@@ -1,11 +1,15 @@
 /**
  * The nginx front-controller fallback (AWS-NOTES-2 A.1 #6). nginx is not
- * installed here, so the routing is checked on the rendered text: which
- * script a path that is no file reaches, for each app's web root. With nginx
- * on PATH, `nginx -t` also checks the file inside a server block like EB's.
+ * always installed, so the routing is checked on the rendered text first:
+ * which script a path that is no file reaches, for each app's web root. With
+ * nginx on PATH the file also runs for real, included in a server block like
+ * EB's PHP one (whose `\.php` location here answers with the script nginx
+ * picked instead of calling php-fpm), on loopback ports.
  */
-import {spawnSync} from 'node:child_process'
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {type ChildProcess, spawn, spawnSync} from 'node:child_process'
+import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {request} from 'node:http'
+import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -74,26 +78,115 @@ describe('the nginx front-controller fallback', () => {
 
   const nginx = spawnSync('nginx', ['-v'], {encoding: 'utf8'})
   const haveNginx = !nginx.error
-  if (!haveNginx) console.warn('SKIPPED: nginx is not installed, so `nginx -t` on the fallback file did not run (install nginx to check it for real).')
-  ;(haveNginx ? it : it.skip)('passes `nginx -t` inside a server block like EB\'s PHP one', () => {
+  if (!haveNginx) console.warn('SKIPPED: nginx is not installed, so the fallback file was not run in a real nginx (install nginx to check it).')
+  const withNginx = haveNginx ? it : it.skip
+
+  withNginx('passes `nginx -t` inside a server block like EB\'s PHP one', () => {
     const dir = mkdtempSync(join(tmpdir(), 'hactl-nginx-'))
     try {
-      writeFileSync(join(dir, 'hactl-app.conf'), shipped)
-      writeFileSync(join(dir, 'nginx.conf'), [
-        'pid nginx.pid; error_log stderr; events {}',
-        'http {',
-        `  upstream php-fpm { server 127.0.0.1:9; }`,
-        '  server {',
-        '    listen 127.0.0.1:8089; root /var/www/html/public; index index.php index.html;',
-        `    include ${join(dir, 'hactl-app.conf')};`,
-        '    location ~ \\.(php|phar)(/.*)?$ { fastcgi_split_path_info ^(.+\\.(?:php|phar))(/.*)$; fastcgi_pass php-fpm; }',
-        '  }',
-        '}',
-      ].join('\n'))
+      writeFileSync(join(dir, 'nginx.conf'), nginxConf(dir, {'127.0.0.1:9': '/var/www/html/public'}))
       const result = spawnSync('nginx', ['-t', '-p', dir, '-c', join(dir, 'nginx.conf')], {encoding: 'utf8'})
       expect(`${result.stdout}${result.stderr}`).toContain('syntax is ok')
     } finally {
       rmSync(dir, {force: true, recursive: true})
     }
   })
+
+  describe('in a real nginx, with EB\'s PHP location standing in for php-fpm', () => {
+    let dir: string
+    let server: ChildProcess | undefined
+    const ports = {holding: 0, moodle: 0, wordpress: 0}
+
+    beforeAll(async () => {
+      if (!haveNginx) return
+      dir = mkdtempSync(join(tmpdir(), 'hactl-nginx-'))
+      const roots = {
+        holding: ['index.html', 'index.php'],
+        moodle: ['index.php', 'r.php', 'pluginfile.php', 'config.php'],
+        wordpress: ['index.php', 'wp-load.php', 'readme.html', 'wp-admin/index.php'],
+      }
+      for (const [app, files] of Object.entries(roots)) {
+        for (const file of files) {
+          mkdirSync(join(dir, app, file, '..'), {recursive: true})
+          writeFileSync(join(dir, app, file), `static ${file}`)
+        }
+      }
+      for (const app of Object.keys(ports) as Array<keyof typeof ports>) ports[app] = await freePort()
+      writeFileSync(join(dir, 'nginx.conf'), nginxConf(dir, Object.fromEntries(Object.entries(ports).map(([app, port]) => [`127.0.0.1:${port}`, join(dir, app)]))))
+      server = spawn('nginx', ['-p', dir, '-c', join(dir, 'nginx.conf'), '-g', 'daemon off; master_process off;'])
+      // nginx prints its OS notices after it has opened the listening sockets.
+      await new Promise<void>((resolve, reject) => {
+        let said = ''
+        server!.stderr!.on('data', (chunk: Buffer) => {
+          said += chunk.toString()
+          if (said.includes('getrlimit')) resolve()
+        })
+        server!.on('exit', (code) => reject(new Error(`nginx exited with ${code}: ${said}`)))
+      })
+    })
+
+    afterAll(() => {
+      server?.kill()
+      if (dir) rmSync(dir, {force: true, recursive: true})
+    })
+
+    withNginx.each([
+      ['wordpress', '/wp-json/wp/v2/posts?per_page=1', 200, 'php /index.php?per_page=1 for /wp-json/wp/v2/posts?per_page=1'],
+      ['wordpress', '/2024/01/hello-world/', 200, 'php /index.php? for /2024/01/hello-world/'],
+      ['wordpress', '/readme.html', 200, 'static readme.html'],
+      ['wordpress', '/wp-admin/', 200, 'php /wp-admin/index.php? for /wp-admin/'],
+      ['moodle', '/course/view/5?x=1', 200, 'php /r.php?x=1 for /course/view/5?x=1'],
+      ['moodle', '/pluginfile.php/12/mod_page/content/a.png', 200, 'php /pluginfile.php/12/mod_page/content/a.png? for /pluginfile.php/12/mod_page/content/a.png'],
+      ['holding', '/', 200, 'php /index.php? for /'],
+      ['holding', '/no/such/page', 404, ''],
+    ] as const)('%s: GET %s answers %i from %s', async (app, path, status, body) => {
+      const answer = await get(ports[app], path)
+      expect(answer.status).toBe(status)
+      if (status === 200) expect(answer.body).toBe(`${body}\n`.replace(/^static (.*)\n$/, 'static $1'))
+    })
+  })
 })
+
+/**
+ * An nginx.conf with one server per listen address, each shaped like EB's PHP
+ * server block (root, index, the `\.php` location) and including the shipped file.
+ */
+function nginxConf(dir: string, servers: Record<string, string>): string {
+  const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((kind) => `${kind}_temp_path ${join(dir, 'tmp')};`).join(' ')
+  mkdirSync(join(dir, 'tmp'), {recursive: true})
+  writeFileSync(join(dir, 'hactl-app.conf'), shipped)
+  return [
+    'pid nginx.pid; error_log stderr notice; events {}',
+    `http { access_log off; ${temp}`,
+    ...Object.entries(servers).map(([listen, root]) => [
+      `  server { listen ${listen}; root ${root}; index index.php index.html;`,
+      `    include ${join(dir, 'hactl-app.conf')};`,
+      '    location ~ \\.(php|phar)(/.*)?$ { return 200 "php $uri?$args for $request_uri\\n"; }',
+      '  }',
+    ].join('\n')),
+    '}',
+  ].join('\n')
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer()
+    probe.once('error', reject)
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address()
+      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))))
+    })
+  })
+}
+
+function get(port: number, path: string): Promise<{status: number; body: string}> {
+  return new Promise((resolve, reject) => {
+    const req = request({host: '127.0.0.1', path, port}, (res) => {
+      let body = ''
+      res.on('data', (chunk: Buffer) => (body += chunk.toString()))
+      res.on('end', () => resolve({body, status: res.statusCode ?? 0}))
+    })
+    req.on('error', reject)
+    req.end()
+  })
+}
