@@ -7,6 +7,7 @@ import {BUNDLE_HEALTH_SCRIPT} from '../../../src/env/bundle'
 import {exitCodeOf, type Project, scratchProject} from '../../_helpers/cli'
 
 interface PlanJson {
+  readonly resources: ReadonlyArray<{readonly kind: string; readonly name: string; readonly settings: Record<string, string>}>
   readonly bundle: {readonly files: ReadonlyArray<{readonly path: string; readonly content: string}>}
   readonly optionSettings: ReadonlyArray<{readonly namespace: string; readonly option: string; readonly value: string}>
 }
@@ -38,5 +39,10 @@ describe.each(['wordpress', 'moodle'] as const)('plan --json for a %s site', (ap
     expect(option('aws:elasticbeanstalk:environment:process:default', 'HealthCheckPath')).toBe('/hactl-health.php')
     expect(option('aws:elasticbeanstalk:application:environment', 'HACTL_HEALTH_PATH')).toBe('/hactl-health.php')
     expect(plan.bundle.files.find((f) => f.path === BUNDLE_HEALTH_SCRIPT)?.content).toMatch(/^<\?php\n/)
+  })
+
+  it('shows the service role\'s inline policy for health log streaming', () => {
+    const role = plan.resources.find((r) => r.kind === 'IAM role' && r.name === 'hactl-demo-eb-service')
+    expect(role?.settings.policies).toContain('inline hactl-health-logs')
   })
 })
