@@ -6,15 +6,14 @@
  * EB's PHP one (whose `\.php` location here answers with the script nginx
  * picked instead of calling php-fpm), on loopback ports.
  */
-import {type ChildProcess, spawn, spawnSync} from 'node:child_process'
+import {type ChildProcess, spawnSync} from 'node:child_process'
 import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
-import {request} from 'node:http'
-import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {ALL_PROFILES, NGINX_FALLBACK_FILE, profileFor, renderNginxFallback} from '../../../src/apps'
 import {bundleRoot, readBundleFiles} from '../../../src/env/bundle'
+import {freePort, get, startServer} from './loopback'
 
 const shipped = readFileSync(join(bundleRoot(), NGINX_FALLBACK_FILE), 'utf8')
 
@@ -113,16 +112,8 @@ describe('the nginx front-controller fallback', () => {
       }
       for (const app of Object.keys(ports) as Array<keyof typeof ports>) ports[app] = await freePort()
       writeFileSync(join(dir, 'nginx.conf'), nginxConf(dir, Object.fromEntries(Object.entries(ports).map(([app, port]) => [`127.0.0.1:${port}`, join(dir, app)]))))
-      server = spawn('nginx', ['-p', dir, '-c', join(dir, 'nginx.conf'), '-g', 'daemon off; master_process off;'])
       // nginx prints its OS notices after it has opened the listening sockets.
-      await new Promise<void>((resolve, reject) => {
-        let said = ''
-        server!.stderr!.on('data', (chunk: Buffer) => {
-          said += chunk.toString()
-          if (said.includes('getrlimit')) resolve()
-        })
-        server!.on('exit', (code) => reject(new Error(`nginx exited with ${code}: ${said}`)))
-      })
+      server = await startServer('nginx', ['-p', dir, '-c', join(dir, 'nginx.conf'), '-g', 'daemon off; master_process off;'], 'getrlimit')
     })
 
     afterAll(() => {
@@ -168,25 +159,3 @@ function nginxConf(dir: string, servers: Record<string, string>): string {
   ].join('\n')
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer()
-    probe.once('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address()
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))))
-    })
-  })
-}
-
-function get(port: number, path: string): Promise<{status: number; body: string}> {
-  return new Promise((resolve, reject) => {
-    const req = request({host: '127.0.0.1', path, port}, (res) => {
-      let body = ''
-      res.on('data', (chunk: Buffer) => (body += chunk.toString()))
-      res.on('end', () => resolve({body, status: res.statusCode ?? 0}))
-    })
-    req.on('error', reject)
-    req.end()
-  })
-}

@@ -7,10 +7,8 @@
  * without one those cases are skipped, loudly. The service role gets the
  * three logs: actions EB needs to stream health to CloudWatch Logs.
  */
-import {type ChildProcess, spawn, spawnSync} from 'node:child_process'
+import {type ChildProcess, spawnSync} from 'node:child_process'
 import {mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
-import {request} from 'node:http'
-import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -22,6 +20,7 @@ import {openSandbox} from '../../../src/sandbox'
 import {siteNames} from '../../../src/site/names'
 import {exitCodeOf, scratchProject} from '../../_helpers/cli'
 import {testConfig} from '../../_helpers/config'
+import {freePort, get, startServer} from '../apps/loopback'
 
 const ROOT = bundleRoot()
 const HEALTH_SOURCE = readFileSync(join(ROOT, 'bundle', BUNDLE_HEALTH_SCRIPT), 'utf8')
@@ -156,19 +155,13 @@ describe('health.php', () => {
   })
 
   describe('served by PHP\'s built-in server', () => {
-    /** Runs `php -S` on the site's web root; resolves once it says it has started (no sleeping). */
+    /** Runs `php -S` on the site's web root; it says "started" once it listens. */
     async function serve(s: Site, env: Record<string, string>): Promise<{port: number; server: ChildProcess}> {
       const port = await freePort()
-      const server = spawn(PHP!, ['-S', `127.0.0.1:${port}`, '-t', join(s.staging, 'public')], {
-        env: {HACTL_SYSROOT: s.sysroot, PATH: process.env.PATH, ...env},
-      })
-      await new Promise<void>((resolve, reject) => {
-        let said = ''
-        server.stderr!.on('data', (chunk: Buffer) => {
-          said += chunk.toString()
-          if (said.includes('started')) resolve()
-        })
-        server.on('exit', (code) => reject(new Error(`php -S exited with ${code}: ${said}`)))
+      const server = await startServer(PHP!, ['-S', `127.0.0.1:${port}`, '-t', join(s.staging, 'public')], 'started', {
+        HACTL_SYSROOT: s.sysroot,
+        PATH: process.env.PATH,
+        ...env,
       })
       return {port, server}
     }
@@ -176,7 +169,7 @@ describe('health.php', () => {
     async function check(s: Site, env: Record<string, string> = {}): Promise<{status: number; body: {status?: string; checks?: Record<string, string>}}> {
       const {port, server} = await serve(s, env)
       try {
-        return await get(port, '/hactl-health.php')
+        return await getJson(port, '/hactl-health.php')
       } finally {
         server.kill()
       }
@@ -297,33 +290,13 @@ class cache {
   })
 })
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer()
-    probe.once('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address()
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))))
-    })
-  })
-}
-
-function get(port: number, path: string): Promise<{status: number; body: {status?: string; checks?: Record<string, string>}}> {
-  return new Promise((resolve, reject) => {
-    const req = request({host: '127.0.0.1', path, port}, (res) => {
-      let text = ''
-      res.on('data', (chunk: Buffer) => (text += chunk.toString()))
-      res.on('end', () => {
-        try {
-          resolve({body: JSON.parse(text), status: res.statusCode ?? 0})
-        } catch {
-          reject(new Error(`not JSON (HTTP ${res.statusCode}): ${text}`))
-        }
-      })
-    })
-    req.on('error', reject)
-    req.end()
-  })
+async function getJson(port: number, path: string): Promise<{status: number; body: {status?: string; checks?: Record<string, string>}}> {
+  const {body, status} = await get(port, path)
+  try {
+    return {body: JSON.parse(body), status}
+  } catch {
+    throw new Error(`not JSON (HTTP ${status}): ${body}`)
+  }
 }
 
 // ---------------------------------------------------------------------------
