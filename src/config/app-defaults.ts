@@ -22,7 +22,7 @@ import {
 export interface AppProfileDefaults {
   /** Display name, e.g. "WordPress". */
   readonly label: string
-  /** The load balancer's health check path: a PHP page that needs the database. */
+  /** The load balancer's health check path (`HEALTH_ENDPOINT` for both apps today). */
   readonly healthCheckPath: string
   /** Where the app keeps user uploads (on EFS). */
   readonly uploadsPath: string
@@ -34,6 +34,15 @@ export interface AppProfileDefaults {
   /** Checks the app supports; all of them run by default. */
   readonly checks: readonly StagingCheck[]
 }
+
+/**
+ * hactl's own health script, which the bundle puts in the web root: it loads
+ * the app's config, opens the database and the cache, and answers 200 or 503.
+ * An app page such as /login/index.php is no health check: the load balancer
+ * does not send the site's Host, and Moodle answers a host mismatch with a
+ * 200 redirect page, so a broken image would pass (AWS-NOTES-2 A.1 #7).
+ */
+export const HEALTH_ENDPOINT = '/hactl-health.php'
 
 const COMMON_CHECKS: readonly StagingCheck[] = [
   'http-home',
@@ -51,7 +60,7 @@ export const APP_PROFILES: Readonly<Record<AppName, AppProfileDefaults>> = {
     // Moodle recommends PostgreSQL; it also runs on MySQL, MariaDB and Aurora.
     databaseEngines: ['postgres', 'aurora-postgresql', 'mysql', 'mariadb', 'aurora-mysql'],
     databaseName: 'moodle',
-    healthCheckPath: '/login/index.php',
+    healthCheckPath: HEALTH_ENDPOINT,
     label: 'Moodle',
     // $CFG->dataroot: outside the web root, as Moodle requires.
     uploadsPath: '/mnt/moodledata',
@@ -62,7 +71,7 @@ export const APP_PROFILES: Readonly<Record<AppName, AppProfileDefaults>> = {
     // WordPress speaks only the MySQL protocol.
     databaseEngines: ['mysql', 'mariadb', 'aurora-mysql'],
     databaseName: 'wordpress',
-    healthCheckPath: '/wp-login.php',
+    healthCheckPath: HEALTH_ENDPOINT,
     label: 'WordPress',
     uploadsPath: 'wp-content/uploads',
   },

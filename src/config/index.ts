@@ -2,7 +2,7 @@
  * hactl.yml: finding, parsing, validating (with every problem placed on its
  * line), defaults per app, rendering, the JSON Schema, and `hactl init`.
  */
-export {APP_PROFILES, type AppProfileDefaults} from './app-defaults'
+export {APP_PROFILES, type AppProfileDefaults, HEALTH_ENDPOINT} from './app-defaults'
 export {
   APP_NAMES,
   type AppName,

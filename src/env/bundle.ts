@@ -8,9 +8,12 @@
  *   .ebextensions/*.config   packages, a php.ini drop-in, option settings
  *   .platform/hooks/…        role from the instance's own tag (no cron on web
  *                            nodes), the uploads EFS mount, public → baked code
- *   .platform/nginx/…        nginx additions
+ *   .platform/nginx/…        nginx additions: the upload size, and the
+ *                            front-controller fallback (rendered from src/apps)
  *   public/                  the holding page (from `bundle/public/`), served
  *                            until the first rollout
+ *   hactl/health.php         the health endpoint, which the predeploy hook copies
+ *                            into the baked web root as /hactl-health.php
  *
  * The zip is deterministic: the same files give the same bytes, hash and
  * version label, so a re-run finds the application version it made before.
@@ -61,6 +64,12 @@ export const BUNDLE_ENV_PROPERTIES = [
   'HACTL_HEALTH_PATH',
   'HACTL_UPLOADS_PATH',
 ] as const
+
+/**
+ * The health endpoint's script in the zip: outside `public/`, so EB never
+ * serves it from the bundle; the predeploy hook copies it into the web root.
+ */
+export const BUNDLE_HEALTH_SCRIPT = 'hactl/health.php'
 
 /** The only top-level keys EB reads in a `.ebextensions/*.config` file. */
 export const EBEXTENSION_KEYS: ReadonlySet<string> = new Set([

@@ -25,6 +25,7 @@ import {
   MANAGED_POLICIES,
   optionSettings,
   securityGroupSpecs,
+  SERVICE_POLICY_NAME,
   tagsFor,
   UPLOADS_POSIX_ID,
   type InstanceEstimate,
@@ -125,7 +126,7 @@ export function plannedResources(config: HactlConfig, bundle: Bundle): PlannedRe
   list.push(
     resource('iam-role', names.instanceRole, tagsFor(config, 'iam'), {policies: [...MANAGED_POLICIES.instance, 'inline hactl-site-access (this site\'s secrets, uploads access point, own tags)'].join(', '), trust: 'ec2.amazonaws.com'}),
     resource('instance-profile', names.instanceProfile, tagsFor(config, 'iam'), {role: names.instanceRole}),
-    resource('iam-role', names.serviceRole, tagsFor(config, 'iam'), {policies: MANAGED_POLICIES.service.join(', '), trust: 'elasticbeanstalk.amazonaws.com'}),
+    resource('iam-role', names.serviceRole, tagsFor(config, 'iam'), {policies: [...MANAGED_POLICIES.service, `inline ${SERVICE_POLICY_NAME} (health streaming to CloudWatch Logs)`].join(', '), trust: 'elasticbeanstalk.amazonaws.com'}),
     resource('efs-file-system', names.efsCreationToken, tagsFor(config, 'uploads'), {
       backups: 'on',
       encrypted: true,

@@ -446,6 +446,31 @@ export const MANAGED_POLICIES = {
 
 export const INSTANCE_POLICY_NAME = 'hactl-site-access'
 
+/** The service role's inline policy (`serviceRolePolicy`). */
+export const SERVICE_POLICY_NAME = 'hactl-health-logs'
+
+/**
+ * What EB's service role needs to stream the environment's health to
+ * CloudWatch Logs (`HealthStreamingEnabled`, .ebextensions/20-hactl-platform.config):
+ * EB's guide asks a custom service role for these three actions on the
+ * /aws/elasticbeanstalk/* log streams (AWSHowTo.cloudwatchlogs.envhealth).
+ * AWSElasticBeanstalkEnhancedHealth v4 lists them too; stating them here keeps
+ * streaming working if that managed policy changes (AWS-NOTES-2 A.1 #18).
+ */
+export function serviceRolePolicy(): string {
+  return JSON.stringify({
+    Statement: [
+      {
+        Action: ['logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents'],
+        Effect: 'Allow',
+        Resource: 'arn:aws:logs:*:*:log-group:/aws/elasticbeanstalk/*:log-stream:*',
+        Sid: 'HealthLogStreaming',
+      },
+    ],
+    Version: '2012-10-17',
+  })
+}
+
 export function trustPolicy(service: 'ec2.amazonaws.com' | 'elasticbeanstalk.amazonaws.com'): string {
   const statement: Record<string, unknown> = {Action: 'sts:AssumeRole', Effect: 'Allow', Principal: {Service: service}}
   if (service === 'elasticbeanstalk.amazonaws.com') statement.Condition = {StringEquals: {'sts:ExternalId': 'elasticbeanstalk'}}

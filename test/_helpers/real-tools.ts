@@ -98,3 +98,26 @@ export function describeNeeding(programs: readonly string[], title: string, body
     it.skip(`every test here, for want of ${missing.join(', ')} (needs ${missing[0]})`, () => {})
   })
 }
+
+/**
+ * `it` for a test that needs a program the caller has already probed for
+ * (`ok`): runs when it is there; under CI runs too, after one test that fails
+ * saying what is missing; otherwise is skipped, tagged for the closing notice.
+ * Returns jest's own `it` shape, so `.each` works as usual.
+ */
+export function itWhen(ok: boolean, tool: string): jest.It {
+  if (ok) return it
+  if (strictAboutTools()) {
+    it(`has ${tool}`, () => {
+      throw new Error(`needs ${tool}, which is not installed; \`npm run test:real\` installs it (scripts/real-packages.txt).`)
+    })
+    return it
+  }
+
+  const tag = (name: string): string => `${name} (needs ${tool})`
+  const skip = ((name: string, fn?: jest.ProvidesCallback, timeout?: number) => it.skip(tag(name), fn, timeout)) as unknown as jest.It
+  return Object.assign(skip, {
+    each: (...table: unknown[]) => (name: string, fn: (...args: never[]) => unknown, timeout?: number) =>
+      (it.skip.each as (...t: unknown[]) => (n: string, f: unknown, t?: number) => void)(...table)(tag(name), fn, timeout),
+  }) as jest.It
+}

@@ -5,8 +5,10 @@
 #
 #   /var/app/staging/public -> /opt/hactl/webroot -> /opt/hactl/app[/public]
 #
-# Baked: public/ becomes a link to /opt/hactl/webroot, and a relative uploads
-# path under the app is linked to the EFS mount made in prebuild.
+# Baked: public/ becomes a link to /opt/hactl/webroot, a relative uploads
+# path under the app is linked to the EFS mount made in prebuild, and hactl's
+# health endpoint (the bundle's hactl/health.php) is copied into the web root
+# as /hactl-health.php, where the load balancer's check finds it.
 # Not baked yet (before the first rollout): the holding page stays, and is
 # also put at the app's health check path so the load balancer's checks pass
 # and the environment goes Green.
@@ -21,6 +23,9 @@ readonly HACTL_DIR="$SYSROOT/opt/hactl"
 readonly WEBROOT="$HACTL_DIR/webroot"
 readonly APP_DIR="$HACTL_DIR/app"
 readonly RELATIVE_MOUNT="$SYSROOT/mnt/hactl-uploads"
+# In the bundle (staging directory), outside public/: served only through the copy.
+readonly HEALTH_SCRIPT=hactl/health.php
+readonly HEALTH_ENDPOINT=hactl-health.php
 
 log() { printf 'hactl: %s\n' "$*"; }
 die() {
@@ -60,15 +65,26 @@ link_uploads() {
   log "linked $link -> $RELATIVE_MOUNT (EFS)"
 }
 
+# A copy, not a link: the baked code must not depend on /var/app/current,
+# which EB replaces while it deploys. Copied on every deployment, so the
+# bundle's version always wins over one left in the image.
+install_health_endpoint() {
+  [[ -f $HEALTH_SCRIPT ]] ||
+    die "no $PWD/$HEALTH_SCRIPT in the bundle: the load balancer's health check would get a 404 from the baked code"
+  install -m 0644 -- "$HEALTH_SCRIPT" "$WEBROOT/$HEALTH_ENDPOINT"
+  log "health endpoint: $WEBROOT/$HEALTH_ENDPOINT (checks the app's database and cache)"
+}
+
 serve_baked_code() {
+  install_health_endpoint
   rm -rf -- public
   ln -s -- "$WEBROOT" public
   log "serving the baked code: public -> $WEBROOT -> $(readlink -f -- "$WEBROOT")"
   link_uploads "$(prop HACTL_UPLOADS_PATH)"
 }
 
-# Copies the holding page to the health check path (e.g. /wp-login.php or
-# /login/index.php; PHP prints a file without PHP tags as it is).
+# Copies the holding page to the health check path (/hactl-health.php, or one
+# the user chose; PHP prints a file without PHP tags as it is).
 serve_holding_page() {
   local health_path file
   [[ -f public/index.html && ! -L public ]] ||

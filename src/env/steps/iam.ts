@@ -1,5 +1,5 @@
 import {defineStep, type Step} from '../../core/steps'
-import {instancePolicy, INSTANCE_POLICY_NAME, MANAGED_POLICIES, tagsFor, trustPolicy} from '../spec'
+import {instancePolicy, INSTANCE_POLICY_NAME, MANAGED_POLICIES, serviceRolePolicy, SERVICE_POLICY_NAME, tagsFor, trustPolicy} from '../spec'
 import type {EnvStepOptions} from './context'
 import {toRefs, type RefSteps} from './refs'
 
@@ -18,6 +18,9 @@ export function iamStep({clients, config, names, note}: EnvStepOptions): Step<st
         const attached = await iam.attachedPolicies(role)
         for (const arn of policies) if (!attached.includes(arn)) await iam.attachRolePolicy(role, arn)
       }
+
+      // Health streaming to CloudWatch Logs (spec.ts serviceRolePolicy); idempotent, so every run.
+      await iam.putRolePolicy(names.serviceRole, SERVICE_POLICY_NAME, serviceRolePolicy())
 
       const profile = await iam.getInstanceProfile(names.instanceProfile)
       if (!profile?.Roles?.length) await iam.ensureInstanceProfile(names.instanceProfile, names.instanceRole, tagsFor(config, 'iam'))

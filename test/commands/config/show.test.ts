@@ -30,7 +30,7 @@ describe('hactl config show', () => {
     expect(exitCodeOf(result)).toBe(0)
     const json = JSON.parse(result.stdout)
     expect(json.path).toBe(project.configPath)
-    expect(json.config).toMatchObject({app: 'moodle', environment: {healthCheckPath: '/login/index.php', minSize: 2}, site: 'lms'})
+    expect(json.config).toMatchObject({app: 'moodle', environment: {healthCheckPath: '/hactl-health.php', minSize: 2}, site: 'lms'})
   })
 
   it('fails with the config exit code when there is no file', async () => {

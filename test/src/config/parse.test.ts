@@ -41,7 +41,7 @@ describe('parseConfig: defaults', () => {
         storageGb: 20,
       },
       environment: {
-        healthCheckPath: '/wp-login.php',
+        healthCheckPath: '/hactl-health.php',
         instanceType: 't3.small',
         maxSize: 4,
         minSize: 2,
@@ -68,7 +68,7 @@ describe('parseConfig: defaults', () => {
     const config = parseConfig('site: lms\napp: moodle\nregion: eu-west-1\n', 'hactl.yml')
     expect(config.database.engine).toBe('postgres')
     expect(config.database.name).toBe('moodle')
-    expect(config.environment.healthCheckPath).toBe('/login/index.php')
+    expect(config.environment.healthCheckPath).toBe('/hactl-health.php')
     expect(config.uploads.path).toBe('/mnt/moodledata')
     expect(config.cron.command).toBe('php admin/cli/cron.php')
     expect(config.staging.checks).toContain('moodle-no-pending-upgrade')

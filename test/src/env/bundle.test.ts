@@ -51,7 +51,9 @@ const EXPECTED_PATHS = [
   '.platform/hooks/prebuild/01-hactl-role.sh',
   '.platform/hooks/prebuild/10-hactl-efs-mount.sh',
   '.platform/hooks/predeploy/10-hactl-webroot.sh',
+  '.platform/nginx/conf.d/elasticbeanstalk/hactl-app.conf',
   '.platform/nginx/conf.d/hactl.conf',
+  'hactl/health.php',
   'public/index.html',
   'public/index.php',
 ]

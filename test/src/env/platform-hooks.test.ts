@@ -434,6 +434,7 @@ describe('predeploy/10-hactl-webroot.sh', () => {
     // The staging directory as EB unpacks the bundle.
     world.put(join(world.staging, 'public/index.html'), holdingPage)
     world.put(join(world.staging, 'public/index.php'), readFileSync(join(ROOT, 'bundle/public/index.php'), 'utf8'))
+    world.put(join(world.staging, 'hactl/health.php'), readFileSync(join(ROOT, 'bundle/hactl/health.php'), 'utf8'))
   })
 
   /** A baked image: code in /opt/hactl/app, webroot -> its public/ (Moodle 5.1 layout) or the app root. */

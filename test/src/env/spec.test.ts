@@ -88,7 +88,7 @@ describe('option settings', () => {
     expect(value(settings, 'aws:elasticbeanstalk:environment', 'ServiceRole')).toBe('hactl-demo-eb-service')
     expect(value(settings, 'aws:autoscaling:launchconfiguration', 'IamInstanceProfile')).toBe('hactl-demo-instance')
     expect(value(settings, 'aws:ec2:vpc', 'Subnets')).toBe('subnet-aaaaaaaa,subnet-bbbbbbbb')
-    expect(value(settings, 'aws:elasticbeanstalk:environment:process:default', 'HealthCheckPath')).toBe('/wp-login.php')
+    expect(value(settings, 'aws:elasticbeanstalk:environment:process:default', 'HealthCheckPath')).toBe('/hactl-health.php')
   })
 
   it('keeps in-service capacity at the minimum during a rolling rollout (invariant 3)', () => {

@@ -1,0 +1,84 @@
+/**
+ * What an app (WordPress, Moodle) changes in how hactl runs it, as behaviour
+ * rather than data: where its code and uploads live on an instance, the cron
+ * command line, the health endpoint, the nginx front-controller fallback.
+ * The hactl.yml defaults stay in `src/config/app-defaults.ts` (config sits
+ * below apps); a profile reads them from there, so each value has one home.
+ */
+import {type AppName, type AppProfileDefaults, HEALTH_ENDPOINT} from '../config'
+
+/**
+ * Where the baked code lives on the seed and on every web node: outside
+ * `/var/app`, which EB redeploys on every new instance (`.platform/README.md`).
+ */
+export const CODE_DIR = '/opt/hactl/app'
+
+/**
+ * Where a relative uploads path is mounted; the app's directory is a link to
+ * it (`.platform/hooks/predeploy/10-hactl-webroot.sh`).
+ */
+export const RELATIVE_UPLOADS_MOUNT = '/mnt/hactl-uploads'
+
+/**
+ * How nginx finds the app's router for a path that is no file: when `marker`
+ * exists in the web root, the request goes to `target` (the original URI and
+ * query string stay in REQUEST_URI and QUERY_STRING, which both apps route on).
+ */
+export interface FrontController {
+  /** A file only this app has at its web root, e.g. `wp-load.php`. */
+  readonly marker: string
+  /** The script that routes, e.g. `/index.php`. */
+  readonly target: string
+  /** Why, one line, written into the nginx file. */
+  readonly why: string
+}
+
+/** Where uploads are on an instance, for a configured `uploads.path`. */
+export interface UploadsLocation {
+  /** Where the EFS access point is mounted. */
+  readonly mount: string
+  /** The link inside the code that points at the mount; absent when the app is told the mount's path itself. */
+  readonly link?: string
+}
+
+export interface AppProfile {
+  readonly app: AppName
+  /** Display name, e.g. "WordPress". */
+  readonly label: string
+  /** The hactl.yml defaults for this app. */
+  readonly defaults: AppProfileDefaults
+  /** The baked code's root on an instance (WordPress ABSPATH, Moodle's config.php). */
+  readonly codeDir: string
+  /** Web roots the app may have under `codeDir`, most specific first ('' is `codeDir` itself). */
+  readonly webRoots: readonly string[]
+  /** The path the load balancer checks: hactl's own health script, the same for every app. */
+  readonly healthEndpoint: string
+  readonly frontController: FrontController
+  /** The mount and link for a configured uploads path. */
+  uploadsLocation(configured: string): UploadsLocation
+  /** The shell command line that runs the app's cron once, from the code root. */
+  cronCommandLine(command?: string): string
+}
+
+/**
+ * The profile fields every app computes the same way, from its defaults.
+ * An app module spreads this and adds what is its own.
+ */
+export function commonProfile(app: AppName, defaults: AppProfileDefaults): Omit<AppProfile, 'frontController' | 'webRoots'> {
+  return {
+    app,
+    codeDir: CODE_DIR,
+    cronCommandLine: (command = defaults.cronCommand) => `cd ${CODE_DIR} && ${command}`,
+    defaults,
+    healthEndpoint: HEALTH_ENDPOINT,
+    label: defaults.label,
+    uploadsLocation: (configured) => uploadsLocation(configured),
+  }
+}
+
+/** Same rule as the predeploy hook: an absolute path is the mount itself, a relative one is linked under the code. */
+function uploadsLocation(configured: string): UploadsLocation {
+  const path = configured.replace(/\/+$/, '')
+  if (path.startsWith('/')) return {mount: path}
+  return {link: `${CODE_DIR}/${path}`, mount: RELATIVE_UPLOADS_MOUNT}
+}
