@@ -71,11 +71,9 @@ export const eb = defineService<EbContext>({
   // EB speaks the query protocol: AWS's common codes, throttling as a 400.
   throttleError: {code: 'Throttling', message: 'Rate exceeded', status: 400},
   internalError: {code: 'InternalFailure', message: 'The request processing has failed because of an unknown error, exception or failure.', status: 500},
-  // EB's instance security groups go before ebSlice forgets terminated environments.
-  slice: (region, context) => {
-    retireInstanceGroups(region, context)
-    return ebSlice(region, context)
-  },
+  slice: ebSlice,
+  // Before every call (and so before ebSlice forgets terminated environments): deferred work that came due.
+  advance: (region, context) => retireInstanceGroups(region, context),
   operations: {
     CreateApplication: createApplication,
     CreateApplicationVersion: createApplicationVersion,
