@@ -60,7 +60,7 @@ export interface OperationContext {
   /** The next AWS-shaped id (`i-…`), counted in the state so ids never repeat. */
   nextId(prefix: string, hexDigits?: number): string
   /** Takes one firing of a resource-marking fault (`image-failed`, `impaired`) for this call, if one is armed. */
-  takeFault(kind: Extract<FaultKind, 'image-failed' | 'impaired' | 'health-red'>): boolean
+  takeFault(kind: Exclude<FaultKind, 'throttle' | 'fail'>): boolean
 }
 
 /** What an advance phase gets: the operation context (at `now`) and the catch-up window for recurring work. */
