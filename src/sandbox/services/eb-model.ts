@@ -1,6 +1,7 @@
 import type {ConfigurationOptionSetting, EnvironmentStatus, EventSeverity, OptionSpecification, Tag} from '@aws-sdk/client-elastic-beanstalk'
 
 import {isEbNamespace} from './eb-namespaces'
+import type {EbRollingRecord} from './eb-rolling'
 import {DURATIONS} from '../durations'
 import {SimError} from '../errors'
 import type {OperationContext, RegionState} from '../types'
@@ -45,6 +46,12 @@ export interface EbOperationRecord {
   readonly requestId: string
   /** A configuration update: the settings deployed before it, reported as `deployed` while it runs. */
   readonly previousOptionSettings?: ConfigurationOptionSetting[]
+  /**
+   * A health-based rolling replacement of the instances (eb-rolling.ts): its
+   * batches and how far the advance phase has played them. Optional: absent
+   * for every other operation and in states written before it existed.
+   */
+  readonly rolling?: EbRollingRecord
 }
 
 /**

@@ -15,7 +15,7 @@ import {
 import type {ResponseMetadata} from '@smithy/types'
 
 import {type SimError, exceptionOptions} from '../errors'
-import {defineService} from '../types'
+import {defineService, type AdvanceContext, type RegionState} from '../types'
 import {
   createApplication,
   createApplicationVersion,
@@ -31,6 +31,7 @@ import {describeEvents} from './eb-events'
 import {describeConfigurationSettings, describeEnvironmentHealth, describeEnvironmentResources, describeInstancesHealth} from './eb-health'
 import {ebSlice, type EbContext} from './eb-model'
 import {describePlatformVersion, listPlatformVersions} from './eb-platforms'
+import {advanceRollingUpdates} from './eb-rolling'
 import {retireInstanceGroups} from './eb-security-group'
 
 interface ModeledOptions {
@@ -64,6 +65,16 @@ function toException(error: SimError, metadata: ResponseMetadata): Error {
   return make ? make({message: error.message, $metadata}) : new ElasticBeanstalkSyntheticServiceException(exceptionOptions(error, metadata))
 }
 
+/**
+ * EB's deferred work, in time order: rolling-update batches launch and retire
+ * instances, then instance groups whose time has come go (after the instances
+ * that used them).
+ */
+function advanceEb(region: RegionState, context: AdvanceContext): boolean {
+  const rolled = region.eb === undefined ? false : advanceRollingUpdates({state: region.eb, region}, context)
+  return retireInstanceGroups(region, context) || rolled
+}
+
 /** The simulated Elastic Beanstalk service. Behaviour: eb.md beside this file. */
 export const eb = defineService<EbContext>({
   name: 'elasticbeanstalk',
@@ -73,7 +84,7 @@ export const eb = defineService<EbContext>({
   internalError: {code: 'InternalFailure', message: 'The request processing has failed because of an unknown error, exception or failure.', status: 500},
   slice: ebSlice,
   // Before every call (and so before ebSlice forgets terminated environments): deferred work that came due.
-  advance: (region, context) => retireInstanceGroups(region, context),
+  advance: advanceEb,
   operations: {
     CreateApplication: createApplication,
     CreateApplicationVersion: createApplicationVersion,
