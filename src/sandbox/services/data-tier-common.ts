@@ -1,6 +1,4 @@
-import type {ResponseMetadata} from '@smithy/types'
-
-import {exceptionOptions, SimError, type ExceptionOptions} from '../errors'
+import {SimError} from '../errors'
 import {hexOf} from '../ids'
 import {paginate, type Page} from '../paging'
 import type {OperationContext, RegionState} from '../types'
@@ -44,28 +42,6 @@ export function invalidValue(message: string): SimError {
 
 export function invalidCombination(message: string): SimError {
   return new SimError('InvalidParameterCombination', message)
-}
-
-type ModeledFault<E extends Error> = new (options: {message: string; $metadata: ResponseMetadata}) => E
-
-/**
- * A service's `toException`: each SimError as the SDK's query protocol
- * client throws it, the modeled class for AWS's code (whose `name` is the
- * class name) or the service's base exception, plus the `Type`, `Code` and
- * `Error` fields the protocol copies from the XML body.
- */
-export function queryExceptions<E extends Error>(
-  modeled: Readonly<Record<string, ModeledFault<E>>>,
-  ServiceException: new (options: ExceptionOptions) => E,
-): (error: SimError, metadata: ResponseMetadata) => Error {
-  return (error, metadata) => {
-    const Modeled = modeled[error.code]
-    const exception = Modeled
-      ? new Modeled({message: error.message, $metadata: {...metadata, httpStatusCode: error.status}})
-      : new ServiceException(exceptionOptions(error, metadata))
-    const type = error.fault === 'server' ? 'Receiver' : 'Sender'
-    return Object.assign(exception, {Type: type, Code: error.code, Error: {Type: type, Code: error.code, Message: error.message}})
-  }
 }
 
 // ---- lifecycles, names ------------------------------------------------------------

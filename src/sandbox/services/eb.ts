@@ -12,9 +12,7 @@ import {
   TooManyEnvironmentsException,
   TooManyTagsException,
 } from '@aws-sdk/client-elastic-beanstalk'
-import type {ResponseMetadata} from '@smithy/types'
-
-import {type SimError, exceptionOptions} from '../errors'
+import {modeledExceptions} from '../errors'
 import {defineService, type AdvanceContext, type RegionState} from '../types'
 import {
   createApplication,
@@ -34,36 +32,29 @@ import {describePlatformVersion, listPlatformVersions} from './eb-platforms'
 import {advanceRollingUpdates} from './eb-rolling'
 import {retireInstanceGroups} from './eb-security-group'
 
-interface ModeledOptions {
-  readonly message: string
-  readonly $metadata: ResponseMetadata
-}
-
 /**
  * The errors the EB client models, by the code AWS sends: thrown as their own
  * classes, as the SDK's deserializer would. Everything else (InvalidParameterValue,
  * ConfigurationValidationException, Throttling, …) is the service's base exception
  * named by its code.
  */
-const MODELED: Readonly<Record<string, (options: ModeledOptions) => ElasticBeanstalkSyntheticServiceException>> = {
-  ElasticBeanstalkServiceException: (o) => new ElasticBeanstalkServiceException(o),
-  InsufficientPrivilegesException: (o) => new InsufficientPrivilegesException(o),
-  InvalidRequestException: (o) => new InvalidRequestException(o),
-  OperationInProgressFailure: (o) => new OperationInProgressException(o),
-  ResourceNotFoundException: (o) => new ResourceNotFoundException(o),
-  ResourceTypeNotSupportedException: (o) => new ResourceTypeNotSupportedException(o),
-  S3LocationNotInServiceRegionException: (o) => new S3LocationNotInServiceRegionException(o),
-  TooManyApplicationVersionsException: (o) => new TooManyApplicationVersionsException(o),
-  TooManyApplicationsException: (o) => new TooManyApplicationsException(o),
-  TooManyEnvironmentsException: (o) => new TooManyEnvironmentsException(o),
-  TooManyTagsException: (o) => new TooManyTagsException(o),
-}
-
-function toException(error: SimError, metadata: ResponseMetadata): Error {
-  const make = MODELED[error.code]
-  const $metadata = {...metadata, httpStatusCode: error.status}
-  return make ? make({message: error.message, $metadata}) : new ElasticBeanstalkSyntheticServiceException(exceptionOptions(error, metadata))
-}
+const toException = modeledExceptions(
+  {
+    ElasticBeanstalkServiceException,
+    InsufficientPrivilegesException,
+    InvalidRequestException,
+    OperationInProgressFailure: OperationInProgressException,
+    ResourceNotFoundException,
+    ResourceTypeNotSupportedException,
+    S3LocationNotInServiceRegionException,
+    TooManyApplicationVersionsException,
+    TooManyApplicationsException,
+    TooManyEnvironmentsException,
+    TooManyTagsException,
+  },
+  ElasticBeanstalkSyntheticServiceException,
+  'query',
+)
 
 /**
  * EB's deferred work, in time order: rolling-update batches launch and retire

@@ -68,10 +68,9 @@ import {
   type UntagResourceCommandInput,
   type UntagResourceCommandOutput,
 } from '@aws-sdk/client-efs'
-import type {ResponseMetadata} from '@smithy/types'
 
 import {DURATIONS} from '../durations'
-import {SandboxUnsupportedError, SimError, exceptionOptions} from '../errors'
+import {SandboxUnsupportedError, SimError, modeledExceptions} from '../errors'
 import {hexOf} from '../ids'
 import {paginate, type Page} from '../paging'
 import {defineService, type OperationContext, type RegionState, type Result} from '../types'
@@ -819,45 +818,36 @@ function listTagsForResource(view: EfsView, input: ListTagsForResourceCommandInp
 
 // ---- exceptions -----------------------------------------------------------
 
-interface ModeledOptions {
-  readonly $metadata: ResponseMetadata
-  readonly message: string
-  readonly ErrorCode: string
-  readonly Message: string
-}
-
 /** The exceptions the EFS client models, built as its deserializer would (ErrorCode and Message in the body). */
-const MODELED: Readonly<Record<string, (options: ModeledOptions, existingId: string | undefined) => EFSServiceException>> = {
-  AccessPointAlreadyExists: (o, id) => new AccessPointAlreadyExists({...o, AccessPointId: id}),
-  AccessPointNotFound: (o) => new AccessPointNotFound(o),
-  AvailabilityZonesMismatch: (o) => new AvailabilityZonesMismatch(o),
-  BadRequest: (o) => new BadRequest(o),
-  FileSystemAlreadyExists: (o, id) => new FileSystemAlreadyExists({...o, FileSystemId: id}),
-  FileSystemInUse: (o) => new FileSystemInUse(o),
-  FileSystemNotFound: (o) => new FileSystemNotFound(o),
-  IncorrectFileSystemLifeCycleState: (o) => new IncorrectFileSystemLifeCycleState(o),
-  IncorrectMountTargetState: (o) => new IncorrectMountTargetState(o),
-  InternalServerError: (o) => new InternalServerError(o),
-  InvalidPolicyException: (o) => new InvalidPolicyException(o),
-  IpAddressInUse: (o) => new IpAddressInUse(o),
-  MountTargetConflict: (o) => new MountTargetConflict(o),
-  MountTargetNotFound: (o) => new MountTargetNotFound(o),
-  PolicyNotFound: (o) => new PolicyNotFound(o),
-  SecurityGroupLimitExceeded: (o) => new SecurityGroupLimitExceeded(o),
-  SecurityGroupNotFound: (o) => new SecurityGroupNotFound(o),
-  SubnetNotFound: (o) => new SubnetNotFound(o),
-  ThrottlingException: (o) => new ThrottlingException(o),
-  UnsupportedAvailabilityZone: (o) => new UnsupportedAvailabilityZone(o),
-  ValidationException: (o) => new ValidationException(o),
-}
-
-function toException(error: SimError, metadata: ResponseMetadata): Error {
-  const make = MODELED[error.code]
-  if (!make) return new EFSServiceException(exceptionOptions(error, metadata))
-  const $metadata = {...metadata, httpStatusCode: error.status}
-  const existingId = error instanceof EfsError ? error.existingId : undefined
-  return make({$metadata, message: error.message, ErrorCode: error.code, Message: error.message}, existingId)
-}
+const toException = modeledExceptions(
+  {
+    AccessPointAlreadyExists,
+    AccessPointNotFound,
+    AvailabilityZonesMismatch,
+    BadRequest,
+    FileSystemAlreadyExists,
+    FileSystemInUse,
+    FileSystemNotFound,
+    IncorrectFileSystemLifeCycleState,
+    IncorrectMountTargetState,
+    InternalServerError,
+    InvalidPolicyException,
+    IpAddressInUse,
+    MountTargetConflict,
+    MountTargetNotFound,
+    PolicyNotFound,
+    SecurityGroupLimitExceeded,
+    SecurityGroupNotFound,
+    SubnetNotFound,
+    ThrottlingException,
+    UnsupportedAvailabilityZone,
+    ValidationException,
+  },
+  EFSServiceException,
+  'json',
+  // The "already exists" errors name the existing resource.
+  {fields: (error) => (error instanceof EfsError ? {AccessPointId: error.existingId, FileSystemId: error.existingId} : {})},
+)
 
 export const efs = defineService<EfsView>({
   name: 'efs',

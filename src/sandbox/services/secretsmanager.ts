@@ -31,9 +31,8 @@ import {
   type UntagResourceCommandInput,
   type UntagResourceCommandOutput,
 } from '@aws-sdk/client-secrets-manager'
-import type {ResponseMetadata} from '@smithy/types'
 
-import {SandboxUnsupportedError, SimError, exceptionOptions} from '../errors'
+import {SandboxUnsupportedError, SimError, modeledExceptions} from '../errors'
 import {paginate} from '../paging'
 import {defineService, type OperationContext, type RegionState, type Result} from '../types'
 import type {Tags} from './ec2-model'
@@ -436,27 +435,19 @@ function listSecrets(state: SecretsState, input: ListSecretsCommandInput): Resul
 
 // ---- exceptions -----------------------------------------------------------
 
-interface ModeledOptions {
-  readonly $metadata: ResponseMetadata
-  readonly message: string
-  readonly Message: string
-}
-
-const MODELED: Readonly<Record<string, (options: ModeledOptions) => SecretsManagerServiceException>> = {
-  InternalServiceError: (o) => new InternalServiceError(o),
-  InvalidNextTokenException: (o) => new InvalidNextTokenException(o),
-  InvalidParameterException: (o) => new InvalidParameterException(o),
-  InvalidRequestException: (o) => new InvalidRequestException(o),
-  LimitExceededException: (o) => new LimitExceededException(o),
-  ResourceExistsException: (o) => new ResourceExistsException(o),
-  ResourceNotFoundException: (o) => new ResourceNotFoundException(o),
-}
-
-function toException(error: SimError, metadata: ResponseMetadata): Error {
-  const make = MODELED[error.code]
-  const $metadata = {...metadata, httpStatusCode: error.status}
-  return make ? make({$metadata, message: error.message, Message: error.message}) : new SecretsManagerServiceException(exceptionOptions(error, metadata))
-}
+const toException = modeledExceptions(
+  {
+    InternalServiceError,
+    InvalidNextTokenException,
+    InvalidParameterException,
+    InvalidRequestException,
+    LimitExceededException,
+    ResourceExistsException,
+    ResourceNotFoundException,
+  },
+  SecretsManagerServiceException,
+  'json',
+)
 
 export const secretsmanager = defineService<SecretsState>({
   name: 'secretsmanager',
