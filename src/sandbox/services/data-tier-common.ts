@@ -2,6 +2,7 @@ import {SimError} from '../errors'
 import {hexOf} from '../ids'
 import {paginate, type Page} from '../paging'
 import type {OperationContext, RegionState} from '../types'
+import {checkTags as checkTagRules} from '../tags'
 import {ec2Slice, type Ec2State, type SubnetRecord} from './ec2-model'
 
 /*
@@ -221,26 +222,25 @@ export function toTagList(tags: Tags): Array<{Key: string; Value: string}> {
 }
 
 /** Where the services' tag rules differ: the reserved key prefixes and the over-quota error. */
-export interface TagRules {
+export interface DataTierTagRules {
   readonly reserved: RegExp
   readonly reservedMessage: (key: string) => string
   readonly tooMany: () => SimError
 }
 
 /** Tags as both services check them: a key of 1–128 characters, not reserved; values up to 256; 50 at most. */
-export function checkTagList(tags: ReadonlyArray<{readonly Key?: string; readonly Value?: string}> | undefined, existing: Tags, rules: TagRules): Tags {
-  const result: Tags = {...existing}
-  for (const tag of tags ?? []) {
-    const key = tag.Key ?? ''
-    if (key === '' || key.length > 128) throw invalidValue(`Tag key must be between 1 and 128 characters long: '${key}'`)
-    if (rules.reserved.test(key)) throw invalidValue(rules.reservedMessage(key))
-    const value = tag.Value ?? ''
-    if (value.length > 256) throw invalidValue(`Tag value must be at most 256 characters long for key '${key}'`)
-    result[key] = value
-  }
-
-  if (Object.keys(result).length > 50) throw rules.tooMany()
-  return result
+export function checkTagList(tags: ReadonlyArray<{readonly Key?: string; readonly Value?: string}> | undefined, existing: Tags, rules: DataTierTagRules): Tags {
+  return checkTagRules(
+    {
+      reserved: (key) => rules.reserved.test(key),
+      badKey: (key) => invalidValue(`Tag key must be between 1 and 128 characters long: '${key}'`),
+      reservedKey: (key) => invalidValue(rules.reservedMessage(key)),
+      badValue: (key) => invalidValue(`Tag value must be at most 256 characters long for key '${key}'`),
+      tooMany: rules.tooMany,
+    },
+    tags,
+    existing,
+  )
 }
 
 export function withoutKeys(tags: Tags, keys: readonly string[]): Tags {

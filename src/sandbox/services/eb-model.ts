@@ -5,6 +5,7 @@ import type {EbRollingRecord} from './eb-rolling'
 import {DURATIONS} from '../durations'
 import {SimError} from '../errors'
 import type {OperationContext, RegionState} from '../types'
+import {checkTags as checkTagRules, reservedPrefixes, type TagRules} from '../tags'
 
 /*
  * The Elastic Beanstalk state and what the EB handlers share: records (times
@@ -327,24 +328,16 @@ export function copyOption(setting: ConfigurationOptionSetting): ConfigurationOp
 // ---- tags -------------------------------------------------------------------
 
 /** Prefixes EB keeps for itself: `aws:` everywhere, `elasticbeanstalk:` for the tags EB puts on environments. */
-const RESERVED_TAG_PREFIXES = ['aws:', 'elasticbeanstalk:']
+const TAG_RULES: TagRules = {
+  reserved: reservedPrefixes('aws:', 'elasticbeanstalk:'),
+  badKey: (key) => invalidParameterValue(`Tag key must be between 1 and 128 characters: '${key}'.`),
+  reservedKey: (key) => invalidParameterValue(`Tag key '${key}' is invalid: keys starting with 'aws:' or 'elasticbeanstalk:' are reserved.`),
+  badValue: (key) => invalidParameterValue(`Tag value must be at most 256 characters for key '${key}'.`),
+  tooMany: () => new SimError('TooManyTagsException', 'The number of tags exceeds the limit of 50.'),
+}
 
 export function checkTags(tags: readonly Tag[] | undefined): Tags {
-  const result: Tags = {}
-  for (const tag of tags ?? []) {
-    const key = tag.Key ?? ''
-    if (key === '' || key.length > 128) throw invalidParameterValue(`Tag key must be between 1 and 128 characters: '${key}'.`)
-    if (RESERVED_TAG_PREFIXES.some((prefix) => key.toLowerCase().startsWith(prefix))) {
-      throw invalidParameterValue(`Tag key '${key}' is invalid: keys starting with 'aws:' or 'elasticbeanstalk:' are reserved.`)
-    }
-
-    const value = tag.Value ?? ''
-    if (value.length > 256) throw invalidParameterValue(`Tag value must be at most 256 characters for key '${key}'.`)
-    result[key] = value
-  }
-
-  if (Object.keys(result).length > 50) throw new SimError('TooManyTagsException', 'The number of tags exceeds the limit of 50.')
-  return result
+  return checkTagRules(TAG_RULES, tags)
 }
 
 export function toTagList(tags: Tags): Tag[] {

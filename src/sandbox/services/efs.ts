@@ -74,6 +74,7 @@ import {SandboxUnsupportedError, SimError, modeledExceptions} from '../errors'
 import {hexOf} from '../ids'
 import {paginate, type Page} from '../paging'
 import {defineService, type OperationContext, type RegionState, type Result} from '../types'
+import {checkTags as checkTagRules, reservedPrefixes, type TagRules} from '../tags'
 import {ec2Slice, privateIpIn, type Ec2State, type SubnetRecord, type Tags} from './ec2-model'
 
 const SPEC_FILE = 'src/sandbox/services/efs.md'
@@ -271,19 +272,16 @@ export function availabilityZoneId(az: string): string {
 // ---- tags -----------------------------------------------------------------
 
 /** EFS tag rules: a key of 1–128 characters, a value of at most 256, `aws:` reserved, 50 per resource. */
-function checkTags(tags: readonly Tag[] | undefined, existing: Tags = {}): Tags {
-  const result: Tags = {...existing}
-  for (const tag of tags ?? []) {
-    const key = tag.Key ?? ''
-    if (key === '' || key.length > 128) throw badRequest(`Tag key must be between 1 and 128 characters: '${key}'`)
-    if (key.toLowerCase().startsWith('aws:')) throw badRequest(`Tag keys starting with 'aws:' are reserved: '${key}'`)
-    const value = tag.Value ?? ''
-    if (value.length > 256) throw badRequest(`Tag value must be at most 256 characters for key '${key}'`)
-    result[key] = value
-  }
+const TAG_RULES: TagRules = {
+  reserved: reservedPrefixes('aws:'),
+  badKey: (key) => badRequest(`Tag key must be between 1 and 128 characters: '${key}'`),
+  reservedKey: (key) => badRequest(`Tag keys starting with 'aws:' are reserved: '${key}'`),
+  badValue: (key) => badRequest(`Tag value must be at most 256 characters for key '${key}'`),
+  tooMany: () => badRequest('A resource can have at most 50 tags.'),
+}
 
-  if (Object.keys(result).length > 50) throw badRequest('A resource can have at most 50 tags.')
-  return result
+function checkTags(tags: readonly Tag[] | undefined, existing: Tags = {}): Tags {
+  return checkTagRules(TAG_RULES, tags, existing)
 }
 
 function toTags(tags: Tags): Tag[] {

@@ -49,6 +49,7 @@ import {
 import {SandboxUnsupportedError, SimError, modeledExceptions} from '../errors'
 import {paginate, type Page} from '../paging'
 import {defineService, type OperationContext, type RegionState, type Result} from '../types'
+import {checkTags as checkTagRules, reservedPrefixes, type TagRules} from '../tags'
 import type {Tags} from './ec2-model'
 
 const SPEC_FILE = 'src/sandbox/services/iam.md'
@@ -180,19 +181,16 @@ function checkDocument(document: string | undefined): string {
   return document ?? ''
 }
 
-function checkTags(tags: readonly Tag[] | undefined, existing: Tags = {}): Tags {
-  const result: Tags = {...existing}
-  for (const tag of tags ?? []) {
-    const key = tag.Key ?? ''
-    if (key === '' || key.length > 128) throw iamError('InvalidInput', `Tag key must be between 1 and 128 characters: '${key}'`)
-    if (key.toLowerCase().startsWith('aws:')) throw iamError('InvalidInput', `Tag keys starting with 'aws:' are reserved: '${key}'`)
-    const value = tag.Value ?? ''
-    if (value.length > 256) throw iamError('InvalidInput', `Tag value must be at most 256 characters for key '${key}'`)
-    result[key] = value
-  }
+const TAG_RULES: TagRules = {
+  reserved: reservedPrefixes('aws:'),
+  badKey: (key) => iamError('InvalidInput', `Tag key must be between 1 and 128 characters: '${key}'`),
+  reservedKey: (key) => iamError('InvalidInput', `Tag keys starting with 'aws:' are reserved: '${key}'`),
+  badValue: (key) => iamError('InvalidInput', `Tag value must be at most 256 characters for key '${key}'`),
+  tooMany: () => iamError('LimitExceeded', 'Cannot exceed quota for TagsPerRole: 50.'),
+}
 
-  if (Object.keys(result).length > 50) throw iamError('LimitExceeded', 'Cannot exceed quota for TagsPerRole: 50.')
-  return result
+function checkTags(tags: readonly Tag[] | undefined, existing: Tags = {}): Tags {
+  return checkTagRules(TAG_RULES, tags, existing)
 }
 
 function toTagList(tags: Tags): Tag[] | undefined {
