@@ -49,6 +49,22 @@ export const DURATIONS = {
   /** How long a terminated environment stays visible to DescribeEnvironments. AWS: about an hour. */
   ebTerminatedVisible: 60 * 60_000,
   /**
+   * How far back the advance phase catches up recurring work (advance.ts):
+   * simulated time runs on between processes, and a schedule left alone for
+   * a real day at 120x must not fire for all of those 120 simulated days.
+   */
+  advanceCatchUp: 24 * 60 * 60_000,
+  /**
+   * A rolling batch's new instances: launch → healthy. Pending (~35 s), the
+   * application deployment, then "all instances must pass 12 health checks
+   * over the course of two minutes" (EB, rolling updates by health).
+   */
+  ebBatchHealthy: 35_000 + 60_000 + 2 * 60_000,
+  /** Between one rolling batch ending and the next starting (CloudFormation's bookkeeping). */
+  ebBatchGap: 10_000,
+  /** Default `Timeout` of a health-based rolling update (`PT30M`): a batch not healthy by then fails the update. */
+  ebRollingTimeout: 30 * 60_000,
+  /**
    * A lock file this old (real time) is taken to be a crashed hactl's and is broken.
    * A call holds the lock for milliseconds; the margin covers a holder that is
    * alive but stopped for a while (Ctrl-Z, a debugger, a slow disk).

@@ -61,3 +61,61 @@ export class SandboxStateError extends Error {
     this.name = 'SandboxStateError'
   }
 }
+
+/**
+ * How a protocol's deserializer dresses an error beyond its class:
+ * - `query` (EB, IAM, RDS, ElastiCache): AWS's code kept in `Code` and
+ *   `Error` (`Type` Sender/Receiver) beside the class name;
+ * - `rest-xml` (S3): the XML body's `Code`;
+ * - `json` (SSM, Secrets Manager, EFS): nothing; the modelled classes copy
+ *   `Message` / `ErrorCode` from the body where they declare them.
+ */
+export type ErrorProtocol = 'json' | 'query' | 'rest-xml'
+
+/** What a modelled exception class is built from: everything any of them reads from a body. */
+export interface ModeledOptions {
+  readonly message: string
+  readonly $metadata: ResponseMetadata
+  readonly Message: string
+  readonly ErrorCode: string
+  readonly [field: string]: unknown
+}
+
+/**
+ * A modelled exception class of an SDK client. `never`: each class takes its
+ * own option type; they are all built from `ModeledOptions`, of which each
+ * class copies only the fields it declares.
+ */
+export type ModeledClass<E extends Error> = new (options: never) => E
+
+export interface ModeledExceptionsOptions {
+  /** HTTP status by code where AWS's differs from the SimError's (S3 `NoSuchBucket` 404, …). */
+  readonly status?: Readonly<Record<string, number>>
+  /** Fields a modelled class needs from the error itself (EFS: the existing resource's id). */
+  readonly fields?: (error: SimError) => Readonly<Record<string, unknown>>
+}
+
+/**
+ * A service's `toException`: each SimError as the SDK client would throw it —
+ * the modelled class for AWS's code (`table`, by the code AWS sends), else the
+ * service's base exception named by the code — dressed as `protocol` does.
+ */
+export function modeledExceptions<E extends Error>(
+  table: Readonly<Record<string, ModeledClass<E>>>,
+  Base: new (options: ExceptionOptions) => E,
+  protocol: ErrorProtocol,
+  options: ModeledExceptionsOptions = {},
+): (error: SimError, metadata: ResponseMetadata) => Error {
+  return (error, metadata) => {
+    const status = options.status?.[error.code] ?? error.status
+    const $metadata = {...metadata, httpStatusCode: status}
+    const Modeled = table[error.code] as (new (options: ModeledOptions) => E) | undefined
+    const exception = Modeled
+      ? new Modeled({message: error.message, $metadata, Message: error.message, ErrorCode: error.code, ...options.fields?.(error)})
+      : new Base({...exceptionOptions(error, metadata), $metadata, $fault: status >= 500 ? 'server' : 'client'})
+    if (protocol === 'rest-xml') return Object.assign(exception, {Code: error.code})
+    if (protocol === 'json') return exception
+    const Type = status >= 500 ? 'Receiver' : 'Sender'
+    return Object.assign(exception, {Type, Code: error.code, Error: {Type, Code: error.code, Message: error.message}})
+  }
+}

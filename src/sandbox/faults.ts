@@ -1,3 +1,4 @@
+import {markingKinds, markingTargets, type MarkingFaultKind} from './registry'
 import {SANDBOX_SERVICES, type SandboxServiceName} from './types'
 
 /**
@@ -7,23 +8,13 @@ import {SANDBOX_SERVICES, type SandboxServiceName} from './types'
  *   Fires once unless `*count`, so the SDK's retry normally recovers.
  * - `fail`: the call fails with `=<ErrorCode>` (default: the service's internal
  *   error). Fires on every call unless `*count`.
- * - `image-failed`: on `ec2:CreateImage`, the new image ends `failed` instead of
- *   `available`. Every call unless `*count`.
- * - `impaired`: on `ec2:RunInstances`, the new instances fail their instance
- *   status check (DescribeInstanceStatus `impaired`). Every call unless `*count`.
- * - `health-red`: on `elasticbeanstalk:CreateEnvironment`, the environment
- *   still ends `Ready` (as EB does after a failed launch) but with health Red /
- *   Severe, causes, and ERROR events. Every call unless `*count`.
+ * - resource-marking kinds, each declared by its service with the operations it
+ *   applies to (registry.ts `faults`): `image-failed` (ec2:CreateImage),
+ *   `impaired` (ec2:RunInstances), `health-red` (elasticbeanstalk:
+ *   CreateEnvironment, UpdateEnvironment). Every call unless `*count`.
  */
-export const FAULT_KINDS = ['throttle', 'fail', 'image-failed', 'impaired', 'health-red'] as const
-export type FaultKind = (typeof FAULT_KINDS)[number]
-
-/** The only operation the resource-marking kinds apply to. */
-const MARKING_KINDS: Readonly<Record<string, string>> = {
-  'image-failed': 'ec2:CreateImage',
-  impaired: 'ec2:RunInstances',
-  'health-red': 'elasticbeanstalk:CreateEnvironment',
-}
+export const FAULT_KINDS: readonly FaultKind[] = ['throttle', 'fail', ...markingKinds()]
+export type FaultKind = 'throttle' | 'fail' | MarkingFaultKind
 
 export interface FaultSpec {
   readonly kind: FaultKind
@@ -61,18 +52,24 @@ function parseFault(text: string): FaultSpec {
     throw new Error(`Bad sandbox fault "${text}": unknown service "${service}" (one of ${SANDBOX_SERVICES.join(', ')}).`)
   }
 
-  const target = MARKING_KINDS[kind]
-  if (target !== undefined && `${service}:${operation}` !== target) {
-    throw new Error(`Bad sandbox fault "${text}": ${kind} applies to ${target} only.`)
+  const marking = kind !== 'throttle' && kind !== 'fail'
+  const targets = marking ? (markingTargets(service, kind) ?? []) : undefined
+  if (targets !== undefined && !targets.includes(operation)) {
+    throw new Error(`Bad sandbox fault "${text}": ${kind} applies to ${declaredTargets(kind)} only.`)
   }
 
-  if (target !== undefined && errorCode !== undefined) {
+  if (marking && errorCode !== undefined) {
     throw new Error(`Bad sandbox fault "${text}": only throttle and fail take =<ErrorCode>.`)
   }
 
   const times = count === undefined ? undefined : Number(count)
   if (times === 0) throw new Error(`Bad sandbox fault "${text}": the count must be at least 1.`)
   return {kind, service, operation, count: times ?? (kind === 'throttle' ? 1 : undefined), errorCode, text}
+}
+
+/** `ec2:CreateImage`, or several joined: where the services declare a marking kind. */
+function declaredTargets(kind: string): string {
+  return SANDBOX_SERVICES.flatMap((service) => (markingTargets(service, kind) ?? []).map((operation) => `${service}:${operation}`)).join(', ')
 }
 
 function isKind(value: string | undefined): value is FaultKind {

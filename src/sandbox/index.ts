@@ -6,9 +6,11 @@ import type {Clock} from '../core/clock'
 import {SandboxUnsupportedError, SimError} from './errors'
 import {FaultPlan, parseFaults, type FaultSpec} from './faults'
 import {sandboxPlugin, type SandboxCaller} from './middleware'
+import {catchUpWindow, markAdvanced} from './advance'
+import {advancingServices, SERVICES} from './registry'
 import {SimTime} from './sim-clock'
 import {StateStore} from './store'
-import type {OperationContext, SandboxServiceName, SandboxState, SimulatedService} from './types'
+import type {AdvanceContext, OperationContext, SandboxServiceName, SandboxState, SimulatedService} from './types'
 import {nextId} from './ids'
 
 export {parseFaults, FAULT_KINDS, type FaultKind, type FaultSpec} from './faults'
@@ -51,20 +53,6 @@ export interface SandboxHandle {
   plugin<Input extends object = object, Output extends MetadataBearer = MetadataBearer>(service: SandboxServiceName): Pluggable<Input, Output>
   /** Drop all state (fresh account: default VPC etc. recreated). */
   reset(): void
-}
-
-/** Service modules load on first use, so a process that only calls STS never loads the EC2 simulation. */
-const LOADERS: Readonly<Record<SandboxServiceName, () => Promise<SimulatedService>>> = {
-  sts: async () => (await import('./services/sts')).sts,
-  ec2: async () => (await import('./services/ec2')).ec2,
-  ssm: async () => (await import('./services/ssm')).ssm,
-  elasticbeanstalk: async () => (await import('./services/eb')).eb,
-  efs: async () => (await import('./services/efs')).efs,
-  rds: async () => (await import('./services/rds')).rds,
-  elasticache: async () => (await import('./services/elasticache')).elasticache,
-  s3: async () => (await import('./services/s3')).s3,
-  secretsmanager: async () => (await import('./services/secretsmanager')).secretsmanager,
-  iam: async () => (await import('./services/iam')).iam,
 }
 
 /**
@@ -113,10 +101,7 @@ class Sandbox implements SandboxCaller {
     try {
       if (!simulated.supports(operation)) throw new SandboxUnsupportedError(service, operation, simulated.specFile)
       this.raiseFaults(simulated, operation)
-      const output = this.store.update(
-        (state) => this.invoke(simulated, operation, input, state),
-        (state) => this.time.stamp(state),
-      )
+      const output = await this.update(simulated, operation, input)
       return {output, requestId}
     } catch (error) {
       if (error instanceof SimError) throw simulated.toException(error, {httpStatusCode: error.status, requestId})
@@ -124,19 +109,58 @@ class Sandbox implements SandboxCaller {
     }
   }
 
-  private invoke(simulated: SimulatedService, operation: string, input: object, state: SandboxState): object {
-    this.time.observe(state)
-    state.regions[this.region] ??= {}
-    return simulated.invoke(operation, input, state.regions[this.region], this.context(state, simulated.name, operation))
+  /**
+   * Runs the call under the store's lock. When the region holds work of a
+   * service whose advance phase is not loaded yet (another process made it),
+   * nothing is written: the module is loaded and the call runs again.
+   */
+  private async update(simulated: SimulatedService, operation: string, input: object): Promise<object> {
+    for (;;) {
+      let missing: SandboxServiceName[] = []
+      const output = this.store.update(
+        (state) => {
+          missing = advancingServices(state.regions[this.region]).filter((name) => !this.services.has(name))
+          return missing.length > 0 ? undefined : this.invoke(simulated, operation, input, state)
+        },
+        (state) => this.time.stamp(state),
+      )
+      if (output !== undefined) return output
+      for (const name of missing) await this.load(name)
+    }
   }
 
-  private context(state: SandboxState, service: SandboxServiceName, operation: string): OperationContext {
+  private invoke(simulated: SimulatedService, operation: string, input: object, state: SandboxState): object {
+    this.time.observe(state)
+    const region = (state.regions[this.region] ??= {})
+    this.advance(state)
+    return simulated.invoke(operation, input, region, this.context(state, simulated.name, operation))
+  }
+
+  /**
+   * Every loaded service materialises its deferred work due by now, before
+   * the handler runs (advance.ts). Recurring work catches up from the last
+   * advance that changed something: one that changed nothing had nothing due.
+   */
+  private advance(state: SandboxState): void {
+    const now = this.time.now()
+    const context: AdvanceContext = {
+      ...this.context(state, undefined, ''),
+      window: catchUpWindow(state, this.region, now),
+    }
+    let changed = false
+    for (const simulated of this.services.values()) changed = (simulated.advance?.(state.regions[this.region], context) ?? false) || changed
+    // Only then: recording it on every call would make read-only calls write the state file.
+    if (changed) markAdvanced(state, this.region, now)
+  }
+
+  /** Without a service (the advance phase), no fault is taken: faults fire on calls. */
+  private context(state: SandboxState, service: SandboxServiceName | undefined, operation: string): OperationContext {
     return {
       account: state.account,
       region: this.region,
       now: this.time.now(),
       nextId: (prefix, hexDigits) => nextId(state, prefix, hexDigits),
-      takeFault: (kind) => this.faults.take(kind, service, operation) !== undefined,
+      takeFault: (kind) => service !== undefined && this.faults.take(kind, service, operation) !== undefined,
     }
   }
 
@@ -158,7 +182,7 @@ class Sandbox implements SandboxCaller {
   private async load(service: SandboxServiceName): Promise<SimulatedService> {
     let simulated = this.services.get(service)
     if (!simulated) {
-      simulated = await LOADERS[service]()
+      simulated = await SERVICES[service].load()
       // Not cached when a fault is bad, so every call to this service keeps failing with the reason.
       this.faults.checkOperations(service, simulated.operations)
       this.services.set(service, simulated)

@@ -4,10 +4,8 @@ import * as path from 'node:path'
 
 import {DURATIONS} from './durations'
 import {SandboxStateError} from './errors'
-import type {Ec2State} from './services/ec2-model'
-import type {S3State} from './services/s3-model'
-import type {SsmState} from './services/ssm'
-import type {RegionState, SandboxState} from './types'
+import {sliceShapes, type SliceShape} from './registry'
+import type {SandboxState} from './types'
 
 /** The state file's name under the state directory. */
 export const STATE_FILE = 'sandbox.json'
@@ -232,23 +230,7 @@ function restoreLock(aside: string, lockFile: string): void {
   }
 }
 
-/** The collections each service's part of a region must have (their records are not checked). */
-const SLICE_SHAPES: {readonly [K in keyof Required<RegionState>]: {readonly arrays: readonly string[]; readonly objects: readonly string[]}} = {
-  ec2: {
-    arrays: ['vpcs', 'subnets', 'securityGroups', 'instances', 'images', 'snapshots'] satisfies ReadonlyArray<keyof Ec2State>,
-    objects: ['clientTokens'] satisfies ReadonlyArray<keyof Ec2State>,
-  },
-  ssm: {arrays: [], objects: ['parameters'] satisfies ReadonlyArray<keyof SsmState>},
-  eb: {arrays: ['applications', 'versions', 'environments', 'events'], objects: []},
-  efs: {arrays: ['fileSystems', 'mountTargets', 'accessPoints'], objects: []},
-  rds: {arrays: ['subnetGroups', 'instances', 'clusters', 'snapshots', 'clusterSnapshots'], objects: []},
-  elasticache: {arrays: ['subnetGroups', 'replicationGroups', 'cacheClusters'], objects: []},
-  s3: {arrays: [], objects: ['buckets'] satisfies ReadonlyArray<keyof S3State>},
-  secretsmanager: {arrays: ['secrets'], objects: []},
-  iam: {arrays: ['roles', 'instanceProfiles'], objects: []},
-}
-
-/** What is wrong with a parsed state file, phrased to follow "The sandbox state file <path> …"; undefined when nothing. */
+/** What is wrong with a parsed state file (collections newer than it filled in), phrased to follow "The sandbox state file <path> …"; undefined when nothing. */
 function stateProblem(value: unknown): string | undefined {
   if (!isRecord(value)) return 'does not hold a JSON object'
   if (value.version !== 1) {
@@ -271,18 +253,29 @@ function stateProblem(value: unknown): string | undefined {
 
   for (const [region, state] of Object.entries(value.regions as Record<string, unknown>)) {
     if (!isRecord(state)) return `is damaged (region "${region}" is not an object)`
-    for (const [service, shape] of Object.entries(SLICE_SHAPES)) {
-      const slice = state[service]
-      if (slice === undefined) continue
-      const where = `"regions.${region}.${service}"`
-      if (!isRecord(slice)) return `is damaged (${where} is not an object)`
-      const missing =
-        shape.arrays.find((key) => !Array.isArray(slice[key])) ?? shape.objects.find((key) => !isRecord(slice[key]))
-      if (missing !== undefined) return `is incomplete or damaged (${where} has no valid "${missing}")`
+    for (const shape of sliceShapes()) {
+      const problem = sliceProblem(state[shape.key], shape, `"regions.${region}.${shape.key}"`)
+      if (problem !== undefined) return problem
     }
   }
 
   return undefined
+}
+
+/**
+ * What is wrong with one service's part of a region; undefined when nothing.
+ * A collection the shape lists as `added` (newer than the file) is filled in
+ * empty when absent: only a corrupt file is refused.
+ */
+export function sliceProblem(slice: unknown, shape: SliceShape, where: string): string | undefined {
+  if (slice === undefined) return undefined
+  if (!isRecord(slice)) return `is damaged (${where} is not an object)`
+  for (const key of shape.added?.arrays ?? []) slice[key] ??= []
+  for (const key of shape.added?.objects ?? []) slice[key] ??= {}
+  const arrays = [...shape.arrays, ...(shape.added?.arrays ?? [])]
+  const objects = [...shape.objects, ...(shape.added?.objects ?? [])]
+  const missing = arrays.find((key) => !Array.isArray(slice[key])) ?? objects.find((key) => !isRecord(slice[key]))
+  return missing === undefined ? undefined : `is incomplete or damaged (${where} has no valid "${missing}")`
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

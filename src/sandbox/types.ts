@@ -1,10 +1,11 @@
 import type {ResponseMetadata} from '@smithy/types'
 
+import type {CatchUpWindow} from './advance'
 import type {SimError} from './errors'
 import type {FaultKind} from './faults'
 import type {EbState} from './services/eb-model'
 import type {Ec2State} from './services/ec2-model'
-import type {EfsState} from './services/efs'
+import type {EfsState} from './services/efs-model'
 import type {ElastiCacheState} from './services/elasticache'
 import type {IamState} from './services/iam'
 import type {RdsState} from './services/rds'
@@ -43,6 +44,11 @@ export interface SandboxState {
   /** … and the real time it was written at; simulated time runs on from there at the speed. */
   savedRealAt: number
   readonly regions: Record<string, RegionState>
+  /**
+   * Per region, the simulated time its advance phase last ran at (advance.ts).
+   * Optional: absent in states written before the advance phase existed.
+   */
+  advancedTo?: Record<string, number>
 }
 
 /** What a handler gets besides its input. */
@@ -54,8 +60,19 @@ export interface OperationContext {
   /** The next AWS-shaped id (`i-…`), counted in the state so ids never repeat. */
   nextId(prefix: string, hexDigits?: number): string
   /** Takes one firing of a resource-marking fault (`image-failed`, `impaired`) for this call, if one is armed. */
-  takeFault(kind: Extract<FaultKind, 'image-failed' | 'impaired' | 'health-red'>): boolean
+  takeFault(kind: Exclude<FaultKind, 'throttle' | 'fail'>): boolean
 }
+
+/** What an advance phase gets: the operation context (at `now`) and the catch-up window for recurring work. */
+export interface AdvanceContext extends OperationContext {
+  readonly window: CatchUpWindow
+}
+
+/**
+ * A service's advance phase: materialises its work due by `context.now`, in
+ * time order (see advance.ts). Returns true when it changed anything.
+ */
+export type Advance = (region: RegionState, context: AdvanceContext) => boolean
 
 /** An AWS error code, message and HTTP status. */
 export interface ErrorShape {
@@ -79,6 +96,8 @@ export interface SimulatedService {
   /** The operations it simulates, sorted (named when a fault names another one). */
   readonly operations: readonly string[]
   supports(operation: string): boolean
+  /** Runs before every handler of every service while this one is loaded (see advance.ts). */
+  readonly advance?: Advance
   invoke(operation: string, input: object, region: RegionState, context: OperationContext): object
   /** The SDK exception the real client would throw for this error. */
   toException(error: SimError, metadata: ResponseMetadata): Error
@@ -99,6 +118,8 @@ export interface ServiceDefinition<S> {
   slice(region: RegionState, context: OperationContext): S
   /** Handlers by operation name (`DescribeInstances`). */
   readonly operations: Readonly<Record<string, Handler<S, never, object>>>
+  /** Materialises deferred work that came due; runs before every call's handler (see advance.ts). */
+  readonly advance?: Advance
   /** Runs before any handler, before the state is touched (EC2: DryRun). */
   readonly precheck?: (input: object) => void
   toException(error: SimError, metadata: ResponseMetadata): Error
@@ -113,9 +134,12 @@ export function defineService<S>(definition: ServiceDefinition<S>): SimulatedSer
     internalError: definition.internalError,
     operations: Object.keys(definition.operations).sort(),
     supports: (operation) => Object.hasOwn(definition.operations, operation),
+    advance: definition.advance,
     invoke(operation, input, region, context) {
-      // The SDK has already serialised `input` by this operation's model, so it
-      // has the shape the handler declares; the handler table loses that link.
+      // At the deserialize step `input` is the caller's own object (the SDK's
+      // serialised request is `args.request`), typed by this operation's input
+      // shape; the handler table loses that link. Serialisers never run, so
+      // output field types are correct only by hand.
       const handler = definition.operations[operation] as Handler<S, object, object>
       definition.precheck?.(input)
       return handler(definition.slice(region, context), input, context)

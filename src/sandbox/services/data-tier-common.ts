@@ -1,9 +1,8 @@
-import type {ResponseMetadata} from '@smithy/types'
-
-import {exceptionOptions, SimError, type ExceptionOptions} from '../errors'
+import {SimError} from '../errors'
 import {hexOf} from '../ids'
 import {paginate, type Page} from '../paging'
 import type {OperationContext, RegionState} from '../types'
+import {checkTags as checkTagRules} from '../tags'
 import {ec2Slice, type Ec2State, type SubnetRecord} from './ec2-model'
 
 /*
@@ -44,28 +43,6 @@ export function invalidValue(message: string): SimError {
 
 export function invalidCombination(message: string): SimError {
   return new SimError('InvalidParameterCombination', message)
-}
-
-type ModeledFault<E extends Error> = new (options: {message: string; $metadata: ResponseMetadata}) => E
-
-/**
- * A service's `toException`: each SimError as the SDK's query protocol
- * client throws it, the modeled class for AWS's code (whose `name` is the
- * class name) or the service's base exception, plus the `Type`, `Code` and
- * `Error` fields the protocol copies from the XML body.
- */
-export function queryExceptions<E extends Error>(
-  modeled: Readonly<Record<string, ModeledFault<E>>>,
-  ServiceException: new (options: ExceptionOptions) => E,
-): (error: SimError, metadata: ResponseMetadata) => Error {
-  return (error, metadata) => {
-    const Modeled = modeled[error.code]
-    const exception = Modeled
-      ? new Modeled({message: error.message, $metadata: {...metadata, httpStatusCode: error.status}})
-      : new ServiceException(exceptionOptions(error, metadata))
-    const type = error.fault === 'server' ? 'Receiver' : 'Sender'
-    return Object.assign(exception, {Type: type, Code: error.code, Error: {Type: type, Code: error.code, Message: error.message}})
-  }
 }
 
 // ---- lifecycles, names ------------------------------------------------------------
@@ -245,26 +222,25 @@ export function toTagList(tags: Tags): Array<{Key: string; Value: string}> {
 }
 
 /** Where the services' tag rules differ: the reserved key prefixes and the over-quota error. */
-export interface TagRules {
+export interface DataTierTagRules {
   readonly reserved: RegExp
   readonly reservedMessage: (key: string) => string
   readonly tooMany: () => SimError
 }
 
 /** Tags as both services check them: a key of 1–128 characters, not reserved; values up to 256; 50 at most. */
-export function checkTagList(tags: ReadonlyArray<{readonly Key?: string; readonly Value?: string}> | undefined, existing: Tags, rules: TagRules): Tags {
-  const result: Tags = {...existing}
-  for (const tag of tags ?? []) {
-    const key = tag.Key ?? ''
-    if (key === '' || key.length > 128) throw invalidValue(`Tag key must be between 1 and 128 characters long: '${key}'`)
-    if (rules.reserved.test(key)) throw invalidValue(rules.reservedMessage(key))
-    const value = tag.Value ?? ''
-    if (value.length > 256) throw invalidValue(`Tag value must be at most 256 characters long for key '${key}'`)
-    result[key] = value
-  }
-
-  if (Object.keys(result).length > 50) throw rules.tooMany()
-  return result
+export function checkTagList(tags: ReadonlyArray<{readonly Key?: string; readonly Value?: string}> | undefined, existing: Tags, rules: DataTierTagRules): Tags {
+  return checkTagRules(
+    {
+      reserved: (key) => rules.reserved.test(key),
+      badKey: (key) => invalidValue(`Tag key must be between 1 and 128 characters long: '${key}'`),
+      reservedKey: (key) => invalidValue(rules.reservedMessage(key)),
+      badValue: (key) => invalidValue(`Tag value must be at most 256 characters long for key '${key}'`),
+      tooMany: rules.tooMany,
+    },
+    tags,
+    existing,
+  )
 }
 
 export function withoutKeys(tags: Tags, keys: readonly string[]): Tags {

@@ -18,6 +18,7 @@ import {ec2Slice} from './ec2-model'
 import {planEvents, type PlannedEvent} from './eb-events'
 import {fleetSize, launchInstances, launchSpec, replaceFleet, resizeFleet, sameSpec, terminateMembers, type FleetChange} from './eb-fleet'
 import {checkEnvironmentSettings} from './eb-checks'
+import {operationFor, planRollingUpdate, rollingPolicy} from './eb-rolling'
 import {healthOf, isEnhanced} from './eb-health'
 import {
   checkMaxRecords,
@@ -378,10 +379,29 @@ export function updateEnvironment(eb: EbContext, input: UpdateEnvironmentCommand
   const created = ensureInstanceGroup(eb, env, spec, context)
   // Opting out: the group goes when the update ends (retireInstanceGroups), after its instances.
   const group: GroupChange = created ? 'created' : !spec.defaultSecurityGroup && env.instanceSecurityGroupId !== undefined ? 'deleted' : undefined
+  const policy = sameSpec(spec, env.launch) ? undefined : rollingPolicy(settings)
+  if (policy !== undefined) {
+    // Batch by batch: the advance phase launches and retires instances as the plan's times come.
+    const rolling = planRollingUpdate(eb, env, {spec, policy, failFirst: context.takeFault('health-red')}, context)
+    env.operation = operationFor(env.operation, rolling)
+    env.launch = spec
+    planEvents(eb.state, env, rollingStartEvents(env, group))
+    return toEnvironmentDescription(eb, env, context)
+  }
+
   const change = sameSpec(spec, env.launch) ? resizeFleet(eb, env, spec, context) : replaceFleet(eb, env, spec, context)
   env.launch = spec
   planEvents(eb.state, env, updateEvents(env, change, group))
   return toEnvironmentDescription(eb, env, context)
+}
+
+/** A rolling update's first events; the rest are appended as its batches materialise (eb-rolling.ts). */
+function rollingStartEvents(env: EbEnvironmentRecord, group: GroupChange): PlannedEvent[] {
+  return [
+    [0, 'Environment update is starting.'],
+    [0, `Updating environment ${env.name}'s configuration settings.`],
+    ...(group === 'created' ? [[0, `Created security group named: ${env.stack.securityGroup}`] as const] : []),
+  ]
 }
 
 // ---- TerminateEnvironment ---------------------------------------------------

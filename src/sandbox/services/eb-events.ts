@@ -16,19 +16,22 @@ export type PlannedEvent = readonly [fraction: number, message: string, severity
 
 /** Adds the operation's events to the state, dated along its duration. */
 export function planEvents(state: EbState, env: EbEnvironmentRecord, steps: readonly PlannedEvent[]): void {
-  const {startedAt, duration, requestId} = env.operation
-  for (const [fraction, message, severity] of steps) {
-    state.events.push({
-      date: startedAt + Math.round(fraction * duration),
-      message,
-      severity: severity ?? 'INFO',
-      application: env.application,
-      environmentName: env.name,
-      environmentId: env.id,
-      versionLabel: env.versionLabel,
-      requestId,
-    })
-  }
+  const {startedAt, duration} = env.operation
+  for (const [fraction, message, severity] of steps) appendEvent(state, env, startedAt + Math.round(fraction * duration), message, severity ?? 'INFO')
+}
+
+/** Adds one event at a given time: what the advance phase appends as deferred work materialises. */
+export function appendEvent(state: EbState, env: EbEnvironmentRecord, date: number, message: string, severity: EventSeverity): void {
+  state.events.push({
+    date,
+    message,
+    severity,
+    application: env.application,
+    environmentName: env.name,
+    environmentId: env.id,
+    versionLabel: env.versionLabel,
+    requestId: env.operation.requestId,
+  })
 }
 
 const SEVERITY_RANK: Readonly<Record<EventSeverity, number>> = {TRACE: 0, DEBUG: 1, INFO: 2, WARN: 3, ERROR: 4, FATAL: 5}

@@ -33,11 +33,13 @@ import {
   type EbEnvironmentRecord,
 } from './eb-model'
 import {platformByArn, solutionStackName} from './eb-platforms'
+import {batchOf} from './eb-rolling'
 
 /*
  * Health is derived, never stored: from the environment's status and its
  * instances' EC2 state. An instance is Pending while EC2 has it pending, Ok
- * once running, and Severe once its instance status check reports impaired
+ * once running (a rolling batch's: Info "Performing application deployment."
+ * until the batch is healthy, Severe in a failing batch), and Severe once its instance status check reports impaired
  * (the EC2 `impaired` fault) or, once running, while the environment's
  * application failed to deploy (`deploymentFailed`, the `health-red` fault).
  * The environment is Pending (Grey) while launching, Info while updating,
@@ -82,14 +84,17 @@ const FAILED_DEPLOYMENT_CAUSES: readonly string[] = [
   "Instance deployment failed. For details, see 'eb-engine.log'.",
 ]
 
-function instanceHealth(instance: InstanceRecord, failed: boolean, now: number): InstanceHealthView {
+function instanceHealth(env: EbEnvironmentRecord, instance: InstanceRecord, now: number): InstanceHealthView {
   const running = instance.launchedAt + DURATIONS.instancePending
   if (now < running) return {instance, healthStatus: 'Pending', causes: ['Initialization in progress.']}
   if (instance.impaired && now >= running + DURATIONS.instanceStatusInitializing) {
     return {instance, healthStatus: 'Severe', causes: ['EC2 instance status checks failed (impaired).']}
   }
 
-  if (failed) return {instance, healthStatus: 'Severe', causes: [...FAILED_DEPLOYMENT_CAUSES]}
+  // A rolling batch's instance deploys until its batch is healthy; a failing batch's goes Red.
+  const batch = batchOf(env, instance.id)
+  if (env.deploymentFailed === true || batch?.failedAt !== undefined) return {instance, healthStatus: 'Severe', causes: [...FAILED_DEPLOYMENT_CAUSES]}
+  if (batch?.healthyAt !== undefined && now < batch.healthyAt) return {instance, healthStatus: 'Info', causes: ['Performing application deployment.']}
   return {instance, healthStatus: 'Ok', causes: []}
 }
 
@@ -112,8 +117,8 @@ function aggregate(instances: readonly InstanceHealthView[], failed: boolean): {
 
 export function healthOf(eb: EbContext, env: EbEnvironmentRecord, context: OperationContext): HealthView {
   const ec2 = ec2Slice(eb.region, context)
-  const failed = env.deploymentFailed === true
-  const instances = liveMembers(env, ec2, context.now).map((instance) => instanceHealth(instance, failed, context.now))
+  const instances = liveMembers(env, ec2, context.now).map((instance) => instanceHealth(env, instance, context.now))
+  const failed = env.deploymentFailed === true || instances.some((view) => batchOf(env, view.instance.id)?.failedAt !== undefined)
   const status = environmentStatus(env, context.now)
   if (status === 'Terminating' || status === 'Terminated') return {color: 'Grey', healthStatus: undefined, causes: [], instances}
   if (status === 'Launching') return {color: 'Grey', healthStatus: 'Pending', causes: ['Initialization in progress.'], instances}
@@ -173,6 +178,11 @@ export function describeEnvironmentHealth(
   return output
 }
 
+function deploymentStatus(env: EbEnvironmentRecord, view: InstanceHealthView): string {
+  if (view.healthStatus === 'Pending' || view.healthStatus === 'Info') return 'InProgress'
+  return env.deploymentFailed === true || batchOf(env, view.instance.id)?.failedAt !== undefined ? 'Failed' : 'Deployed'
+}
+
 function toInstanceHealth(env: EbEnvironmentRecord, view: InstanceHealthView, want: (name: string) => boolean): SingleInstanceHealth {
   const {instance} = view
   const item: SingleInstanceHealth = {InstanceId: instance.id}
@@ -186,7 +196,7 @@ function toInstanceHealth(env: EbEnvironmentRecord, view: InstanceHealthView, wa
     item.Deployment = {
       VersionLabel: env.versionLabel ?? 'Sample Application',
       DeploymentId: env.deploymentId,
-      Status: view.healthStatus === 'Pending' ? 'InProgress' : env.deploymentFailed === true ? 'Failed' : 'Deployed',
+      Status: deploymentStatus(env, view),
       DeploymentTime: new Date(instance.launchedAt + DURATIONS.instancePending),
     }
   }

@@ -1,9 +1,11 @@
 import type {ConfigurationOptionSetting, EnvironmentStatus, EventSeverity, OptionSpecification, Tag} from '@aws-sdk/client-elastic-beanstalk'
 
 import {isEbNamespace} from './eb-namespaces'
+import type {EbRollingRecord} from './eb-rolling'
 import {DURATIONS} from '../durations'
 import {SimError} from '../errors'
 import type {OperationContext, RegionState} from '../types'
+import {checkTags as checkTagRules, reservedPrefixes, type TagRules} from '../tags'
 
 /*
  * The Elastic Beanstalk state and what the EB handlers share: records (times
@@ -45,6 +47,12 @@ export interface EbOperationRecord {
   readonly requestId: string
   /** A configuration update: the settings deployed before it, reported as `deployed` while it runs. */
   readonly previousOptionSettings?: ConfigurationOptionSetting[]
+  /**
+   * A health-based rolling replacement of the instances (eb-rolling.ts): its
+   * batches and how far the advance phase has played them. Optional: absent
+   * for every other operation and in states written before it existed.
+   */
+  readonly rolling?: EbRollingRecord
 }
 
 /**
@@ -320,24 +328,16 @@ export function copyOption(setting: ConfigurationOptionSetting): ConfigurationOp
 // ---- tags -------------------------------------------------------------------
 
 /** Prefixes EB keeps for itself: `aws:` everywhere, `elasticbeanstalk:` for the tags EB puts on environments. */
-const RESERVED_TAG_PREFIXES = ['aws:', 'elasticbeanstalk:']
+const TAG_RULES: TagRules = {
+  reserved: reservedPrefixes('aws:', 'elasticbeanstalk:'),
+  badKey: (key) => invalidParameterValue(`Tag key must be between 1 and 128 characters: '${key}'.`),
+  reservedKey: (key) => invalidParameterValue(`Tag key '${key}' is invalid: keys starting with 'aws:' or 'elasticbeanstalk:' are reserved.`),
+  badValue: (key) => invalidParameterValue(`Tag value must be at most 256 characters for key '${key}'.`),
+  tooMany: () => new SimError('TooManyTagsException', 'The number of tags exceeds the limit of 50.'),
+}
 
 export function checkTags(tags: readonly Tag[] | undefined): Tags {
-  const result: Tags = {}
-  for (const tag of tags ?? []) {
-    const key = tag.Key ?? ''
-    if (key === '' || key.length > 128) throw invalidParameterValue(`Tag key must be between 1 and 128 characters: '${key}'.`)
-    if (RESERVED_TAG_PREFIXES.some((prefix) => key.toLowerCase().startsWith(prefix))) {
-      throw invalidParameterValue(`Tag key '${key}' is invalid: keys starting with 'aws:' or 'elasticbeanstalk:' are reserved.`)
-    }
-
-    const value = tag.Value ?? ''
-    if (value.length > 256) throw invalidParameterValue(`Tag value must be at most 256 characters for key '${key}'.`)
-    result[key] = value
-  }
-
-  if (Object.keys(result).length > 50) throw new SimError('TooManyTagsException', 'The number of tags exceeds the limit of 50.')
-  return result
+  return checkTagRules(TAG_RULES, tags)
 }
 
 export function toTagList(tags: Tags): Tag[] {

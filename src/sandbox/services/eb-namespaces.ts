@@ -5,6 +5,13 @@
  * (command-options-specific). It is deliberately not hactl's list
  * (src/env/eb-namespaces.ts): the simulator imports no product code, so a
  * namespace hactl gets wrong fails here as it would on AWS.
+ *
+ * Checked (2026-12) against the topic list of "General options for all
+ * environments", https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/command-options-general.html
+ * (mirror read: docs.amazonaws.cn/elasticbeanstalk/latest/dg/command-options-general.md):
+ * its namespaces from aws:autoscaling:asg to aws:elasticbeanstalk:environment:process:default
+ * are the first entries below. Option *names* are not checked yet (a misspelt
+ * RollingUpdateType passes): a namespace → option-name table is the next step.
  */
 export const EB_NAMESPACES: ReadonlySet<string> = new Set([
   'aws:autoscaling:asg',

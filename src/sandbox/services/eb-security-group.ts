@@ -18,7 +18,7 @@ import {configurationError, operationEnd, optionValue, type EbContext, type EbEn
  *
  *   CreateEnvironment / UpdateEnvironment enabling it ─► ensureInstanceGroup
  *   UpdateEnvironment disabling it ─► gone at the update's end      ┐ retireInstanceGroups,
- *   TerminateEnvironment           ─► gone at the "Deleted …" event ┘ run before every EB call
+ *   TerminateEnvironment           ─► gone at the "Deleted …" event ┘ EB's advance phase
  */
 
 const LAUNCH = 'aws:autoscaling:launchconfiguration'
@@ -99,20 +99,27 @@ function retiresAt(env: EbEnvironmentRecord): number | undefined {
 
 /**
  * Deletes the instance groups whose time has come: a terminating
- * environment's, and one an update opted out of. Runs before every EB call and
- * before terminated environments are forgotten, so no group outlives its
- * environment. A group something still depends on stays (as a CloudFormation
- * stack deletion would fail), and is tried again on the next call.
+ * environment's, and one an update opted out of. Runs in EB's advance phase
+ * (before every call, and before terminated environments are forgotten), so no
+ * group outlives its environment. A group something still depends on stays (as
+ * a CloudFormation stack deletion would fail), and is tried again on the next
+ * call. Returns true when it changed anything.
  */
-export function retireInstanceGroups(region: RegionState, context: OperationContext): void {
+export function retireInstanceGroups(region: RegionState, context: OperationContext): boolean {
   const ec2 = region.ec2
-  if (ec2 === undefined) return
+  if (ec2 === undefined) return false
+  let changed = false
   for (const env of region.eb?.environments ?? []) {
     const id = env.instanceSecurityGroupId
     const due = retiresAt(env)
     if (id === undefined || due === undefined || context.now < due) continue
-    if (!groupExists(ec2, id) || tryDelete(ec2, id, context)) delete env.instanceSecurityGroupId
+    if (!groupExists(ec2, id) || tryDelete(ec2, id, context)) {
+      delete env.instanceSecurityGroupId
+      changed = true
+    }
   }
+
+  return changed
 }
 
 /** EC2 refuses while a live instance or another group's rule uses it (DependencyViolation). */

@@ -12,10 +12,8 @@ import {
   TooManyEnvironmentsException,
   TooManyTagsException,
 } from '@aws-sdk/client-elastic-beanstalk'
-import type {ResponseMetadata} from '@smithy/types'
-
-import {type SimError, exceptionOptions} from '../errors'
-import {defineService} from '../types'
+import {modeledExceptions} from '../errors'
+import {defineService, type AdvanceContext, type RegionState} from '../types'
 import {
   createApplication,
   createApplicationVersion,
@@ -31,12 +29,8 @@ import {describeEvents} from './eb-events'
 import {describeConfigurationSettings, describeEnvironmentHealth, describeEnvironmentResources, describeInstancesHealth} from './eb-health'
 import {ebSlice, type EbContext} from './eb-model'
 import {describePlatformVersion, listPlatformVersions} from './eb-platforms'
+import {advanceRollingUpdates} from './eb-rolling'
 import {retireInstanceGroups} from './eb-security-group'
-
-interface ModeledOptions {
-  readonly message: string
-  readonly $metadata: ResponseMetadata
-}
 
 /**
  * The errors the EB client models, by the code AWS sends: thrown as their own
@@ -44,24 +38,32 @@ interface ModeledOptions {
  * ConfigurationValidationException, Throttling, …) is the service's base exception
  * named by its code.
  */
-const MODELED: Readonly<Record<string, (options: ModeledOptions) => ElasticBeanstalkSyntheticServiceException>> = {
-  ElasticBeanstalkServiceException: (o) => new ElasticBeanstalkServiceException(o),
-  InsufficientPrivilegesException: (o) => new InsufficientPrivilegesException(o),
-  InvalidRequestException: (o) => new InvalidRequestException(o),
-  OperationInProgressFailure: (o) => new OperationInProgressException(o),
-  ResourceNotFoundException: (o) => new ResourceNotFoundException(o),
-  ResourceTypeNotSupportedException: (o) => new ResourceTypeNotSupportedException(o),
-  S3LocationNotInServiceRegionException: (o) => new S3LocationNotInServiceRegionException(o),
-  TooManyApplicationVersionsException: (o) => new TooManyApplicationVersionsException(o),
-  TooManyApplicationsException: (o) => new TooManyApplicationsException(o),
-  TooManyEnvironmentsException: (o) => new TooManyEnvironmentsException(o),
-  TooManyTagsException: (o) => new TooManyTagsException(o),
-}
+const toException = modeledExceptions(
+  {
+    ElasticBeanstalkServiceException,
+    InsufficientPrivilegesException,
+    InvalidRequestException,
+    OperationInProgressFailure: OperationInProgressException,
+    ResourceNotFoundException,
+    ResourceTypeNotSupportedException,
+    S3LocationNotInServiceRegionException,
+    TooManyApplicationVersionsException,
+    TooManyApplicationsException,
+    TooManyEnvironmentsException,
+    TooManyTagsException,
+  },
+  ElasticBeanstalkSyntheticServiceException,
+  'query',
+)
 
-function toException(error: SimError, metadata: ResponseMetadata): Error {
-  const make = MODELED[error.code]
-  const $metadata = {...metadata, httpStatusCode: error.status}
-  return make ? make({message: error.message, $metadata}) : new ElasticBeanstalkSyntheticServiceException(exceptionOptions(error, metadata))
+/**
+ * EB's deferred work, in time order: rolling-update batches launch and retire
+ * instances, then instance groups whose time has come go (after the instances
+ * that used them).
+ */
+function advanceEb(region: RegionState, context: AdvanceContext): boolean {
+  const rolled = region.eb === undefined ? false : advanceRollingUpdates({state: region.eb, region}, context)
+  return retireInstanceGroups(region, context) || rolled
 }
 
 /** The simulated Elastic Beanstalk service. Behaviour: eb.md beside this file. */
@@ -71,11 +73,9 @@ export const eb = defineService<EbContext>({
   // EB speaks the query protocol: AWS's common codes, throttling as a 400.
   throttleError: {code: 'Throttling', message: 'Rate exceeded', status: 400},
   internalError: {code: 'InternalFailure', message: 'The request processing has failed because of an unknown error, exception or failure.', status: 500},
-  // EB's instance security groups go before ebSlice forgets terminated environments.
-  slice: (region, context) => {
-    retireInstanceGroups(region, context)
-    return ebSlice(region, context)
-  },
+  slice: ebSlice,
+  // Before every call (and so before ebSlice forgets terminated environments): deferred work that came due.
+  advance: advanceEb,
   operations: {
     CreateApplication: createApplication,
     CreateApplicationVersion: createApplicationVersion,

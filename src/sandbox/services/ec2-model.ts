@@ -5,6 +5,7 @@ import {SimError} from '../errors'
 import {hexOf} from '../ids'
 import {paginate, wildcardMatch, type Page} from '../paging'
 import type {OperationContext, RegionState} from '../types'
+import {checkTags as checkTagRules, reservedPrefixes, type TagRules} from '../tags'
 
 /*
  * The EC2 state and what the EC2 handlers share: records (times in simulated
@@ -326,23 +327,17 @@ export function toTagList(tags: Tags): Tag[] | undefined {
   return list.length > 0 ? list : undefined
 }
 
+const TAG_RULES: TagRules = {
+  reserved: reservedPrefixes('aws:'),
+  badKey: (key) => invalidParameterValue(`Tag key must be between 1 and 128 characters: '${key}'`),
+  reservedKey: (key) => invalidParameterValue(`Value ( ${key} ) for parameter key is invalid. Tag keys starting with 'aws:' are reserved for internal use`),
+  badValue: (key) => invalidParameterValue(`Tag value must be at most 256 characters for key '${key}'`),
+  tooMany: () => new SimError('TagLimitExceeded', 'The maximum number of tags per resource (50) was exceeded'),
+}
+
 /** Checks tags as EC2 does: a key is required, at most 128/256 characters, and `aws:` is reserved. */
 export function checkTags(tags: readonly Tag[]): Tags {
-  const result: Tags = {}
-  for (const tag of tags) {
-    const key = tag.Key ?? ''
-    if (key === '' || key.length > 128) throw invalidParameterValue(`Tag key must be between 1 and 128 characters: '${key}'`)
-    if (key.toLowerCase().startsWith('aws:')) {
-      throw invalidParameterValue(`Value ( ${key} ) for parameter key is invalid. Tag keys starting with 'aws:' are reserved for internal use`)
-    }
-
-    const value = tag.Value ?? ''
-    if (value.length > 256) throw invalidParameterValue(`Tag value must be at most 256 characters for key '${key}'`)
-    result[key] = value
-  }
-
-  if (Object.keys(result).length > 50) throw new SimError('TagLimitExceeded', 'The maximum number of tags per resource (50) was exceeded')
-  return result
+  return checkTagRules(TAG_RULES, tags)
 }
 
 /** The tags TagSpecifications give one resource type. */

@@ -18,7 +18,7 @@ import {
 } from '@aws-sdk/client-elasticache'
 
 import {defineService} from '../types'
-import {queryExceptions} from './data-tier-common'
+import {modeledExceptions} from '../errors'
 import {createCacheCluster, deleteCacheCluster, describeCacheClusters} from './elasticache-clusters'
 import {createReplicationGroup, deleteReplicationGroup, describeReplicationGroups, modifyReplicationGroup} from './elasticache-groups'
 import {SPEC_FILE, cacheWorld, type CacheWorld} from './elasticache-model'
@@ -76,5 +76,5 @@ export const elasticache = defineService<CacheWorld>({
     ModifyReplicationGroup: modifyReplicationGroup,
     RemoveTagsFromResource: removeTagsFromResource,
   },
-  toException: queryExceptions(MODELED, ElastiCacheServiceException),
+  toException: modeledExceptions(MODELED, ElastiCacheServiceException, 'query'),
 })

@@ -45,11 +45,11 @@ import {
   type TagRoleCommandInput,
   type TagRoleCommandOutput,
 } from '@aws-sdk/client-iam'
-import type {ResponseMetadata} from '@smithy/types'
 
-import {SandboxUnsupportedError, SimError, exceptionOptions} from '../errors'
+import {SandboxUnsupportedError, SimError, modeledExceptions} from '../errors'
 import {paginate, type Page} from '../paging'
 import {defineService, type OperationContext, type RegionState, type Result} from '../types'
+import {checkTags as checkTagRules, reservedPrefixes, type TagRules} from '../tags'
 import type {Tags} from './ec2-model'
 
 const SPEC_FILE = 'src/sandbox/services/iam.md'
@@ -181,19 +181,16 @@ function checkDocument(document: string | undefined): string {
   return document ?? ''
 }
 
-function checkTags(tags: readonly Tag[] | undefined, existing: Tags = {}): Tags {
-  const result: Tags = {...existing}
-  for (const tag of tags ?? []) {
-    const key = tag.Key ?? ''
-    if (key === '' || key.length > 128) throw iamError('InvalidInput', `Tag key must be between 1 and 128 characters: '${key}'`)
-    if (key.toLowerCase().startsWith('aws:')) throw iamError('InvalidInput', `Tag keys starting with 'aws:' are reserved: '${key}'`)
-    const value = tag.Value ?? ''
-    if (value.length > 256) throw iamError('InvalidInput', `Tag value must be at most 256 characters for key '${key}'`)
-    result[key] = value
-  }
+const TAG_RULES: TagRules = {
+  reserved: reservedPrefixes('aws:'),
+  badKey: (key) => iamError('InvalidInput', `Tag key must be between 1 and 128 characters: '${key}'`),
+  reservedKey: (key) => iamError('InvalidInput', `Tag keys starting with 'aws:' are reserved: '${key}'`),
+  badValue: (key) => iamError('InvalidInput', `Tag value must be at most 256 characters for key '${key}'`),
+  tooMany: () => iamError('LimitExceeded', 'Cannot exceed quota for TagsPerRole: 50.'),
+}
 
-  if (Object.keys(result).length > 50) throw iamError('LimitExceeded', 'Cannot exceed quota for TagsPerRole: 50.')
-  return result
+function checkTags(tags: readonly Tag[] | undefined, existing: Tags = {}): Tags {
+  return checkTagRules(TAG_RULES, tags, existing)
 }
 
 function toTagList(tags: Tags): Tag[] | undefined {
@@ -442,35 +439,21 @@ function listInstanceProfilesForRole(
 
 // ---- exceptions -----------------------------------------------------------
 
-interface ModeledOptions {
-  readonly $metadata: ResponseMetadata
-  readonly message: string
-}
-
 /** By AWS's query error code; the SDK throws these classes, named `<Code>Exception`. */
-const MODELED: Readonly<Record<string, (options: ModeledOptions) => IAMServiceException>> = {
-  DeleteConflict: (o) => new DeleteConflictException(o),
-  EntityAlreadyExists: (o) => new EntityAlreadyExistsException(o),
-  InvalidInput: (o) => new InvalidInputException(o),
-  LimitExceeded: (o) => new LimitExceededException(o),
-  MalformedPolicyDocument: (o) => new MalformedPolicyDocumentException(o),
-  NoSuchEntity: (o) => new NoSuchEntityException(o),
-  ServiceFailure: (o) => new ServiceFailureException(o),
-}
-
-/**
- * As the SDK's query protocol does: the modelled class for a known code, the
- * base exception named by the code otherwise, and AWS's code kept in `Code`
- * and `Error` (`Type` Sender/Receiver) beside the class name.
- */
-function toException(error: SimError, metadata: ResponseMetadata): Error {
-  const make = MODELED[error.code]
-  const status = STATUS[error.code] ?? error.status
-  const $metadata = {...metadata, httpStatusCode: status}
-  const exception = make ? make({$metadata, message: error.message}) : new IAMServiceException(exceptionOptions(error, metadata))
-  const Type = status >= 500 ? 'Receiver' : 'Sender'
-  return Object.assign(exception, {Code: error.code, Type, Error: {Code: error.code, Type, Message: error.message}})
-}
+const toException = modeledExceptions(
+  {
+    DeleteConflict: DeleteConflictException,
+    EntityAlreadyExists: EntityAlreadyExistsException,
+    InvalidInput: InvalidInputException,
+    LimitExceeded: LimitExceededException,
+    MalformedPolicyDocument: MalformedPolicyDocumentException,
+    NoSuchEntity: NoSuchEntityException,
+    ServiceFailure: ServiceFailureException,
+  },
+  IAMServiceException,
+  'query',
+  {status: STATUS},
+)
 
 export const iam = defineService<IamState>({
   name: 'iam',

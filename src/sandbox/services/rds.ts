@@ -24,7 +24,7 @@ import {
 } from '@aws-sdk/client-rds'
 
 import {defineService} from '../types'
-import {queryExceptions} from './data-tier-common'
+import {modeledExceptions} from '../errors'
 import {createDbCluster, deleteDbCluster, describeDbClusterSnapshots, describeDbClusters, modifyDbCluster} from './rds-clusters'
 import {describeDbEngineVersions} from './rds-engines'
 import {createDbInstance, deleteDbInstance, describeDbInstances, describeDbSnapshots, modifyDbInstance} from './rds-instances'
@@ -118,5 +118,5 @@ export const rds = defineService<RdsWorld>({
     RestoreDBClusterFromSnapshot: restoreDbClusterFromSnapshot,
     RestoreDBInstanceFromDBSnapshot: restoreDbInstanceFromDbSnapshot,
   },
-  toException: queryExceptions(MODELED, RDSServiceException),
+  toException: modeledExceptions(MODELED, RDSServiceException, 'query'),
 })

@@ -23,9 +23,8 @@ import {
   type PutObjectCommandOutput,
   type ServerSideEncryption,
 } from '@aws-sdk/client-s3'
-import type {ResponseMetadata} from '@smithy/types'
 
-import {SandboxUnsupportedError, SimError, exceptionOptions} from '../errors'
+import {SandboxUnsupportedError, SimError, modeledExceptions} from '../errors'
 import {paginate} from '../paging'
 import {defineService, type OperationContext, type RegionState, type Result} from '../types'
 import {s3Slice, type S3BucketRecord, type S3ObjectRecord, type S3State} from './s3-model'
@@ -263,27 +262,8 @@ function listObjectsV2(state: S3State, input: ListObjectsV2CommandInput): Result
 
 // ---- exceptions -----------------------------------------------------------
 
-interface ModeledOptions {
-  readonly $metadata: ResponseMetadata
-  readonly message: string
-}
-
-const MODELED: Readonly<Record<string, (options: ModeledOptions) => S3ServiceException>> = {
-  BucketAlreadyExists: (o) => new BucketAlreadyExists(o),
-  BucketAlreadyOwnedByYou: (o) => new BucketAlreadyOwnedByYou(o),
-  NoSuchBucket: (o) => new NoSuchBucket(o),
-  NoSuchKey: (o) => new NoSuchKey(o),
-  NotFound: (o) => new NotFound(o),
-}
-
 /** Modelled codes as their SDK classes; the rest (`InvalidBucketName`, `SlowDown`, …) as S3ServiceException named by the code. */
-function toException(error: SimError, metadata: ResponseMetadata): Error {
-  const make = MODELED[error.code]
-  const $metadata = {...metadata, httpStatusCode: STATUS[error.code] ?? error.status}
-  const exception = make ? make({$metadata, message: error.message}) : new S3ServiceException({...exceptionOptions(error, metadata), $metadata})
-  // S3's XML error body carries the code again; the SDK keeps it as `Code`.
-  return Object.assign(exception, {Code: error.code})
-}
+const toException = modeledExceptions({BucketAlreadyExists, BucketAlreadyOwnedByYou, NoSuchBucket, NoSuchKey, NotFound}, S3ServiceException, 'rest-xml', {status: STATUS})
 
 export const s3 = defineService<S3State>({
   name: 's3',

@@ -31,11 +31,11 @@ import {
   type UntagResourceCommandInput,
   type UntagResourceCommandOutput,
 } from '@aws-sdk/client-secrets-manager'
-import type {ResponseMetadata} from '@smithy/types'
 
-import {SandboxUnsupportedError, SimError, exceptionOptions} from '../errors'
+import {SandboxUnsupportedError, SimError, modeledExceptions} from '../errors'
 import {paginate} from '../paging'
 import {defineService, type OperationContext, type RegionState, type Result} from '../types'
+import {checkTags as checkTagRules, reservedPrefixes, type TagRules} from '../tags'
 import type {Tags} from './ec2-model'
 
 const SPEC_FILE = 'src/sandbox/services/secretsmanager.md'
@@ -151,19 +151,16 @@ function toListEntry(secret: SecretRecord): SecretListEntry {
 }
 
 /** Tag keys 1–128, values at most 256, `aws:` reserved, 50 per secret. */
-function checkTags(tags: readonly Tag[] | undefined, existing: Tags = {}): Tags {
-  const result: Tags = {...existing}
-  for (const tag of tags ?? []) {
-    const key = tag.Key ?? ''
-    if (key === '' || key.length > 128) throw errors.invalidParameter(`Invalid tag key: '${key}'. Tag keys must be 1 to 128 characters.`)
-    if (key.toLowerCase().startsWith('aws:')) throw errors.invalidParameter(`Invalid tag key: '${key}'. The aws: prefix is reserved.`)
-    const value = tag.Value ?? ''
-    if (value.length > 256) throw errors.invalidParameter(`Invalid tag value for key '${key}': at most 256 characters.`)
-    result[key] = value
-  }
+const TAG_RULES: TagRules = {
+  reserved: reservedPrefixes('aws:'),
+  badKey: (key) => errors.invalidParameter(`Invalid tag key: '${key}'. Tag keys must be 1 to 128 characters.`),
+  reservedKey: (key) => errors.invalidParameter(`Invalid tag key: '${key}'. The aws: prefix is reserved.`),
+  badValue: (key) => errors.invalidParameter(`Invalid tag value for key '${key}': at most 256 characters.`),
+  tooMany: () => new SimError('LimitExceededException', 'A secret can have at most 50 tags.'),
+}
 
-  if (Object.keys(result).length > 50) throw new SimError('LimitExceededException', 'A secret can have at most 50 tags.')
-  return result
+function checkTags(tags: readonly Tag[] | undefined, existing: Tags = {}): Tags {
+  return checkTagRules(TAG_RULES, tags, existing)
 }
 
 /** The six characters after the name in a secret's ARN: random in AWS, drawn from the id counter here. */
@@ -436,27 +433,19 @@ function listSecrets(state: SecretsState, input: ListSecretsCommandInput): Resul
 
 // ---- exceptions -----------------------------------------------------------
 
-interface ModeledOptions {
-  readonly $metadata: ResponseMetadata
-  readonly message: string
-  readonly Message: string
-}
-
-const MODELED: Readonly<Record<string, (options: ModeledOptions) => SecretsManagerServiceException>> = {
-  InternalServiceError: (o) => new InternalServiceError(o),
-  InvalidNextTokenException: (o) => new InvalidNextTokenException(o),
-  InvalidParameterException: (o) => new InvalidParameterException(o),
-  InvalidRequestException: (o) => new InvalidRequestException(o),
-  LimitExceededException: (o) => new LimitExceededException(o),
-  ResourceExistsException: (o) => new ResourceExistsException(o),
-  ResourceNotFoundException: (o) => new ResourceNotFoundException(o),
-}
-
-function toException(error: SimError, metadata: ResponseMetadata): Error {
-  const make = MODELED[error.code]
-  const $metadata = {...metadata, httpStatusCode: error.status}
-  return make ? make({$metadata, message: error.message, Message: error.message}) : new SecretsManagerServiceException(exceptionOptions(error, metadata))
-}
+const toException = modeledExceptions(
+  {
+    InternalServiceError,
+    InvalidNextTokenException,
+    InvalidParameterException,
+    InvalidRequestException,
+    LimitExceededException,
+    ResourceExistsException,
+    ResourceNotFoundException,
+  },
+  SecretsManagerServiceException,
+  'json',
+)
 
 export const secretsmanager = defineService<SecretsState>({
   name: 'secretsmanager',

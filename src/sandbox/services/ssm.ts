@@ -27,9 +27,8 @@ import {
   type PutParameterCommandInput,
   type PutParameterCommandOutput,
 } from '@aws-sdk/client-ssm'
-import type {ResponseMetadata} from '@smithy/types'
 
-import {SandboxUnsupportedError, SimError, exceptionOptions} from '../errors'
+import {SandboxUnsupportedError, SimError, modeledExceptions} from '../errors'
 import {hexOf} from '../ids'
 import {paginate} from '../paging'
 import {defineService, type OperationContext, type Result} from '../types'
@@ -281,28 +280,21 @@ function describeParameters(
   return {Parameters: page.items.map((record) => toMetadata(record, context)), NextToken: page.nextToken}
 }
 
-interface ModeledOptions {
-  readonly message: string
-  readonly $metadata: ResponseMetadata
-}
-
 /** The exceptions the SSM client models: thrown as their own classes, as the SDK's deserializer would. */
-const MODELED: Readonly<Record<string, (options: ModeledOptions) => SSMServiceException>> = {
-  InternalServerError: (o) => new InternalServerError({...o, Message: o.message}),
-  InvalidFilterKey: (o) => new InvalidFilterKey(o),
-  InvalidFilterOption: (o) => new InvalidFilterOption({...o, message: o.message}),
-  InvalidNextToken: (o) => new InvalidNextToken({...o, Message: o.message}),
-  ParameterAlreadyExists: (o) => new ParameterAlreadyExists(o),
-  ParameterNotFound: (o) => new ParameterNotFound(o),
-  ThrottlingException: (o) => new ThrottlingException({...o, Message: o.message}),
-  ValidationException: (o) => new ValidationException({...o, Message: o.message}),
-}
-
-function toException(error: SimError, metadata: ResponseMetadata): Error {
-  const make = MODELED[error.code]
-  const $metadata = {...metadata, httpStatusCode: error.status}
-  return make ? make({message: error.message, $metadata}) : new SSMServiceException(exceptionOptions(error, metadata))
-}
+const toException = modeledExceptions(
+  {
+    InternalServerError,
+    InvalidFilterKey,
+    InvalidFilterOption,
+    InvalidNextToken,
+    ParameterAlreadyExists,
+    ParameterNotFound,
+    ThrottlingException,
+    ValidationException,
+  },
+  SSMServiceException,
+  'json',
+)
 
 export const ssm = defineService<SsmState>({
   name: 'ssm',

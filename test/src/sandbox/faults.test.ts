@@ -46,6 +46,7 @@ describe('parseFaults', () => {
     ['throttle:ec2:RunInstances*0', /count must be at least 1/],
     ['throttle:ec2:RunInstances*x', /expected/],
     ['image-failed:ec2:RunInstances', /applies to ec2:CreateImage only/],
+    ['health-red:elasticbeanstalk:DescribeEvents', /applies to elasticbeanstalk:CreateEnvironment, elasticbeanstalk:UpdateEnvironment only/],
     ['impaired:ec2:RunInstances=Boom', /only throttle and fail take/],
     ['fail:ec2:describeInstances', /expected/],
   ])('rejects %s', (spec, message) => {

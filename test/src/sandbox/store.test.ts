@@ -10,6 +10,8 @@ import {DURATIONS} from '../../../src/sandbox/durations'
 import {StateStore} from '../../../src/sandbox/store'
 import type {SandboxState} from '../../../src/sandbox/types'
 import {manualSandbox, removeTempStateDirs, tempStateDir} from './clients'
+import {sliceShapes, type SliceShape} from '../../../src/sandbox/registry'
+import {sliceProblem} from '../../../src/sandbox/store'
 
 afterAll(removeTempStateDirs)
 afterEach(() => jest.restoreAllMocks())
@@ -216,5 +218,24 @@ posixOnly('sandbox state file permissions', () => {
     fs.chmodSync(file, 0o644)
     new StateStore(dir, freshState).update(bump, () => {})
     expect(modeOf(file)).toBe(0o600)
+  })
+})
+
+describe('sandbox state file: collections newer than the file', () => {
+  const shape: SliceShape = {key: 'ssm', arrays: [], objects: ['parameters'], added: {arrays: ['commands'], objects: ['hosts']}}
+
+  it('fills in a collection the file predates instead of refusing it', () => {
+    const slice: Record<string, unknown> = {parameters: {}}
+    expect(sliceProblem(slice, shape, '"regions.eu-west-1.ssm"')).toBeUndefined()
+    expect(slice).toEqual({parameters: {}, commands: [], hosts: {}})
+  })
+
+  it('still refuses a damaged one, and one the first files already had', () => {
+    expect(sliceProblem({parameters: {}, commands: {}}, shape, 'x')).toMatch(/no valid "commands"/)
+    expect(sliceProblem({commands: []}, shape, 'x')).toMatch(/no valid "parameters"/)
+  })
+
+  it('every service that keeps state declares its part in the registry', () => {
+    expect(sliceShapes().map((slice) => slice.key).sort()).toEqual(['eb', 'ec2', 'efs', 'elasticache', 'iam', 'rds', 's3', 'secretsmanager', 'ssm'])
   })
 })

@@ -1,0 +1,131 @@
+import type {Ec2State} from './services/ec2-model'
+import type {S3State} from './services/s3-model'
+import type {SsmState} from './services/ssm'
+import type {RegionState, SandboxServiceName, SimulatedService} from './types'
+
+/*
+ * The one table of simulated services: what the sandbox needs to know about
+ * each without loading its module (service modules load on first use, so a
+ * process that only calls STS never loads the EC2 simulation).
+ */
+
+/**
+ * The collections a service's part of a region holds (their records are not
+ * checked). A state file is refused when one is missing or of the wrong kind —
+ * except those listed in `added`: collections that came after the first
+ * state files, which an older file lacks and gets filled in empty.
+ */
+export interface SliceShape {
+  readonly key: keyof RegionState
+  readonly arrays: readonly string[]
+  readonly objects: readonly string[]
+  readonly added?: {readonly arrays?: readonly string[]; readonly objects?: readonly string[]}
+}
+
+export interface ServiceEntry {
+  /** Loads the service's module (`await import`) and returns its simulation. */
+  readonly load: () => Promise<SimulatedService>
+  /** Its part of a region in the state file (STS keeps none). */
+  readonly slice?: SliceShape
+  /**
+   * True when the module registers an advance phase: while its part of the
+   * region exists, the module is loaded before any call, so its deferred work
+   * materialises whichever service is called.
+   */
+  readonly advances?: boolean
+  /**
+   * The resource-marking faults the service answers (fault kind → the
+   * operations it applies to), besides `throttle` and `fail` which apply to
+   * any operation. Declared here, not in the module, because fault specs are
+   * parsed when the sandbox opens, before any service loads; the handler that
+   * takes the fault (`context.takeFault`) lives in the module.
+   */
+  readonly faults?: Readonly<Record<string, readonly string[]>>
+}
+
+export const SERVICES = {
+  sts: {load: async () => (await import('./services/sts')).sts},
+  ec2: {
+    load: async () => (await import('./services/ec2')).ec2,
+    slice: {
+      key: 'ec2',
+      arrays: ['vpcs', 'subnets', 'securityGroups', 'instances', 'images', 'snapshots'] satisfies ReadonlyArray<keyof Ec2State>,
+      objects: ['clientTokens'] satisfies ReadonlyArray<keyof Ec2State>,
+    },
+    // The new image ends `failed`; the new instances' status check ends `impaired`.
+    faults: {'image-failed': ['CreateImage'], impaired: ['RunInstances']},
+  },
+  ssm: {
+    load: async () => (await import('./services/ssm')).ssm,
+    slice: {key: 'ssm', arrays: [], objects: ['parameters'] satisfies ReadonlyArray<keyof SsmState>},
+  },
+  elasticbeanstalk: {
+    load: async () => (await import('./services/eb')).eb,
+    slice: {key: 'eb', arrays: ['applications', 'versions', 'environments', 'events'], objects: []},
+    advances: true,
+    // CreateEnvironment: Ready but Red; UpdateEnvironment (rolling by health): the first new batch goes Red and EB rolls back.
+    faults: {'health-red': ['CreateEnvironment', 'UpdateEnvironment']},
+  },
+  efs: {
+    load: async () => (await import('./services/efs')).efs,
+    slice: {key: 'efs', arrays: ['fileSystems', 'mountTargets', 'accessPoints'], objects: []},
+  },
+  rds: {
+    load: async () => (await import('./services/rds')).rds,
+    slice: {key: 'rds', arrays: ['subnetGroups', 'instances', 'clusters', 'snapshots', 'clusterSnapshots'], objects: []},
+  },
+  elasticache: {
+    load: async () => (await import('./services/elasticache')).elasticache,
+    slice: {key: 'elasticache', arrays: ['subnetGroups', 'replicationGroups', 'cacheClusters'], objects: []},
+  },
+  s3: {
+    load: async () => (await import('./services/s3')).s3,
+    slice: {key: 's3', arrays: [], objects: ['buckets'] satisfies ReadonlyArray<keyof S3State>},
+  },
+  secretsmanager: {
+    load: async () => (await import('./services/secretsmanager')).secretsmanager,
+    slice: {key: 'secretsmanager', arrays: ['secrets'], objects: []},
+  },
+  iam: {
+    load: async () => (await import('./services/iam')).iam,
+    slice: {key: 'iam', arrays: ['roles', 'instanceProfiles'], objects: []},
+  },
+} as const satisfies Readonly<Record<SandboxServiceName, ServiceEntry>>
+
+/** The resource-marking fault kinds the services declare (`image-failed`, `impaired`, `health-red`). */
+export type MarkingFaultKind = {
+  [K in SandboxServiceName]: (typeof SERVICES)[K] extends {readonly faults: infer F} ? keyof F & string : never
+}[SandboxServiceName]
+
+/** The operations of `service` a marking fault kind applies to; undefined when the service does not declare it. */
+export function markingTargets(service: SandboxServiceName, kind: string): readonly string[] | undefined {
+  const entry: ServiceEntry = SERVICES[service]
+  return entry.faults?.[kind]
+}
+
+/** Every declared marking kind, once. */
+export function markingKinds(): MarkingFaultKind[] {
+  const entries: ServiceEntry[] = Object.values(SERVICES)
+  return [...new Set(entries.flatMap((entry) => Object.keys(entry.faults ?? {})))] as MarkingFaultKind[]
+}
+
+/** Every part of a region the state file may hold: what store.ts validates. */
+export function sliceShapes(): SliceShape[] {
+  const entries: ServiceEntry[] = Object.values(SERVICES)
+  return entries.flatMap((entry) => (entry.slice === undefined ? [] : [entry.slice]))
+}
+
+type DeclaredSlice = {
+  [K in SandboxServiceName]: (typeof SERVICES)[K] extends {readonly slice: {readonly key: infer Key}} ? Key : never
+}[SandboxServiceName]
+/** Fails to compile when RegionState gains a part no service declares (so the store would not check it). */
+export const EVERY_SLICE_DECLARED: [Exclude<keyof RegionState, DeclaredSlice>] extends [never] ? true : never = true
+
+/** The services with an advance phase that have a part in this region. */
+export function advancingServices(region: RegionState | undefined): SandboxServiceName[] {
+  if (region === undefined) return []
+  return (Object.keys(SERVICES) as SandboxServiceName[]).filter((name) => {
+    const entry: ServiceEntry = SERVICES[name]
+    return entry.advances === true && entry.slice !== undefined && region[entry.slice.key] !== undefined
+  })
+}

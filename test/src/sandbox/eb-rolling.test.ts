@@ -1,0 +1,187 @@
+import {DescribeImagesCommand, DescribeInstancesCommand, type EC2Client, type Instance} from '@aws-sdk/client-ec2'
+import {
+  type ConfigurationOptionSetting,
+  CreateApplicationCommand,
+  CreateEnvironmentCommand,
+  DescribeEnvironmentHealthCommand,
+  DescribeEnvironmentsCommand,
+  DescribeEventsCommand,
+  DescribeInstancesHealthCommand,
+  ElasticBeanstalkClient,
+  type EventDescription,
+  UpdateEnvironmentCommand,
+} from '@aws-sdk/client-elastic-beanstalk'
+import {ConfiguredRetryStrategy} from '@smithy/core/retry'
+
+import {DURATIONS} from '../../../src/sandbox/durations'
+import {REGION, manualSandbox, removeTempStateDirs} from './clients'
+
+/*
+ * A new ImageId under a health-based rolling update (MinSize 2, MaxSize 4,
+ * batch 1, MinInstancesInService 2), driven through the SDK clients and
+ * polled on the simulated clock the way a rollout watcher would.
+ */
+
+afterAll(removeTempStateDirs)
+
+const PHP83_ARN = `arn:aws:elasticbeanstalk:${REGION}::platform/PHP 8.3 running on 64bit Amazon Linux 2023/4.7.1`
+const ROLLING = 'aws:autoscaling:updatepolicy:rollingupdate'
+const POLL_MS = 15_000
+
+type Sandbox = ReturnType<typeof manualSandbox>
+
+function option(Namespace: string, OptionName: string, Value: string): ConfigurationOptionSetting {
+  return {Namespace, OptionName, Value}
+}
+
+function ebClient(sandbox: Sandbox): ElasticBeanstalkClient {
+  const client = new ElasticBeanstalkClient({region: REGION, credentials: {accessKeyId: 'x', secretAccessKey: 'y'}, retryStrategy: new ConfiguredRetryStrategy(1, () => 0)})
+  client.middlewareStack.use(sandbox.handle.plugin('elasticbeanstalk'))
+  return client
+}
+
+const OPTIONS = [
+  option('aws:elasticbeanstalk:environment', 'LoadBalancerType', 'application'),
+  option('aws:elasticbeanstalk:healthreporting:system', 'SystemType', 'enhanced'),
+  option('aws:autoscaling:asg', 'MinSize', '2'),
+  option('aws:autoscaling:asg', 'MaxSize', '4'),
+  option(ROLLING, 'RollingUpdateEnabled', 'true'),
+  option(ROLLING, 'RollingUpdateType', 'Health'),
+  option(ROLLING, 'MaxBatchSize', '1'),
+  option(ROLLING, 'MinInstancesInService', '2'),
+  option(ROLLING, 'Timeout', 'PT30M'),
+]
+
+async function readyEnvironment(faults: string[] = []): Promise<{sandbox: Sandbox; eb: ElasticBeanstalkClient; ec2: EC2Client}> {
+  const sandbox = manualSandbox({faults})
+  const eb = ebClient(sandbox)
+  await eb.send(new CreateApplicationCommand({ApplicationName: 'demo'}))
+  await eb.send(new CreateEnvironmentCommand({ApplicationName: 'demo', EnvironmentName: 'demo-prod', PlatformArn: PHP83_ARN, OptionSettings: OPTIONS}))
+  sandbox.clock.advance(DURATIONS.ebEnvironmentLaunching)
+  return {sandbox, eb, ec2: sandbox.ec2}
+}
+
+async function liveInstances(ec2: EC2Client): Promise<Instance[]> {
+  const {Reservations} = await ec2.send(new DescribeInstancesCommand({Filters: [{Name: 'tag:elasticbeanstalk:environment-name', Values: ['demo-prod']}]}))
+  return (Reservations ?? []).flatMap((r) => r.Instances ?? []).filter((i) => i.State?.Name === 'pending' || i.State?.Name === 'running')
+}
+
+async function newImage(ec2: EC2Client): Promise<string> {
+  const {Images} = await ec2.send(new DescribeImagesCommand({Owners: ['amazon'], Filters: [{Name: 'name', Values: ['al2023-ami-*']}]}))
+  return Images?.[0].ImageId ?? ''
+}
+
+async function status(eb: ElasticBeanstalkClient): Promise<string | undefined> {
+  const {Environments} = await eb.send(new DescribeEnvironmentsCommand({EnvironmentNames: ['demo-prod']}))
+  return Environments?.[0].Status
+}
+
+interface Poll {
+  readonly healthyIds: string[]
+  readonly live: Instance[]
+  readonly healthStatus: string | undefined
+}
+
+async function poll(eb: ElasticBeanstalkClient, ec2: EC2Client): Promise<Poll> {
+  const {InstanceHealthList} = await eb.send(new DescribeInstancesHealthCommand({EnvironmentName: 'demo-prod', AttributeNames: ['HealthStatus']}))
+  const live = await liveInstances(ec2)
+  const running = new Set(live.filter((i) => i.State?.Name === 'running').map((i) => i.InstanceId))
+  const healthyIds = (InstanceHealthList ?? []).filter((h) => h.HealthStatus === 'Ok' && running.has(h.InstanceId)).map((h) => h.InstanceId ?? '')
+  const {HealthStatus} = await eb.send(new DescribeEnvironmentHealthCommand({EnvironmentName: 'demo-prod', AttributeNames: ['HealthStatus']}))
+  return {healthyIds, live, healthStatus: HealthStatus}
+}
+
+/** Polls every POLL_MS of simulated time until the environment is Ready again; every poll's view. */
+async function pollUntilReady(sandbox: Sandbox, eb: ElasticBeanstalkClient, ec2: EC2Client, limitMs = 3 * 60 * 60_000): Promise<Poll[]> {
+  const polls: Poll[] = []
+  for (let waited = 0; waited < limitMs; waited += POLL_MS) {
+    polls.push(await poll(eb, ec2))
+    if ((await status(eb)) === 'Ready') return polls
+    sandbox.clock.advance(POLL_MS)
+  }
+
+  throw new Error('The update did not end')
+}
+
+async function eventsSince(eb: ElasticBeanstalkClient, start: Date): Promise<EventDescription[]> {
+  const {Events} = await eb.send(new DescribeEventsCommand({EnvironmentName: 'demo-prod', StartTime: start}))
+  return (Events ?? []).reverse()
+}
+
+describe('sandbox EB: rolling update by health', () => {
+  it('replaces the instances batch by batch, never below MinSize healthy, with events per batch', async () => {
+    const {sandbox, eb, ec2} = await readyEnvironment()
+    const old = (await liveInstances(ec2)).map((i) => i.InstanceId ?? '')
+    expect(old).toHaveLength(2)
+    const imageId = await newImage(ec2)
+    const start = new Date(sandbox.clock.now())
+    await eb.send(new UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option('aws:autoscaling:launchconfiguration', 'ImageId', imageId)]}))
+    expect(await status(eb)).toBe('Updating')
+    // Nothing is replaced at once: the old instances stay until their batch's turn.
+    expect((await liveInstances(ec2)).map((i) => i.InstanceId)).toEqual(old)
+
+    const polls = await pollUntilReady(sandbox, eb, ec2)
+    expect(polls.length).toBeGreaterThan(10)
+    for (const seen of polls) {
+      expect(seen.healthyIds.length).toBeGreaterThanOrEqual(2)
+      // Launch first: at most N + batch instances at any time.
+      expect(seen.live.length).toBeLessThanOrEqual(3)
+    }
+
+    // Retired one by one: a poll saw exactly one old instance left, the oldest gone first.
+    const oldLeft = polls.map((seen) => seen.live.filter((i) => old.includes(i.InstanceId ?? '')).map((i) => i.InstanceId))
+    expect(oldLeft).toContainEqual([old[1]])
+    expect(oldLeft.at(-1)).toEqual([])
+    expect(polls.some((seen) => seen.healthStatus === 'Info')).toBe(true)
+
+    const final = await liveInstances(ec2)
+    expect(final).toHaveLength(2)
+    expect(final.every((i) => i.ImageId === imageId && !old.includes(i.InstanceId ?? ''))).toBe(true)
+    expect((await poll(eb, ec2)).healthStatus).toBe('Ok')
+
+    const all = (await eventsSince(eb, start)).map((e) => e.Message)
+    // The launch's last event shares the update's first instant.
+    expect(all).toContain('Environment update is starting.')
+    const messages = all.slice(all.indexOf('Environment update is starting.'))
+    expect(messages).toContain('Temporarily setting autoscaling group MinSize and DesiredCapacity to 3.')
+    for (const id of old) expect(messages).toContain(`Removed instance [${id}] from your environment.`)
+    expect(messages).toContain(`Successfully terminated instance(s) [${old[0]}] (Progress 50%).`)
+    expect(messages).toContain(`Successfully terminated instance(s) [${old[1]}] (Progress 100%).`)
+    for (const instance of final) {
+      expect(messages).toContain(`Added instance [${instance.InstanceId}] to your environment.`)
+      expect(messages).toContain(`Received SUCCESS signal with UniqueId ${instance.InstanceId}`)
+    }
+
+    expect(messages.at(-1)).toBe('Environment update completed successfully.')
+  })
+
+  it('terminates a batch first when MinInstancesInService is below desired − batch', async () => {
+    const {sandbox, eb, ec2} = await readyEnvironment()
+    await eb.send(new UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option(ROLLING, 'MinInstancesInService', '0')]}))
+    sandbox.clock.advance(DURATIONS.ebEnvironmentUpdating)
+    const imageId = await newImage(ec2)
+    await eb.send(new UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option('aws:autoscaling:launchconfiguration', 'ImageId', imageId)]}))
+    const polls = await pollUntilReady(sandbox, eb, ec2)
+    expect(polls.every((seen) => seen.live.length <= 2 && seen.healthyIds.length >= 1)).toBe(true)
+    expect((await liveInstances(ec2)).every((i) => i.ImageId === imageId)).toBe(true)
+  })
+
+  it('rolls back to the previous configuration when the first batch goes Red (health-red fault)', async () => {
+    const {sandbox, eb, ec2} = await readyEnvironment(['health-red:elasticbeanstalk:UpdateEnvironment'])
+    const old = (await liveInstances(ec2)).map((i) => i.InstanceId ?? '')
+    const oldImage = (await liveInstances(ec2))[0].ImageId
+    const start = new Date(sandbox.clock.now())
+    await eb.send(new UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option('aws:autoscaling:launchconfiguration', 'ImageId', await newImage(ec2))]}))
+    const polls = await pollUntilReady(sandbox, eb, ec2)
+    expect(polls.every((seen) => seen.healthyIds.length >= 2)).toBe(true)
+    expect(polls.some((seen) => seen.healthStatus === 'Degraded')).toBe(true)
+
+    const final = await liveInstances(ec2)
+    expect(final.map((i) => i.InstanceId)).toEqual(old)
+    expect(final.every((i) => i.ImageId === oldImage)).toBe(true)
+    const events = await eventsSince(eb, start)
+    expect(events.filter((e) => e.Severity === 'ERROR').map((e) => e.Message)).toEqual(
+      expect.arrayContaining(['Failed to deploy configuration.', 'The environment was reverted to the previous configuration setting.']),
+    )
+  })
+})
