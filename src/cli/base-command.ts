@@ -136,6 +136,9 @@ export abstract class HactlCommand<T extends typeof Command> extends Command {
    * `--break-lock` (where the command has it) takes over a stale one.
    */
   protected async withSiteLock<R>(site: string, operation: string, work: (lock: HeldLock) => Promise<R>): Promise<R> {
+    // Work that takes the lock changes the site, which lives in hactl.yml's Region only.
+    const loaded = await this.findConfig()
+    if (loaded) (await import('../config/load')).assertSiteRegion(loaded)
     const aws = await this.aws()
     const [{withLock}, {hostname}, ssm, sts] = await Promise.all([import('../site/lock'), import('node:os'), aws.ssm(), aws.sts()])
     const identity = await sts.getCallerIdentity()
