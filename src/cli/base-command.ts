@@ -11,6 +11,7 @@ import {Command, type Interfaces} from '@oclif/core'
 
 import {AbortError, ConfigError, HactlError, InterruptedError, UserError} from '../core/errors'
 import {ExitCode} from '../core/exit-codes'
+import {explainMissingProfile} from '../aws/errors'
 import {globalFlags} from './flags'
 import type {AwsClients} from '../aws/clients'
 import type {HeldLock} from '../site/lock'
@@ -89,7 +90,7 @@ export abstract class HactlCommand<T extends typeof Command> extends Command {
     if ((error as {code?: string}).code === 'EEXIT') throw error
     this.cliReporter?.stop(false)
 
-    const hactlError = this.interrupt.signal.aborted ? interruptedError(error.message) : toHactlError(error)
+    const hactlError = this.interrupt.signal.aborted ? interruptedError(error.message) : explainMissingProfile(toHactlError(error), {flag: this.flags?.profile})
     if (this.jsonEnabled()) {
       const json: JsonErrorResult = {
         error: {
