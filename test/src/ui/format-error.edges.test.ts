@@ -23,7 +23,7 @@ describe('escaping user input in error messages', () => {
   it('escapes the message, the code and the suggestions, but not its own colours', () => {
     const error = new HactlError(`x${ESC}c`, `clear ${ESC}[2J`, {suggestions: [`also ${ESC}[2J`]})
     const text = formatError(error, {color: true, debug: false})
-    expect(text.replaceAll(/\u001B\[\d+m/g, '')).not.toContain(ESC)
+    expect(text.replaceAll(`${ESC}[31m`, '').replaceAll(`${ESC}[33m`, '').replaceAll(`${ESC}[0m`, '')).not.toContain(ESC)
     expect(text).toContain('clear \\x1B[2J')
   })
 })
