@@ -80,6 +80,7 @@ export function translateAwsError(error: unknown, operation: string): HactlError
   const suffix = requestId ? ` (request id ${requestId})` : ''
 
   if (code === 'SandboxStateError') return sandboxStateError(error)
+  if (/^Unknown operation ".*" in sandbox fault "/.test(message)) return sandboxFaultError(error)
 
   if (CREDENTIAL_CODES.has(code) || /could not load credentials|token.*(expired|is expired)|sso session.*expired/i.test(message)) {
     return new CredentialsError(`AWS credentials are missing or expired: ${message}`, {
@@ -146,9 +147,23 @@ function notAnAwsAnswer(error: Error & SdkErrorLike, operation: string, code: st
 
 /** The sandbox's state file is corrupt or from another version (only with --sandbox). */
 export function sandboxStateError(error: Error): HactlError {
-  return new HactlError('sandbox-state', error.message.replace(/ Run `hactl sandbox reset`.*$/, ''), {
+  // A local file problem, not a bug (exit 1) nor AWS's (exit 4): the user's input to fix, exit 2.
+  const {file, problem, remedy} = error as Error & {file?: string; problem?: string; remedy?: string}
+  const resets = remedy === undefined || remedy.includes('hactl sandbox reset')
+  return new UserError('sandbox-state', file && problem ? `The sandbox state file ${file} ${problem}.` : error.message.replace(/ Run `hactl sandbox reset`.*$/, ''), {
     cause: error,
-    suggestions: ['Run `hactl sandbox reset` to start the simulated region afresh (this forgets its simulated resources).'],
+    data: {file},
+    suggestions: [
+      resets ? 'Run `hactl sandbox reset` to start the simulated region afresh (this forgets its simulated resources).' : (remedy ?? ''),
+    ],
+  })
+}
+
+/** A --sandbox-fault / HACTL_SANDBOX_FAULTS entry naming an operation the sandbox does not simulate: bad input, exit 2. */
+function sandboxFaultError(error: Error): HactlError {
+  return new UserError('sandbox-fault', error.message, {
+    cause: error,
+    suggestions: ['Fix --sandbox-fault / HACTL_SANDBOX_FAULTS to name an operation listed above.'],
   })
 }
 

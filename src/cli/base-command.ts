@@ -19,6 +19,7 @@ import type {LoadedConfig} from '../config/load'
 import {createCliReporter, type CliReporter} from '../ui/cli-reporter'
 import {formatError} from '../ui/format-error'
 import {getCachedConfig} from './config-cache'
+import {checkHactlEnvironment} from './env-vars'
 
 export type HactlFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof HactlCommand)['baseFlags'] & T['flags']>
 export type HactlArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
@@ -60,6 +61,7 @@ export abstract class HactlCommand<T extends typeof Command> extends Command {
 
   public override async init(): Promise<void> {
     await super.init()
+    checkHactlEnvironment(process.env)
     const {args, flags} = await this.parse({
       args: this.ctor.args,
       baseFlags: (super.ctor as typeof HactlCommand).baseFlags,

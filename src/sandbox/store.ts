@@ -3,7 +3,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 
 import {DURATIONS} from './durations'
-import {SandboxStateError} from './errors'
+import {sandboxPathError, SandboxStateError} from './errors'
 import type {Ec2State} from './services/ec2-model'
 import type {S3State} from './services/s3-model'
 import type {SsmState} from './services/ssm'
@@ -65,7 +65,7 @@ export class StateStore {
       text = fs.readFileSync(this.file, 'utf8')
     } catch (error) {
       if (isCode(error, 'ENOENT')) return this.fresh()
-      throw error
+      throw sandboxPathError(this.file, error)
     }
 
     return this.parse(text)
@@ -126,12 +126,16 @@ export class StateStore {
       fs.renameSync(temp, this.file)
     } catch (error) {
       fs.rmSync(temp, {force: true})
-      throw error
+      throw sandboxPathError(this.file, error)
     }
   }
 
   private makeDir(): void {
-    fs.mkdirSync(this.dir, {recursive: true, mode: DIR_MODE})
+    try {
+      fs.mkdirSync(this.dir, {recursive: true, mode: DIR_MODE})
+    } catch (error) {
+      throw sandboxPathError(this.file, error)
+    }
   }
 
   private locked<T>(work: (token: string) => T): T {
@@ -162,7 +166,7 @@ export class StateStore {
       fd = fs.openSync(this.lockFile, 'wx', FILE_MODE)
     } catch (error) {
       if (isCode(error, 'EEXIST')) return false
-      throw error
+      throw sandboxPathError(this.file, error)
     }
 
     try {
