@@ -20,6 +20,7 @@ import {createCliReporter, type CliReporter} from '../ui/cli-reporter'
 import {formatError} from '../ui/format-error'
 import {getCachedConfig} from './config-cache'
 import {checkHactlEnvironment} from './env-vars'
+import {localHolderIsGone, lockHolderName, onStopSignals} from './signals'
 
 export type HactlFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof HactlCommand)['baseFlags'] & T['flags']>
 export type HactlArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
@@ -48,6 +49,7 @@ export abstract class HactlCommand<T extends typeof Command> extends Command {
   private cliReporter?: CliReporter
   private onSigint?: () => void
   private hardExit?: NodeJS.Timeout
+  private removeSignalHandlers?: () => void
 
   /** Where the library's progress events go: a spinner on a TTY, lines in CI, nowhere under --json. */
   protected get reporter(): CliReporter {
@@ -84,7 +86,8 @@ export abstract class HactlCommand<T extends typeof Command> extends Command {
       this.hardExit.unref()
     }
 
-    process.on('SIGINT', this.onSigint)
+    // SIGTERM and SIGHUP too: otherwise a CI cancel or closed terminal leaves the site lock held.
+    this.removeSignalHandlers = onStopSignals(this.onSigint)
   }
 
   public override async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<never> {
@@ -112,7 +115,7 @@ export abstract class HactlCommand<T extends typeof Command> extends Command {
   }
 
   public override async finally(error: Error | undefined): Promise<void> {
-    if (this.onSigint) process.removeListener('SIGINT', this.onSigint)
+    this.removeSignalHandlers?.()
     clearTimeout(this.hardExit)
     if (!error) this.cliReporter?.stop(true)
     await super.finally(error)
@@ -143,14 +146,15 @@ export abstract class HactlCommand<T extends typeof Command> extends Command {
     const loaded = await this.findConfig()
     if (loaded) (await import('../config/load')).assertSiteRegion(loaded)
     const aws = await this.aws()
-    const [{withLock}, {hostname}, ssm, sts] = await Promise.all([import('../site/lock'), import('node:os'), aws.ssm(), aws.sts()])
+    const [{withLock}, ssm, sts] = await Promise.all([import('../site/lock'), aws.ssm(), aws.sts()])
     const identity = await sts.getCallerIdentity()
     const flags = this.flags as Record<string, unknown>
     return withLock(
       {
         breakStale: flags['break-lock'] === true,
         clock: aws.clock,
-        holder: `${identity.arn} on ${hostname()} (pid ${process.pid})`,
+        holder: lockHolderName(identity.arn),
+        holderIsGone: (holder) => localHolderIsGone(holder),
         operation,
         reporter: this.reporter,
         site,
