@@ -3,7 +3,7 @@
  * local files end with a one-line error naming the culprit, the documented
  * exit code, and (under --json) the JSON error object on stdout.
  */
-import {mkdirSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {exitCodeOf, type Project, runHactl, scratchProject} from '../_helpers/cli'
@@ -45,6 +45,15 @@ describe('bad input at the edges', () => {
     const {error, exit} = await jsonError(['status', '--sandbox', '--sandbox-fault', 'throttle:sts:GetCallerIdentityy'])
     expect(exit).toBe(2)
     expect(error.message).toContain('GetCallerIdentityy')
+  })
+
+  it('--region unlike hactl.yml\'s is refused before env create makes anything', async () => {
+    const {error, exit} = await jsonError(['env', 'create', '--sandbox', '--yes', '--region', 'us-east-2'])
+    expect(exit).toBe(2)
+    expect(error).toMatchObject({code: 'region-mismatch', message: expect.stringMatching(/^--region us-east-2 differs from region: eu-west-1 in /)})
+    const state = join(project.dir, '.hactl', 'sandbox.json')
+    // Nothing of the site in the simulated account (no IAM role, no EB application, …).
+    expect(existsSync(state) ? readFileSync(state, 'utf8') : '').not.toContain('hactl-demo')
   })
 
   it('--json with an unknown command prints the JSON error object', async () => {
