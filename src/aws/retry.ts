@@ -8,6 +8,7 @@ import type {RetryErrorInfo, StandardRetryToken} from '@smithy/types'
 
 import type {Clock} from '../core/clock'
 import type {Reporter} from '../core/progress'
+import {errorCodeOf} from './errors'
 
 export interface RetryOptions {
   /** Attempts per call, the first included. @default 8 */
@@ -38,11 +39,11 @@ class ReportingRetryStrategy extends ConfiguredRetryStrategy {
 
   public override async refreshRetryTokenForRetry(token: StandardRetryToken, errorInfo: RetryErrorInfo): Promise<StandardRetryToken> {
     const next = await super.refreshRetryTokenForRetry(token, errorInfo)
-    const error = errorInfo.error as {code?: unknown; name?: string} | undefined
-    const errorCode = typeof error?.code === 'string' ? error.code : error?.name
+    // The same code the final error would show: `HTTP 502`, not the SDK's generic `Unknown` or `Error`.
+    const errorCode = errorInfo.error === undefined ? errorInfo.errorType : errorCodeOf(errorInfo.error)
     this.options.reporter.emit({
       attempt: next.getRetryCount() + 1,
-      errorCode: errorCode ?? errorInfo.errorType,
+      errorCode,
       service: this.options.service,
       type: 'retry',
     })

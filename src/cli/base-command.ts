@@ -11,6 +11,7 @@ import {Command, type Interfaces} from '@oclif/core'
 
 import {AbortError, ConfigError, HactlError, InterruptedError, UserError} from '../core/errors'
 import {ExitCode} from '../core/exit-codes'
+import {explainMissingProfile} from '../aws/errors'
 import {globalFlags} from './flags'
 import type {AwsClients} from '../aws/clients'
 import type {HeldLock} from '../site/lock'
@@ -21,6 +22,8 @@ import type {LoadedConfig} from '../config/load'
 import {createCliReporter, type CliReporter} from '../ui/cli-reporter'
 import {formatError} from '../ui/format-error'
 import {getCachedConfig} from './config-cache'
+import {checkHactlEnvironment} from './env-vars'
+import {localHolderIsGone, lockHolderName, onStopSignals} from './signals'
 
 export type HactlFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof HactlCommand)['baseFlags'] & T['flags']>
 export type HactlArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
@@ -77,6 +80,7 @@ export abstract class HactlCommand<T extends typeof Command> extends Command {
   private cliReporter?: CliReporter
   private onSigint?: () => void
   private hardExit?: NodeJS.Timeout
+  private removeSignalHandlers?: () => void
 
   /** Where the library's progress events go: a spinner on a TTY, lines in CI, nowhere under --json. */
   protected get reporter(): CliReporter {
@@ -90,6 +94,7 @@ export abstract class HactlCommand<T extends typeof Command> extends Command {
 
   public override async init(): Promise<void> {
     await super.init()
+    checkHactlEnvironment(process.env)
     const {args, flags} = await this.parse({
       args: this.ctor.args,
       baseFlags: (super.ctor as typeof HactlCommand).baseFlags,
@@ -112,7 +117,8 @@ export abstract class HactlCommand<T extends typeof Command> extends Command {
       this.hardExit.unref()
     }
 
-    process.on('SIGINT', this.onSigint)
+    // SIGTERM and SIGHUP too: otherwise a CI cancel or closed terminal leaves the site lock held.
+    this.removeSignalHandlers = onStopSignals(this.onSigint)
   }
 
   public override async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<never> {
@@ -120,7 +126,7 @@ export abstract class HactlCommand<T extends typeof Command> extends Command {
     if ((error as {code?: string}).code === 'EEXIT') throw error
     this.cliReporter?.stop(false)
 
-    const hactlError = this.interrupt.signal.aborted ? interruptedError(error.message) : toHactlError(error)
+    const hactlError = this.interrupt.signal.aborted ? interruptedError(error.message) : explainMissingProfile(toHactlError(error), {flag: this.flags?.profile})
     if (this.jsonEnabled()) {
       const json: JsonErrorResult = {
         error: {
@@ -140,7 +146,7 @@ export abstract class HactlCommand<T extends typeof Command> extends Command {
   }
 
   public override async finally(error: Error | undefined): Promise<void> {
-    if (this.onSigint) process.removeListener('SIGINT', this.onSigint)
+    this.removeSignalHandlers?.()
     clearTimeout(this.hardExit)
     if (!error) this.cliReporter?.stop(true)
     await super.finally(error)
@@ -171,15 +177,19 @@ export abstract class HactlCommand<T extends typeof Command> extends Command {
    * (with that lock-lost error as its reason), so the library stops at once.
    */
   protected async withSiteLock<R>(site: string, operation: string, work: (held: HeldSiteLock) => Promise<R>): Promise<R> {
+    // Work that takes the lock changes the site, which lives in hactl.yml's Region only.
+    const loaded = await this.findConfig()
+    if (loaded) (await import('../config/load')).assertSiteRegion(loaded)
     const aws = await this.aws()
-    const [{startHeartbeat, withLock}, {hostname}, ssm, sts] = await Promise.all([import('../site/lock'), import('node:os'), aws.ssm(), aws.sts()])
+    const [{startHeartbeat, withLock}, ssm, sts] = await Promise.all([import('../site/lock'), aws.ssm(), aws.sts()])
     const identity = await sts.getCallerIdentity()
     const flags = this.flags as Record<string, unknown>
     return withLock(
       {
         breakStale: flags['break-lock'] === true,
         clock: aws.clock,
-        holder: `${identity.arn} on ${hostname()} (pid ${process.pid})`,
+        holder: lockHolderName(identity.arn),
+        holderIsGone: (holder) => localHolderIsGone(holder),
         operation,
         reporter: this.reporter,
         site,

@@ -5,6 +5,7 @@
 import {Flags} from '@oclif/core'
 
 import {PATTERNS} from '../config/constants'
+import {endpointUrlProblem} from './env-vars'
 
 const GLOBAL = 'GLOBAL'
 
@@ -19,6 +20,11 @@ export const globalFlags = {
     description: 'Send every AWS call to this endpoint (LocalStack, moto). AWS_ENDPOINT_URL works too.',
     helpGroup: GLOBAL,
     helpValue: '<url>',
+    async parse(input) {
+      const problem = endpointUrlProblem(input)
+      if (problem) throw new Error(`--endpoint-url ${problem}; give an http:// or https:// URL such as http://localhost:4566 (got ${JSON.stringify(input)})`)
+      return input
+    },
     summary: 'Send every AWS call to this endpoint.',
   }),
   profile: Flags.string({

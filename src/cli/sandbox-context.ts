@@ -7,6 +7,7 @@ import {dirname, join} from 'node:path'
 import {sandboxStateError} from '../aws/errors'
 import {UserError} from '../core/errors'
 import type {SandboxHandle} from '../sandbox'
+import {checkHactlEnvironment} from './env-vars'
 
 export interface ProjectSandboxOptions {
   /** hactl.yml in use; state goes in `.hactl/` beside it. */
@@ -38,10 +39,8 @@ export function sandboxFaults(flagFaults: readonly string[] | undefined, env: No
 export async function openProjectSandbox(options: ProjectSandboxOptions): Promise<SandboxHandle> {
   const env = options.env ?? process.env
   // Unset: the sandbox's own default (120x: a 5-minute environment launch takes 2.5 s).
+  checkHactlEnvironment(env)
   const speed = env.HACTL_SANDBOX_SPEED ? Number(env.HACTL_SANDBOX_SPEED) : undefined
-  if (speed !== undefined && (!Number.isFinite(speed) || speed <= 0)) {
-    throw new UserError('sandbox-speed', `HACTL_SANDBOX_SPEED must be a positive number (got "${env.HACTL_SANDBOX_SPEED}").`)
-  }
 
   const {openSandbox} = await import('../sandbox')
   try {

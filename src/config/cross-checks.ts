@@ -17,6 +17,7 @@ import {
   SCALING_METRIC_INFO,
   STAGING_CHECKS,
 } from './constants'
+import {siteNameViolation} from './identifier-rules'
 import {closest, describeValue, type ProblemList} from './problems'
 import type {KeyPath} from './source-map'
 
@@ -45,7 +46,9 @@ const isString = (x: unknown): x is string => typeof x === 'string'
 
 /** Runs every cross-field check, adding problems to `input.problems`. */
 export function crossCheck(input: CrossCheckInput): void {
+  checkSiteName(input)
   checkSizes(input)
+  checkRolloutBatch(input)
   checkScaling(input)
   checkNetwork(input)
   checkDatabase(input)
@@ -105,6 +108,36 @@ function checkSizes(input: CrossCheckInput): void {
         'or a rollout cannot keep minSize instances in service; raise environment.maxSize or set environment.rollout.policy: Immutable',
     )
   }
+}
+
+function checkSiteName(input: CrossCheckInput): void {
+  const c = new Context(input)
+  const site = c.value(['site'])
+  // A name that fails the schema's pattern already has its problem.
+  if (!isString(site) || !new RegExp(PATTERNS.site.pattern).test(site)) return
+  const violation = siteNameViolation(site)
+  if (violation) c.add(['site'], `${violation}; choose another site name (got ${describeValue(site)})`)
+}
+
+/**
+ * RollingByHealth keeps minSize in service by launching each batch beside the
+ * old instances, up to maxSize; a batch larger than that headroom is
+ * undefined behaviour in EB/CloudFormation (AWS-NOTES-2 A.1 row 11).
+ */
+function checkRolloutBatch(input: CrossCheckInput): void {
+  const c = new Context(input)
+  const min = c.value(['environment', 'minSize'])
+  const max = c.value(['environment', 'maxSize'])
+  const batch = c.value(['environment', 'rollout', 'batchSize'])
+  const policy = c.value(['environment', 'rollout', 'policy'])
+  if (policy !== 'RollingByHealth' || !isNumber(min) || !isNumber(max) || !isNumber(batch) || max <= min) return
+  if (batch <= max - min) return
+  const batchPath: KeyPath = ['environment', 'rollout', 'batchSize']
+  c.add(
+    c.pick(batchPath, ['environment', 'maxSize']),
+    `with RollingByHealth, rollout.batchSize (${batch}) must be at most maxSize − minSize (${max} − ${min} = ${max - min}), ` +
+      'so a batch can start beside the instances kept in service; lower batchSize or raise environment.maxSize',
+  )
 }
 
 function checkScaling(input: CrossCheckInput): void {
@@ -179,6 +212,8 @@ function checkDatabase(input: CrossCheckInput): void {
     c.add(['database', 'storageGb'], `does not apply to Aurora, whose storage grows by itself (database.engine is ${engine}); remove it`)
   }
 
+  checkMariaDbVersion(c, engine)
+
   const readers = c.value(['database', 'readers'])
   const multiAz = c.value(['database', 'multiAz'])
   if (aurora && multiAz === true && readers === 0) {
@@ -187,6 +222,23 @@ function checkDatabase(input: CrossCheckInput): void {
       'Aurora fails over to a reader, so multiAz: true needs readers: 1 or more; or set multiAz: false',
     )
   }
+}
+
+/** Oldest MariaDB with `require_secure_transport`, which hactl sets to refuse plain-text connections. */
+const MARIADB_MIN_VERSION: readonly [number, number] = [10, 5]
+
+function checkMariaDbVersion(c: Context, engine: string): void {
+  const version = c.value(['database', 'version'])
+  if (engine !== 'mariadb' || !isString(version)) return
+  const match = /^(\d+)\.(\d+)/.exec(version) ?? /^(\d+)$/.exec(version)
+  if (!match) return
+  const [major, minor = 0] = match.slice(1).map(Number)
+  const [minMajor, minMinor] = MARIADB_MIN_VERSION
+  if (major > minMajor || (major === minMajor && minor >= minMinor)) return
+  c.add(
+    ['database', 'version'],
+    `MariaDB ${version} has no require_secure_transport (added in 10.5), so hactl cannot refuse unencrypted connections; use "10.5" or later (got "${version}")`,
+  )
 }
 
 function checkCache(input: CrossCheckInput): void {

@@ -32,6 +32,7 @@ export {
 } from './init'
 export {configJsonSchema, exportConfigSchema, type ExportConfigSchemaOptions, type ExportConfigSchemaResult} from './json-schema'
 export {
+  assertSiteRegion,
   CONFIG_FILE_NAME,
   findConfigPath,
   type FindConfigPathOptions,
@@ -40,6 +41,6 @@ export {
   type LoadConfigOptions,
   type LoadedConfig,
 } from './load'
-export {parseConfig, type ParseConfigOptions, resolveConfig} from './parse'
+export {MAX_CONFIG_BYTES, parseConfig, parseConfigFile, type ParseConfigOptions, type ParsedConfigFile, resolveConfig} from './parse'
 export {defaultHeader, renderConfigYaml, type RenderConfigOptions} from './render'
 export {type HactlConfig, HactlConfigSchema} from './schema'

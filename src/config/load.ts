@@ -1,10 +1,10 @@
 /** Finding hactl.yml and reading it from disk. */
-import {existsSync, statSync} from 'node:fs'
+import {existsSync} from 'node:fs'
 import {readFile} from 'node:fs/promises'
 import {dirname, join, resolve} from 'node:path'
 
-import {ConfigError} from '../core/errors'
-import {parseConfig, type ParseConfigOptions} from './parse'
+import {ConfigError, UserError} from '../core/errors'
+import {parseConfigFile, type ParseConfigOptions} from './parse'
 import type {HactlConfig} from './schema'
 
 export const CONFIG_FILE_NAME = 'hactl.yml'
@@ -36,7 +36,9 @@ export function findConfigPath(options: FindConfigPathOptions): string | undefin
   let dir = resolve(options.cwd)
   for (;;) {
     const candidate = join(dir, CONFIG_FILE_NAME)
-    if (existsSync(candidate) && statSync(candidate).isFile()) return candidate
+    // Anything named hactl.yml stops the search, a directory too: loading it says what is wrong,
+    // where skipping it would quietly use a parent directory's file for another site.
+    if (existsSync(candidate)) return candidate
     const parent = dirname(dir)
     if (parent === dir) return undefined
     dir = parent
@@ -59,6 +61,23 @@ export interface LoadedConfig {
   readonly path: string
   /** The config with every default applied. */
   readonly config: HactlConfig
+  /** `region` as written in the file, before `--region` replaced it. */
+  readonly fileRegion?: string
+}
+
+/**
+ * Refuses a `--region` unlike the file's `region` for work that changes the
+ * site: a site lives in one Region, and the other Region would quietly get a
+ * second copy of it. Read-only commands may still look elsewhere.
+ */
+export function assertSiteRegion(loaded: LoadedConfig): void {
+  const {fileRegion} = loaded
+  const {region} = loaded.config
+  if (fileRegion === undefined || fileRegion === region) return
+  throw new UserError('region-mismatch', `--region ${region} differs from region: ${fileRegion} in ${loaded.path}; a site lives in one Region.`, {
+    data: {file: loaded.path, fileRegion, flagRegion: region},
+    suggestions: [`Drop --region (the site is in ${fileRegion}), or change region in ${loaded.path} if you mean to move the site.`],
+  })
 }
 
 export type LoadConfigOptions = ParseConfigOptions
@@ -79,6 +98,14 @@ export async function loadConfig(path: string, options: LoadConfigOptions = {}):
       })
     }
 
+    if (code === 'EISDIR') {
+      throw new ConfigError(`Cannot read ${absolute}: it is a directory, not a file.`, {
+        cause: error,
+        file: absolute,
+        suggestions: ['Move the directory away and run `hactl init`, or point at the file with --config <path> (or HACTL_CONFIG).'],
+      })
+    }
+
     throw new ConfigError(`Cannot read ${absolute}: ${(error as Error).message}`, {
       cause: error,
       file: absolute,
@@ -86,5 +113,5 @@ export async function loadConfig(path: string, options: LoadConfigOptions = {}):
     })
   }
 
-  return {config: parseConfig(text, absolute, options), path: absolute}
+  return {...parseConfigFile(text, absolute, options), path: absolute}
 }

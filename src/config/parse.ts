@@ -19,10 +19,17 @@ import {ConfigError, type ConfigProblem} from '../core/errors'
 import {deepMerge, defaultsFor, isPlainObject} from './app-defaults'
 import {isAppName, PATTERNS} from './constants'
 import {crossCheck} from './cross-checks'
+import {findDuplicateKeys} from './duplicate-keys'
 import {describeValue, ProblemList} from './problems'
 import type {HactlConfig} from './schema'
 import {SourceMap} from './source-map'
 import {resolvedErrors, validateFile} from './validate'
+
+/**
+ * Largest hactl.yml read. A real one is a few kilobytes; the cap keeps a
+ * wrong file (a log, a dump) from stalling every command in the init hook.
+ */
+export const MAX_CONFIG_BYTES = 256 * 1024
 
 export interface ParseConfigOptions {
   /**
@@ -34,20 +41,39 @@ export interface ParseConfigOptions {
 
 /** Parses and validates hactl.yml text. Throws one ConfigError listing every problem. */
 export function parseConfig(text: string, file: string, options: ParseConfigOptions = {}): HactlConfig {
+  return parseConfigFile(text, file, options).config
+}
+
+/** A parsed hactl.yml and the `region` it names itself, before `--region` replaces it. */
+export interface ParsedConfigFile {
+  readonly config: HactlConfig
+  readonly fileRegion?: string
+}
+
+/** {@link parseConfig}, also returning the file's own region. */
+export function parseConfigFile(text: string, file: string, options: ParseConfigOptions = {}): ParsedConfigFile {
+  if (Buffer.byteLength(text, 'utf8') > MAX_CONFIG_BYTES) {
+    const size = `${Math.ceil(Buffer.byteLength(text, 'utf8') / 1024)} KiB`
+    throw configError(file, [{column: 1, line: 1, message: `the file is ${size}, over hactl's limit of ${MAX_CONFIG_BYTES / 1024} KiB; is it the right file?`, path: ''}])
+  }
+
   const lineCounter = new LineCounter()
   // `merge` reads YAML 1.1 merge keys (`<<: *base`), which YAML 1.2 leaves out but people use to share settings.
-  const doc = parseDocument(text, {lineCounter, merge: true, prettyErrors: false, uniqueKeys: true})
+  // `uniqueKeys: false`: the package's own check is quadratic; findDuplicateKeys does it in one pass.
+  const doc = parseDocument(text, {lineCounter, merge: true, prettyErrors: false, uniqueKeys: false})
   const source = new SourceMap(doc, lineCounter, text)
   const problems = new ProblemList(source)
 
-  // A file that does not parse has no trustworthy structure to check further.
-  if (doc.errors.length > 0) {
-    for (const error of doc.errors) {
-      problems.addAt([], `YAML syntax: ${firstLine(error.message)}`, source.positionOfOffset(error.pos[0]))
-    }
-
-    throw configError(file, problems.toArray())
+  for (const error of doc.errors) {
+    problems.addAt([], `YAML syntax: ${firstLine(error.message)}`, source.positionOfOffset(error.pos[0]))
   }
+
+  for (const duplicate of findDuplicateKeys(doc)) {
+    problems.addAt([], `YAML syntax: Map keys must be unique ("${duplicate.key}" is written twice)`, source.positionOfOffset(duplicate.offset))
+  }
+
+  // A file that does not parse has no trustworthy structure to check further.
+  if (problems.length > 0) throw configError(file, problems.toArray())
 
   let raw: unknown
   try {
@@ -63,7 +89,8 @@ export function parseConfig(text: string, file: string, options: ParseConfigOpti
     throw configError(file, problems.toArray())
   }
 
-  return resolve(raw, file, problems, options)
+  const config = resolve(raw, file, problems, options)
+  return {config, fileRegion: typeof raw.region === 'string' ? raw.region : undefined}
 }
 
 /**

@@ -1,3 +1,5 @@
+import * as path from 'node:path'
+
 import type {ResponseMetadata} from '@smithy/types'
 
 /**
@@ -56,8 +58,10 @@ export class SandboxStateError extends Error {
     public readonly file: string,
     /** What is wrong with it, e.g. "is not valid JSON". */
     public readonly problem: string,
+    /** What to do about it: a sentence. */
+    public readonly remedy = 'Run `hactl sandbox reset` to start afresh.',
   ) {
-    super(`The sandbox state file ${file} ${problem}. Run \`hactl sandbox reset\` to start afresh.`)
+    super(`The sandbox state file ${file} ${problem}. ${remedy}`)
     this.name = 'SandboxStateError'
   }
 }
@@ -118,4 +122,28 @@ export function modeledExceptions<E extends Error>(
     const Type = status >= 500 ? 'Receiver' : 'Sender'
     return Object.assign(exception, {Type, Code: error.code, Error: {Type, Code: error.code, Message: error.message}})
   }
+}
+
+const UNUSABLE_PATH: Readonly<Record<string, string>> = {
+  EACCES: 'cannot be read or written (permission denied)',
+  EISDIR: 'is a directory',
+  ENOTDIR: 'is under a path that is not a directory',
+  EPERM: 'cannot be read or written (operation not permitted)',
+  EROFS: 'is on a read-only file system',
+}
+
+/**
+ * A state path the file system refuses (a directory, no permission, a
+ * read-only disk) as a SandboxStateError naming the path; any other error as
+ * it is. Only a directory in the way is fixed by `hactl sandbox reset`.
+ */
+export function sandboxPathError(file: string, error: unknown): unknown {
+  const code = (error as {code?: unknown}).code
+  const problem = typeof code === 'string' ? UNUSABLE_PATH[code] : undefined
+  if (problem === undefined) return error
+  const remedy =
+    code === 'EISDIR'
+      ? 'Run `hactl sandbox reset` to remove it and start afresh.'
+      : `Make ${path.dirname(file)} writable for this user, or point HACTL_SANDBOX_DIR at a directory that is.`
+  return new SandboxStateError(file, problem, remedy)
 }

@@ -16,7 +16,8 @@ export interface ResetSandboxResult {
 export function resetSandboxState(stateDir: string): ResetSandboxResult {
   const stateFile = join(stateDir, STATE_FILE)
   const removed = existsSync(stateFile)
-  rmSync(stateFile, {force: true})
+  // recursive: a directory in the state file's place is cleared too (it is hactl's own path).
+  rmSync(stateFile, {force: true, recursive: true})
   rmSync(`${stateFile}.lock`, {force: true})
   return {removed, stateFile}
 }

@@ -3,7 +3,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 
 import {DURATIONS} from './durations'
-import {SandboxStateError} from './errors'
+import {sandboxPathError, SandboxStateError} from './errors'
 import {sliceShapes, type SliceShape} from './registry'
 import type {SandboxState} from './types'
 
@@ -63,7 +63,7 @@ export class StateStore {
       text = fs.readFileSync(this.file, 'utf8')
     } catch (error) {
       if (isCode(error, 'ENOENT')) return this.fresh()
-      throw error
+      throw sandboxPathError(this.file, error)
     }
 
     return this.parse(text)
@@ -124,12 +124,16 @@ export class StateStore {
       fs.renameSync(temp, this.file)
     } catch (error) {
       fs.rmSync(temp, {force: true})
-      throw error
+      throw sandboxPathError(this.file, error)
     }
   }
 
   private makeDir(): void {
-    fs.mkdirSync(this.dir, {recursive: true, mode: DIR_MODE})
+    try {
+      fs.mkdirSync(this.dir, {recursive: true, mode: DIR_MODE})
+    } catch (error) {
+      throw sandboxPathError(this.file, error)
+    }
   }
 
   private locked<T>(work: (token: string) => T): T {
@@ -160,7 +164,7 @@ export class StateStore {
       fd = fs.openSync(this.lockFile, 'wx', FILE_MODE)
     } catch (error) {
       if (isCode(error, 'EEXIST')) return false
-      throw error
+      throw sandboxPathError(this.file, error)
     }
 
     try {

@@ -40,6 +40,12 @@ export interface LockOptions {
   readonly breakStale?: boolean
   /** Told when the lock could not be released (it then goes stale by itself). */
   readonly reporter?: Reporter
+  /**
+   * True when a holder is known to be gone (a dead process on this host), so
+   * `breakStale` may take its lock over without waiting for it to go stale.
+   * @default nobody is known to be gone
+   */
+  readonly holderIsGone?: (holder: string) => boolean
 }
 
 export interface LockState {
@@ -157,7 +163,8 @@ export async function acquireLock(options: LockOptions): Promise<HeldLock> {
     if (!current.held || !current.record) continue // released between our put and read: try again
     const {record: other} = current
     const nowMs = clock.now()
-    if (current.stale && options.breakStale && !triedBreak) {
+    const gone = !current.stale && options.holderIsGone?.(other.holder) === true
+    if ((current.stale || gone) && options.breakStale && !triedBreak) {
       triedBreak = true
       // Two callers may both see the same stale lock. Breaking it is claimed
       // with an atomic create of a marker named after the stale lock's token,
@@ -183,14 +190,18 @@ export async function acquireLock(options: LockOptions): Promise<HeldLock> {
 
     const staleNote = current.stale
       ? ` Its last heartbeat was ${minutesAgo(current.lastWriteMs ?? Number.NaN, nowMs)}, so it is stale.`
-      : ''
+      : gone
+        ? ' That process is no longer running on this host (killed, or its terminal closed).'
+        : ''
     throw new LockHeldError(
       `Site ${options.site} is locked by ${other.holder} since ${other.since} (${minutesAgo(Date.parse(other.since), nowMs)}) for "${other.operation}".${staleNote}`,
       other.holder,
       new Date(other.since),
       {
-        data: {lock: other, stale: current.stale ?? false},
-        suggestions: current.stale
+        data: {holderGone: gone, lock: other, stale: current.stale ?? false},
+        suggestions: gone
+          ? ['Re-run with --break-lock to take over the lock of the run that is gone; then check `hactl status`.']
+          : current.stale
           ? ['If that run is gone, re-run with --break-lock to take over the stale lock.']
           : [
               'Wait for that run to finish (`hactl status` shows the lock), then retry.',

@@ -43,7 +43,8 @@ describe('a corrupt sandbox state', () => {
       mkdirSync(join(project.dir, '.hactl'))
       writeFileSync(join(project.dir, '.hactl', 'sandbox.json'), '{"version":1}')
       const result = await project.run(['status', '--sandbox', '--json'], {}, {configFlag: false})
-      expect(exitCodeOf(result)).toBe(1)
+      // Issue 8, found by trying 9: a damaged local file is the user's to fix (exit 2), not a bug (exit 1).
+      expect(exitCodeOf(result)).toBe(2)
       const {error} = JSON.parse(result.stdout)
       expect(error).toMatchObject({code: 'sandbox-state', suggestions: [expect.stringContaining('hactl sandbox reset')]})
       expect(error.message).toContain('sandbox.json')

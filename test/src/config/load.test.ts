@@ -38,9 +38,13 @@ describe('findConfigPath', () => {
     expect(findConfigPath({cwd: root, env: {}})).toBe(join(root, 'hactl.yml'))
   })
 
-  it('ignores a directory called hactl.yml', () => {
+  // Issue 8, "found by trying" 9: skipping it used a parent directory's file (another site's) silently.
+  it('stops at a directory called hactl.yml, so loading it says what is wrong', async () => {
     mkdirSync(join(deep, 'hactl.yml'))
-    expect(findConfigPath({cwd: deep, env: {}})).toBe(join(root, 'hactl.yml'))
+    expect(findConfigPath({cwd: deep, env: {}})).toBe(join(deep, 'hactl.yml'))
+    const loading = loadConfig(join(deep, 'hactl.yml'))
+    await expect(loading).rejects.toThrow(ConfigError)
+    await expect(loading).rejects.toThrow(`Cannot read ${join(deep, 'hactl.yml')}: it is a directory, not a file.`)
   })
 
   it('returns undefined when there is none up to the root', () => {
