@@ -21,10 +21,15 @@ if ((${#missing[@]} > 0)); then
   if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
   $sudo apt-get update -qq
   # Servers must not start as system services: the tests run their own on loopback.
-  printf '#!/bin/sh\nexit 101\n' | $sudo tee /usr/sbin/policy-rc.d >/dev/null
-  $sudo chmod 755 /usr/sbin/policy-rc.d
+  # (policy-rc.d answering 101 tells Debian's maintainer scripts not to start them.)
+  own_policy=''
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' | $sudo tee /usr/sbin/policy-rc.d >/dev/null
+    $sudo chmod 755 /usr/sbin/policy-rc.d
+    own_policy=1
+  fi
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  $sudo rm -f /usr/sbin/policy-rc.d
+  if [ -n "$own_policy" ]; then $sudo rm -f /usr/sbin/policy-rc.d; fi
 fi
 
 # The tests that need real tools: everything under test/real/, plus the tests
