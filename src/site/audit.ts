@@ -18,7 +18,7 @@
  * name says secret, or whose value looks like a credential, is replaced by
  * `[redacted]`, and so is an error message that holds something secret-shaped.
  */
-import {plaintextSecrets, secretsInText} from '../security/secret-scan'
+import {plaintextSecrets, secretShapeOf, secretsInText} from '../security/secret-scan'
 import type {LogsApi} from '../aws/logs'
 import type {Clock} from '../core/clock'
 
@@ -78,24 +78,33 @@ export function ciJobFromEnv(env: NodeJS.ProcessEnv): string | undefined {
 const REDACTED = '[redacted]'
 const MAX_MESSAGE = 500
 
+/**
+ * The scanner judges a whole line or value; a credential inside a sentence
+ * (a freeze reason echoed in a refusal: `frozen: "AKIA…"`) passes it. So each
+ * word is judged too.
+ */
+function holdsSecret(text: string): boolean {
+  return secretsInText(text).length > 0 || text.split(/[\s"'`(),;=]+/).some((word) => word !== '' && secretShapeOf(word) !== undefined)
+}
+
 /** The entry with every secret-looking value replaced, and the names of what was replaced. */
 export function redactEntry(entry: AuditEntry): AuditEntry {
   const redacted: string[] = []
   const flags: Record<string, FlagValue> = {}
   const asText = Object.fromEntries(Object.entries(entry.flags).map(([name, value]) => [name, Array.isArray(value) ? value.join(',') : String(value)]))
-  const secretFlags = new Set(plaintextSecrets(asText).map((finding) => finding.name))
+  const secretFlags = new Set([...plaintextSecrets(asText).map((finding) => finding.name), ...Object.keys(asText).filter((name) => holdsSecret(asText[name]))])
   for (const [name, value] of Object.entries(entry.flags)) {
     if (secretFlags.has(name)) redacted.push(`flags.${name}`)
     flags[name] = secretFlags.has(name) ? REDACTED : value
   }
 
   let message = entry.outcome.message?.slice(0, MAX_MESSAGE)
-  if (message !== undefined && secretsInText(message).length > 0) {
+  if (message !== undefined && holdsSecret(message)) {
     redacted.push('outcome.message')
     message = REDACTED
   }
 
-  const ci = entry.ci !== undefined && secretsInText(entry.ci).length > 0 ? REDACTED : entry.ci
+  const ci = entry.ci !== undefined && holdsSecret(entry.ci) ? REDACTED : entry.ci
   if (ci !== entry.ci) redacted.push('ci')
   return {
     ...entry,
