@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 
-import {breakLockFlag, waitFlag} from '../../src/cli/flags'
+import {breakLockFlag, lockWaitFlag, waitFlag} from '../../src/cli/flags'
 import {HactlCommand} from '../../src/cli/base-command'
 import type {CreateEnvironmentResult} from '../../src/env/create'
 import {renderCreateResult, renderCreatePreview} from '../../src/ui/render-env'
@@ -28,6 +28,7 @@ Run \`hactl plan\` first to see every resource and option setting.`
 
   public static flags = {
     'break-lock': breakLockFlag,
+    'lock-wait': lockWaitFlag,
     'new-database': Flags.boolean({
       default: false,
       description: 'Create an empty database even though a final snapshot of the old one exists.',

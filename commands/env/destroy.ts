@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 
-import {breakLockFlag, waitFlag} from '../../src/cli/flags'
+import {breakLockFlag, lockWaitFlag, waitFlag} from '../../src/cli/flags'
 import {HactlCommand} from '../../src/cli/base-command'
 import type {DestroyEnvironmentResult} from '../../src/env/destroy'
 import {renderDestroyResult} from '../../src/ui/render-env'
@@ -22,6 +22,7 @@ Asks you to type the site name (or pass --yes). Reports what it deleted and what
 
   public static flags = {
     'break-lock': breakLockFlag,
+    'lock-wait': lockWaitFlag,
     'delete-data': Flags.boolean({
       default: false,
       description: 'Also delete the uploads (EFS), the secrets and the database without a final snapshot. Cannot be undone.',

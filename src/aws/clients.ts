@@ -22,6 +22,7 @@ import type {Ec2Api} from './ec2'
 import type {EfsApi} from './efs'
 import type {ElastiCacheApi} from './elasticache'
 import type {IamApi} from './iam'
+import type {LogsApi} from './logs'
 import type {RdsApi} from './rds'
 import type {S3Api} from './s3'
 import type {SecretsApi} from './secrets'
@@ -179,6 +180,13 @@ export class AwsClients {
     return this.memo('iam', async () => {
       const [{IAMClient}, {createIamApi}] = await Promise.all([import('@aws-sdk/client-iam'), import('./iam')])
       return createIamApi(this.attach(new IAMClient(this.clientConfig('iam')), 'iam'), this.context())
+    })
+  }
+
+  public logs(): Promise<LogsApi> {
+    return this.memo('logs', async () => {
+      const [{CloudWatchLogsClient}, {createLogsApi}] = await Promise.all([import('@aws-sdk/client-cloudwatch-logs'), import('./logs')])
+      return createLogsApi(this.attach(new CloudWatchLogsClient(this.clientConfig('logs')), 'logs'), this.context())
     })
   }
 

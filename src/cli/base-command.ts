@@ -7,14 +7,18 @@
  * Errors of every kind end in `catch()`, which prints "Error (code): …" with
  * suggestions (or a JSON error object) and exits with the documented code.
  */
+import {randomUUID} from 'node:crypto'
+import {hostname} from 'node:os'
+
 import {Command, type Interfaces} from '@oclif/core'
 
 import {AbortError, ConfigError, HactlError, InterruptedError, UserError} from '../core/errors'
 import {ExitCode} from '../core/exit-codes'
 import {explainMissingProfile} from '../aws/errors'
-import {globalFlags} from './flags'
+import {DEFAULT_LOCK_WAIT_MINUTES, flagsGiven, globalFlags, withOptionalFlagValue} from './flags'
 import type {AwsClients} from '../aws/clients'
 import type {HeldLock} from '../site/lock'
+import type {AuditEntry} from '../site/audit'
 import {Deadline} from '../core/deadline'
 import type {HactlConfig} from '../config/schema'
 import type {Reporter} from '../core/progress'
@@ -75,6 +79,8 @@ export abstract class HactlCommand<T extends typeof Command> extends Command {
   protected flags!: HactlFlags<T>
   /** Aborted on Ctrl-C; long waits take it so they stop cleanly. */
   protected readonly interrupt = new AbortController()
+  /** This run's id: in the audit trail, and in the site lock's record. */
+  protected readonly runId = randomUUID()
 
   private awsClients?: Promise<AwsClients>
   private cliReporter?: CliReporter
@@ -95,6 +101,8 @@ export abstract class HactlCommand<T extends typeof Command> extends Command {
   public override async init(): Promise<void> {
     await super.init()
     checkHactlEnvironment(process.env)
+    // A bare `--lock-wait` means the default wait (oclif flags always take a value).
+    this.argv = withOptionalFlagValue(this.argv, 'lock-wait', String(DEFAULT_LOCK_WAIT_MINUTES))
     const {args, flags} = await this.parse({
       args: this.ctor.args,
       baseFlags: (super.ctor as typeof HactlCommand).baseFlags,
@@ -177,34 +185,85 @@ export abstract class HactlCommand<T extends typeof Command> extends Command {
    * (with that lock-lost error as its reason), so the library stops at once.
    */
   protected async withSiteLock<R>(site: string, operation: string, work: (held: HeldSiteLock) => Promise<R>): Promise<R> {
-    // Work that takes the lock changes the site, which lives in hactl.yml's Region only.
+    const aws = await this.aws()
+    const [{startHeartbeat, withLock}, ssm] = await Promise.all([import('../site/lock'), aws.ssm()])
+    const flags = this.flags as Record<string, unknown>
+    const lockWait = flags['lock-wait']
+    return this.audited(site, (principal, audit) =>
+      withLock(
+        {
+          breakStale: flags['break-lock'] === true,
+          clock: aws.clock,
+          holder: lockHolderName(principal),
+          holderIsGone: (holder) => localHolderIsGone(holder),
+          operation,
+          reporter: this.reporter,
+          signal: this.interrupt.signal,
+          site,
+          ssm,
+          waitMs: typeof lockWait === 'number' ? lockWait * 60_000 : 0,
+        },
+        async (lock) => {
+          audit.lockedAt = aws.clock.now()
+          const lost = new AbortController()
+          const heartbeat = startHeartbeat(lock, {clock: aws.clock, onLost: (error) => lost.abort(error), reporter: this.reporter})
+          try {
+            return await work({lock, signal: AbortSignal.any([this.interrupt.signal, lost.signal])})
+          } finally {
+            heartbeat.stop()
+          }
+        },
+      ),
+    )
+  }
+
+  /**
+   * Runs a mutating command's work and records it in the site's audit trail
+   * (src/site/audit.ts): who, the command and the flags given, when, from
+   * where, the outcome and the run id — success or failure, refusals by the
+   * lock included. This is the one place entries are written (withSiteLock
+   * uses it; so do the `lock` commands, which change the lock itself). A
+   * failed write is a warning: it never hides the work's own result or error.
+   */
+  protected async audited<R>(site: string, work: (principal: string, audit: {lockedAt?: number}) => Promise<R>): Promise<R> {
+    // Work that changes the site (and its lock) belongs in hactl.yml's Region only.
     const loaded = await this.findConfig()
     if (loaded) (await import('../config/load')).assertSiteRegion(loaded)
     const aws = await this.aws()
-    const [{startHeartbeat, withLock}, ssm, sts] = await Promise.all([import('../site/lock'), aws.ssm(), aws.sts()])
-    const identity = await sts.getCallerIdentity()
-    const flags = this.flags as Record<string, unknown>
-    return withLock(
-      {
-        breakStale: flags['break-lock'] === true,
-        clock: aws.clock,
-        holder: lockHolderName(identity.arn),
-        holderIsGone: (holder) => localHolderIsGone(holder),
-        operation,
-        reporter: this.reporter,
+    const identity = await (await aws.sts()).getCallerIdentity()
+    const startedAt = aws.clock.now()
+    const marks: {lockedAt?: number} = {}
+    let outcome: {code?: string; exitCode: number; message?: string} = {exitCode: 0}
+    try {
+      return await work(identity.arn, marks)
+    } catch (error) {
+      const failure = this.interrupt.signal.aborted ? interruptedError((error as Error).message) : toHactlError(error)
+      outcome = {code: failure.code, exitCode: failure.exitCode, message: failure.message}
+      throw error
+    } finally {
+      await this.writeAudit(aws, {
+        command: this.id?.replaceAll(':', ' ') ?? 'unknown',
+        finishedAt: new Date(aws.clock.now()).toISOString(),
+        flags: flagsGiven(this.argv, this.flags as Record<string, unknown>, {...this.ctor.baseFlags, ...this.ctor.flags} as Record<string, {char?: string; env?: string}>),
+        hactlVersion: this.config.version,
+        host: hostname(),
+        ...(marks.lockedAt === undefined ? {} : {lockedAt: new Date(marks.lockedAt).toISOString()}),
+        outcome,
+        principal: identity.arn,
+        runId: this.runId,
         site,
-        ssm,
-      },
-      async (lock) => {
-        const lost = new AbortController()
-        const heartbeat = startHeartbeat(lock, {clock: aws.clock, onLost: (error) => lost.abort(error), reporter: this.reporter})
-        try {
-          return await work({lock, signal: AbortSignal.any([this.interrupt.signal, lost.signal])})
-        } finally {
-          heartbeat.stop()
-        }
-      },
-    )
+        startedAt: new Date(startedAt).toISOString(),
+      })
+    }
+  }
+
+  private async writeAudit(aws: AwsClients, entry: Omit<AuditEntry, 'ci'>): Promise<void> {
+    try {
+      const [{ciJobFromEnv, recordAudit}, logs] = await Promise.all([import('../site/audit'), aws.logs()])
+      await recordAudit({entry: {...entry, ci: ciJobFromEnv(process.env)}, logs})
+    } catch (error) {
+      this.reporter.emit({message: `Could not write this run (${this.runId}) to the audit trail: ${(error as Error).message}`, type: 'warning'})
+    }
   }
 
   /**

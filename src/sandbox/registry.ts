@@ -1,4 +1,5 @@
 import type {Ec2State} from './services/ec2-model'
+import type {LogsState} from './services/logs'
 import type {S3State} from './services/s3-model'
 import type {SsmState} from './services/ssm'
 import type {RegionState, SandboxServiceName, SimulatedService} from './types'
@@ -97,6 +98,10 @@ export const SERVICES = {
   iam: {
     load: async () => (await import('./services/iam')).iam,
     slice: {key: 'iam', arrays: ['roles', 'instanceProfiles'], objects: []},
+  },
+  logs: {
+    load: async () => (await import('./services/logs')).logs,
+    slice: {key: 'logs', arrays: [], objects: ['groups'] satisfies ReadonlyArray<keyof LogsState>},
   },
 } as const satisfies Readonly<Record<SandboxServiceName, ServiceEntry>>
 

@@ -8,13 +8,14 @@ import type {Ec2State} from './services/ec2-model'
 import type {EfsState} from './services/efs-model'
 import type {ElastiCacheState} from './services/elasticache'
 import type {IamState} from './services/iam'
+import type {LogsState} from './services/logs'
 import type {RdsState} from './services/rds'
 import type {S3State} from './services/s3'
 import type {SecretsState} from './services/secretsmanager'
 import type {SsmState} from './services/ssm'
 
 /** The services the sandbox simulates, by the SDK's signing name. Later issues add scheduler. */
-export const SANDBOX_SERVICES = ['sts', 'ec2', 'ssm', 'elasticbeanstalk', 'efs', 'rds', 'elasticache', 's3', 'secretsmanager', 'iam'] as const
+export const SANDBOX_SERVICES = ['sts', 'ec2', 'ssm', 'elasticbeanstalk', 'efs', 'rds', 'elasticache', 's3', 'secretsmanager', 'iam', 'logs'] as const
 export type SandboxServiceName = (typeof SANDBOX_SERVICES)[number]
 
 /** The state of one simulated region of the account. Each service creates its part on first use. */
@@ -30,6 +31,8 @@ export interface RegionState {
   secretsmanager?: SecretsState
   /** IAM is global; the sandbox keeps it per region, which hactl (one region per site) cannot tell apart. */
   iam?: IamState
+  /** CloudWatch Logs: log groups with their streams and events. */
+  logs?: LogsState
 }
 
 /** Everything in `sandbox.json`. */

@@ -7,6 +7,14 @@
  * value records who holds it and since when; the holder refreshes
  * `heartbeatAt` during long waits. A lock whose heartbeat is older than
  * `staleAfterMs` is stale and may be broken, but only on request (--break-lock).
+ *
+ * The same parameter holds a manual **deploy freeze** (`hactl lock acquire -m
+ * "exam week"`): a record of kind `manual` with a message. A freeze has no
+ * heartbeat and never goes stale by time: it holds until `hactl lock release`
+ * (its holder, or anyone with --force), and --break-lock never breaks it.
+ * Staleness of a freeze is judged by people: `hactl lock status` and
+ * `hactl status` show its age and holder, and flag one older than
+ * {@link OLD_FREEZE_MS}.
  */
 import {randomUUID} from 'node:crypto'
 
@@ -26,7 +34,16 @@ export interface LockRecord {
   readonly heartbeatAt: string
   /** Random token: release and refresh act only on our own lock. */
   readonly token: string
+  /** `manual` for a deploy freeze; absent (older records) means automatic. */
+  readonly kind?: LockKind
+  /** A freeze's reason, e.g. `exam week`. */
+  readonly message?: string
+  /** The caller ARN that took it: who may release a freeze without --force. */
+  readonly principal?: string
 }
+
+/** `automatic`: held by a running command, with a heartbeat. `manual`: a deploy freeze. */
+export type LockKind = 'automatic' | 'manual'
 
 export interface LockOptions {
   readonly ssm: SsmApi
@@ -46,6 +63,16 @@ export interface LockOptions {
    * @default nobody is known to be gone
    */
   readonly holderIsGone?: (holder: string) => boolean
+  /**
+   * How long to queue behind another command's (automatic) lock before
+   * giving up, on the clock's time. Never waits behind a freeze or a stale lock.
+   * @default 0 (do not wait)
+   */
+  readonly waitMs?: number
+  /** Between attempts while queued. @default 15 seconds */
+  readonly pollMs?: number
+  /** Aborts a queued wait (Ctrl-C). */
+  readonly signal?: AbortSignal
 }
 
 export interface LockState {
@@ -68,6 +95,23 @@ export interface HeldLock {
 }
 
 export const DEFAULT_STALE_AFTER_MS = 30 * 60 * 1000
+/** A freeze older than this is pointed out (`lock status`, `status`): maybe someone forgot it. */
+export const OLD_FREEZE_MS = 7 * 24 * 60 * 60 * 1000
+/** What a freeze's `operation` says, so every reader of the record (older hactl too) names the reason. */
+const FREEZE_OPERATION_PREFIX = 'deploy freeze: '
+
+/** True for a deploy freeze (manual lock). */
+export function isFreeze(record: LockRecord | undefined): boolean {
+  return record?.kind === 'manual'
+}
+
+/**
+ * The freeze's reason from a lock's `operation` text, or undefined when it is
+ * not a freeze. For readers that only carry `operation` (the status result).
+ */
+export function freezeMessageOf(operation: string | undefined): string | undefined {
+  return operation?.startsWith(FREEZE_OPERATION_PREFIX) ? operation.slice(FREEZE_OPERATION_PREFIX.length) : undefined
+}
 
 export function lockParameterName(site: string): string {
   return `/hactl/${site}/lock`
@@ -88,6 +132,8 @@ function parseRecord(value: string): LockRecord | undefined {
         operation: parsed.operation ?? 'unknown',
         since: parsed.since,
         token: parsed.token,
+        ...(parsed.kind === 'manual' ? {kind: 'manual' as const, message: parsed.message ?? ''} : {}),
+        ...(typeof parsed.principal === 'string' ? {principal: parsed.principal} : {}),
       }
     }
   } catch {
@@ -120,7 +166,9 @@ export async function readLock(options: Pick<LockOptions, 'clock' | 'site' | 'ss
     token: '',
   }
   const lastWrite = parameter.lastModified?.getTime() ?? Date.parse(record.heartbeatAt)
-  return {held: true, lastWriteMs: lastWrite, record, stale: isStale(lastWrite, options.clock.now(), options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS)}
+  // A freeze has no heartbeat: it never goes stale by time (see the file comment).
+  const stale = !isFreeze(record) && isStale(lastWrite, options.clock.now(), options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS)
+  return {held: true, lastWriteMs: lastWrite, record, stale}
 }
 
 function minutesAgo(thenMs: number, now: number): string {
@@ -129,11 +177,68 @@ function minutesAgo(thenMs: number, now: number): string {
   return minutes === 1 ? '1 minute ago' : `${minutes} minutes ago`
 }
 
+/** The refusal every command gets while the site is frozen (exit 6, naming the reason). */
+function frozenError(site: string, freeze: LockRecord, nowMs: number): LockHeldError {
+  return new LockHeldError(
+    `Site ${site} is frozen: "${freeze.message ?? ''}" (deploy freeze by ${freeze.holder} since ${freeze.since}, ${minutesAgo(Date.parse(freeze.since), nowMs)}).`,
+    freeze.holder,
+    new Date(freeze.since),
+    {
+      data: {frozen: true, lock: freeze, message: freeze.message ?? '', stale: false},
+      suggestions: [
+        'Wait until the freeze is lifted: `hactl lock status` shows it; its holder ends it with `hactl lock release`.',
+        'A freeze never goes stale and --break-lock does not break it; `hactl lock release --force` does, if you must.',
+      ],
+    },
+  )
+}
+
+/** True when the error is the refusal of a deploy freeze. */
+export function isFrozenError(error: unknown): boolean {
+  return error instanceof LockHeldError && (error.data as {frozen?: boolean} | undefined)?.frozen === true
+}
+
 /**
  * Takes the site lock or throws {@link LockHeldError} naming the holder and
- * since when.
+ * since when. With `waitMs`, queues behind another command's live lock
+ * (polling every `pollMs`, a `wait` event each time) until it is free or the
+ * time is up; a freeze or a stale lock ends the wait at once, since neither
+ * goes away by itself.
  */
 export async function acquireLock(options: LockOptions): Promise<HeldLock> {
+  const waitMs = options.waitMs ?? 0
+  if (waitMs <= 0) return acquireOnce(options)
+  const {clock} = options
+  const started = clock.now()
+  const pollMs = options.pollMs ?? 15_000
+  for (;;) {
+    try {
+      return await acquireOnce(options)
+    } catch (error) {
+      if (!(error instanceof LockHeldError)) throw error
+      const data = (error.data ?? {}) as {holderGone?: boolean; lock?: LockRecord; stale?: boolean}
+      if (isFrozenError(error)) throw withNote(error, '--lock-wait never waits behind a deploy freeze.')
+      if (data.stale || data.holderGone) throw error
+      const elapsedMs = clock.now() - started
+      if (elapsedMs >= waitMs) throw withNote(error, `Still held after waiting ${Math.round(waitMs / 60_000)} minutes (--lock-wait).`)
+      options.reporter?.emit({
+        elapsedMs,
+        status: `queued behind ${data.lock?.operation ?? 'another command'} by ${data.lock?.holder ?? 'someone'}`,
+        timeoutMs: waitMs,
+        type: 'wait',
+        what: `the site lock of ${options.site}`,
+      })
+      await clock.sleep(Math.min(pollMs, waitMs - elapsedMs), options.signal)
+    }
+  }
+}
+
+/** The same refusal with one more sentence. */
+function withNote(error: LockHeldError, note: string): LockHeldError {
+  return new LockHeldError(`${error.message} ${note}`, error.holder, error.since, {data: error.data, suggestions: error.suggestions})
+}
+
+async function acquireOnce(options: LockOptions): Promise<HeldLock> {
   const {clock, ssm} = options
   const name = lockParameterName(options.site)
   const staleAfterMs = options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS
@@ -163,6 +268,7 @@ export async function acquireLock(options: LockOptions): Promise<HeldLock> {
     if (!current.held || !current.record) continue // released between our put and read: try again
     const {record: other} = current
     const nowMs = clock.now()
+    if (isFreeze(other)) throw frozenError(options.site, other, nowMs)
     const gone = !current.stale && options.holderIsGone?.(other.holder) === true
     if ((current.stale || gone) && options.breakStale && !triedBreak) {
       triedBreak = true
@@ -329,4 +435,116 @@ export function startHeartbeat(lock: HeldLock, options: HeartbeatOptions): {stop
     }
   })()
   return {stop: () => stop.abort()}
+}
+
+export interface FreezeOptions extends Pick<LockOptions, 'clock' | 'pollMs' | 'reporter' | 'signal' | 'site' | 'ssm' | 'waitMs'> {
+  /** The reason, shown to everyone refused, e.g. `exam week`. */
+  readonly message: string
+  /** The caller's ARN: the freeze is theirs to release. */
+  readonly principal: string
+  /** Where from, e.g. the host name; shown with the principal. */
+  readonly host: string
+}
+
+export interface FreezeResult {
+  /** `created`: the site is frozen now. `unchanged`/`updated`: it was our freeze already (message updated). */
+  readonly action: 'created' | 'unchanged' | 'updated'
+  readonly lock: LockRecord
+}
+
+/**
+ * Freezes the site: takes the site lock as a manual lock with a reason.
+ * Idempotent: a re-run by the same principal keeps the freeze (and its
+ * `since`), updating the message if it changed. Someone else's freeze, or a
+ * running command's lock, refuses with exit 6 (with `waitMs`, the latter is
+ * waited out first).
+ */
+export async function freezeSite(options: FreezeOptions): Promise<FreezeResult> {
+  const {clock, ssm} = options
+  const name = lockParameterName(options.site)
+  const current = await readLock(options)
+  if (current.held && current.record && isFreeze(current.record) && current.record.principal === options.principal) {
+    if (current.record.message === options.message) return {action: 'unchanged', lock: current.record}
+    const lock: LockRecord = {...current.record, message: options.message, operation: `${FREEZE_OPERATION_PREFIX}${options.message}`}
+    await ssm.putParameter({name, overwrite: true, value: JSON.stringify(lock)})
+    return {action: 'updated', lock}
+  }
+
+  // Taken as an ordinary lock (same atomic create, same refusals, same queue) and then
+  // rewritten as a freeze: only the holder of the token writes, so this cannot clobber anyone.
+  const held = await acquireLock({
+    clock,
+    holder: `${options.principal} on ${options.host}`,
+    operation: `${FREEZE_OPERATION_PREFIX}${options.message}`,
+    pollMs: options.pollMs,
+    reporter: options.reporter,
+    signal: options.signal,
+    site: options.site,
+    ssm,
+    waitMs: options.waitMs,
+  })
+  const lock: LockRecord = {...held.record, kind: 'manual', message: options.message, principal: options.principal}
+  await ssm.putParameter({
+    description: `hactl deploy freeze for ${options.site}: release with \`hactl lock release\``,
+    name,
+    overwrite: true,
+    value: JSON.stringify(lock),
+  })
+  return {action: 'created', lock}
+}
+
+export interface ReleaseOptions extends Pick<LockOptions, 'clock' | 'site' | 'ssm'> {
+  readonly principal: string
+  /** Release someone else's freeze. @default false */
+  readonly force?: boolean
+}
+
+export interface ReleaseResult {
+  /** False when there was nothing to release. */
+  readonly released: boolean
+  /** The freeze that was released. */
+  readonly lock?: LockRecord
+  /** True when it was someone else's freeze (released with --force). */
+  readonly forced: boolean
+}
+
+/**
+ * Ends a deploy freeze. Idempotent: no lock means nothing to do. Someone
+ * else's freeze needs `force` (the refusal says whose it is); a running
+ * command's lock is never released here (it ends with its command, or
+ * `--break-lock` takes it over once stale).
+ */
+export async function releaseFreeze(options: ReleaseOptions): Promise<ReleaseResult> {
+  const current = await readLock(options)
+  if (!current.held || !current.record) return {forced: false, released: false}
+  const {record} = current
+  if (!isFreeze(record)) {
+    throw new LockHeldError(
+      `Site ${options.site} is not frozen: its lock is held by a running "${record.operation}" (${record.holder}, since ${record.since}).`,
+      record.holder,
+      new Date(record.since),
+      {
+        data: {frozen: false, lock: record, stale: current.stale ?? false},
+        suggestions: ['That lock ends with its command. If the command is gone, the next command\'s --break-lock takes the lock over once it is stale.'],
+      },
+    )
+  }
+
+  const ours = record.principal === options.principal
+  if (!ours && !options.force) {
+    throw new LockHeldError(
+      `The freeze on ${options.site} ("${record.message ?? ''}") is not yours: it was set by ${record.principal ?? record.holder} on ${record.since}.`,
+      record.holder,
+      new Date(record.since),
+      {
+        data: {frozen: true, lock: record, message: record.message ?? '', stale: false},
+        suggestions: ['Ask its holder to release it, or pass --force to release it anyway (the audit trail records that you did).'],
+      },
+    )
+  }
+
+  // Delete only the freeze we looked at: read again just before (SSM has no conditional delete).
+  const again = await options.ssm.getParameter(lockParameterName(options.site))
+  if (again && (parseRecord(again.value)?.token ?? '') === record.token) await options.ssm.deleteParameter(lockParameterName(options.site))
+  return {forced: !ours, lock: record, released: true}
 }

@@ -1,5 +1,6 @@
 /** Human rendering of `hactl status`. */
 import type {StatusResult} from '../status/status'
+import {freezeMessageOf} from '../site/lock'
 
 function row(label: string, value: string): string {
   return `  ${label.padEnd(10)} ${value}`
@@ -27,6 +28,9 @@ export function renderStatus(status: StatusResult): string {
   lines.push('', 'Lock')
   if (!status.lock) {
     lines.push(row('state', 'unknown (no site configured)'))
+  } else if (status.lock.held && freezeMessageOf(status.lock.operation) !== undefined) {
+    // A deploy freeze (`hactl lock acquire`): never stale; it holds until `hactl lock release`.
+    lines.push(row('state', `FROZEN: "${freezeMessageOf(status.lock.operation)}" (until \`hactl lock release\`)`), row('holder', status.lock.holder ?? '?'), row('since', status.lock.since ?? '?'))
   } else if (status.lock.held) {
     lines.push(
       row('state', status.lock.stale ? 'held, STALE (may be broken with --break-lock)' : 'held'),

@@ -116,6 +116,13 @@ describe('--json schemas', () => {
       expectValid('plan', await project.run(['plan', '--live', '--sandbox', '--json']))
       expectValid('status', await project.run(['status', '--sandbox', '--json']))
 
+      // The deploy freeze and the audit trail.
+      expectValid('lock status', await project.run(['lock', 'status', '--sandbox', '--json']))
+      expectValid('lock acquire', await project.run(['lock', 'acquire', '--message', 'schema-check', '--sandbox', '--json']))
+      expectValid('lock status', await project.run(['lock', 'status', '--sandbox', '--json']))
+      expectValid('lock release', await project.run(['lock', 'release', '--sandbox', '--json']))
+      expectValid('audit', await project.run(['audit', '--sandbox', '--json', '--since', '30d']))
+
       // Doctor prints its result, or on a failed check the error envelope with the result as its data.
       const doctor = await project.run(['doctor', '--sandbox', '--json'])
       const doctorJson = expectValid('doctor', doctor)
