@@ -117,7 +117,7 @@ describe('hactl env (sandbox)', () => {
   })
 
   it('--wait bounds the wait: on timeout it exits 7, says what is still running and how to resume, and a re-run finishes', async () => {
-    const timedOut = await project.run(['env', 'create', '--sandbox', '--yes', '--wait', '1'], {HACTL_SANDBOX_SPEED: '120'})
+    const timedOut = await project.run(['env', 'create', '--sandbox', '--yes', '--wait', '5'], {HACTL_SANDBOX_SPEED: '60'})
     expect(exitCodeOf(timedOut)).toBe(ExitCode.TimedOut)
     expect(timedOut.stderr).toMatch(/Gave up waiting after \d+ (s|min) for/)
     expect(timedOut.stderr).toContain('Stopped waiting for (AWS goes on with them)')
