@@ -120,7 +120,7 @@ export async function createEnvironment(options: CreateEnvironmentOptions): Prom
     clients,
     clock,
     config,
-    names: siteNames(config.site),
+    names: siteNames(config.site, config.region),
     note: (kind, name, id, action) => resources.push({action, id, kind, name}),
     reporter,
   }

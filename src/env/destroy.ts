@@ -61,7 +61,7 @@ function stamp(ms: number): string {
 export async function destroyEnvironment(options: DestroyEnvironmentOptions): Promise<DestroyEnvironmentResult> {
   const {clients, config, deleteData, reporter} = options
   const {clock} = clients
-  const names = siteNames(config.site)
+  const names = siteNames(config.site, config.region)
   const deadline = options.deadline ?? Deadline.after(clock, options.timeoutMs ?? 60 * 60_000)
   const deleted: DestroyedResource[] = []
   const kept: KeptResource[] = []

@@ -85,7 +85,7 @@ export interface PlanResult {
 
 /** What the offline plan shows where a value exists only after creation. */
 function placeholderRefs(config: HactlConfig, network?: SiteNetwork): Refs {
-  const groups = Object.fromEntries(SECURITY_GROUP_ROLES.map((role) => [role, `(${siteNames(config.site).securityGroup[role]})`])) as Record<
+  const groups = Object.fromEntries(SECURITY_GROUP_ROLES.map((role) => [role, `(${siteNames(config.site, config.region).securityGroup[role]})`])) as Record<
     SecurityGroupRole,
     string
   >
@@ -115,7 +115,7 @@ function resource(kind: ResourceKind, name: string, tags: Tags, settings: Record
 
 /** Every resource env create makes, in the order a reader follows them. */
 export function plannedResources(config: HactlConfig, bundle: Bundle): PlannedResource[] {
-  const names = siteNames(config.site)
+  const names = siteNames(config.site, config.region)
   const db = config.database
   const refs = placeholderRefs(config)
   const list: PlannedResource[] = []
@@ -366,7 +366,7 @@ function found<T>(value: T | undefined, id: (value: T) => string | undefined): E
  * did not resolve, or S3 cannot be asked before EB's bucket is known).
  */
 function existence(inventory: SiteInventory, config: HactlConfig, planned: PlannedResource): Existence | undefined {
-  const names = siteNames(config.site)
+  const names = siteNames(config.site, config.region)
   const {application, bundle, cache, database, environment, iam, secrets, securityGroups, uploads} = inventory
   const fs = uploads?.fileSystem
   switch (planned.resourceKind) {

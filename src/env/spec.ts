@@ -87,7 +87,7 @@ function fromGroups(port: number, groups: readonly string[], why: string): IpPer
  * (it is reached through SSM, never SSH).
  */
 export function securityGroupSpecs(config: HactlConfig, ids: Readonly<Record<SecurityGroupRole, string>>): SecurityGroupSpec[] {
-  const names = siteNames(config.site)
+  const names = siteNames(config.site, config.region)
   const clients = [ids.web, ids.seed]
   const spec = (role: SecurityGroupRole, description: string, admits: string[], ingress: IpPermission[]): SecurityGroupSpec => ({
     admits,
@@ -168,7 +168,7 @@ function rollingTimeout(minutes: number): string {
  * in .ebextensions.
  */
 export function optionSettings(config: HactlConfig, refs: Refs): ConfigurationOptionSetting[] {
-  const names = siteNames(config.site)
+  const names = siteNames(config.site, config.region)
   const env = config.environment
   const {scaling, rollout} = env
   const metric = SCALING_METRIC_INFO[scaling.metric]
@@ -266,7 +266,7 @@ export function estimateInstances(config: HactlConfig): InstanceEstimate {
 const DEFAULT_MASTER_USER = 'hactladmin'
 
 export function dbInstanceInput(config: HactlConfig, refs: Pick<Refs, 'securityGroups'>): CreateDBInstanceCommandInput {
-  const names = siteNames(config.site)
+  const names = siteNames(config.site, config.region)
   const db = config.database
   return {
     AllocatedStorage: db.storageGb ?? 20,
@@ -294,7 +294,7 @@ export function dbInstanceInput(config: HactlConfig, refs: Pick<Refs, 'securityG
 }
 
 export function dbClusterInput(config: HactlConfig, refs: Pick<Refs, 'securityGroups'>): CreateDBClusterCommandInput {
-  const names = siteNames(config.site)
+  const names = siteNames(config.site, config.region)
   const db = config.database
   return {
     BackupRetentionPeriod: db.backupRetentionDays,
@@ -319,7 +319,7 @@ export function dbClusterInput(config: HactlConfig, refs: Pick<Refs, 'securityGr
  * site's Availability Zones so a reader can take over when the writer's AZ fails.
  */
 export function auroraInstanceInputs(config: HactlConfig, zones: readonly string[] = []): CreateDBInstanceCommandInput[] {
-  const names = siteNames(config.site)
+  const names = siteNames(config.site, config.region)
   const count = 1 + (config.database.readers ?? 0)
   return Array.from({length: count}, (_, index) => ({
     AvailabilityZone: zones.length > 0 ? zones[index % zones.length] : undefined,
@@ -337,7 +337,7 @@ export function replicationGroupInput(
   refs: Pick<Refs, 'securityGroups'>,
   authToken: string,
 ): CreateReplicationGroupCommandInput {
-  const names = siteNames(config.site)
+  const names = siteNames(config.site, config.region)
   const clusters = 1 + (config.cache.replicas ?? 0)
   const failover = clusters > 1
   return {
@@ -361,7 +361,7 @@ export function replicationGroupInput(
 }
 
 export function memcachedInput(config: HactlConfig, refs: Pick<Refs, 'securityGroups'>): CreateCacheClusterCommandInput {
-  const names = siteNames(config.site)
+  const names = siteNames(config.site, config.region)
   const nodes = estimateInstances(config).cacheNodes
   return {
     AZMode: nodes > 1 ? 'cross-az' : 'single-az',

@@ -22,7 +22,7 @@ describe('judgeSite: a site as env create leaves it', () => {
 
   it('passes with Aurora (a reader), Memcached and Immutable rollouts too', () => {
     const config = testConfig({cache: {engine: 'memcached'}, database: {engine: 'aurora-mysql'}, environment: {rollout: {policy: 'Immutable'}}})
-    const names = siteNames(config.site)
+    const names = siteNames(config.site, config.region)
     const facts = auroraSite(config)
     expect(failing(facts)).toEqual([])
     expect(check(facts, 'rollout-capacity').detail).toContain('immutably')

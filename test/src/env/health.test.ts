@@ -340,7 +340,7 @@ describe('the service role\'s inline policy', () => {
       const sandbox = openSandbox({region: 'eu-west-1', speed: 100_000, stateDir: join(project.dir, '.hactl')})
       const iam = new IAMClient({credentials: {accessKeyId: 'x', secretAccessKey: 'y'}, region: 'eu-west-1'})
       iam.middlewareStack.use(sandbox.plugin('iam'))
-      const {PolicyDocument} = await iam.send(new GetRolePolicyCommand({PolicyName: SERVICE_POLICY_NAME, RoleName: siteNames('demo').serviceRole}))
+      const {PolicyDocument} = await iam.send(new GetRolePolicyCommand({PolicyName: SERVICE_POLICY_NAME, RoleName: siteNames('demo', 'eu-west-1').serviceRole}))
       expect(JSON.parse(decodeURIComponent(PolicyDocument!))).toEqual(JSON.parse(serviceRolePolicy()))
     } finally {
       project.cleanup()

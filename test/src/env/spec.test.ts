@@ -46,7 +46,7 @@ describe('security group specs', () => {
 
   it('has one group per role, named hactl-<site>-<role>', () => {
     expect(specs.map((s) => s.role)).toEqual([...SECURITY_GROUP_ROLES])
-    expect(specs.map((s) => s.name)).toEqual(SECURITY_GROUP_ROLES.map((r) => siteNames('demo').securityGroup[r]))
+    expect(specs.map((s) => s.name)).toEqual(SECURITY_GROUP_ROLES.map((r) => siteNames('demo', 'eu-west-1').securityGroup[r]))
   })
 
   it('opens only the load balancer listener to the world', () => {
@@ -85,8 +85,8 @@ describe('option settings', () => {
     expect(value(settings, 'aws:elasticbeanstalk:healthreporting:system', 'SystemType')).toBe('enhanced')
     expect(value(settings, 'aws:autoscaling:launchconfiguration', 'DisableIMDSv1')).toBe('true')
     expect(value(settings, 'aws:elasticbeanstalk:managedactions', 'ManagedActionsEnabled')).toBe('false')
-    expect(value(settings, 'aws:elasticbeanstalk:environment', 'ServiceRole')).toBe('hactl-demo-eb-service')
-    expect(value(settings, 'aws:autoscaling:launchconfiguration', 'IamInstanceProfile')).toBe('hactl-demo-instance')
+    expect(value(settings, 'aws:elasticbeanstalk:environment', 'ServiceRole')).toBe('hactl-demo-eu-west-1-eb-service')
+    expect(value(settings, 'aws:autoscaling:launchconfiguration', 'IamInstanceProfile')).toBe('hactl-demo-eu-west-1-instance')
     expect(value(settings, 'aws:ec2:vpc', 'Subnets')).toBe('subnet-aaaaaaaa,subnet-bbbbbbbb')
     expect(value(settings, 'aws:elasticbeanstalk:environment:process:default', 'HealthCheckPath')).toBe('/hactl-health.php')
   })

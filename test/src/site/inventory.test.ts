@@ -97,7 +97,7 @@ describe('readSite', () => {
       }
     }
 
-    expect(apis.iam.getRole.mock.calls.map(([name]) => name).sort()).toEqual(['hactl-demo-eb-service', 'hactl-demo-instance'])
+    expect(apis.iam.getRole.mock.calls.map(([name]) => name).sort()).toEqual(['hactl-demo-eu-west-1-eb-service', 'hactl-demo-eu-west-1-instance'])
     expect(site.environment?.instances.map((i) => i.InstanceId)).toEqual(['i-1', 'i-2'])
     expect(site.environment?.health?.healthStatus).toBe('Ok')
     expect(site.uploads?.mountTargets.map((t) => t.AvailabilityZoneName)).toEqual(['eu-west-1a', 'eu-west-1b'])

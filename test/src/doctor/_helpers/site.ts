@@ -63,7 +63,7 @@ export const FS_ID = 'fs-0123456789abcdef0'
 
 /** A site exactly as `hactl env create` leaves it: every check passes. */
 export function healthySite(config: HactlConfig = testConfig()): SiteFacts {
-  const names = siteNames(config.site)
+  const names = siteNames(config.site, config.region)
   const mountTargetIds = ['fsmt-00', 'fsmt-01', 'fsmt-02']
   return {
     cache: {
@@ -131,7 +131,7 @@ export function healthySite(config: HactlConfig = testConfig()): SiteFacts {
 
 /** The same site on Aurora MySQL (writer in eu-west-1a, one reader in eu-west-1b) with Memcached. */
 export function auroraSite(config: HactlConfig = testConfig({cache: {engine: 'memcached'}, database: {engine: 'aurora-mysql'}, environment: {rollout: {policy: 'Immutable'}}})): SiteFacts {
-  const names = siteNames(config.site)
+  const names = siteNames(config.site, config.region)
   const member = (index: number, zone: string): DBInstance => ({AvailabilityZone: zone, DBInstanceClass: 'db.t4g.medium', DBInstanceIdentifier: names.auroraInstance(index)})
   return {
     ...healthySite(config),
