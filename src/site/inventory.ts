@@ -178,7 +178,9 @@ async function readCache({clients, config, names}: Reader, supporting: boolean):
 }
 
 async function readSecrets({clients, names}: Reader): Promise<SecretFacts> {
-  return {cacheAuth: await (await clients.secrets()).describeSecret(names.cacheSecret)}
+  const secrets = await clients.secrets()
+  const [cacheAuth, appDb] = await Promise.all([secrets.describeSecret(names.cacheSecret), secrets.describeSecret(names.appDbSecret)])
+  return {appDb, cacheAuth}
 }
 
 async function readBundle({clients, names}: Reader, versionLabel: string): Promise<BundleFacts> {

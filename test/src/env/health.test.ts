@@ -303,7 +303,7 @@ async function getJson(port: number, path: string): Promise<{status: number; bod
 // Where EB is told about it, and the service role
 
 const refs = {
-  accessPointId: 'fsap-1', account: '123456789012', cache: {endpoint: 'c', port: 6379}, db: {endpoint: 'd', port: 3306, secretArn: 'arn:s'},
+  accessPointId: 'fsap-1', account: '123456789012', appDbSecretArn: 'arn:app', cache: {endpoint: 'c', port: 6379}, db: {endpoint: 'd', port: 3306, secretArn: 'arn:s'},
   efsId: 'fs-1', instanceSubnets: ['subnet-a'], loadBalancerSubnets: ['subnet-a'],
   securityGroups: {cache: 'sg-c', db: 'sg-d', efs: 'sg-e', lb: 'sg-l', seed: 'sg-s', web: 'sg-w'}, vpcId: 'vpc-1',
 } as Refs
