@@ -130,6 +130,24 @@ describe('env create: converging an Immutable site (sandbox)', () => {
   })
 })
 
+describe('two copies of a site in two Regions (sandbox, IAM account-wide)', () => {
+  it('get their own IAM roles, so destroying one leaves the other\'s (found by trying 15)', async () => {
+    const dir = freshDir()
+    const west = clientsIn(dir, 'eu-west-1')
+    const east = clientsIn(dir, 'us-east-2')
+    await create(west, testConfig())
+    await create(east, testConfig({region: 'us-east-2'}))
+    await destroyEnvironment({clients: east, config: testConfig({region: 'us-east-2'}), deleteData: true, reporter: new RecordingReporter(), timeoutMs: TIMEOUT_MS})
+
+    const iam = await west.iam()
+    const names = siteNames('demo', 'eu-west-1')
+    expect(await iam.getRole(names.instanceRole)).toBeDefined()
+    expect(await iam.getRole(names.serviceRole)).toBeDefined()
+    expect((await iam.getInstanceProfile(names.instanceProfile))?.Roles?.map((role) => role.RoleName)).toEqual([names.instanceRole])
+    expect(await iam.getRole(siteNames('demo', 'us-east-2').instanceRole)).toBeUndefined()
+  })
+})
+
 /** The role's inline policy as the sandbox holds it (IAM's own API returns it URL-encoded). */
 async function inlinePolicy(dir: string, role: string): Promise<string> {
   const {IAMClient, GetRolePolicyCommand} = await import('@aws-sdk/client-iam')
