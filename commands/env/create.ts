@@ -10,12 +10,15 @@ export default class EnvCreate extends HactlCommand<typeof EnvCreate> {
   - security groups for the load balancer, web instances, seed, EFS, database and cache (the data tier admits only web and seed);
   - EFS for uploads (encrypted, a mount target per AZ, an access point, backups on);
   - RDS (Multi-AZ) or an Aurora cluster with readers: encrypted, private, deletion-protected, password managed by RDS in Secrets Manager;
-  - ElastiCache Redis (Multi-AZ failover, TLS, AUTH token in Secrets Manager) or Memcached;
+  - ElastiCache Redis (Multi-AZ failover, TLS, AUTH token in Secrets Manager);
+  - the app's own DB user secret and the pointer parameter /hactl/<site>/site, which the seed reads at boot;
   - the IAM instance profile and service role, the EB application, a thin bundle, and the environment on the latest PHP platform on Amazon Linux 2023.
 
 Idempotent: a re-run finds what exists (by name, creation token or client token) and creates only what is missing, so after a failure or a timeout run it again. On an existing environment it applies the option settings that differ from hactl.yml (what \`hactl plan --live\` shows) and the current bundle. Holds the site lock while it works. Until the first rollout the environment serves a holding page.
 
 After \`hactl env destroy\` the database's final snapshot is kept: pass --restore-snapshot to bring it back, or --new-database to start empty.
+
+An environment left Red by a passing failure (exit 11) has nothing for a plain re-run to change: --redeploy deploys its bundle again on every instance, keeping the database, cache and uploads.
 
 Run \`hactl plan\` first to see every resource and option setting.`
 
@@ -24,6 +27,7 @@ Run \`hactl plan\` first to see every resource and option setting.`
     '<%= config.bin %> <%= command.id %> --sandbox --yes',
     '<%= config.bin %> <%= command.id %> --yes --wait 90 --json',
     '<%= config.bin %> <%= command.id %> --restore-snapshot hactl-demo-db-final-20261121t2359',
+    '<%= config.bin %> <%= command.id %> --redeploy --yes',
   ]
 
   public static flags = {
@@ -34,6 +38,11 @@ Run \`hactl plan\` first to see every resource and option setting.`
       description: 'Create an empty database even though a final snapshot of the old one exists.',
       exclusive: ['restore-snapshot'],
       summary: 'Start with an empty database.',
+    }),
+    redeploy: Flags.boolean({
+      default: false,
+      description: 'Deploy the current bundle again on every instance of an existing environment, even when nothing differs: the repair for an environment left Red by a passing failure. The database, cache and uploads are kept.',
+      summary: 'Deploy the bundle again (repairs a Red environment).',
     }),
     'restore-snapshot': Flags.string({
       description: 'Create the database from this snapshot (a final snapshot `hactl env destroy` kept, or any snapshot of a compatible engine).',
@@ -58,7 +67,7 @@ Run \`hactl plan\` first to see every resource and option setting.`
       render: renderCreateResult,
       work: async (context) => {
         const {createEnvironment} = await import('../../src/env/create')
-        return createEnvironment({...context, newDatabase: this.flags['new-database'], restoreSnapshot: this.flags['restore-snapshot']})
+        return createEnvironment({...context, newDatabase: this.flags['new-database'], redeploy: this.flags.redeploy, restoreSnapshot: this.flags['restore-snapshot']})
       },
     })
   }

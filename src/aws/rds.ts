@@ -93,7 +93,7 @@ export interface RdsApi {
   /** Current values of some parameters of a (cluster) parameter group; undefined for a parameter not set. */
   parameterValues(name: string, cluster: boolean, parameterNames: readonly string[]): Promise<Record<string, string | undefined>>
   /** Manual snapshots of an instance (cluster: of a cluster) whose id starts with `prefix`, newest first. */
-  listSnapshots(input: {sourceId: string; cluster: boolean; prefix: string}): Promise<Array<{id: string; status: string; createdAt?: Date}>>
+  listSnapshots(input: {sourceId: string; cluster: boolean; prefix: string}): Promise<Array<{id: string; status: string; createdAt?: Date; engineVersion?: string}>>
   /** RestoreDBInstanceFromDBSnapshot. */
   restoreInstanceFromSnapshot(input: RestoreDBInstanceFromDBSnapshotCommandInput): Promise<DBInstance>
   /** RestoreDBClusterFromSnapshot (the cluster's instances are then created with createInstance). */
@@ -205,14 +205,14 @@ export function createRdsApi(client: RDSClient, context: ApiContext): RdsApi {
     }
   }
 
-  async function manualSnapshots(sourceId: string, cluster: boolean): Promise<Array<{id: string; status: string; createdAt?: Date}>> {
+  async function manualSnapshots(sourceId: string, cluster: boolean): Promise<Array<{id: string; status: string; createdAt?: Date; engineVersion?: string}>> {
     if (cluster) {
       return awsCall('rds:DescribeDBClusterSnapshots', async () => {
         const found = []
         const pages = paginateDescribeDBClusterSnapshots({client}, {DBClusterIdentifier: sourceId, SnapshotType: 'manual'})
         for await (const page of pages) {
           for (const snapshot of page.DBClusterSnapshots ?? []) {
-            found.push({createdAt: snapshot.SnapshotCreateTime, id: snapshot.DBClusterSnapshotIdentifier ?? '', status: snapshot.Status ?? ''})
+            found.push({createdAt: snapshot.SnapshotCreateTime, engineVersion: snapshot.EngineVersion, id: snapshot.DBClusterSnapshotIdentifier ?? '', status: snapshot.Status ?? ''})
           }
         }
 
@@ -225,7 +225,7 @@ export function createRdsApi(client: RDSClient, context: ApiContext): RdsApi {
       const pages = paginateDescribeDBSnapshots({client}, {DBInstanceIdentifier: sourceId, SnapshotType: 'manual'})
       for await (const page of pages) {
         for (const snapshot of page.DBSnapshots ?? []) {
-          found.push({createdAt: snapshot.SnapshotCreateTime, id: snapshot.DBSnapshotIdentifier ?? '', status: snapshot.Status ?? ''})
+          found.push({createdAt: snapshot.SnapshotCreateTime, engineVersion: snapshot.EngineVersion, id: snapshot.DBSnapshotIdentifier ?? '', status: snapshot.Status ?? ''})
         }
       }
 

@@ -28,8 +28,18 @@ export interface SecretsApi {
    * with the given rules), so the value passes through hactl only in memory and
    * is never printed. `clientRequestToken` makes a retried create idempotent.
    * Returns the secret's ARN. A secret scheduled for deletion is restored instead.
+   * `format` builds the stored value around the generated password (e.g. a
+   * JSON object with a user name); without it the password is the value.
    */
-  createGeneratedSecret(input: {name: string; description: string; clientRequestToken: string; length: number; excludePunctuation: boolean; tags: Tags}): Promise<string>
+  createGeneratedSecret(input: {
+    name: string
+    description: string
+    clientRequestToken: string
+    length: number
+    excludePunctuation: boolean
+    tags: Tags
+    format?: (generated: string) => string
+  }): Promise<string>
   /** Reads a secret's value (only to hand it to an AWS API, e.g. the cache AUTH token). */
   getSecretValue(arnOrName: string): Promise<string>
   /** Deletes a secret (ForceDeleteWithoutRecovery false: 7-day recovery window). */
@@ -76,7 +86,7 @@ export function createSecretsApi(client: SecretsManagerClient, _context: ApiCont
             ClientRequestToken: input.clientRequestToken,
             Description: input.description,
             Name: input.name,
-            SecretString: value,
+            SecretString: input.format && value !== undefined ? input.format(value) : value,
             Tags: Object.entries(input.tags).map(([Key, Value]) => ({Key, Value})),
           }),
         )

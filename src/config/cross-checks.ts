@@ -241,12 +241,23 @@ function checkMariaDbVersion(c: Context, engine: string): void {
   )
 }
 
+/**
+ * Memcached is refused, not downgraded. hactl requires in-transit encryption
+ * on the cache, and ElastiCache Memcached over TLS needs a TLS-capable PHP
+ * client: AWS ships its own (the ElastiCache Cluster Client) because the
+ * stock php-memcached/libmemcached extension on the Elastic Beanstalk PHP
+ * platform is not known to speak TLS (AWS-NOTES-2 A.1 row 2;
+ * https://docs.aws.amazon.com/AmazonElastiCache/latest/mem-ug/in-transit-encryption-mc.html:
+ * "ensure your cache client supports TLS"). Plain text would break invariant 6.
+ */
+export const MEMCACHED_REFUSAL =
+  'memcached is not supported: ElastiCache Memcached with in-transit encryption (which hactl requires) needs a TLS-capable PHP client, ' +
+  'and the stock php-memcached extension on the Elastic Beanstalk PHP platform is not known to be one; hactl will not fall back to plain text. ' +
+  'Use engine: redis (encrypted at rest and in transit, with an AUTH token)'
+
 function checkCache(input: CrossCheckInput): void {
   const c = new Context(input)
-  const engine = c.value(['cache', 'engine'])
-  if (engine === 'memcached' && c.written(['cache', 'replicas'])) {
-    c.add(['cache', 'replicas'], 'applies only to Redis: Memcached does not replicate; remove it, or use engine: redis')
-  }
+  if (c.value(['cache', 'engine']) === 'memcached') c.add(['cache', 'engine'], MEMCACHED_REFUSAL)
 }
 
 function checkStaging(input: CrossCheckInput): void {

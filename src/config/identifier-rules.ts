@@ -26,6 +26,13 @@ export interface IdentifierRule {
 // RDS and ElastiCache: "must begin with a letter; must contain only ASCII letters, digits, and
 // hyphens; must not end with a hyphen or contain two consecutive hyphens".
 const DB_STYLE = /^[A-Za-z](?!.*--)[A-Za-z0-9-]*[A-Za-z0-9]$/
+/**
+ * IAM names carry the Region (IAM is account-wide; names.ts): the rule is
+ * checked with one of the longest Region names, so a site name that fits it
+ * fits every Region.
+ */
+export const LONGEST_REGION_EXAMPLE = 'ap-southeast-5'
+
 const DB_STYLE_RULE = 'a letter first, then letters, digits and single hyphens, not ending in a hyphen'
 
 export const IDENTIFIER_RULES: readonly IdentifierRule[] = [
@@ -40,7 +47,7 @@ export const IDENTIFIER_RULES: readonly IdentifierRule[] = [
     resource: 'Elastic Beanstalk environment',
     rule: 'letters, digits and hyphens, not starting or ending with a hyphen, 4 or more characters',
   },
-  {example: (s) => `hactl-${s}-eb-service`, maxLength: 64, pattern: /^[\w+=,.@-]+$/, resource: 'IAM role', rule: 'letters, digits and +=,.@_-'},
+  {example: (s) => `hactl-${s}-${LONGEST_REGION_EXAMPLE}-eb-service`, maxLength: 64, pattern: /^[\w+=,.@-]+$/, resource: 'IAM role', rule: 'letters, digits and +=,.@_-'},
   {example: (s) => `/hactl/${s}/lock`, maxLength: 1011, pattern: /^[\w./-]+$/, resource: 'SSM parameter', rule: 'letters, digits and _.-/'},
   {example: (s) => `hactl/${s}/cache-auth`, maxLength: 512, pattern: /^[\w/+=.@-]+$/, resource: 'Secrets Manager secret', rule: 'letters, digits and /_+=.@-'},
   {example: (s) => `hactl/${s}/bundles/`, maxLength: 1024, pattern: /^[\w./-]+$/, resource: 'S3 key', rule: 'letters, digits and _.-/'},

@@ -209,7 +209,7 @@ const Database = Section('Database', 'The RDS or Aurora database. Encrypted at r
 const Cache = Section('Cache', 'ElastiCache for sessions and the object cache. Encrypted at rest and in transit.', {
   engine: StringEnum(CACHE_ENGINES, {
     default: COMMON_DEFAULTS.cacheEngine,
-    description: 'Cache engine. redis: encrypted at rest and in transit, with an AUTH token and Multi-AZ failover. memcached: encrypted in transit only (ElastiCache cannot encrypt node-based Memcached at rest).',
+    description: 'Cache engine. redis: encrypted at rest and in transit, with an AUTH token and Multi-AZ failover. memcached is refused: over TLS it needs a PHP client the stock extension is not known to be, and hactl does not fall back to plain text.',
   }),
   nodeType: Pattern(PATTERNS.cacheNodeType, {default: COMMON_DEFAULTS.cacheNodeType, description: 'ElastiCache node type.'}),
   replicas: Type.Optional(

@@ -69,7 +69,7 @@ function mountTargetAttachments(fs: FileSystemFacts | undefined): Attachment[] {
  * so none means it went away between two reads.
  */
 export function attachmentsOf(facts: SiteFacts): Attachment[] {
-  const names = siteNames(facts.config.site)
+  const names = siteNames(facts.config.site, facts.config.region)
   return [
     ...instanceAttachments(facts, names),
     ...databaseAttachments(facts.database),

@@ -257,7 +257,7 @@ async function readAttachedGroups(clients: DoctorClients, facts: SiteFacts): Pro
  */
 export async function readSiteFacts(clients: DoctorClients, config: HactlConfig, needs: Iterable<FactKey> = FACT_KEYS): Promise<SiteFacts> {
   const wanted = factsToRead(needs)
-  const names = siteNames(config.site)
+  const names = siteNames(config.site, config.region)
   const byTag = {'hactl:site': config.site}
   const ec2 = await clients.ec2()
   const when = async <T>(key: FactKey, read: () => Promise<T>, absent: T): Promise<T> => (wanted.has(key) ? read() : absent)

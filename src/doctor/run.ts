@@ -68,7 +68,7 @@ function nothingExists(facts: SiteFacts): boolean {
 
 /** Judges facts already read: every registered check, in registry order. */
 export function judgeSite(facts: SiteFacts): DoctorResult {
-  const names = siteNames(facts.config.site)
+  const names = siteNames(facts.config.site, facts.config.region)
   const checks = CHECKS.map((check): DoctorCheck => ({id: check.id, title: check.title, ...check.judge(facts, names)}))
   const count = (status: CheckStatus): number => checks.filter((check) => check.status === status).length
   return {checks, failed: count('fail'), passed: count('pass'), site: facts.config.site, skipped: count('skip')}

@@ -12,7 +12,12 @@
  *     │   └──► db-subnet-group ─► database ─┬─► instance-policy ─┼─► environment
  *     └──────► cache-subnet-group ─► cache ─┘                     │
  *   efs ─► efs-access-point ─► efs-policy ────────────────────────┤
+ *   app-db-secret, database, cache, efs ─► pointers ──────────────┤
  *   iam, cache-secret, db-parameter-group, bundle, platform ──────┘
+ *
+ * The parameter group step resolves the exact engine version (from the live
+ * database, the snapshot being restored, or hactl.yml) and the database is
+ * created with that version, so the two always agree.
  */
 import type {EnvironmentDescription} from '@aws-sdk/client-elastic-beanstalk'
 
@@ -29,9 +34,10 @@ import {cacheSecretStep, cacheStep, cacheSubnetGroupStep} from './steps/cache'
 import {RESUME, type EnvStepOptions, type ResourceOutcome} from './steps/context'
 import {databaseStep, dbParameterGroupStep, dbSubnetGroupStep} from './steps/database'
 import {accessPointStep, efsPolicyStep, fileSystemStep, mountTargetsStep} from './steps/efs'
-import {environmentStep} from './steps/environment'
+import {environmentStep, UNHEALTHY_CODE} from './steps/environment'
 import {iamStep, instancePolicyStep} from './steps/iam'
 import {networkStep} from './steps/network'
+import {appDbSecretStep, pointersStep} from './steps/pointers'
 import {preflight, type LiveDataTier} from './steps/preflight'
 import {securityGroupsStep} from './steps/security-groups'
 
@@ -58,6 +64,8 @@ export interface CreateEnvironmentOptions {
   readonly restoreSnapshot?: string
   /** Create an empty database even though final snapshots exist. */
   readonly newDatabase?: boolean
+  /** Deploy the bundle again on an existing environment even when nothing differs (the repair for a Red one). */
+  readonly redeploy?: boolean
 }
 
 export interface EnvironmentSummary {
@@ -84,7 +92,12 @@ export interface CreateEnvironmentResult {
 const DEFAULT_TIMEOUT_MS = 60 * 60_000
 
 /** The whole graph; `environment` is the step whose output the run returns. */
-function createGraph(options: EnvStepOptions, live: LiveDataTier, bundle: Bundle, restoreSnapshot?: string): {steps: Step[]; environment: Step<EnvironmentDescription>} {
+function createGraph(
+  options: EnvStepOptions,
+  live: LiveDataTier,
+  bundle: Bundle,
+  {redeploy, restoreSnapshot}: Pick<CreateEnvironmentOptions, 'redeploy' | 'restoreSnapshot'>,
+): {steps: Step[]; environment: Step<EnvironmentDescription>} {
   const network = networkStep(options)
   const groups = securityGroupsStep(options, {network})
   const iam = iamStep(options)
@@ -92,7 +105,7 @@ function createGraph(options: EnvStepOptions, live: LiveDataTier, bundle: Bundle
   const mountTargets = mountTargetsStep(options, {efs, groups, network})
   const accessPoint = accessPointStep(options, {efs})
   const efsPolicy = efsPolicyStep(options, {accessPoint, efs, network})
-  const parameterGroup = dbParameterGroupStep({...options, live})
+  const parameterGroup = dbParameterGroupStep({...options, live, restoreSnapshot})
   const dbSubnetGroup = dbSubnetGroupStep(options, {network})
   const database = databaseStep({...options, live, restoreSnapshot}, {groups, network, parameterGroup, subnetGroup: dbSubnetGroup})
   const secret = cacheSecretStep(options)
@@ -100,12 +113,14 @@ function createGraph(options: EnvStepOptions, live: LiveDataTier, bundle: Bundle
   const cache = cacheStep({...options, live}, {groups, secret, subnetGroup: cacheSubnetGroup})
   const bundleVersion = bundleStep(options, bundle)
   const platform = platformStep(options)
-  const refs = {accessPoint, cache, database, efs, groups, network}
+  const appDbSecret = appDbSecretStep(options)
+  const pointers = pointersStep(options, {accessPoint, appDbSecret, cache, database, efs})
+  const refs = {accessPoint, appDbSecret, cache, database, efs, groups, network}
   const instancePolicy = instancePolicyStep(options, {...refs, iam})
-  const environment = environmentStep(options, {...refs, bundle: bundleVersion, efsPolicy, iam, instancePolicy, mountTargets, platform})
+  const environment = environmentStep({...options, redeploy}, {...refs, bundle: bundleVersion, efsPolicy, iam, instancePolicy, mountTargets, platform, pointers})
   const steps: Step[] = [
     network, groups, iam, efs, mountTargets, accessPoint, efsPolicy, parameterGroup, dbSubnetGroup, database,
-    secret, cacheSubnetGroup, cache, bundleVersion, platform, instancePolicy, environment,
+    secret, cacheSubnetGroup, cache, appDbSecret, pointers, bundleVersion, platform, instancePolicy, environment,
   ]
   return {environment, steps}
 }
@@ -120,13 +135,13 @@ export async function createEnvironment(options: CreateEnvironmentOptions): Prom
     clients,
     clock,
     config,
-    names: siteNames(config.site),
+    names: siteNames(config.site, config.region),
     note: (kind, name, id, action) => resources.push({action, id, kind, name}),
     reporter,
   }
   try {
     const live = await preflight({...stepOptions, newDatabase: options.newDatabase, restoreSnapshot: options.restoreSnapshot})
-    const graph = createGraph(stepOptions, live, options.bundle ?? buildBundle(), options.restoreSnapshot)
+    const graph = createGraph(stepOptions, live, options.bundle ?? buildBundle(), options)
     const run = await runSteps(graph.steps, {clock, deadline, reporter, signal: options.signal})
     return {
       elapsedMs: clock.now() - startedAt,
@@ -136,8 +151,8 @@ export async function createEnvironment(options: CreateEnvironmentOptions): Prom
       timings: run.timings,
     }
   } catch (error) {
-    // Whatever failed, what was made is found again by a re-run.
-    if (HactlError.isHactlError(error) && !(error instanceof UserError)) throw error.withSuggestions(RESUME)
+    // Whatever failed, what was made is found again by a re-run. A Red verdict is no failure to resume: its own advice says what to do.
+    if (HactlError.isHactlError(error) && !(error instanceof UserError) && error.code !== UNHEALTHY_CODE) throw error.withSuggestions(RESUME)
     throw error
   }
 }

@@ -61,7 +61,7 @@ function stamp(ms: number): string {
 export async function destroyEnvironment(options: DestroyEnvironmentOptions): Promise<DestroyEnvironmentResult> {
   const {clients, config, deleteData, reporter} = options
   const {clock} = clients
-  const names = siteNames(config.site)
+  const names = siteNames(config.site, config.region)
   const deadline = options.deadline ?? Deadline.after(clock, options.timeoutMs ?? 60 * 60_000)
   const deleted: DestroyedResource[] = []
   const kept: KeptResource[] = []
@@ -94,16 +94,15 @@ export async function destroyEnvironment(options: DestroyEnvironmentOptions): Pr
     id: 'env/cache',
     async run(_inputs, {deadline: until, signal, startedOperation}) {
       const cache = await clients.elasticache()
-      if (config.cache.engine === 'redis') {
-        const group = await cache.describeReplicationGroup(names.cache)
-        if (group) {
-          if (group.Status !== 'deleting') await cache.deleteReplicationGroup(names.cache)
-          startedOperation()
-          await cache.waitForReplicationGroupDeleted(names.cache, until.wait(signal))
-          gone('Redis replication group', names.cache)
-        }
+      // Whichever exists, not what hactl.yml says: a Memcached cluster made before hactl.yml refused
+      // memcached (issue 8) must still go once the file says redis.
+      const [group, cluster] = await Promise.all([cache.describeReplicationGroup(names.cache), cache.describeCacheCluster(names.cache)])
+      if (group) {
+        if (group.Status !== 'deleting') await cache.deleteReplicationGroup(names.cache)
+        startedOperation()
+        await cache.waitForReplicationGroupDeleted(names.cache, until.wait(signal))
+        gone('Redis replication group', names.cache)
       } else {
-        const cluster = await cache.describeCacheCluster(names.cache)
         if (cluster) {
           if (cluster.CacheClusterStatus !== 'deleting') await cache.deleteCacheCluster(names.cache)
           startedOperation()
@@ -215,17 +214,22 @@ export async function destroyEnvironment(options: DestroyEnvironmentOptions): Pr
     // The cache reads its AUTH token, the instances the secret: it goes after both.
     needs: {cache: cacheStep, environment},
     async run() {
-      if (config.cache.engine !== 'redis') return
       const secrets = await clients.secrets()
-      const secret = await secrets.describeSecret(names.cacheSecret)
-      if (!secret || secret.deletedDate) return
-      if (!deleteData) {
-        keep('secret', names.cacheSecret, 'kept with the data; delete with --delete-data')
-        return
+      // The app's DB secret holds the password of the user inside the final snapshot: a restore needs it, so it stays with the data.
+      for (const [name, what] of [[names.cacheSecret, 'kept with the data'], [names.appDbSecret, 'the app DB user\'s password in the kept snapshot']] as const) {
+        const secret = await secrets.describeSecret(name)
+        if (!secret || secret.deletedDate) continue
+        if (!deleteData) {
+          keep('secret', name, `${what}; delete with --delete-data`)
+          continue
+        }
+
+        await secrets.deleteSecret(secret.arn)
+        gone('secret', `${name} (recoverable for 7 days)`)
       }
 
-      await secrets.deleteSecret(secret.arn)
-      gone('secret', `${names.cacheSecret} (recoverable for 7 days)`)
+      // The pointers name what a re-create writes again; with the data gone they point at nothing.
+      if (deleteData && (await (await clients.ssm()).deleteParameter(names.pointerParameter))) gone('SSM parameter', names.pointerParameter)
     },
     title: 'Secrets',
   })

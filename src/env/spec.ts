@@ -18,6 +18,7 @@ import {tagList} from '../aws/resource-calls'
 import {isAuroraEngine, SCALING_METRIC_INFO} from '../config/constants'
 import type {HactlConfig} from '../config/schema'
 import {siteNames, type SecurityGroupRole} from '../site/names'
+import type {SitePointers} from '../seed/pointers'
 
 import type {Tags} from '../aws/types'
 
@@ -34,6 +35,8 @@ export interface Refs {
   readonly accessPointId: string
   readonly db: {readonly endpoint: string; readonly port: number; readonly readerEndpoint?: string; readonly secretArn: string}
   readonly cache: {readonly endpoint: string; readonly port: number; readonly secretArn?: string}
+  /** The app's own DB user and password (pointers.ts dbAppSecretArn): what the app renders, never the master secret. */
+  readonly appDbSecretArn: string
 }
 
 /** EB environment properties: at most 4,096 bytes together, values at most 256 characters (AWS-NOTES §1.10). */
@@ -87,7 +90,7 @@ function fromGroups(port: number, groups: readonly string[], why: string): IpPer
  * (it is reached through SSM, never SSH).
  */
 export function securityGroupSpecs(config: HactlConfig, ids: Readonly<Record<SecurityGroupRole, string>>): SecurityGroupSpec[] {
-  const names = siteNames(config.site)
+  const names = siteNames(config.site, config.region)
   const clients = [ids.web, ids.seed]
   const spec = (role: SecurityGroupRole, description: string, admits: string[], ingress: IpPermission[]): SecurityGroupSpec => ({
     admits,
@@ -117,9 +120,15 @@ export function securityGroupSpecs(config: HactlConfig, ids: Readonly<Record<Sec
 // ---------------------------------------------------------------------------
 // Elastic Beanstalk
 
-/** Environment properties: pointers only (ids, endpoints, secret ARNs), never a secret. */
+/**
+ * Environment properties: pointers only (ids, endpoints, secret ARNs), never
+ * a secret. An empty value is left out, not sent as "": EB may drop empty
+ * properties, and then every re-run would see a difference and send an
+ * UpdateEnvironment (issue 8, found by trying 13); the boot scripts treat a
+ * missing property as empty.
+ */
 export function environmentProperties(config: HactlConfig, refs: Refs): Record<string, string> {
-  return {
+  const all: Record<string, string> = {
     HACTL_APP: config.app,
     HACTL_CACHE_ENDPOINT: refs.cache.endpoint,
     HACTL_CACHE_ENGINE: config.cache.engine,
@@ -135,6 +144,34 @@ export function environmentProperties(config: HactlConfig, refs: Refs): Record<s
     HACTL_HEALTH_PATH: config.environment.healthCheckPath,
     HACTL_SITE: config.site,
     HACTL_UPLOADS_PATH: config.uploads.path,
+  }
+  return Object.fromEntries(Object.entries(all).filter(([, value]) => value !== ''))
+}
+
+/**
+ * The site's pointer parameter (`/hactl/<site>/site`, src/seed/pointers.ts):
+ * what the seed and the web nodes read at boot to find the database, the
+ * cache, the uploads and the ARNs of their secrets. No secret in it.
+ */
+export function sitePointers(config: HactlConfig, refs: Pick<Refs, 'accessPointId' | 'appDbSecretArn' | 'cache' | 'db' | 'efsId'>): SitePointers {
+  return {
+    app: config.app,
+    cacheEndpoint: refs.cache.endpoint,
+    cacheEngine: config.cache.engine,
+    cachePort: refs.cache.port,
+    cacheSecretArn: refs.cache.secretArn ?? '',
+    cacheTls: true,
+    dbAppSecretArn: refs.appDbSecretArn,
+    dbEndpoint: refs.db.endpoint,
+    dbEngine: config.database.engine,
+    dbName: config.database.name,
+    dbPort: refs.db.port,
+    dbReaderEndpoint: refs.db.readerEndpoint ?? '',
+    dbSecretArn: refs.db.secretArn,
+    efsAccessPoint: refs.accessPointId,
+    efsId: refs.efsId,
+    site: config.site,
+    uploadsPath: config.uploads.path,
   }
 }
 
@@ -168,7 +205,7 @@ function rollingTimeout(minutes: number): string {
  * in .ebextensions.
  */
 export function optionSettings(config: HactlConfig, refs: Refs): ConfigurationOptionSetting[] {
-  const names = siteNames(config.site)
+  const names = siteNames(config.site, config.region)
   const env = config.environment
   const {scaling, rollout} = env
   const metric = SCALING_METRIC_INFO[scaling.metric]
@@ -265,8 +302,13 @@ export function estimateInstances(config: HactlConfig): InstanceEstimate {
 /** The Aurora engine's mode of the RDS engine name: aurora-mysql → mysql. */
 const DEFAULT_MASTER_USER = 'hactladmin'
 
-export function dbInstanceInput(config: HactlConfig, refs: Pick<Refs, 'securityGroups'>): CreateDBInstanceCommandInput {
-  const names = siteNames(config.site)
+/**
+ * `version`: the exact engine version the parameter group step resolved
+ * (RDS DescribeDBEngineVersions), so the database and its parameter group's
+ * family agree; without it, hactl.yml's (possibly major-only) version.
+ */
+export function dbInstanceInput(config: HactlConfig, refs: Pick<Refs, 'securityGroups'>, version?: string): CreateDBInstanceCommandInput {
+  const names = siteNames(config.site, config.region)
   const db = config.database
   return {
     AllocatedStorage: db.storageGb ?? 20,
@@ -280,7 +322,7 @@ export function dbInstanceInput(config: HactlConfig, refs: Pick<Refs, 'securityG
     DBSubnetGroupName: names.dbSubnetGroup,
     DeletionProtection: true,
     Engine: db.engine,
-    EngineVersion: db.version,
+    EngineVersion: version ?? db.version,
     // RDS keeps the password in Secrets Manager; hactl never sees it (invariant 5).
     ManageMasterUserPassword: true,
     MasterUsername: DEFAULT_MASTER_USER,
@@ -293,8 +335,14 @@ export function dbInstanceInput(config: HactlConfig, refs: Pick<Refs, 'securityG
   }
 }
 
-export function dbClusterInput(config: HactlConfig, refs: Pick<Refs, 'securityGroups'>): CreateDBClusterCommandInput {
-  const names = siteNames(config.site)
+/**
+ * `version`: the resolved exact version. Aurora's look like
+ * `8.0.mysql_aurora.3.08.0`; whether CreateDBCluster takes a bare `8.0` for
+ * aurora-mysql is not documented (AWS-NOTES-2 A.1 row 5), so the exact one
+ * is sent (issue 8, documentation 4).
+ */
+export function dbClusterInput(config: HactlConfig, refs: Pick<Refs, 'securityGroups'>, version?: string): CreateDBClusterCommandInput {
+  const names = siteNames(config.site, config.region)
   const db = config.database
   return {
     BackupRetentionPeriod: db.backupRetentionDays,
@@ -305,7 +353,7 @@ export function dbClusterInput(config: HactlConfig, refs: Pick<Refs, 'securityGr
     DatabaseName: db.name,
     DeletionProtection: true,
     Engine: db.engine,
-    EngineVersion: db.version,
+    EngineVersion: version ?? db.version,
     ManageMasterUserPassword: true,
     MasterUsername: DEFAULT_MASTER_USER,
     StorageEncrypted: true,
@@ -319,7 +367,7 @@ export function dbClusterInput(config: HactlConfig, refs: Pick<Refs, 'securityGr
  * site's Availability Zones so a reader can take over when the writer's AZ fails.
  */
 export function auroraInstanceInputs(config: HactlConfig, zones: readonly string[] = []): CreateDBInstanceCommandInput[] {
-  const names = siteNames(config.site)
+  const names = siteNames(config.site, config.region)
   const count = 1 + (config.database.readers ?? 0)
   return Array.from({length: count}, (_, index) => ({
     AvailabilityZone: zones.length > 0 ? zones[index % zones.length] : undefined,
@@ -337,7 +385,7 @@ export function replicationGroupInput(
   refs: Pick<Refs, 'securityGroups'>,
   authToken: string,
 ): CreateReplicationGroupCommandInput {
-  const names = siteNames(config.site)
+  const names = siteNames(config.site, config.region)
   const clusters = 1 + (config.cache.replicas ?? 0)
   const failover = clusters > 1
   return {
@@ -361,7 +409,7 @@ export function replicationGroupInput(
 }
 
 export function memcachedInput(config: HactlConfig, refs: Pick<Refs, 'securityGroups'>): CreateCacheClusterCommandInput {
-  const names = siteNames(config.site)
+  const names = siteNames(config.site, config.region)
   const nodes = estimateInstances(config).cacheNodes
   return {
     AZMode: nodes > 1 ? 'cross-az' : 'single-az',
@@ -430,79 +478,8 @@ export function efsPolicy(config: HactlConfig, refs: Pick<Refs, 'account' | 'acc
  */
 export const UPLOADS_POSIX_ID = 1000
 
-// ---------------------------------------------------------------------------
-// IAM
-
-export const MANAGED_POLICIES = {
-  instance: [
-    'arn:aws:iam::aws:policy/AWSElasticBeanstalkWebTier',
-    'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore',
-  ],
-  service: [
-    'arn:aws:iam::aws:policy/service-role/AWSElasticBeanstalkEnhancedHealth',
-    'arn:aws:iam::aws:policy/AWSElasticBeanstalkManagedUpdatesCustomerRolePolicy',
-  ],
-} as const
-
-export const INSTANCE_POLICY_NAME = 'hactl-site-access'
-
-/** The service role's inline policy (`serviceRolePolicy`). */
-export const SERVICE_POLICY_NAME = 'hactl-health-logs'
-
-/**
- * What EB's service role needs to stream the environment's health to
- * CloudWatch Logs (`HealthStreamingEnabled`, .ebextensions/20-hactl-platform.config):
- * EB's guide asks a custom service role for these three actions on the
- * /aws/elasticbeanstalk/* log streams (AWSHowTo.cloudwatchlogs.envhealth).
- * AWSElasticBeanstalkEnhancedHealth v4 lists them too; stating them here keeps
- * streaming working if that managed policy changes (AWS-NOTES-2 A.1 #18).
- */
-export function serviceRolePolicy(): string {
-  return JSON.stringify({
-    Statement: [
-      {
-        Action: ['logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents'],
-        Effect: 'Allow',
-        Resource: 'arn:aws:logs:*:*:log-group:/aws/elasticbeanstalk/*:log-stream:*',
-        Sid: 'HealthLogStreaming',
-      },
-    ],
-    Version: '2012-10-17',
-  })
-}
-
-export function trustPolicy(service: 'ec2.amazonaws.com' | 'elasticbeanstalk.amazonaws.com'): string {
-  const statement: Record<string, unknown> = {Action: 'sts:AssumeRole', Effect: 'Allow', Principal: {Service: service}}
-  if (service === 'elasticbeanstalk.amazonaws.com') statement.Condition = {StringEquals: {'sts:ExternalId': 'elasticbeanstalk'}}
-  return JSON.stringify({Statement: [statement], Version: '2012-10-17'})
-}
-
-/**
- * What the instances may read at boot: this site's secrets (exact ARNs), the
- * uploads file system through its access point, and their own tags (the
- * role fallback when instance metadata tags are off).
- */
-export function instancePolicy(config: HactlConfig, refs: Pick<Refs, 'account' | 'accessPointId' | 'cache' | 'db' | 'efsId'>): string {
-  const region = config.region
-  const secrets = [refs.db.secretArn, refs.cache.secretArn].filter((arn): arn is string => Boolean(arn))
-  const fileSystem = `arn:aws:elasticfilesystem:${region}:${refs.account}:file-system/${refs.efsId}`
-  const accessPoint = `arn:aws:elasticfilesystem:${region}:${refs.account}:access-point/${refs.accessPointId}`
-  return JSON.stringify({
-    Statement: [
-      {Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Effect: 'Allow', Resource: secrets, Sid: 'SiteSecrets'},
-      {
-        Action: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite'],
-        Condition: {StringEquals: {'elasticfilesystem:AccessPointArn': accessPoint}},
-        Effect: 'Allow',
-        Resource: fileSystem,
-        Sid: 'Uploads',
-      },
-      {Action: 'ec2:DescribeTags', Effect: 'Allow', Resource: '*', Sid: 'OwnRoleTag'},
-    ],
-    Version: '2012-10-17',
-  })
-}
-
+// IAM policies live in spec-iam.ts (re-exported here, so callers keep one import).
+export {INSTANCE_POLICY_NAME, instancePolicy, MANAGED_POLICIES, SERVICE_POLICY_NAME, serviceRolePolicy, trustPolicy} from './spec-iam'
 
 // ---------------------------------------------------------------------------
 // Comparing with what exists
@@ -540,6 +517,30 @@ export function changedOptions(
     if (current.has(key) && normalOptionValue(now) === normalOptionValue(o.Value)) return []
     return [{current: now, namespace: o.Namespace ?? '', option: o.OptionName ?? '', value: o.Value ?? ''}]
   })
+}
+
+/**
+ * The namespaces whose changes replace every instance (a new launch
+ * configuration): "Configuration changes that modify the launch
+ * configuration or VPC settings require terminating all instances"
+ * (EBDG `environments-updating`), and anything in the EC2 instances topic
+ * (EBDG `using-features.managing.ec2`; AWS-NOTES §2.3 rule 1).
+ */
+export const LAUNCH_NAMESPACES: readonly string[] = [EB.launch.namespace, EB.instances.namespace, EB.vpc.namespace]
+
+/**
+ * The UpdateEnvironment calls that bring the changes about, in order. One
+ * call normally; an Immutable site's launch-configuration changes go in a
+ * call of their own, after the rest: "You can't perform an immutable update
+ * in concert with resource configuration changes" (EBDG
+ * `environmentmgmt-updates-immutable`; AWS-NOTES-2 A.1 row 13).
+ */
+export function optionUpdateBatches(config: HactlConfig, changes: readonly OptionChange[]): OptionChange[][] {
+  if (changes.length === 0) return []
+  if (config.environment.rollout.policy !== 'Immutable') return [[...changes]]
+  const launch = changes.filter((change) => LAUNCH_NAMESPACES.includes(change.namespace))
+  const others = changes.filter((change) => !LAUNCH_NAMESPACES.includes(change.namespace))
+  return [others, launch].filter((batch) => batch.length > 0)
 }
 
 /** JSON with sorted keys, so two renderings of one policy compare equal. */

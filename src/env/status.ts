@@ -106,7 +106,7 @@ function environmentStatus({environment, site}: SiteInventory): EnvStatusResult[
     health: env.Health ?? 'Grey',
     healthStatus: health?.healthStatus ?? env.HealthStatus,
     id: env.EnvironmentId ?? '',
-    name: siteNames(site).environment,
+    name: env.EnvironmentName ?? `hactl-${site}`,
     platformArn: env.PlatformArn,
     status: env.Status ?? 'Unknown',
     updatedAt: env.DateUpdated?.toISOString(),
@@ -139,7 +139,7 @@ function uploadsStatus({uploads}: SiteInventory, config: HactlConfig): EnvStatus
 }
 
 function databaseStatus({database}: SiteInventory, config: HactlConfig): EnvStatusResult['database'] {
-  const id = siteNames(config.site).db
+  const id = siteNames(config.site, config.region).db
   const cluster = database?.cluster
   if (cluster) {
     const members = cluster.DBClusterMembers ?? []
@@ -171,7 +171,7 @@ function databaseStatus({database}: SiteInventory, config: HactlConfig): EnvStat
 }
 
 function cacheStatus({cache, secrets}: SiteInventory, config: HactlConfig): EnvStatusResult['cache'] {
-  const id = siteNames(config.site).cache
+  const id = siteNames(config.site, config.region).cache
   const group = cache?.replicationGroup
   if (group) {
     const endpoint = group.NodeGroups?.[0]?.PrimaryEndpoint

@@ -9,7 +9,7 @@ import {sandboxPlugin, type SandboxCaller} from './middleware'
 import {catchUpWindow, markAdvanced} from './advance'
 import {advancingServices, SERVICES} from './registry'
 import {SimTime} from './sim-clock'
-import {StateStore} from './store'
+import {linkAccountWide, StateStore} from './store'
 import type {AdvanceContext, OperationContext, SandboxServiceName, SandboxState, SimulatedService} from './types'
 import {nextId} from './ids'
 
@@ -131,7 +131,8 @@ class Sandbox implements SandboxCaller {
 
   private invoke(simulated: SimulatedService, operation: string, input: object, state: SandboxState): object {
     this.time.observe(state)
-    const region = (state.regions[this.region] ??= {})
+    // IAM is account-wide: the region sees the account's one copy (store.ts linkAccountWide).
+    const region = linkAccountWide(state, (state.regions[this.region] ??= {}))
     this.advance(state)
     return simulated.invoke(operation, input, region, this.context(state, simulated.name, operation))
   }

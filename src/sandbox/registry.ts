@@ -21,6 +21,12 @@ export interface SliceShape {
   readonly arrays: readonly string[]
   readonly objects: readonly string[]
   readonly added?: {readonly arrays?: readonly string[]; readonly objects?: readonly string[]}
+  /**
+   * 'account': the service is global to the account (IAM), so its part lives
+   * once in `SandboxState.accountWide` and every region sees that same part.
+   * @default 'region'
+   */
+  readonly scope?: 'account' | 'region'
 }
 
 export interface ServiceEntry {
@@ -97,7 +103,8 @@ export const SERVICES = {
   },
   iam: {
     load: async () => (await import('./services/iam')).iam,
-    slice: {key: 'iam', arrays: ['roles', 'instanceProfiles'], objects: []},
+    // Account-wide, as on AWS: two regions' copies of a site share the same role names.
+    slice: {key: 'iam', arrays: ['roles', 'instanceProfiles'], objects: [], scope: 'account'},
   },
   logs: {
     load: async () => (await import('./services/logs')).logs,
@@ -126,6 +133,11 @@ export function markingKinds(): MarkingFaultKind[] {
 export function sliceShapes(): SliceShape[] {
   const entries: ServiceEntry[] = Object.values(SERVICES)
   return entries.flatMap((entry) => (entry.slice === undefined ? [] : [entry.slice]))
+}
+
+/** The parts that are account-wide (kept once, seen from every region). */
+export function accountWideShapes(): SliceShape[] {
+  return sliceShapes().filter((shape) => shape.scope === 'account')
 }
 
 type DeclaredSlice = {

@@ -4,8 +4,8 @@ import * as path from 'node:path'
 
 import {DURATIONS} from './durations'
 import {sandboxPathError, SandboxStateError} from './errors'
-import {sliceShapes, type SliceShape} from './registry'
-import type {SandboxState} from './types'
+import {accountWideShapes, sliceShapes, type SliceShape} from './registry'
+import type {RegionState, SandboxState} from './types'
 
 /** The state file's name under the state directory. */
 export const STATE_FILE = 'sandbox.json'
@@ -105,7 +105,7 @@ export class StateStore {
 
     const problem = stateProblem(state)
     if (problem !== undefined) throw new SandboxStateError(this.file, problem)
-    return state as SandboxState
+    return moveAccountWide(state as SandboxState)
   }
 
   private write(state: SandboxState, token: string): void {
@@ -255,6 +255,14 @@ function stateProblem(value: unknown): string | undefined {
     if (!valid(value[name])) return `is incomplete or damaged ("${name}" is not ${expected})`
   }
 
+  if (value.accountWide !== undefined) {
+    if (!isRecord(value.accountWide)) return 'is damaged ("accountWide" is not an object)'
+    for (const shape of accountWideShapes()) {
+      const problem = sliceProblem(value.accountWide[shape.key], shape, `"accountWide.${shape.key}"`)
+      if (problem !== undefined) return problem
+    }
+  }
+
   for (const [region, state] of Object.entries(value.regions as Record<string, unknown>)) {
     if (!isRecord(state)) return `is damaged (region "${region}" is not an object)`
     for (const shape of sliceShapes()) {
@@ -264,6 +272,55 @@ function stateProblem(value: unknown): string | undefined {
   }
 
   return undefined
+}
+
+/**
+ * States written when IAM was kept per region hold it under a region: it
+ * moves to `accountWide`, merged by name (the first region's record wins,
+ * as one account cannot hold two roles of one name).
+ */
+function moveAccountWide(state: SandboxState): SandboxState {
+  for (const shape of accountWideShapes()) {
+    for (const region of Object.values(state.regions) as Array<Record<string, unknown>>) {
+      const old = region[shape.key] as Record<string, unknown> | undefined
+      if (old === undefined) continue
+      delete region[shape.key]
+      const wide = (state.accountWide ??= {}) as Record<string, Record<string, unknown[]> | undefined>
+      const target = (wide[shape.key] ??= Object.fromEntries(shape.arrays.map((key) => [key, []])))
+      for (const key of shape.arrays) {
+        const have = new Set((target[key] ??= []).map(nameOf))
+        target[key].push(...(old[key] as unknown[]).filter((item) => !have.has(nameOf(item))))
+      }
+    }
+  }
+
+  return state
+}
+
+function nameOf(item: unknown): unknown {
+  return isRecord(item) ? (item.name ?? item.id) : item
+}
+
+/**
+ * Makes the account-wide parts (IAM) appear on a region's object, as
+ * accessors onto `state.accountWide`: services read and create them there
+ * as before (EB's checks read `region.iam`), but they are stored once.
+ * Not enumerable, so the state file holds them only under `accountWide`.
+ */
+export function linkAccountWide(state: SandboxState, region: RegionState): RegionState {
+  for (const {key} of accountWideShapes()) {
+    if (Object.getOwnPropertyDescriptor(region, key)?.get !== undefined) continue
+    Object.defineProperty(region, key, {
+      configurable: true,
+      enumerable: false,
+      get: () => (state.accountWide as Record<string, unknown> | undefined)?.[key],
+      set: (value: unknown) => {
+        ;((state.accountWide ??= {}) as Record<string, unknown>)[key] = value
+      },
+    })
+  }
+
+  return region
 }
 
 /**

@@ -29,7 +29,16 @@ export interface RegionState {
   /** S3 buckets are global, but hactl only uses the EB bucket of its own region, so they live with the region. */
   s3?: S3State
   secretsmanager?: SecretsState
-  /** IAM is global; the sandbox keeps it per region, which hactl (one region per site) cannot tell apart. */
+  /**
+   * IAM is account-wide, as on AWS: this is not stored with the region but is
+   * a view of `SandboxState.accountWide.iam` (store.ts linkAccountWide), so a
+   * role made from one region is the same role in every other.
+   */
+  iam?: IamState
+}
+
+/** The parts of the account that belong to no region (IAM). */
+export interface AccountWideState {
   iam?: IamState
   /** CloudWatch Logs: log groups with their streams and events. */
   logs?: LogsState
@@ -47,6 +56,8 @@ export interface SandboxState {
   /** … and the real time it was written at; simulated time runs on from there at the speed. */
   savedRealAt: number
   readonly regions: Record<string, RegionState>
+  /** IAM and anything else global to the account. Optional: absent in states written before it existed. */
+  accountWide?: AccountWideState
   /**
    * Per region, the simulated time its advance phase last ran at (advance.ts).
    * Optional: absent in states written before the advance phase existed.

@@ -104,6 +104,8 @@ export interface CacheFacts {
 export interface SecretFacts {
   /** The Redis AUTH token secret, also when it is scheduled for deletion (see `deletedDate`). */
   readonly cacheAuth?: SecretSummary
+  /** The app's own DB user and password (env create makes it; the seed's boot reads it). */
+  readonly appDb?: SecretSummary
 }
 
 export interface BundleFacts {

@@ -67,7 +67,7 @@ interface Reader {
 /** Reads the wanted parts of the site; parts not wanted are absent from the answer. */
 export async function readSite(options: ReadSiteOptions): Promise<SiteInventory> {
   const {config, want} = options
-  const reader: Reader = {clients: options.clients, config, names: siteNames(config.site)}
+  const reader: Reader = {clients: options.clients, config, names: siteNames(config.site, config.region)}
   const part = <T>(wanted: unknown, read: () => Promise<T>): Promise<T | undefined> => (wanted ? read() : Promise.resolve(undefined))
   const [application, environment, securityGroups, iam, uploads, database, cache, secrets, bundle, seed, images, pointers, lock] = await Promise.all([
     part(want.application, () => readApplication(reader)),
@@ -178,7 +178,9 @@ async function readCache({clients, config, names}: Reader, supporting: boolean):
 }
 
 async function readSecrets({clients, names}: Reader): Promise<SecretFacts> {
-  return {cacheAuth: await (await clients.secrets()).describeSecret(names.cacheSecret)}
+  const secrets = await clients.secrets()
+  const [cacheAuth, appDb] = await Promise.all([secrets.describeSecret(names.cacheSecret), secrets.describeSecret(names.appDbSecret)])
+  return {appDb, cacheAuth}
 }
 
 async function readBundle({clients, names}: Reader, versionLabel: string): Promise<BundleFacts> {

@@ -7,6 +7,12 @@
  * Length limits that shape them (site is at most 23 characters):
  *   EB environment 4–40, ElastiCache replication group ≤ 40, RDS ids ≤ 63,
  *   IAM role ≤ 64, security group ≤ 255.
+ *
+ * IAM is global to the account while everything else is per Region: two
+ * copies of a site in two Regions (a staging copy) would share role names,
+ * and destroying one would delete the roles the other runs on. So the IAM
+ * names carry the Region (`hactl-demo-eu-west-1-instance`, at most
+ * 6 + 23 + 1 + 14 + 11 = 55 characters with the longest Region names).
  */
 
 /** The security groups of a site, by role. */
@@ -35,6 +41,17 @@ export interface SiteNames {
   readonly cacheSecret: string
   /** ClientRequestToken of the AUTH token secret's first version. */
   readonly cacheSecretToken: string
+  /** Secrets Manager name of the app's own DB user and password (src/seed/db-user.ts). */
+  readonly appDbSecret: string
+  /** ClientRequestToken of the app DB secret's first version. */
+  readonly appDbSecretToken: string
+  /** The app's DB user name: a plain SQL identifier (db-user.ts check_identifier). */
+  readonly appDbUser: string
+  /** The SSM String parameter holding the site's pointers (src/seed/pointers.ts). */
+  readonly pointerParameter: string
+  /** The SSM path the seed writes its results under (boot result...). */
+  readonly seedParameterPrefix: string
+  /** IAM names: per site AND Region, as IAM is account-wide. */
   readonly instanceRole: string
   readonly instanceProfile: string
   readonly serviceRole: string
@@ -46,14 +63,19 @@ export interface SiteNames {
   bundleKey(versionLabel: string): string
 }
 
-export function siteNames(site: string): SiteNames {
+export function siteNames(site: string, region: string): SiteNames {
   const base = `hactl-${site}`
+  const iamBase = `${base}-${region}`
   const securityGroup = Object.fromEntries(SECURITY_GROUP_ROLES.map((role) => [role, `${base}-${role}`])) as Record<
     SecurityGroupRole,
     string
   >
   return {
     accessPointToken: `${base}-uploads-ap`,
+    appDbSecret: `hactl/${site}/db-app`,
+    appDbSecretToken: `${base}-db-app-v1-00000000000000000000`,
+    // Site names allow hyphens, SQL identifiers in db-user.ts do not.
+    appDbUser: `hactl_${site.replaceAll('-', '_')}`.slice(0, 32),
     application: base,
     auroraInstance: (index) => `${base}-db-${index + 1}`,
     bundleKey: (label) => `hactl/${site}/bundles/${label}.zip`,
@@ -69,9 +91,11 @@ export function siteNames(site: string): SiteNames {
     environment: base,
     // RDS stores identifiers in lowercase, so the name is made lowercase to match what DescribeDBSnapshots returns.
     finalSnapshot: (stamp) => `${base}-db-final-${stamp}`.toLowerCase(),
-    instanceProfile: `${base}-instance`,
-    instanceRole: `${base}-instance`,
+    instanceProfile: `${iamBase}-instance`,
+    instanceRole: `${iamBase}-instance`,
+    pointerParameter: `/hactl/${site}/site`,
     securityGroup,
-    serviceRole: `${base}-eb-service`,
+    seedParameterPrefix: `/hactl/${site}/seed/`,
+    serviceRole: `${iamBase}-eb-service`,
   }
 }

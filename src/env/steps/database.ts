@@ -16,15 +16,36 @@ export interface DatabaseOptions extends EnvStepOptions {
   readonly restoreSnapshot?: string
 }
 
-/** TLS required, in the family of the live database's version (or the configured one). */
-export function dbParameterGroupStep({clients, config, live, names, note}: DatabaseOptions): Step<string> {
+/** The engine version the database runs (or is created with), and its parameter group family. */
+export interface DbVersion {
+  readonly family: string
+  /** Exact (`8.0.40`, `8.0.mysql_aurora.3.08.0`): what CreateDBInstance/CreateDBCluster get. */
+  readonly version: string
+}
+
+/**
+ * The version whose family the parameter group must be: a live database's
+ * own; a restored one's is the snapshot's, not hactl.yml's (RDS restores the
+ * snapshot's engine version, and refuses a parameter group of another
+ * family: issue 8, documentation 3); else hactl.yml's.
+ */
+async function versionToMatch({clients, config, live, names, restoreSnapshot}: DatabaseOptions): Promise<string | undefined> {
+  const liveVersion = (isAurora(config) ? live.cluster : live.instance)?.EngineVersion
+  if (liveVersion || !restoreSnapshot) return liveVersion ?? config.database.version
+  const snapshots = await (await clients.rds()).listSnapshots({cluster: isAurora(config), prefix: restoreSnapshot, sourceId: names.db})
+  return snapshots.find((snapshot) => snapshot.id === restoreSnapshot)?.engineVersion ?? config.database.version
+}
+
+/** TLS required, in the family of the live database's version (or the snapshot's, or the configured one). */
+export function dbParameterGroupStep(options: DatabaseOptions): Step<DbVersion> {
+  const {clients, config, names, note} = options
   return defineStep({
+    describe: ({family, version}) => `${family} (${config.database.engine} ${version}), TLS required`,
     id: 'env/db-parameter-group',
     async run() {
       const rds = await clients.rds()
       // A live database keeps its own version: its family, not the Region's current default, is what the group must match.
-      const liveVersion = (isAurora(config) ? live.cluster : live.instance)?.EngineVersion
-      const {family, version} = await rds.engineVersion(config.database.engine, liveVersion ?? config.database.version)
+      const {family, version} = await rds.engineVersion(config.database.engine, await versionToMatch(options))
       const created = await rds.ensureParameterGroup({
         cluster: isAurora(config),
         description: `hactl ${config.site}: TLS required`,
@@ -34,7 +55,7 @@ export function dbParameterGroupStep({clients, config, live, names, note}: Datab
         tags: tagsFor(config, 'db'),
       })
       note(isAurora(config) ? 'DB cluster parameter group' : 'DB parameter group', names.dbParameterGroup, family, created ? 'created' : 'found')
-      return `${family} (${config.database.engine} ${version}), TLS required`
+      return {family, version}
     },
     title: 'DB parameter group (TLS required)',
   })
@@ -54,7 +75,7 @@ export function dbSubnetGroupStep(options: EnvStepOptions, needs: {network: Step
 
 interface DatabaseNeeds {
   readonly subnetGroup: Step<void>
-  readonly parameterGroup: Step<string>
+  readonly parameterGroup: Step<DbVersion>
   readonly groups: Step<SecurityGroupIds>
   readonly network: Step<NetworkOutput>
 }
@@ -71,12 +92,13 @@ export function databaseStep(options: DatabaseOptions, needs: DatabaseNeeds): St
     describe: (db) => db.endpoint,
     id: 'env/database',
     needs,
-    run: ({groups, network}, context) => (isAurora(config) ? ensureAurora(options, groups, network.zones, context) : ensureRdsInstance(options, groups, context)),
+    run: ({groups, network, parameterGroup}, context) =>
+      isAurora(config) ? ensureAurora(options, groups, network.zones, parameterGroup.version, context) : ensureRdsInstance(options, groups, parameterGroup.version, context),
     title: `Database (${config.database.engine}${kind})`,
   })
 }
 
-async function ensureRdsInstance(options: DatabaseOptions, securityGroups: SecurityGroupIds, {deadline, signal, startedOperation}: StepContext): Promise<DatabaseRefs> {
+async function ensureRdsInstance(options: DatabaseOptions, securityGroups: SecurityGroupIds, version: string, {deadline, signal, startedOperation}: StepContext): Promise<DatabaseRefs> {
   const rds = await options.clients.rds()
   const {config, names, note} = options
   const id = names.db
@@ -84,7 +106,7 @@ async function ensureRdsInstance(options: DatabaseOptions, securityGroups: Secur
   if (instance) {
     note('RDS instance', id, id, 'found')
   } else {
-    const input = dbInstanceInput(config, {securityGroups})
+    const input = dbInstanceInput(config, {securityGroups}, version)
     const snapshot = options.restoreSnapshot
     startedOperation()
     instance = snapshot
@@ -131,6 +153,7 @@ async function ensureAurora(
   options: DatabaseOptions,
   securityGroups: SecurityGroupIds,
   zones: readonly string[],
+  version: string,
   {deadline, signal, startedOperation}: StepContext,
 ): Promise<DatabaseRefs> {
   const rds = await options.clients.rds()
@@ -140,7 +163,7 @@ async function ensureAurora(
   if (cluster) {
     note('Aurora cluster', id, id, 'found')
   } else {
-    const input = dbClusterInput(config, {securityGroups})
+    const input = dbClusterInput(config, {securityGroups}, version)
     const snapshot = options.restoreSnapshot
     startedOperation()
     cluster = snapshot

@@ -3,9 +3,10 @@ import type {EnvironmentDescription} from '@aws-sdk/client-elastic-beanstalk'
 import type {EbApi} from '../../aws/eb'
 import {EnvironmentHealthPoller, requireEnvironment, verdictOn, watchEnvironment} from '../../aws/eb-watch'
 import {tagList} from '../../aws/resource-calls'
-import {AwsError, HactlError, UserError} from '../../core/errors'
+import {ExitCode} from '../../core/exit-codes'
+import {HactlError, UserError} from '../../core/errors'
 import {defineStep, type Step, type StepContext} from '../../core/steps'
-import {changedOptions, environmentProperties, environmentPropertyProblems, optionSettings, tagsFor, type Refs} from '../spec'
+import {changedOptions, environmentProperties, environmentPropertyProblems, optionSettings, optionUpdateBatches, tagsFor, type Refs} from '../spec'
 import type {BundleOutput, PlatformOutput} from './bundle'
 import {RESUME, type EnvStepOptions} from './context'
 import {toRefs, type RefSteps} from './refs'
@@ -17,6 +18,8 @@ export interface EnvironmentNeeds extends RefSteps {
   readonly efsPolicy: Step<string>
   readonly bundle: Step<BundleOutput>
   readonly platform: Step<PlatformOutput>
+  /** The site's pointer parameter: written before any instance boots and looks for it. */
+  readonly pointers: Step<string>
 }
 
 /** What the environment is created with, or brought in line with. */
@@ -26,8 +29,20 @@ interface Target {
   readonly platformArn: string
 }
 
+export interface EnvironmentOptions extends EnvStepOptions {
+  /**
+   * Deploy the current bundle again on every instance even when nothing
+   * differs: the way out of a Red environment after a transient failure,
+   * where a re-run alone has nothing to send. The data tier is not touched.
+   */
+  readonly redeploy?: boolean
+}
+
+/** The error code of a Red verdict: the environment exists and answers, but is not healthy. */
+export const UNHEALTHY_CODE = 'environment-unhealthy'
+
 /** The EB environment: created, or an existing one brought in line with hactl.yml; then judged (Ready is not success). */
-export function environmentStep(options: EnvStepOptions, needs: EnvironmentNeeds): Step<EnvironmentDescription> {
+export function environmentStep(options: EnvironmentOptions, needs: EnvironmentNeeds): Step<EnvironmentDescription> {
   return defineStep({
     describe: (env) => `${env.Status} ${env.Health}`,
     id: 'env/environment',
@@ -37,7 +52,7 @@ export function environmentStep(options: EnvStepOptions, needs: EnvironmentNeeds
   })
 }
 
-async function ensureEnvironment(options: EnvStepOptions, target: Target, context: StepContext): Promise<EnvironmentDescription> {
+async function ensureEnvironment(options: EnvironmentOptions, target: Target, context: StepContext): Promise<EnvironmentDescription> {
   const {clients, config, names} = options
   const eb = await clients.eb()
   let env = await eb.describeEnvironment(names.environment)
@@ -80,23 +95,37 @@ async function ensureEnvironment(options: EnvStepOptions, target: Target, contex
 }
 
 /**
- * Brings an existing environment in line with hactl.yml: the option settings
- * that differ, then (separately: EB refuses both in one call) the bundle
- * version. Nothing differs, nothing is called.
+ * Sends the bundle version again (UpdateEnvironment with the version label
+ * the environment already runs: EB deploys it to every instance again),
+ * unless converge has just deployed it.
  */
-async function converge(options: EnvStepOptions, eb: EbApi, target: Target, context: StepContext, env: EnvironmentDescription): Promise<EnvironmentDescription> {
+async function redeploy(options: EnvStepOptions, eb: EbApi, target: Target, context: StepContext, current: EnvironmentDescription): Promise<EnvironmentDescription> {
+  const since = new Date(options.clock.now())
+  context.startedOperation()
+  await eb.updateEnvironment({name: options.names.environment, versionLabel: target.versionLabel})
+  options.note('EB environment version', `${target.versionLabel} (redeployed)`, current.EnvironmentId ?? '', 'updated')
+  return watchReady(options, eb, context, since)
+}
+
+/**
+ * Brings an existing environment in line with hactl.yml: the option settings
+ * that differ (an Immutable site's launch settings in a call of their own,
+ * spec.ts optionUpdateBatches), then (separately: EB refuses both in one
+ * call) the bundle version. Nothing differs, nothing is called.
+ */
+async function converge(options: EnvironmentOptions, eb: EbApi, target: Target, context: StepContext, env: EnvironmentDescription): Promise<EnvironmentDescription> {
   const {names} = options
   const deployed = await eb.configurationSettings(names.application, names.environment)
   const changes = changedOptions(optionSettings(options.config, target.refs), deployed)
   let current = env
-  if (changes.length > 0) {
+  for (const batch of optionUpdateBatches(options.config, changes)) {
     const since = new Date(options.clock.now())
     context.startedOperation()
     await eb.updateEnvironment({
       name: names.environment,
-      optionSettings: changes.map((change) => ({Namespace: change.namespace, OptionName: change.option, Value: change.value})),
+      optionSettings: batch.map((change) => ({Namespace: change.namespace, OptionName: change.option, Value: change.value})),
     })
-    options.note('EB option settings', changes.map((change) => `${change.namespace} ${change.option}`).join(', '), current.EnvironmentId ?? '', 'updated')
+    options.note('EB option settings', batch.map((change) => `${change.namespace} ${change.option}`).join(', '), current.EnvironmentId ?? '', 'updated')
     current = await watchReady(options, eb, context, since)
   }
 
@@ -105,10 +134,10 @@ async function converge(options: EnvStepOptions, eb: EbApi, target: Target, cont
     context.startedOperation()
     await eb.updateEnvironment({name: names.environment, versionLabel: target.versionLabel})
     options.note('EB environment version', target.versionLabel, current.EnvironmentId ?? '', 'updated')
-    current = await watchReady(options, eb, context, since)
+    return watchReady(options, eb, context, since)
   }
 
-  return current
+  return options.redeploy ? redeploy(options, eb, target, context, current) : current
 }
 
 /** Waits for Ready, passing EB's events on as they come. */
@@ -131,11 +160,14 @@ async function healthy(options: EnvStepOptions, eb: EbApi, env: EnvironmentDescr
     return env
   }
 
-  throw new AwsError('EnvironmentUnhealthy', verdict.message, {
+  // Not an AWS call that failed (exit 4 with a request id): every call worked, and the environment is Red.
+  throw new HactlError(UNHEALTHY_CODE, verdict.message, {
     data: {causes: verdict.causes, health: env.Health, healthStatus: verdict.healthStatus},
+    exitCode: ExitCode.Unhealthy,
     suggestions: [
       `\`hactl env status\` shows the causes; EB's logs are in CloudWatch under /aws/elasticbeanstalk/${name}/.`,
-      'Fix the cause and run `hactl env create` again: it applies changed settings and bundles to this environment in place.',
+      'After a passing failure (nothing to change in hactl.yml), run `hactl env create --redeploy`: it deploys the bundle again on every instance, keeping the database, cache and uploads.',
+      'After fixing hactl.yml or the bundle, run `hactl env create` again: it applies what changed to this environment in place.',
     ],
   })
 }

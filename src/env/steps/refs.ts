@@ -18,6 +18,8 @@ export interface RefSteps {
   readonly accessPoint: Step<AccessPointOutput>
   readonly database: Step<DatabaseRefs>
   readonly cache: Step<CacheRefs>
+  /** The app's own DB secret (steps/pointers.ts). */
+  readonly appDbSecret: Step<string>
 }
 
 export function toRefs(inputs: StepInputs<RefSteps>): Refs {
@@ -25,6 +27,7 @@ export function toRefs(inputs: StepInputs<RefSteps>): Refs {
   return {
     accessPointId: inputs.accessPoint.accessPointId,
     account: inputs.network.account,
+    appDbSecretArn: inputs.appDbSecret,
     cache: inputs.cache,
     db: inputs.database,
     efsId: inputs.efs.efsId,

@@ -142,7 +142,7 @@ describe('hactl env (sandbox)', () => {
     expect(created.stdout).toContain('Environment hactl-demo is Ready and Green.')
     // Kinds come in the order parallel steps finish, so each is looked for on its own.
     const createdLine = created.stdout.split('\n').find((line) => line.trim().startsWith('created')) ?? ''
-    for (const count of ['24: ', '2 IAM roles', '6 security groups', '3 EFS mount targets', '1 EB environment']) expect(createdLine).toContain(count)
+    for (const count of ['26: ', '2 secrets', '1 SSM parameter', '2 IAM roles', '6 security groups', '3 EFS mount targets', '1 EB environment']) expect(createdLine).toContain(count)
 
     const status = await project.run(['env', 'status', '--sandbox'])
     expect(status.stdout).toMatch(/status +Ready, health Green/)
@@ -207,12 +207,25 @@ describe('hactl env (sandbox)', () => {
     expect(restore.stderr).toContain('--restore-snapshot would be ignored')
   })
 
-  it('fails when the environment ends Ready but Red, with EB\'s causes, instead of calling that a success', async () => {
+  it('fails when the environment ends Ready but Red, with EB\'s causes and its own exit code, and --redeploy repairs it keeping the data tier', async () => {
     const result = await project.run(['env', 'create', '--sandbox', '--yes', ...WAIT], {HACTL_SANDBOX_FAULTS: 'health-red:elasticbeanstalk:CreateEnvironment'})
-    expect(exitCodeOf(result)).toBe(ExitCode.Aws)
+    // Issue 8, found by trying 6: a health verdict, not "an AWS call failed" (exit 4).
+    expect(exitCodeOf(result)).toBe(ExitCode.Unhealthy)
     expect(result.stderr).toMatch(/Environment hactl-demo is Ready but its health is Red/)
-    const again = await project.run(['env', 'create', '--sandbox', '--yes', ...WAIT])
-    expect(exitCodeOf(again)).toBe(ExitCode.Aws)
+    expect(result.stderr).toContain('hactl env create --redeploy')
+    expect(result.stderr).not.toMatch(/Error \(aws\)/)
+    // A plain re-run has nothing to send, so the environment stays Red.
+    const again = await project.run(['env', 'create', '--sandbox', '--yes', '--json', ...WAIT])
+    expect(exitCodeOf(again)).toBe(ExitCode.Unhealthy)
+    expect(JSON.parse(again.stdout).error).toMatchObject({code: 'environment-unhealthy', exitCode: ExitCode.Unhealthy})
+
+    const repaired = await project.run(['env', 'create', '--sandbox', '--yes', '--json', '--redeploy', ...WAIT])
+    expect(exitCodeOf(repaired)).toBe(0)
+    const fixed = JSON.parse(repaired.stdout)
+    expect(fixed.environment).toMatchObject({health: 'Green', status: 'Ready'})
+    expect(fixed.resources.filter((r: {action: string}) => r.action !== 'found')).toEqual([
+      expect.objectContaining({action: 'updated', kind: 'EB environment version', name: expect.stringMatching(/ \(redeployed\)$/)}),
+    ])
   })
 
   it('asks for --yes where there is no terminal', async () => {

@@ -42,7 +42,7 @@ describe.each(['wordpress', 'moodle'] as const)('plan --json for a %s site', (ap
   })
 
   it('shows the service role\'s inline policy for health log streaming', () => {
-    const role = plan.resources.find((r) => r.kind === 'IAM role' && r.name === 'hactl-demo-eb-service')
+    const role = plan.resources.find((r) => r.kind === 'IAM role' && r.name === 'hactl-demo-eu-west-1-eb-service')
     expect(role?.settings.policies).toContain('inline hactl-health-logs')
   })
 })

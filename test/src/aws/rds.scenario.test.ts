@@ -257,7 +257,7 @@ describe('RDS through the client factory, on the sandbox', () => {
     await rds.waitForClusterDeleted('hactl-demo-db', wait)
 
     const snapshots = await rds.listSnapshots({cluster: true, prefix: 'hactl-demo-db-final-', sourceId: 'hactl-demo-db'})
-    expect(snapshots).toEqual([{createdAt: expect.any(Date), id: 'hactl-demo-db-final-20250101t000000z', status: 'available'}])
+    expect(snapshots).toEqual([{createdAt: expect.any(Date), engineVersion: '8.0.mysql_aurora.3.08.0', id: 'hactl-demo-db-final-20250101t000000z', status: 'available'}])
     const restored = await rds.restoreClusterFromSnapshot({
       DBClusterIdentifier: 'hactl-demo-db',
       DBSubnetGroupName: 'hactl-demo',

@@ -5,7 +5,7 @@ import {join} from 'node:path'
 
 import {assertSiteRegion, loadConfig, MAX_CONFIG_BYTES, parseConfig} from '../../../src/config'
 import {findDuplicateKeys} from '../../../src/config/duplicate-keys'
-import {IDENTIFIER_RULES, siteNameViolation} from '../../../src/config/identifier-rules'
+import {IDENTIFIER_RULES, LONGEST_REGION_EXAMPLE, siteNameViolation} from '../../../src/config/identifier-rules'
 import {ConfigError, type ConfigProblem, UserError} from '../../../src/core/errors'
 import {ExitCode} from '../../../src/core/exit-codes'
 import {siteNames} from '../../../src/site/names'
@@ -64,7 +64,7 @@ describe('site name against every AWS identifier rule (found by trying 4)', () =
   })
 
   it('restates the names src/site/names.ts builds', () => {
-    const names = siteNames('demo')
+    const names = siteNames('demo', LONGEST_REGION_EXAMPLE)
     const built = [names.finalSnapshot('20260101T000000Z'), names.auroraInstance(8), names.cacheSubnetGroup, names.cache, names.environment, names.serviceRole, names.cacheSecret]
     const restated = IDENTIFIER_RULES.map((rule) => rule.example('demo'))
     for (const name of built) expect(restated).toContain(name)

@@ -96,9 +96,8 @@ describe('parseConfig: defaults', () => {
     expect(rds.database).not.toHaveProperty('readers')
   })
 
-  it('gives Memcached no replicas', () => {
-    const config = parseConfig(`${BASE}cache:\n  engine: memcached\n`, 'hactl.yml')
-    expect(config.cache).toEqual({engine: 'memcached', nodeType: 'cache.t4g.small'})
+  it('gives Redis its replica by default', () => {
+    expect(parseConfig(`${BASE}cache:\n  engine: redis\n`, 'hactl.yml').cache).toEqual({engine: 'redis', nodeType: 'cache.t4g.small', replicas: 1})
   })
 
   it('takes threshold defaults from the scaling metric', () => {
@@ -360,10 +359,15 @@ describe('parseConfig: cross-field checks', () => {
     expect(config.database.readers).toBe(0)
   })
 
-  it('refuses replicas with Memcached', () => {
-    expect(problemsOf(`${BASE}cache:\n  engine: memcached\n  replicas: 1\n`)).toEqual([
-      expect.objectContaining({line: 6, path: 'cache.replicas'}),
+  it('refuses memcached, saying why, instead of falling back to plain text (issue 8, documentation 1)', () => {
+    expect(problemsOf(`${BASE}cache:\n  engine: memcached\n`)).toEqual([
+      expect.objectContaining({
+        line: 5,
+        message: expect.stringMatching(/memcached is not supported: .*needs a TLS-capable PHP client.*not fall back to plain text.*Use engine: redis/),
+        path: 'cache.engine',
+      }),
     ])
+    expect(problemsOf(`${BASE}cache:\n  engine: memcached\n  replicas: 1\n`).map((p) => p.path)).toEqual(['cache.engine'])
   })
 
   it('wants lowerThreshold below upperThreshold', () => {

@@ -2,7 +2,7 @@ import type {Image} from '@aws-sdk/client-ec2'
 import {DOCTOR_CHECKS, judgeSite, type SiteFacts} from '../../../src/doctor/run'
 import {siteNames} from '../../../src/site/names'
 import {UserError} from '../../../src/core/errors'
-import {testConfig} from '../../_helpers/config'
+import {legacyMemcachedConfig} from '../../_helpers/config'
 import {addIngress, auroraSite, check, type ClusterDb, failing, GROUP_IDS, healthySite, instance, setOption, withDb, withSettings} from './_helpers/site'
 
 describe('judgeSite: a site as env create leaves it', () => {
@@ -21,8 +21,8 @@ describe('judgeSite: a site as env create leaves it', () => {
   })
 
   it('passes with Aurora (a reader), Memcached and Immutable rollouts too', () => {
-    const config = testConfig({cache: {engine: 'memcached'}, database: {engine: 'aurora-mysql'}, environment: {rollout: {policy: 'Immutable'}}})
-    const names = siteNames(config.site)
+    const config = legacyMemcachedConfig({database: {engine: 'aurora-mysql'}, environment: {rollout: {policy: 'Immutable'}}})
+    const names = siteNames(config.site, config.region)
     const facts = auroraSite(config)
     expect(failing(facts)).toEqual([])
     expect(check(facts, 'rollout-capacity').detail).toContain('immutably')

@@ -303,7 +303,7 @@ async function getJson(port: number, path: string): Promise<{status: number; bod
 // Where EB is told about it, and the service role
 
 const refs = {
-  accessPointId: 'fsap-1', account: '123456789012', cache: {endpoint: 'c', port: 6379}, db: {endpoint: 'd', port: 3306, secretArn: 'arn:s'},
+  accessPointId: 'fsap-1', account: '123456789012', appDbSecretArn: 'arn:app', cache: {endpoint: 'c', port: 6379}, db: {endpoint: 'd', port: 3306, secretArn: 'arn:s'},
   efsId: 'fs-1', instanceSubnets: ['subnet-a'], loadBalancerSubnets: ['subnet-a'],
   securityGroups: {cache: 'sg-c', db: 'sg-d', efs: 'sg-e', lb: 'sg-l', seed: 'sg-s', web: 'sg-w'}, vpcId: 'vpc-1',
 } as Refs
@@ -340,7 +340,7 @@ describe('the service role\'s inline policy', () => {
       const sandbox = openSandbox({region: 'eu-west-1', speed: 100_000, stateDir: join(project.dir, '.hactl')})
       const iam = new IAMClient({credentials: {accessKeyId: 'x', secretAccessKey: 'y'}, region: 'eu-west-1'})
       iam.middlewareStack.use(sandbox.plugin('iam'))
-      const {PolicyDocument} = await iam.send(new GetRolePolicyCommand({PolicyName: SERVICE_POLICY_NAME, RoleName: siteNames('demo').serviceRole}))
+      const {PolicyDocument} = await iam.send(new GetRolePolicyCommand({PolicyName: SERVICE_POLICY_NAME, RoleName: siteNames('demo', 'eu-west-1').serviceRole}))
       expect(JSON.parse(decodeURIComponent(PolicyDocument!))).toEqual(JSON.parse(serviceRolePolicy()))
     } finally {
       project.cleanup()

@@ -33,6 +33,10 @@ describe('plan', () => {
     // S3 cannot be asked before EB's storage bucket is known.
     expect(unknown).toEqual(['bundle-object'])
     expect(result.summary.exists).toBe(0)
-    expect(result.summary.createByKind).toMatchObject({'iam-role': 2, secret: 1, 'security-group': 6})
+    expect(result.summary.createByKind).toMatchObject({'iam-role': 2, secret: 2, 'security-group': 6, 'ssm-pointer': 1})
+    // Both of the seed's inputs are planned (the app's DB secret and the pointer parameter).
+    expect(result.resources.filter((r) => r.resourceKind === 'secret' || r.resourceKind === 'ssm-pointer').map((r) => r.name)).toEqual(
+      expect.arrayContaining(['hactl/demo/db-app', '/hactl/demo/site']),
+    )
   })
 })

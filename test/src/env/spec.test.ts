@@ -19,15 +19,17 @@ import {
   replicationGroupInput,
   samePolicy,
   securityGroupSpecs,
+  sitePointers,
   type Refs,
 } from '../../../src/env/spec'
-import {testConfig} from '../../_helpers/config'
+import {legacyMemcachedConfig, testConfig} from '../../_helpers/config'
 
 const groups = {cache: 'sg-cache', db: 'sg-db', efs: 'sg-efs', lb: 'sg-lb', seed: 'sg-seed', web: 'sg-web'}
 
 const refs: Refs = {
   accessPointId: 'fsap-0123456789abcdef0',
   account: '123456789012',
+  appDbSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:hactl/demo/db-app-AbCdEf',
   cache: {endpoint: 'master.hactl-demo.abc.euw1.cache.amazonaws.com', port: 6379, secretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:hactl/demo/cache-auth-AbCdEf'},
   db: {endpoint: 'hactl-demo-db.abcdefghijkl.eu-west-1.rds.amazonaws.com', port: 3306, secretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-1234-AbCdEf'},
   efsId: 'fs-0123456789abcdef0',
@@ -46,7 +48,7 @@ describe('security group specs', () => {
 
   it('has one group per role, named hactl-<site>-<role>', () => {
     expect(specs.map((s) => s.role)).toEqual([...SECURITY_GROUP_ROLES])
-    expect(specs.map((s) => s.name)).toEqual(SECURITY_GROUP_ROLES.map((r) => siteNames('demo').securityGroup[r]))
+    expect(specs.map((s) => s.name)).toEqual(SECURITY_GROUP_ROLES.map((r) => siteNames('demo', 'eu-west-1').securityGroup[r]))
   })
 
   it('opens only the load balancer listener to the world', () => {
@@ -85,8 +87,8 @@ describe('option settings', () => {
     expect(value(settings, 'aws:elasticbeanstalk:healthreporting:system', 'SystemType')).toBe('enhanced')
     expect(value(settings, 'aws:autoscaling:launchconfiguration', 'DisableIMDSv1')).toBe('true')
     expect(value(settings, 'aws:elasticbeanstalk:managedactions', 'ManagedActionsEnabled')).toBe('false')
-    expect(value(settings, 'aws:elasticbeanstalk:environment', 'ServiceRole')).toBe('hactl-demo-eb-service')
-    expect(value(settings, 'aws:autoscaling:launchconfiguration', 'IamInstanceProfile')).toBe('hactl-demo-instance')
+    expect(value(settings, 'aws:elasticbeanstalk:environment', 'ServiceRole')).toBe('hactl-demo-eu-west-1-eb-service')
+    expect(value(settings, 'aws:autoscaling:launchconfiguration', 'IamInstanceProfile')).toBe('hactl-demo-eu-west-1-instance')
     expect(value(settings, 'aws:ec2:vpc', 'Subnets')).toBe('subnet-aaaaaaaa,subnet-bbbbbbbb')
     expect(value(settings, 'aws:elasticbeanstalk:environment:process:default', 'HealthCheckPath')).toBe('/hactl-health.php')
   })
@@ -125,6 +127,15 @@ describe('environment properties', () => {
     expect(value(optionSettings(testConfig(), refs), 'aws:elasticbeanstalk:container:php:phpini', 'document_root')).toBe(BUNDLE_DOCUMENT_ROOT)
   })
 
+  it('leave out empty values instead of sending "" (no reader endpoint outside Aurora): a re-run then sees no difference (issue 8, found by trying 13)', () => {
+    const properties = environmentProperties(testConfig(), {...refs, cache: {...refs.cache, secretArn: undefined}})
+    expect(Object.entries(properties).filter(([, value]) => value === '')).toEqual([])
+    expect(properties).not.toHaveProperty('HACTL_DB_READER_ENDPOINT')
+    expect(properties).not.toHaveProperty('HACTL_CACHE_SECRET_ARN')
+    const aurora = environmentProperties(testConfig({database: {engine: 'aurora-mysql'}}), {...refs, db: {...refs.db, readerEndpoint: 'r.example'}})
+    expect(aurora.HACTL_DB_READER_ENDPOINT).toBe('r.example')
+  })
+
   it('fit within EB\'s limits, and a value over 256 characters is reported', () => {
     expect(environmentPropertyProblems(environmentProperties(testConfig(), refs))).toEqual([])
     const long = environmentPropertyProblems({A: 'x'.repeat(257)})
@@ -161,7 +172,7 @@ describe('data tier inputs', () => {
   })
 
   it('makes Memcached across AZs with TLS', () => {
-    const input = memcachedInput(testConfig({cache: {engine: 'memcached'}}), {securityGroups: groups})
+    const input = memcachedInput(legacyMemcachedConfig(), {securityGroups: groups})
     expect(input).toMatchObject({AZMode: 'cross-az', Engine: 'memcached', TransitEncryptionEnabled: true})
   })
 })
@@ -170,10 +181,41 @@ describe('instance policy', () => {
   it('grants exactly this site\'s secrets and the uploads access point', () => {
     const policy = JSON.parse(instancePolicy(testConfig(), refs)) as {Statement: Array<{Sid: string; Resource: unknown; Condition?: unknown}>}
     const secrets = policy.Statement.find((s) => s.Sid === 'SiteSecrets')
-    expect(secrets?.Resource).toEqual([refs.db.secretArn, refs.cache.secretArn])
+    expect(secrets?.Resource).toEqual([refs.db.secretArn, refs.appDbSecretArn, refs.cache.secretArn])
     const uploads = policy.Statement.find((s) => s.Sid === 'Uploads')
     expect(uploads?.Resource).toBe('arn:aws:elasticfilesystem:eu-west-1:123456789012:file-system/fs-0123456789abcdef0')
     expect(JSON.stringify(uploads?.Condition)).toContain('access-point/fsap-0123456789abcdef0')
+  })
+
+  it('lets the instances read the pointer parameter and write only under the seed\'s path, nothing wider (least privilege)', () => {
+    const policy = JSON.parse(instancePolicy(testConfig(), refs)) as {Statement: Array<{Sid: string; Action: unknown; Resource: unknown}>}
+    const ssm = policy.Statement.filter((s) => JSON.stringify(s.Action).includes('ssm:'))
+    expect(ssm).toEqual([
+      expect.objectContaining({Action: 'ssm:GetParameter', Resource: 'arn:aws:ssm:eu-west-1:123456789012:parameter/hactl/demo/site'}),
+      expect.objectContaining({Action: 'ssm:PutParameter', Resource: 'arn:aws:ssm:eu-west-1:123456789012:parameter/hactl/demo/seed/*'}),
+    ])
+    // Only DescribeTags (which takes no resource) may say "*".
+    expect(policy.Statement.filter((s) => s.Resource === '*').map((s) => s.Action)).toEqual(['ec2:DescribeTags'])
+  })
+})
+
+describe('site pointers (/hactl/<site>/site)', () => {
+  it('hold what the seed reads (src/seed/pointers.ts), and no secret: only the ARNs', () => {
+    const pointers = sitePointers(testConfig(), refs)
+    expect(pointers).toMatchObject({
+      app: 'wordpress',
+      cacheEngine: 'redis',
+      cacheSecretArn: refs.cache.secretArn,
+      dbAppSecretArn: refs.appDbSecretArn,
+      dbEndpoint: refs.db.endpoint,
+      dbEngine: 'mysql',
+      dbReaderEndpoint: '',
+      dbSecretArn: refs.db.secretArn,
+      efsAccessPoint: refs.accessPointId,
+      efsId: refs.efsId,
+      site: 'demo',
+    })
+    expect(JSON.stringify(pointers)).not.toMatch(/password/i)
   })
 })
 

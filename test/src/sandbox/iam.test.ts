@@ -21,6 +21,9 @@ import {
   TagRoleCommand,
   paginateListAttachedRolePolicies,
 } from '@aws-sdk/client-iam'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+
 import {ConfiguredRetryStrategy} from '@smithy/core/retry'
 
 import type {SandboxOptions} from '../../../src/sandbox'
@@ -181,5 +184,38 @@ describe('sandbox IAM instance profiles', () => {
       $fault: 'server',
       $metadata: {httpStatusCode: 500},
     })
+  })
+})
+
+describe('sandbox IAM is account-wide, as on AWS (issue 8, found by trying 15)', () => {
+  it('a role made from one region exists in every other, and is not stored per region', async () => {
+    const west = sandbox({region: 'eu-west-1'})
+    await role(west.iam, 'shared-role')
+    const east = sandbox({region: 'us-east-2', stateDir: west.stateDir, clock: west.clock})
+    expect((await east.iam.send(new GetRoleCommand({RoleName: 'shared-role'}))).Role?.RoleName).toBe('shared-role')
+    await expect(role(east.iam, 'shared-role')).rejects.toBeInstanceOf(EntityAlreadyExistsException)
+
+    const state = JSON.parse(fs.readFileSync(path.join(west.stateDir, 'sandbox.json'), 'utf8'))
+    expect(state.accountWide.iam.roles.map((r: {name: string}) => r.name)).toEqual(['shared-role'])
+    for (const region of Object.values(state.regions) as Array<Record<string, unknown>>) expect(region.iam).toBeUndefined()
+  })
+
+  it('moves IAM kept per region by an older state file to the account, merged by name', async () => {
+    const first = sandbox({region: 'eu-west-1'})
+    await role(first.iam, 'old-role')
+    const file = path.join(first.stateDir, 'sandbox.json')
+    const state = JSON.parse(fs.readFileSync(file, 'utf8'))
+    const {iam} = state.accountWide
+    delete state.accountWide
+    state.regions['eu-west-1'].iam = iam
+    state.regions['us-east-2'] = {iam}
+    fs.writeFileSync(file, JSON.stringify(state))
+
+    const again = sandbox({region: 'us-east-2', stateDir: first.stateDir, clock: first.clock})
+    expect((await again.iam.send(new GetRoleCommand({RoleName: 'old-role'}))).Role?.RoleName).toBe('old-role')
+    await role(again.iam, 'new-role')
+    const after = JSON.parse(fs.readFileSync(file, 'utf8'))
+    expect(after.accountWide.iam.roles.map((r: {name: string}) => r.name)).toEqual(['old-role', 'new-role'])
+    expect(after.regions['eu-west-1'].iam).toBeUndefined()
   })
 })

@@ -8,7 +8,7 @@ import {ManualClock} from '../../../src/core/clock'
 import {openSandbox} from '../../../src/sandbox'
 import {readSite, type InventoryClients, type SiteWant} from '../../../src/site/inventory'
 import {RESOURCE_KIND_LABELS, RESOURCE_KINDS} from '../../../src/site/inventory-kinds'
-import {testConfig} from '../../_helpers/config'
+import {legacyMemcachedConfig, testConfig} from '../../_helpers/config'
 import {removeTempStateDirs, tempStateDir} from '../sandbox/clients'
 
 type Api = Record<string, jest.Mock>
@@ -90,14 +90,15 @@ describe('readSite', () => {
     for (const [service, api] of Object.entries(apis)) {
       for (const [method, fn] of Object.entries(api)) {
         // getRole is asked once per role (two roles); describeInstances once for the environment, once for the seed.
-        const expected = method === 'getRole' || (service === 'ec2' && method === 'describeInstances') ? 2 : 1
+        // describeSecret: the cache token and the app's DB secret.
+        const expected = method === 'getRole' || method === 'describeSecret' || (service === 'ec2' && method === 'describeInstances') ? 2 : 1
         // A Redis + RDS instance site asks nothing of the Aurora or Memcached calls.
         const unused = ['describeCacheCluster', 'describeCluster', 'describeClusterInstances'].includes(method)
         expect({call: `${service}.${method}`, times: fn.mock.calls.length}).toEqual({call: `${service}.${method}`, times: unused ? 0 : expected})
       }
     }
 
-    expect(apis.iam.getRole.mock.calls.map(([name]) => name).sort()).toEqual(['hactl-demo-eb-service', 'hactl-demo-instance'])
+    expect(apis.iam.getRole.mock.calls.map(([name]) => name).sort()).toEqual(['hactl-demo-eu-west-1-eb-service', 'hactl-demo-eu-west-1-instance'])
     expect(site.environment?.instances.map((i) => i.InstanceId)).toEqual(['i-1', 'i-2'])
     expect(site.environment?.health?.healthStatus).toBe('Ok')
     expect(site.uploads?.mountTargets.map((t) => t.AvailabilityZoneName)).toEqual(['eu-west-1a', 'eu-west-1b'])
@@ -132,7 +133,7 @@ describe('readSite', () => {
     apis.rds.describeCluster.mockResolvedValue({DBClusterIdentifier: 'hactl-demo-db'})
     apis.rds.describeClusterInstances.mockResolvedValue([{DBInstanceIdentifier: 'hactl-demo-db-1'}])
     apis.elasticache.describeCacheCluster.mockResolvedValue({CacheClusterId: 'hactl-demo'})
-    const config = testConfig({cache: {engine: 'memcached'}, database: {engine: 'aurora-mysql'}})
+    const config = legacyMemcachedConfig({database: {engine: 'aurora-mysql'}})
     const site = await readSite({clients, config, want: {cache: true, database: {members: true}}})
     expect(site.database?.cluster?.DBClusterIdentifier).toBe('hactl-demo-db')
     expect(site.database?.clusterInstances).toHaveLength(1)

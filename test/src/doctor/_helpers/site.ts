@@ -6,7 +6,7 @@ import type {HactlConfig} from '../../../../src/config/schema'
 import {type CheckId, judgeSite, type SiteFacts} from '../../../../src/doctor/run'
 import {siteNames, type SecurityGroupRole} from '../../../../src/site/names'
 import {dbTlsParameters, efsPolicy, optionSettings, securityGroupSpecs, type Refs} from '../../../../src/env/spec'
-import {testConfig} from '../../../_helpers/config'
+import {legacyMemcachedConfig, testConfig} from '../../../_helpers/config'
 
 export const GROUP_IDS: Record<SecurityGroupRole, string> = {
   cache: 'sg-0cache',
@@ -24,6 +24,7 @@ export function refs(): Refs {
   return {
     accessPointId: 'fsap-0123456789abcdef0',
     account: '123456789012',
+    appDbSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:hactl/demo/db-app-AbCdEf',
     cache: {endpoint: 'master.hactl-demo.abc123.euw1.cache.amazonaws.com', port: 6379, secretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:hactl/demo/cache-auth-AbCdEf'},
     db: {
       endpoint: 'hactl-demo-db.c9akciq32.eu-west-1.rds.amazonaws.com',
@@ -63,7 +64,7 @@ export const FS_ID = 'fs-0123456789abcdef0'
 
 /** A site exactly as `hactl env create` leaves it: every check passes. */
 export function healthySite(config: HactlConfig = testConfig()): SiteFacts {
-  const names = siteNames(config.site)
+  const names = siteNames(config.site, config.region)
   const mountTargetIds = ['fsmt-00', 'fsmt-01', 'fsmt-02']
   return {
     cache: {
@@ -130,8 +131,8 @@ export function healthySite(config: HactlConfig = testConfig()): SiteFacts {
 }
 
 /** The same site on Aurora MySQL (writer in eu-west-1a, one reader in eu-west-1b) with Memcached. */
-export function auroraSite(config: HactlConfig = testConfig({cache: {engine: 'memcached'}, database: {engine: 'aurora-mysql'}, environment: {rollout: {policy: 'Immutable'}}})): SiteFacts {
-  const names = siteNames(config.site)
+export function auroraSite(config: HactlConfig = legacyMemcachedConfig({database: {engine: 'aurora-mysql'}, environment: {rollout: {policy: 'Immutable'}}})): SiteFacts {
+  const names = siteNames(config.site, config.region)
   const member = (index: number, zone: string): DBInstance => ({AvailabilityZone: zone, DBInstanceClass: 'db.t4g.medium', DBInstanceIdentifier: names.auroraInstance(index)})
   return {
     ...healthySite(config),

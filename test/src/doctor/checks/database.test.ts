@@ -36,7 +36,7 @@ describe('judgeSite: db-multi-az on Aurora wants a reader in another zone', () =
 
 describe('judgeSite: db-tls', () => {
   const healthy = healthySite()
-  const names = siteNames('demo')
+  const names = siteNames('demo', 'eu-west-1')
 
   it('the parameter doctor reads is the one env create sets', () => {
     for (const engine of ['mysql', 'mariadb', 'postgres', 'aurora-mysql', 'aurora-postgresql']) {
