@@ -35,13 +35,13 @@ export interface RegionState {
    * role made from one region is the same role in every other.
    */
   iam?: IamState
+  /** CloudWatch Logs: log groups with their streams and events. */
+  logs?: LogsState
 }
 
 /** The parts of the account that belong to no region (IAM). */
 export interface AccountWideState {
   iam?: IamState
-  /** CloudWatch Logs: log groups with their streams and events. */
-  logs?: LogsState
 }
 
 /** Everything in `sandbox.json`. */
