@@ -13,6 +13,7 @@ import {
   DescribeCacheClustersCommand,
   DescribeCacheSubnetGroupsCommand,
   DescribeReplicationGroupsCommand,
+  DescribeReservedCacheNodesOfferingsCommand,
   type ElastiCacheClient,
   type ReplicationGroup,
   waitUntilCacheClusterAvailable,
@@ -51,6 +52,14 @@ export interface ElastiCacheApi {
   waitForCacheClusterAvailable(id: string, wait: WaitControl): Promise<CacheCluster>
   waitForReplicationGroupDeleted(id: string, wait: WaitControl): Promise<void>
   waitForCacheClusterDeleted(id: string, wait: WaitControl): Promise<void>
+  /**
+   * Whether ElastiCache sells this node type in the Region. There is no
+   * "describe node types" call; DescribeReservedCacheNodesOfferings filtered
+   * by CacheNodeType lists the offerings of every node type the Region has,
+   * and none for a type it does not (ElastiCache API reference,
+   * DescribeReservedCacheNodesOfferings).
+   */
+  nodeTypeExists(nodeType: string): Promise<boolean>
 }
 
 /** ElastiCache's own waiter model polls every 15 s. */
@@ -85,6 +94,13 @@ export function createElastiCacheApi(client: ElastiCacheClient, context: ApiCont
   }
 
   return {
+    async nodeTypeExists(nodeType) {
+      const out = await awsCall('elasticache:DescribeReservedCacheNodesOfferings', () =>
+        client.send(new DescribeReservedCacheNodesOfferingsCommand({CacheNodeType: nodeType, MaxRecords: 20})),
+      )
+      return (out.ReservedCacheNodesOfferings ?? []).some((offering) => offering.CacheNodeType === nodeType)
+    },
+
     async createCacheCluster(input) {
       const out = await awsCall('elasticache:CreateCacheCluster', () => client.send(new CreateCacheClusterCommand(input)))
       return out.CacheCluster ?? {}
