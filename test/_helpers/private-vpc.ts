@@ -7,13 +7,15 @@ import {
   type EC2Client,
 } from '@aws-sdk/client-ec2'
 
-/** Interface endpoints a private VPC needs for hactl's instances (and the S3 gateway), as src/env/network.ts lists them. */
-export const INTERFACE_SERVICES = ['elasticbeanstalk', 'elasticbeanstalk-health', 'cloudformation', 'logs', 'ssm', 'ssmmessages', 'ec2messages', 'secretsmanager', 'elasticfilesystem']
+import {REQUIRED_INTERFACE_ENDPOINTS} from '../../src/env/network'
+
 
 export interface PrivateVpc {
   readonly vpcId: string
-  /** One subnet in each of the Region's first two AZs. */
+  /** One instance subnet in each of the Region's first two AZs. */
   readonly subnets: readonly string[]
+  /** One load balancer subnet in each of those AZs. */
+  readonly loadBalancerSubnets: readonly string[]
 }
 
 /**
@@ -24,15 +26,17 @@ export interface PrivateVpc {
 export async function privateVpc(ec2: EC2Client, region: string, options: {dnsHostnames?: boolean; endpoints?: boolean} = {}): Promise<PrivateVpc> {
   const {Vpc} = await ec2.send(new CreateVpcCommand({CidrBlock: '10.20.0.0/16'}))
   const vpcId = Vpc?.VpcId ?? ''
-  const subnets: string[] = []
-  for (const [index, zone] of ['a', 'b'].entries()) {
+  const made: string[] = []
+  for (const [index, zone] of ['a', 'b', 'a', 'b'].entries()) {
     const {Subnet} = await ec2.send(new CreateSubnetCommand({AvailabilityZone: `${region}${zone}`, CidrBlock: `10.20.${index * 16}.0/20`, VpcId: vpcId}))
-    subnets.push(Subnet?.SubnetId ?? '')
+    made.push(Subnet?.SubnetId ?? '')
   }
+
+  const [subnets, loadBalancerSubnets] = [made.slice(0, 2), made.slice(2)]
 
   if (options.dnsHostnames) await ec2.send(new ModifyVpcAttributeCommand({EnableDnsHostnames: {Value: true}, VpcId: vpcId}))
   if (options.endpoints) {
-    for (const service of INTERFACE_SERVICES) {
+    for (const service of REQUIRED_INTERFACE_ENDPOINTS) {
       await ec2.send(new CreateVpcEndpointCommand({ServiceName: `com.amazonaws.${region}.${service}`, SubnetIds: subnets, VpcEndpointType: 'Interface', VpcId: vpcId}))
     }
 
@@ -41,5 +45,5 @@ export async function privateVpc(ec2: EC2Client, region: string, options: {dnsHo
     await ec2.send(new CreateVpcEndpointCommand({RouteTableIds: tables, ServiceName: `com.amazonaws.${region}.s3`, VpcEndpointType: 'Gateway', VpcId: vpcId}))
   }
 
-  return {subnets, vpcId}
+  return {loadBalancerSubnets, subnets, vpcId}
 }
