@@ -11,6 +11,7 @@ import {
   DeregisterImageCommand,
   DescribeImagesCommand,
   DescribeSecurityGroupsCommand,
+  DescribeVpcAttributeCommand,
   DescribeVpcsCommand,
   type EC2Client,
   type Filter,
@@ -18,13 +19,18 @@ import {
   type Instance,
   type IpPermission,
   RunInstancesCommand,
+  type RouteTable,
   type RunInstancesCommandInput,
   type SecurityGroup,
   type Subnet,
   TerminateInstancesCommand,
   type Vpc,
+  type VpcEndpoint,
+  paginateDescribeInstanceTypeOfferings,
   paginateDescribeInstances,
+  paginateDescribeRouteTables,
   paginateDescribeSubnets,
+  paginateDescribeVpcEndpoints,
   waitUntilImageAvailable,
   waitUntilInstanceRunning,
   waitUntilInstanceTerminated,
@@ -63,6 +69,14 @@ export interface Ec2Api {
   waitForInstancesRunning(instanceIds: readonly string[], wait: WaitControl): Promise<void>
   waitForInstancesTerminated(instanceIds: readonly string[], wait: WaitControl): Promise<void>
   waitForImageAvailable(imageId: string, wait: WaitControl): Promise<void>
+  /** The VPC's DNS attributes (two calls: DescribeVpcAttribute answers one attribute at a time). */
+  describeVpcDns(vpcId: string): Promise<{support: boolean; hostnames: boolean}>
+  /** Every route table of the VPC, the main one included. */
+  describeRouteTables(vpcId: string): Promise<RouteTable[]>
+  /** Every VPC endpoint in the VPC, of any type and state. */
+  describeVpcEndpoints(vpcId: string): Promise<VpcEndpoint[]>
+  /** Instance type → the AZs (of those asked) where EC2 offers it; a type offered nowhere is absent. */
+  instanceTypeZones(instanceTypes: readonly string[], zones: readonly string[]): Promise<Map<string, Set<string>>>
 }
 
 function tagFilters(tags: Tags | undefined): Filter[] {
@@ -239,6 +253,56 @@ export function createEc2Api(client: EC2Client, context: ApiContext): Ec2Api {
         ),
       )
       return new Map((out.SecurityGroups ?? []).map((group) => [group.GroupName ?? '', group]))
+    },
+
+    async describeRouteTables(vpcId) {
+      return awsCall('ec2:DescribeRouteTables', async () => {
+        const found: RouteTable[] = []
+        for await (const page of paginateDescribeRouteTables({client}, {Filters: [{Name: 'vpc-id', Values: [vpcId]}]})) found.push(...(page.RouteTables ?? []))
+        return found
+      })
+    },
+
+    async describeVpcDns(vpcId) {
+      const [support, hostnames] = await Promise.all(
+        (['enableDnsSupport', 'enableDnsHostnames'] as const).map((Attribute) =>
+          awsCall('ec2:DescribeVpcAttribute', () => client.send(new DescribeVpcAttributeCommand({Attribute, VpcId: vpcId}))),
+        ),
+      )
+      return {hostnames: hostnames.EnableDnsHostnames?.Value === true, support: support.EnableDnsSupport?.Value === true}
+    },
+
+    async describeVpcEndpoints(vpcId) {
+      return awsCall('ec2:DescribeVpcEndpoints', async () => {
+        const found: VpcEndpoint[] = []
+        for await (const page of paginateDescribeVpcEndpoints({client}, {Filters: [{Name: 'vpc-id', Values: [vpcId]}]})) found.push(...(page.VpcEndpoints ?? []))
+        return found
+      })
+    },
+
+    async instanceTypeZones(instanceTypes, zones) {
+      return awsCall('ec2:DescribeInstanceTypeOfferings', async () => {
+        const found = new Map<string, Set<string>>()
+        const pages = paginateDescribeInstanceTypeOfferings(
+          {client},
+          {
+            Filters: [
+              {Name: 'instance-type', Values: [...instanceTypes]},
+              {Name: 'location', Values: [...zones]},
+            ],
+            LocationType: 'availability-zone',
+          },
+        )
+        for await (const page of pages) {
+          for (const offering of page.InstanceTypeOfferings ?? []) {
+            const type = offering.InstanceType ?? ''
+            if (!found.has(type)) found.set(type, new Set())
+            found.get(type)?.add(offering.Location ?? '')
+          }
+        }
+
+        return found
+      })
     },
 
     async describeSubnets(filter) {

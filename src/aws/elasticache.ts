@@ -13,6 +13,7 @@ import {
   DescribeCacheClustersCommand,
   DescribeCacheSubnetGroupsCommand,
   DescribeReplicationGroupsCommand,
+  DescribeReservedCacheNodesOfferingsCommand,
   type ElastiCacheClient,
   type ReplicationGroup,
   waitUntilCacheClusterAvailable,
@@ -22,7 +23,7 @@ import {
 } from '@aws-sdk/client-elasticache'
 
 import type {ApiContext, Tags, WaitControl} from './types'
-import {awsCall} from './errors'
+import {awsCall, hasAwsCode} from './errors'
 import {statesIn, tagList, unlessNotFound, waitUntilGone, waiterPacing} from './resource-calls'
 import {runSdkWaiter} from './wait'
 
@@ -51,6 +52,15 @@ export interface ElastiCacheApi {
   waitForCacheClusterAvailable(id: string, wait: WaitControl): Promise<CacheCluster>
   waitForReplicationGroupDeleted(id: string, wait: WaitControl): Promise<void>
   waitForCacheClusterDeleted(id: string, wait: WaitControl): Promise<void>
+  /**
+   * Whether ElastiCache sells this node type in the Region. There is no
+   * "describe node types" call; DescribeReservedCacheNodesOfferings filtered
+   * by CacheNodeType lists the offerings of every node type the Region has
+   * (ElastiCache API reference, DescribeReservedCacheNodesOfferings: "Lists
+   * available reserved cache node offerings"), and none for a type it does
+   * not. Caveat: a node type sold only on demand would read as missing.
+   */
+  nodeTypeExists(nodeType: string): Promise<boolean>
 }
 
 /** ElastiCache's own waiter model polls every 15 s. */
@@ -85,6 +95,19 @@ export function createElastiCacheApi(client: ElastiCacheClient, context: ApiCont
   }
 
   return {
+    async nodeTypeExists(nodeType) {
+      try {
+        const out = await awsCall('elasticache:DescribeReservedCacheNodesOfferings', () =>
+          client.send(new DescribeReservedCacheNodesOfferingsCommand({CacheNodeType: nodeType, MaxRecords: 20})),
+        )
+        return (out.ReservedCacheNodesOfferings ?? []).some((offering) => offering.CacheNodeType === nodeType)
+      } catch (error) {
+        // Whether ElastiCache answers an unknown type with an empty list or a parameter error is UNVERIFIED: both mean "no such type".
+        if (hasAwsCode(error, 'InvalidParameterValue', 'InvalidParameterValueException')) return false
+        throw error
+      }
+    },
+
     async createCacheCluster(input) {
       const out = await awsCall('elasticache:CreateCacheCluster', () => client.send(new CreateCacheClusterCommand(input)))
       return out.CacheCluster ?? {}

@@ -36,6 +36,7 @@ import {
   paginateDescribeDBInstances,
   paginateDescribeDBParameters,
   paginateDescribeDBSnapshots,
+  paginateDescribeOrderableDBInstanceOptions,
   waitUntilDBClusterAvailable,
   waitUntilDBClusterDeleted,
   waitUntilDBInstanceAvailable,
@@ -107,6 +108,12 @@ export interface RdsApi {
    * the database is available. The database as modified.
    */
   manageMasterUserPassword(id: string, cluster: boolean): Promise<DBInstance | DBCluster>
+  /**
+   * The AZs where RDS sells this instance class for this exact engine
+   * version (DescribeOrderableDBInstanceOptions); empty when it is not sold
+   * at all: a class RDS would refuse at create time.
+   */
+  orderableZones(input: {engine: string; version: string; instanceClass: string}): Promise<string[]>
 }
 
 /** RDS's own waiter model polls every 30 s. */
@@ -234,6 +241,18 @@ export function createRdsApi(client: RDSClient, context: ApiContext): RdsApi {
   }
 
   return {
+    async orderableZones(input) {
+      return awsCall('rds:DescribeOrderableDBInstanceOptions', async () => {
+        const zones = new Set<string>()
+        const pages = paginateDescribeOrderableDBInstanceOptions({client}, {DBInstanceClass: input.instanceClass, Engine: input.engine, EngineVersion: input.version, Vpc: true})
+        for await (const page of pages) {
+          for (const option of page.OrderableDBInstanceOptions ?? []) for (const zone of option.AvailabilityZones ?? []) zones.add(zone.Name ?? '')
+        }
+
+        return [...zones].filter(Boolean).sort()
+      })
+    },
+
     async engineVersion(engine, version) {
       // An exact version is answered as such; a major version ("8.0") or none by RDS's default for it.
       const exact = version === undefined ? undefined : (await engineVersions(engine, version, false)).find((found) => found.EngineVersion === version)

@@ -12,7 +12,8 @@
  *   │               ─► TLS parameter of its group           │
  *   ├ cache: Redis group (+ member clusters' groups) / Memcached
  *   ├ securityGroups, images, siteInstances (by tag)        │
- *   └ network (subnets and their AZs)                       ┘
+ *   └ network (subnets and their AZs) ─► vpc (DNS, routes,  ┘
+ *                                         endpoints)
  *   then: every security group attached to any of them that is not tagged
  *   with the site (EB's own instance group, a `default` group …), so a rule
  *   cannot hide in a group hactl did not make.
@@ -32,7 +33,7 @@ import type {RdsApi} from '../aws/rds'
 import type {HactlConfig} from '../config/schema'
 import {type HactlError, UserError} from '../core/errors'
 import {siteNames, type SiteNames} from '../site/names'
-import {resolveNetwork, type SiteNetwork} from '../env/network'
+import {checkEgress, resolveNetwork, type EgressVerdict, type SiteNetwork} from '../env/network'
 import {dbTlsParameters, isAurora} from '../env/spec'
 import {attachmentsOf} from './attachments'
 
@@ -100,12 +101,21 @@ export interface SiteFacts {
   readonly environmentImageId?: string
   /** The site's subnets, or why they could not be resolved; absent when no check needs it. */
   readonly network?: SiteNetwork | HactlError
+  /** The site VPC's DNS attributes and way out; absent when no check needs it or the network did not resolve. */
+  readonly vpc?: VpcFacts
+}
+
+export interface VpcFacts {
+  readonly vpcId: string
+  readonly dns: {readonly support: boolean; readonly hostnames: boolean}
+  /** Whether the instance subnets reach the internet or the endpoints the instances need (src/env/network.ts judgeEgress). */
+  readonly egress: EgressVerdict
 }
 
 /** A fact a check can declare in its `needs`. */
-export type FactKey = 'cache' | 'database' | 'environment' | 'fileSystem' | 'images' | 'network' | 'securityGroups' | 'siteInstances'
+export type FactKey = 'cache' | 'database' | 'environment' | 'fileSystem' | 'images' | 'network' | 'securityGroups' | 'siteInstances' | 'vpc'
 
-export const FACT_KEYS: readonly FactKey[] = ['environment', 'siteInstances', 'fileSystem', 'database', 'cache', 'securityGroups', 'images', 'network']
+export const FACT_KEYS: readonly FactKey[] = ['environment', 'siteInstances', 'fileSystem', 'database', 'cache', 'securityGroups', 'images', 'network', 'vpc']
 
 /**
  * Facts that another fact is read from: the groups attached to the site's
@@ -114,6 +124,7 @@ export const FACT_KEYS: readonly FactKey[] = ['environment', 'siteInstances', 'f
  */
 const READ_THROUGH: Readonly<Partial<Record<FactKey, readonly FactKey[]>>> = {
   images: ['environment'],
+  vpc: ['network'],
   securityGroups: ['environment', 'siteInstances', 'fileSystem', 'database', 'cache'],
 }
 
@@ -237,6 +248,14 @@ async function readNetwork(clients: DoctorClients, config: HactlConfig): Promise
   }
 }
 
+/** The VPC's DNS attributes, route tables and endpoints, read once the network resolved. */
+async function readVpc(clients: DoctorClients, config: HactlConfig, network: SiteNetwork | HactlError | undefined): Promise<VpcFacts | undefined> {
+  if (!network || !('subnets' in network)) return undefined
+  const ec2 = await clients.ec2()
+  const [dns, egress] = await Promise.all([ec2.describeVpcDns(network.vpcId), checkEgress(ec2, network, config)])
+  return {dns, egress, vpcId: network.vpcId}
+}
+
 /** The environment's AMI, when it is a custom one the account owns (a platform AMI is AWS's, and public by design). */
 async function readEnvironmentImage(clients: DoctorClients, imageId: string | undefined, known: readonly Image[]): Promise<Image[]> {
   if (!imageId || known.some((image) => image.ImageId === imageId)) return []
@@ -273,9 +292,10 @@ export async function readSiteFacts(clients: DoctorClients, config: HactlConfig,
   ])
   const environmentImageId = environment ? settingOf(environment.settings, EB.launch.namespace, EB.launch.ImageId) : undefined
   const read: SiteFacts = {cache, config, database, environment, environmentImageId, fileSystem, images: taggedImages, network, securityGroups, siteInstances}
-  const [environmentImage, attachedGroups] = await Promise.all([
+  const [environmentImage, attachedGroups, vpc] = await Promise.all([
     when('images', () => readEnvironmentImage(clients, environmentImageId, taggedImages), []),
     when('securityGroups', () => readAttachedGroups(clients, read), []),
+    when('vpc', () => readVpc(clients, config, network), undefined),
   ])
-  return {...read, images: [...taggedImages, ...environmentImage], securityGroups: [...securityGroups, ...attachedGroups]}
+  return {...read, images: [...taggedImages, ...environmentImage], securityGroups: [...securityGroups, ...attachedGroups], vpc}
 }

@@ -9,7 +9,7 @@ import type {Bundle} from './bundle'
 import {readSite, type InventoryClients, type SiteInventory, type SiteWant} from '../site/inventory'
 import {resourceKindLabel, type ResourceKind} from '../site/inventory-kinds'
 import {SECURITY_GROUP_ROLES, siteNames, type SecurityGroupRole} from '../site/names'
-import {resolveNetwork, type SiteNetwork} from './network'
+import {EGRESS_FIX, checkEgress, checkVpcDns, describeEgressGap, resolveNetwork, type SiteNetwork} from './network'
 import {
   auroraInstanceInputs,
   cachePort,
@@ -291,6 +291,19 @@ export interface PlanLiveOptions {
   readonly clients: PlanClients
 }
 
+/** What env create would refuse (DNS off) or warn about (no way out of the VPC), as plan warnings. */
+async function networkWarnings(clients: PlanClients, config: HactlConfig, network: SiteNetwork): Promise<string[]> {
+  const ec2 = await clients.ec2()
+  const warnings: string[] = []
+  await checkVpcDns(ec2, network.vpcId).catch((error: Error) => warnings.push(`Network: ${error.message}`))
+  const egress = await checkEgress(ec2, network, config).catch((error: Error) => {
+    warnings.push(`Network: could not read the VPC's route tables and endpoints: ${error.message}`)
+    return undefined
+  })
+  if (egress && !egress.ok) warnings.push(`Network: ${describeEgressGap(egress)} ${EGRESS_FIX}`)
+  return warnings
+}
+
 /** Everything a live plan compares with, read once: the network, then the site (its groups live in the network's VPC). */
 async function readForPlan({bundle, clients, config}: PlanLiveOptions, warnings: string[]): Promise<{inventory: SiteInventory; network?: SiteNetwork}> {
   const want: SiteWant = {
@@ -313,6 +326,7 @@ async function readForPlan({bundle, clients, config}: PlanLiveOptions, warnings:
     readSite({clients, config, want}),
   ])
   if (!network) return {inventory}
+  warnings.push(...(await networkWarnings(clients, config, network)))
   const groups = await readSite({clients, config, want: {securityGroups: {vpcId: network.vpcId}}})
   return {inventory: {...inventory, securityGroups: groups.securityGroups}, network}
 }

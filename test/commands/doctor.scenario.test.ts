@@ -8,7 +8,15 @@
 import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {AuthorizeSecurityGroupIngressCommand, CreateImageCommand, DescribeSecurityGroupsCommand, EC2Client, ModifyInstanceMetadataOptionsCommand} from '@aws-sdk/client-ec2'
+import {
+  AuthorizeSecurityGroupIngressCommand,
+  CreateImageCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeVpcsCommand,
+  EC2Client,
+  ModifyInstanceMetadataOptionsCommand,
+  ModifyVpcAttributeCommand,
+} from '@aws-sdk/client-ec2'
 import {DescribeEnvironmentResourcesCommand, ElasticBeanstalkClient, UpdateEnvironmentCommand} from '@aws-sdk/client-elastic-beanstalk'
 import {
   DeleteFileSystemPolicyCommand,
@@ -169,7 +177,7 @@ describe('hactl doctor (sandbox)', () => {
     const run = await project.run(['doctor', '--sandbox'], {HACTL_SANDBOX_SPEED: SPEED})
     expect(exitCodeOf(run)).toBe(0)
     expect(run.stdout).toMatch(/^✓ imdsv2 +IMDSv2 required on \d+ instances/m)
-    expect(run.stdout).toMatch(/^15 passed, 0 failed$/m)
+    expect(run.stdout).toMatch(/^17 passed, 0 failed$/m)
   })
 
   it('imdsv2: the environment no longer disables IMDSv1', async () => {
@@ -340,7 +348,7 @@ describe('hactl doctor (sandbox)', () => {
     const human = await project.run(['doctor', '--sandbox'], {HACTL_SANDBOX_SPEED: SPEED})
     expect(exitCodeOf(human)).toBe(ExitCode.ChecksFailed)
     expect(human.stdout).toMatch(/^✗ no-plaintext-secrets +property DB_PASSWORD/m)
-    expect(human.stdout).toMatch(/^14 passed, 1 failed$/m)
+    expect(human.stdout).toMatch(/^16 passed, 1 failed$/m)
     expect(human.stderr).toContain('Error (checks-failed): 1 check failed for site demo: no-plaintext-secrets.')
     expect(human.stdout + human.stderr).not.toContain('hunter2')
   })
@@ -356,6 +364,16 @@ describe('hactl doctor (sandbox)', () => {
     })
     const check = await expectOnly(project, 'amis-private')
     expect(check.detail).toContain(`${image.ImageId} (${ENV}-baked) is public`)
+  })
+
+  it('vpc-dns: DNS hostnames were turned off in the site\'s VPC', async () => {
+    const {ec2} = sdk(project)
+    const {Vpcs} = await ec2.send(new DescribeVpcsCommand({Filters: [{Name: 'is-default', Values: ['true']}]}))
+    const vpcId = Vpcs?.[0].VpcId ?? ''
+    await ec2.send(new ModifyVpcAttributeCommand({EnableDnsHostnames: {Value: false}, VpcId: vpcId}))
+    const check = await expectOnly(project, 'vpc-dns')
+    expect(check.detail).toContain(`${vpcId} has enableDnsHostnames off`)
+    expect(check.remedy).toBe(`aws ec2 modify-vpc-attribute --vpc-id ${vpcId} --enable-dns-hostnames '{"Value":true}'`)
   })
 })
 

@@ -8,6 +8,7 @@ import {dbDeletionProtection, dbMultiAz, dbNotPublic, dbTls} from './database'
 import {efsBackups, efsMountTargets, efsPolicy} from './efs'
 import {cacheEncrypted, dbEncrypted, efsEncrypted} from './encryption'
 import {imdsv2} from './imds'
+import {vpcDns, vpcEgress} from './network'
 import {noPlaintextSecrets} from './secrets'
 import {rolloutCapacity} from './rollout-capacity'
 import {securityGroups} from './security-groups'
@@ -28,6 +29,8 @@ export const CHECKS = [
   rolloutCapacity,
   noPlaintextSecrets,
   amisPrivate,
+  vpcDns,
+  vpcEgress,
 ] as const
 
 export type CheckId = (typeof CHECKS)[number]['id']

@@ -47,6 +47,7 @@ import {
   type Tags,
 } from './ec2-model'
 import {groupById} from './ec2-network'
+import {checkInstanceType} from './ec2-offerings'
 
 // ---- output shapes ---------------------------------------------------------
 
@@ -258,6 +259,7 @@ export function runInstances(state: Ec2State, input: RunInstancesCommandInput, c
   const count = checkCounts(input)
   const replayed = replay(state, input, context)
   if (replayed) return replayed
+  checkInstanceType(input.InstanceType)
   const image = launchableImage(state, input.ImageId, context)
   const subnet = launchSubnet(state, input)
   const groupIds = launchGroups(state, input, subnet)

@@ -20,6 +20,33 @@ export interface VpcRecord {
   readonly cidr: string
   readonly isDefault: boolean
   readonly dhcpOptionsId: string
+  /** Absent (state files from before) = on, as in a default VPC. CreateVpc turns hostnames off, as AWS does. */
+  enableDnsSupport?: boolean
+  enableDnsHostnames?: boolean
+  tags: Tags
+}
+
+/**
+ * A route the sandbox adds to a VPC's main route table (an S3 gateway
+ * endpoint's prefix-list route). The main table itself, its local route and
+ * the default VPC's internet gateway route are derived from the VPC, so a
+ * fresh account's ids do not move.
+ */
+export interface RouteRecord {
+  readonly destinationCidrBlock?: string
+  readonly destinationPrefixListId?: string
+  readonly gatewayId?: string
+  readonly natGatewayId?: string
+}
+
+export interface VpcEndpointRecord {
+  readonly id: string
+  readonly vpcId: string
+  readonly serviceName: string
+  readonly type: 'Interface' | 'Gateway'
+  readonly subnetIds: string[]
+  readonly routeTableIds: string[]
+  readonly createdAt: number
   tags: Tags
 }
 
@@ -137,6 +164,9 @@ export interface Ec2State {
   images: ImageRecord[]
   snapshots: SnapshotRecord[]
   clientTokens: Record<string, ClientTokenRecord>
+  /** Routes added to main route tables, by route table id (absent in older state files). */
+  extraRoutes?: Record<string, RouteRecord[]>
+  vpcEndpoints?: VpcEndpointRecord[]
 }
 
 /** The AWS account that owns Elastic Beanstalk's platform AMIs (alias `amazon`). Typical figure. */

@@ -20,7 +20,17 @@ import {
   describeSubnets,
   describeVpcs,
 } from './ec2-network'
+import {describeInstanceTypeOfferings} from './ec2-offerings'
 import {createTags, deleteTags, describeTags} from './ec2-tags'
+import {
+  createSubnet,
+  createVpc,
+  createVpcEndpoint,
+  describeRouteTables,
+  describeVpcAttribute,
+  describeVpcEndpoints,
+  modifyVpcAttribute,
+} from './ec2-vpcs'
 
 /**
  * The simulated EC2 service. Behaviour: ec2.md beside this file. EC2 models no
@@ -36,19 +46,27 @@ export const ec2 = defineService<Ec2State>({
     AuthorizeSecurityGroupIngress: authorizeSecurityGroupIngress,
     CreateImage: createImage,
     CreateSecurityGroup: createSecurityGroup,
+    CreateSubnet: createSubnet,
     CreateTags: createTags,
+    CreateVpc: createVpc,
+    CreateVpcEndpoint: createVpcEndpoint,
     DeleteSecurityGroup: deleteSecurityGroup,
     DeleteTags: deleteTags,
     DeregisterImage: deregisterImage,
     DescribeImages: describeImages,
     DescribeInstanceAttribute: describeInstanceAttribute,
     DescribeInstanceStatus: describeInstanceStatus,
+    DescribeInstanceTypeOfferings: describeInstanceTypeOfferings,
     DescribeInstances: describeInstances,
+    DescribeRouteTables: describeRouteTables,
     DescribeSecurityGroups: describeSecurityGroups,
     DescribeSubnets: describeSubnets,
     DescribeTags: describeTags,
+    DescribeVpcAttribute: describeVpcAttribute,
+    DescribeVpcEndpoints: describeVpcEndpoints,
     DescribeVpcs: describeVpcs,
     ModifyInstanceMetadataOptions: modifyInstanceMetadataOptions,
+    ModifyVpcAttribute: modifyVpcAttribute,
     RunInstances: runInstances,
     TerminateInstances: terminateInstances,
   },

@@ -29,6 +29,7 @@ import {
   type CacheClusterRecord,
   type CacheWorld,
 } from './elasticache-model'
+import {checkNodeType} from './elasticache-node-types'
 
 const MEMCACHED_DEFAULT_VERSION = '1.6.22'
 /** Encryption in transit came to Memcached with 1.6.12. */
@@ -106,6 +107,7 @@ export function createCacheCluster(world: CacheWorld, input: CreateCacheClusterC
     world.cache.cacheClusters.some((cluster) => cluster.id === id) || world.cache.replicationGroups.some((group) => memberIds(group).includes(id))
   if (taken) throw errors.clusterExists(id)
   if (!input.CacheNodeType) throw errors.invalidValue('The parameter CacheNodeType must be provided and must not be blank.')
+  checkNodeType(input.CacheNodeType)
   const count = checkNodeCount(input.NumCacheNodes)
   const crossAz = input.AZMode === 'cross-az'
   if (crossAz && count < 2) throw errors.invalidValue('Cross-AZ mode (AZMode cross-az) needs at least 2 cache nodes.')

@@ -31,6 +31,7 @@ import {
   type CacheWorld,
   type ReplicationGroupRecord,
 } from './elasticache-model'
+import {checkNodeType} from './elasticache-node-types'
 import {createTransitSetting, modifiedTransitSetting, transitModeOf} from './elasticache-transit'
 
 const REDIS_ENGINES: Readonly<Record<string, {readonly defaultVersion: string; readonly family: (version: string) => string}>> = {
@@ -220,6 +221,7 @@ export function createReplicationGroup(
   const engine = REDIS_ENGINES[engineName]
   if (!engine) throw errors.invalidValue(`Invalid engine for a replication group: ${input.Engine}. Use redis or valkey.`)
   if (!input.CacheNodeType) throw errors.invalidValue('The parameter CacheNodeType must be provided and must not be blank.')
+  checkNodeType(input.CacheNodeType)
   const count = checkClusterCount(input.NumCacheClusters)
   const failover = checkFailover(input, count)
   const authTokenEnabled = checkAuthToken(input)

@@ -21,6 +21,7 @@ import {defineService} from '../types'
 import {modeledExceptions} from '../errors'
 import {createCacheCluster, deleteCacheCluster, describeCacheClusters} from './elasticache-clusters'
 import {createReplicationGroup, deleteReplicationGroup, describeReplicationGroups, modifyReplicationGroup} from './elasticache-groups'
+import {describeReservedCacheNodesOfferings} from './elasticache-node-types'
 import {SPEC_FILE, cacheWorld, type CacheWorld} from './elasticache-model'
 import {createCacheSubnetGroup, deleteCacheSubnetGroup, describeCacheSubnetGroups} from './elasticache-subnet-groups'
 import {addTagsToResource, listTagsForResource, removeTagsFromResource} from './elasticache-tags'
@@ -72,6 +73,7 @@ export const elasticache = defineService<CacheWorld>({
     DescribeCacheClusters: describeCacheClusters,
     DescribeCacheSubnetGroups: describeCacheSubnetGroups,
     DescribeReplicationGroups: describeReplicationGroups,
+    DescribeReservedCacheNodesOfferings: describeReservedCacheNodesOfferings,
     ListTagsForResource: listTagsForResource,
     ModifyReplicationGroup: modifyReplicationGroup,
     RemoveTagsFromResource: removeTagsFromResource,

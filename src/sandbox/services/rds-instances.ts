@@ -53,6 +53,7 @@ import {
   type RdsWorld,
 } from './rds-model'
 import {resolveEngineVersion} from './rds-engines'
+import {checkOrderable} from './rds-orderable'
 import {checkParameterGroupFor} from './rds-parameter-groups'
 import {checkFinalSnapshotId, chooseSnapshots, snapshotProgress, type SnapshotLookup} from './rds-snapshots'
 import {toDbSubnetGroup} from './rds-subnet-groups'
@@ -282,6 +283,7 @@ function standaloneInstance(world: RdsWorld, id: string, input: CreateDBInstance
   const masterUsername = checkUsername(input.MasterUsername, facts.maxUsername)
   const masterUserSecret = checkCredentials(input, 'db', facts.maxPassword, context)
   const version = resolveEngineVersion(input.Engine ?? '', input.EngineVersion)
+  checkOrderable(input.Engine ?? '', version.version, input.DBInstanceClass ?? '')
   const origin: InstanceOrigin = {
     engine: input.Engine ?? '',
     engineVersion: version.version,
@@ -330,6 +332,7 @@ function clusterInstance(world: RdsWorld, id: string, input: CreateDBInstanceCom
 
   const group = requireSubnetGroup(world, cluster.subnetGroupName, context)
   const engineVersion = input.EngineVersion ?? cluster.engineVersion
+  checkOrderable(cluster.engine, engineVersion, input.DBInstanceClass ?? '')
   const parameterGroupName = checkParameterGroupFor(world, input.DBParameterGroupName, parameterFamily(cluster.engine, engineVersion), false)
   const members = world.rds.instances.filter((instance) => instance.clusterId === cluster.id)
   // Spread members over the cluster's AZs, writer first, as the console does.

@@ -6,6 +6,7 @@ import type {
 } from '@aws-sdk/client-rds'
 
 import type {OperationContext, Result} from '../types'
+import {checkOrderable} from './rds-orderable'
 import {checkClusterBackupRetention, checkDatabaseName, placeCluster, toDbCluster} from './rds-clusters'
 import {resolveEngineVersion} from './rds-engines'
 import {STORAGE_TYPES, checkPort, placeInstance, standaloneRecord, toDbInstance, type InstanceOrigin} from './rds-instances'
@@ -106,6 +107,7 @@ function refuseManagedPassword(input: RestoreDBInstanceFromDBSnapshotCommandInpu
 function restoredInstance(world: RdsWorld, id: string, input: RestoreDBInstanceFromDBSnapshotCommandInput, snapshot: DbSnapshotRecord, context: OperationContext): DbInstanceRecord {
   const instanceClass = input.DBInstanceClass ?? snapshot.instanceClass
   if (!instanceClass) throw errors.invalidValue('The parameter DBInstanceClass must be provided and must not be blank.')
+  checkOrderable(snapshot.engine, snapshot.engineVersion, instanceClass)
   const placement = placeInstance(world, id, input, context)
   const origin: InstanceOrigin = {
     engine: snapshot.engine,

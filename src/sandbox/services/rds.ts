@@ -27,6 +27,7 @@ import {defineService} from '../types'
 import {modeledExceptions} from '../errors'
 import {createDbCluster, deleteDbCluster, describeDbClusterSnapshots, describeDbClusters, modifyDbCluster} from './rds-clusters'
 import {describeDbEngineVersions} from './rds-engines'
+import {describeOrderableDbInstanceOptions} from './rds-orderable'
 import {createDbInstance, deleteDbInstance, describeDbInstances, describeDbSnapshots, modifyDbInstance} from './rds-instances'
 import {SPEC_FILE, rdsWorld, type RdsWorld} from './rds-model'
 import {
@@ -109,6 +110,7 @@ export const rds = defineService<RdsWorld>({
     DescribeDBParameters: describeDbParameters,
     DescribeDBSnapshots: describeDbSnapshots,
     DescribeDBSubnetGroups: describeDbSubnetGroups,
+    DescribeOrderableDBInstanceOptions: describeOrderableDbInstanceOptions,
     ListTagsForResource: listTagsForResource,
     ModifyDBCluster: modifyDbCluster,
     ModifyDBClusterParameterGroup: modifyDbClusterParameterGroup,

@@ -1,7 +1,7 @@
-import type {Subnet} from '@aws-sdk/client-ec2'
+import type {RouteTable, Subnet, VpcEndpoint} from '@aws-sdk/client-ec2'
 
 import type {Ec2Api} from '../../../src/aws/ec2'
-import {oneSubnetPerZone, resolveNetwork} from '../../../src/env/network'
+import {REQUIRED_INTERFACE_ENDPOINTS, checkVpcDns, describeEgressGap, judgeEgress, oneSubnetPerZone, resolveNetwork} from '../../../src/env/network'
 import {UserError} from '../../../src/core/errors'
 import {testConfig} from '../../_helpers/config'
 
@@ -47,5 +47,52 @@ describe('resolveNetwork', () => {
     await expect(resolveNetwork(fakeEc2(), unknown)).rejects.toThrow(UserError)
     const single = testConfig({network: {loadBalancerSubnets: lb, subnets: ['subnet-aaaaaaaa', 'subnet-cccccccc'], vpcId: 'vpc-11111111'}})
     await expect(resolveNetwork(fakeEc2(), single)).rejects.toThrow('cover 1 Availability Zone')
+  })
+})
+
+describe('judgeEgress', () => {
+  const REGION = 'eu-west-1'
+  const local = {DestinationCidrBlock: '10.0.0.0/16', GatewayId: 'local', State: 'active' as const}
+  const main = (routes: RouteTable['Routes']): RouteTable => ({Associations: [{Main: true}], RouteTableId: 'rtb-main', Routes: [local, ...(routes ?? [])]})
+  const network = {subnets: ['subnet-aaaaaaaa', 'subnet-bbbbbbbb']}
+  const everyEndpoint: VpcEndpoint[] = [
+    ...REQUIRED_INTERFACE_ENDPOINTS.map((service): VpcEndpoint => ({ServiceName: `com.amazonaws.${REGION}.${service}`, State: 'Available', VpcEndpointType: 'Interface'})),
+    {RouteTableIds: ['rtb-main'], ServiceName: `com.amazonaws.${REGION}.s3`, State: 'Available', VpcEndpointType: 'Gateway'},
+  ]
+
+  it('passes a NAT gateway route, and an internet gateway only where instances get a public address', () => {
+    const nat = main([{DestinationCidrBlock: '0.0.0.0/0', NatGatewayId: 'nat-1', State: 'active'}])
+    expect(judgeEgress(network, {endpoints: [], routeTables: [nat]}, {publicIp: false, region: REGION}).ok).toBe(true)
+    const igw = main([{DestinationCidrBlock: '0.0.0.0/0', GatewayId: 'igw-1', State: 'active'}])
+    expect(judgeEgress(network, {endpoints: [], routeTables: [igw]}, {publicIp: true, region: REGION}).ok).toBe(true)
+    const verdict = judgeEgress(network, {endpoints: [], routeTables: [igw]}, {publicIp: false, region: REGION})
+    expect(verdict).toMatchObject({ok: false, subnetsWithoutRoute: network.subnets})
+    expect(verdict.missingEndpoints).toEqual(expect.arrayContaining([`com.amazonaws.${REGION}.ssm`, `com.amazonaws.${REGION}.s3 (gateway)`]))
+    const blackhole = main([{DestinationCidrBlock: '0.0.0.0/0', NatGatewayId: 'nat-1', State: 'blackhole'}])
+    expect(judgeEgress(network, {endpoints: [], routeTables: [blackhole]}, {publicIp: false, region: REGION}).ok).toBe(false)
+  })
+
+  it('uses a subnet\'s explicitly associated table before the main one', () => {
+    const nat = main([{DestinationCidrBlock: '0.0.0.0/0', NatGatewayId: 'nat-1', State: 'active'}])
+    const isolated: RouteTable = {Associations: [{SubnetId: 'subnet-bbbbbbbb'}], RouteTableId: 'rtb-isolated', Routes: [local]}
+    const verdict = judgeEgress(network, {endpoints: [], routeTables: [nat, isolated]}, {publicIp: false, region: REGION})
+    expect(verdict.subnetsWithoutRoute).toEqual(['subnet-bbbbbbbb'])
+    expect(describeEgressGap(verdict)).toContain('Subnet subnet-bbbbbbbb (network.subnets) has no route to the internet')
+  })
+
+  it('passes private subnets with every endpoint, S3 as a gateway on their table', () => {
+    expect(judgeEgress(network, {endpoints: everyEndpoint, routeTables: [main([])]}, {publicIp: false, region: REGION})).toMatchObject({missingEndpoints: [], ok: true})
+    const s3Elsewhere = everyEndpoint.map((endpoint) => (endpoint.VpcEndpointType === 'Gateway' ? {...endpoint, RouteTableIds: ['rtb-other']} : endpoint))
+    expect(judgeEgress(network, {endpoints: s3Elsewhere, routeTables: [main([])]}, {publicIp: false, region: REGION}).missingEndpoints).toEqual([`com.amazonaws.${REGION}.s3 (gateway)`])
+  })
+})
+
+describe('checkVpcDns', () => {
+  it('refuses a VPC with DNS hostnames or support off, naming the command that fixes it', async () => {
+    const ec2 = {describeVpcDns: async () => ({hostnames: false, support: true})} as unknown as Ec2Api
+    await expect(checkVpcDns(ec2, 'vpc-11111111')).rejects.toThrow(/VPC vpc-11111111 has enableDnsHostnames off/)
+    await expect(checkVpcDns(ec2, 'vpc-11111111')).rejects.toMatchObject({suggestions: [expect.stringContaining('--enable-dns-hostnames')]})
+    const on = {describeVpcDns: async () => ({hostnames: true, support: true})} as unknown as Ec2Api
+    await expect(checkVpcDns(on, 'vpc-11111111')).resolves.toBeUndefined()
   })
 })

@@ -73,6 +73,13 @@ export function fakeSite(options: FakeSiteOptions = {}): FakeSite {
         ? call(`ec2.describeSecurityGroups(${filter.groupIds.join(',')})`, (options.untagged ?? []).filter((group) => filter.groupIds!.includes(group.GroupId!)))
         : call('ec2.describeSecurityGroups', exists ? [...facts.securityGroups] : []),
     describeSubnets: () => call('ec2.describeSubnets', SUBNETS.map((id) => ({AvailabilityZone: ZONE_OF[id], DefaultForAz: true, SubnetId: id, VpcId: 'vpc-0123'}))),
+    // The default VPC as AWS makes it: DNS on, the main route table to an internet gateway, no endpoints.
+    describeRouteTables: () =>
+      call('ec2.describeRouteTables', [
+        {Associations: [{Main: true}], RouteTableId: 'rtb-0123', Routes: [{DestinationCidrBlock: '172.31.0.0/16', GatewayId: 'local'}, {DestinationCidrBlock: '0.0.0.0/0', GatewayId: 'igw-0123', State: 'active' as const}], VpcId: 'vpc-0123'},
+      ]),
+    describeVpcDns: () => call('ec2.describeVpcDns', {hostnames: true, support: true}),
+    describeVpcEndpoints: () => call('ec2.describeVpcEndpoints', []),
   })
   const efs = fakeApi<EfsApi>({
     backupPolicyStatus: () => call('efs.backupPolicyStatus', 'ENABLED'),

@@ -127,6 +127,7 @@ export function healthySite(config: HactlConfig = testConfig()): SiteFacts {
     network: {loadBalancerSubnets: SUBNETS, subnets: SUBNETS, vpcId: 'vpc-0123', zoneOf: ZONE_OF},
     securityGroups: groups(config),
     siteInstances: [],
+    vpc: {dns: {hostnames: true, support: true}, egress: {missingEndpoints: [], ok: true, subnetsWithoutRoute: []}, vpcId: 'vpc-0123'},
   }
 }
 
