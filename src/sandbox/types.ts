@@ -3,18 +3,20 @@ import type {ResponseMetadata} from '@smithy/types'
 import type {CatchUpWindow} from './advance'
 import type {SimError} from './errors'
 import type {FaultKind} from './faults'
+import type {AcmState} from './services/acm'
 import type {EbState} from './services/eb-model'
 import type {Ec2State} from './services/ec2-model'
 import type {EfsState} from './services/efs-model'
 import type {ElastiCacheState} from './services/elasticache'
 import type {IamState} from './services/iam'
 import type {RdsState} from './services/rds'
+import type {Route53State} from './services/route53'
 import type {S3State} from './services/s3'
 import type {SecretsState} from './services/secretsmanager'
 import type {SsmState} from './services/ssm'
 
 /** The services the sandbox simulates, by the SDK's signing name. Later issues add scheduler. */
-export const SANDBOX_SERVICES = ['sts', 'ec2', 'ssm', 'elasticbeanstalk', 'efs', 'rds', 'elasticache', 's3', 'secretsmanager', 'iam'] as const
+export const SANDBOX_SERVICES = ['sts', 'ec2', 'ssm', 'elasticbeanstalk', 'efs', 'rds', 'elasticache', 's3', 'secretsmanager', 'iam', 'acm', 'route53'] as const
 export type SandboxServiceName = (typeof SANDBOX_SERVICES)[number]
 
 /** The state of one simulated region of the account. Each service creates its part on first use. */
@@ -30,6 +32,9 @@ export interface RegionState {
   secretsmanager?: SecretsState
   /** IAM is global; the sandbox keeps it per region, which hactl (one region per site) cannot tell apart. */
   iam?: IamState
+  acm?: AcmState
+  /** Route 53 is global; kept per region like IAM. */
+  route53?: Route53State
 }
 
 /** Everything in `sandbox.json`. */
