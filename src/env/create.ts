@@ -12,7 +12,8 @@
  *     │   └──► db-subnet-group ─► database ─┬─► instance-policy ─┼─► environment
  *     └──────► cache-subnet-group ─► cache ─┘                     │
  *   efs ─► efs-access-point ─► efs-policy ────────────────────────┤
- *   iam, cache-secret, db-parameter-group, bundle, platform ──────┘
+ *   iam, cache-secret, db-parameter-group, bundle, platform ──────┤
+ *   certificate (with a domain: ACM, DNS validation) ─────────────┘
  */
 import type {EnvironmentDescription} from '@aws-sdk/client-elastic-beanstalk'
 
@@ -25,7 +26,9 @@ import type {HactlConfig} from '../config/schema'
 import {siteNames} from '../site/names'
 import {buildBundle, type Bundle} from './bundle'
 import {bundleStep, platformStep} from './steps/bundle'
+import {siteBundle} from './https'
 import {cacheSecretStep, cacheStep, cacheSubnetGroupStep} from './steps/cache'
+import {certificateStep} from './steps/certificate'
 import {RESUME, type EnvStepOptions, type ResourceOutcome} from './steps/context'
 import {databaseStep, dbParameterGroupStep, dbSubnetGroupStep} from './steps/database'
 import {accessPointStep, efsPolicyStep, fileSystemStep, mountTargetsStep} from './steps/efs'
@@ -100,12 +103,13 @@ function createGraph(options: EnvStepOptions, live: LiveDataTier, bundle: Bundle
   const cache = cacheStep({...options, live}, {groups, secret, subnetGroup: cacheSubnetGroup})
   const bundleVersion = bundleStep(options, bundle)
   const platform = platformStep(options)
-  const refs = {accessPoint, cache, database, efs, groups, network}
+  const certificate = certificateStep(options)
+  const refs = {accessPoint, cache, certificate, database, efs, groups, network}
   const instancePolicy = instancePolicyStep(options, {...refs, iam})
   const environment = environmentStep(options, {...refs, bundle: bundleVersion, efsPolicy, iam, instancePolicy, mountTargets, platform})
   const steps: Step[] = [
     network, groups, iam, efs, mountTargets, accessPoint, efsPolicy, parameterGroup, dbSubnetGroup, database,
-    secret, cacheSubnetGroup, cache, bundleVersion, platform, instancePolicy, environment,
+    secret, cacheSubnetGroup, cache, bundleVersion, platform, certificate, instancePolicy, environment,
   ]
   return {environment, steps}
 }
@@ -126,7 +130,7 @@ export async function createEnvironment(options: CreateEnvironmentOptions): Prom
   }
   try {
     const live = await preflight({...stepOptions, newDatabase: options.newDatabase, restoreSnapshot: options.restoreSnapshot})
-    const graph = createGraph(stepOptions, live, options.bundle ?? buildBundle(), options.restoreSnapshot)
+    const graph = createGraph(stepOptions, live, siteBundle(config, options.bundle ?? buildBundle()), options.restoreSnapshot)
     const run = await runSteps(graph.steps, {clock, deadline, reporter, signal: options.signal})
     return {
       elapsedMs: clock.now() - startedAt,

@@ -6,6 +6,7 @@
 import type {Step, StepInputs} from '../../core/steps'
 import type {Refs} from '../spec'
 import type {CacheRefs} from './cache'
+import type {CertificateOutput} from './certificate'
 import type {DatabaseRefs} from './database'
 import type {AccessPointOutput, FileSystemOutput} from './efs'
 import type {NetworkOutput} from './network'
@@ -18,6 +19,7 @@ export interface RefSteps {
   readonly accessPoint: Step<AccessPointOutput>
   readonly database: Step<DatabaseRefs>
   readonly cache: Step<CacheRefs>
+  readonly certificate: Step<CertificateOutput>
 }
 
 export function toRefs(inputs: StepInputs<RefSteps>): Refs {
@@ -26,6 +28,7 @@ export function toRefs(inputs: StepInputs<RefSteps>): Refs {
     accessPointId: inputs.accessPoint.accessPointId,
     account: inputs.network.account,
     cache: inputs.cache,
+    certificateArn: inputs.certificate.arn,
     db: inputs.database,
     efsId: inputs.efs.efsId,
     instanceSubnets: network.subnets,
