@@ -35,8 +35,10 @@ import {siteNames, type SiteNames} from '../site/names'
 import {resolveNetwork, type SiteNetwork} from '../env/network'
 import {dbTlsParameters, isAurora} from '../env/spec'
 import {attachmentsOf} from './attachments'
+import {readHttpsFacts, type HttpsFacts} from './https-facts'
 
-export type DoctorClients = Pick<AwsClients, 'eb' | 'ec2' | 'efs' | 'elasticache' | 'rds'>
+/** ACM and the clock are optional: without them the HTTPS checks see no certificate. */
+export type DoctorClients = Pick<AwsClients, 'eb' | 'ec2' | 'efs' | 'elasticache' | 'rds'> & Partial<Pick<AwsClients, 'acm' | 'clock'>>
 
 export interface EnvironmentFacts {
   readonly description: EnvironmentDescription
@@ -100,12 +102,14 @@ export interface SiteFacts {
   readonly environmentImageId?: string
   /** The site's subnets, or why they could not be resolved; absent when no check needs it. */
   readonly network?: SiteNetwork | HactlError
+  /** The HTTPS listener's certificate and the redirect's bundle (https-facts.ts); absent when no check needs it. */
+  readonly https?: HttpsFacts
 }
 
 /** A fact a check can declare in its `needs`. */
-export type FactKey = 'cache' | 'database' | 'environment' | 'fileSystem' | 'images' | 'network' | 'securityGroups' | 'siteInstances'
+export type FactKey = 'cache' | 'database' | 'environment' | 'fileSystem' | 'https' | 'images' | 'network' | 'securityGroups' | 'siteInstances'
 
-export const FACT_KEYS: readonly FactKey[] = ['environment', 'siteInstances', 'fileSystem', 'database', 'cache', 'securityGroups', 'images', 'network']
+export const FACT_KEYS: readonly FactKey[] = ['environment', 'siteInstances', 'fileSystem', 'database', 'cache', 'securityGroups', 'images', 'network', 'https']
 
 /**
  * Facts that another fact is read from: the groups attached to the site's
@@ -113,6 +117,7 @@ export const FACT_KEYS: readonly FactKey[] = ['environment', 'siteInstances', 'f
  * through its settings.
  */
 const READ_THROUGH: Readonly<Partial<Record<FactKey, readonly FactKey[]>>> = {
+  https: ['environment'],
   images: ['environment'],
   securityGroups: ['environment', 'siteInstances', 'fileSystem', 'database', 'cache'],
 }
@@ -273,9 +278,10 @@ export async function readSiteFacts(clients: DoctorClients, config: HactlConfig,
   ])
   const environmentImageId = environment ? settingOf(environment.settings, EB.launch.namespace, EB.launch.ImageId) : undefined
   const read: SiteFacts = {cache, config, database, environment, environmentImageId, fileSystem, images: taggedImages, network, securityGroups, siteInstances}
-  const [environmentImage, attachedGroups] = await Promise.all([
+  const [environmentImage, attachedGroups, https] = await Promise.all([
     when('images', () => readEnvironmentImage(clients, environmentImageId, taggedImages), []),
     when('securityGroups', () => readAttachedGroups(clients, read), []),
+    when('https', () => readHttpsFacts(config, environment?.settings, clients.acm?.bind(clients), clients.clock?.now() ?? Date.now()), undefined),
   ])
-  return {...read, images: [...taggedImages, ...environmentImage], securityGroups: [...securityGroups, ...attachedGroups]}
+  return {...read, https, images: [...taggedImages, ...environmentImage], securityGroups: [...securityGroups, ...attachedGroups]}
 }

@@ -7,6 +7,7 @@ import {amisPrivate} from './amis'
 import {dbDeletionProtection, dbMultiAz, dbNotPublic, dbTls} from './database'
 import {efsBackups, efsMountTargets, efsPolicy} from './efs'
 import {cacheEncrypted, dbEncrypted, efsEncrypted} from './encryption'
+import {https} from './https'
 import {imdsv2} from './imds'
 import {noPlaintextSecrets} from './secrets'
 import {rolloutCapacity} from './rollout-capacity'
@@ -28,6 +29,7 @@ export const CHECKS = [
   rolloutCapacity,
   noPlaintextSecrets,
   amisPrivate,
+  https,
 ] as const
 
 export type CheckId = (typeof CHECKS)[number]['id']
