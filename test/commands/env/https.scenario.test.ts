@@ -47,6 +47,13 @@ describe('hactl env create with a domain (sandbox)', () => {
 
   it('with a hosted zone: certificate issued, HTTPS listener and redirect in place, doctor passes, a re-run changes nothing', async () => {
     await createZone(project, 'example.org')
+    const planned = JSON.parse((await project.run(['plan', '--json'])).stdout)
+    expect(planned.optionSettings).toEqual(expect.arrayContaining([
+      {namespace: 'aws:elbv2:listener:443', option: 'SSLPolicy', value: TLS_POLICY},
+      {namespace: 'aws:elbv2:listener:443', option: 'SSLCertificateArns', value: '(ACM certificate for www.example.org)'},
+    ]))
+    expect(planned.resources.find((r: {kind: string}) => r.kind === 'EB environment').settings).toMatchObject({httpRedirect: expect.stringMatching(/^80 → 301/), httpsListener: `443 HTTPS with ${TLS_POLICY}`})
+    expect(planned.bundle.files.map((f: {path: string}) => f.path)).toContain('.ebextensions/30-hactl-https-redirect.config')
     const created = await project.run(['env', 'create', '--sandbox', '--yes', '--json', ...WAIT])
     expect(exitCodeOf(created)).toBe(0)
     const result = JSON.parse(created.stdout)
@@ -70,6 +77,10 @@ describe('hactl env create with a domain (sandbox)', () => {
     const report = JSON.parse(doctor.stdout)
     expect(report.checks.find((c: {id: string}) => c.id === 'https')).toMatchObject({status: 'pass'})
     expect(report.checks.find((c: {id: string}) => c.id === 'https').detail).toMatch(/HTTPS on 443 with ELBSecurityPolicy-.*port 80 answers 301.*is issued.*covers www\.example\.org.*expires/)
+
+    const status = JSON.parse((await project.run(['env', 'status', '--sandbox', '--json'])).stdout)
+    expect(status.https).toMatchObject({certificateArn: cert.arn, domain: 'www.example.org', renewalEligibility: 'ELIGIBLE', status: 'ISSUED'})
+    expect(Date.parse(status.https.notAfter)).toBeGreaterThan(Date.now())
 
     const again = await project.run(['env', 'create', '--sandbox', '--yes', '--json', ...WAIT])
     expect(exitCodeOf(again)).toBe(0)
