@@ -17,6 +17,7 @@ import type {ApiContext} from './types'
 import type {Reporter} from '../core/progress'
 import {silentReporter} from '../core/progress'
 import type {SandboxHandle} from '../sandbox'
+import type {AcmApi} from './acm'
 import type {EbApi} from './eb'
 import type {Ec2Api} from './ec2'
 import type {EfsApi} from './efs'
@@ -24,6 +25,7 @@ import type {ElastiCacheApi} from './elasticache'
 import type {IamApi} from './iam'
 import type {LogsApi} from './logs'
 import type {RdsApi} from './rds'
+import type {Route53Api} from './route53'
 import type {S3Api} from './s3'
 import type {SecretsApi} from './secrets'
 import type {SsmApi} from './ssm'
@@ -187,6 +189,20 @@ export class AwsClients {
     return this.memo('logs', async () => {
       const [{CloudWatchLogsClient}, {createLogsApi}] = await Promise.all([import('@aws-sdk/client-cloudwatch-logs'), import('./logs')])
       return createLogsApi(this.attach(new CloudWatchLogsClient(this.clientConfig('logs')), 'logs'), this.context())
+    })
+  }
+
+  public acm(): Promise<AcmApi> {
+    return this.memo('acm', async () => {
+      const [{ACMClient}, {createAcmApi}] = await Promise.all([import('@aws-sdk/client-acm'), import('./acm')])
+      return createAcmApi(this.attach(new ACMClient(this.clientConfig('acm')), 'acm'), this.context())
+    })
+  }
+
+  public route53(): Promise<Route53Api> {
+    return this.memo('route53', async () => {
+      const [{Route53Client}, {createRoute53Api}] = await Promise.all([import('@aws-sdk/client-route-53'), import('./route53')])
+      return createRoute53Api(this.attach(new Route53Client(this.clientConfig('route53')), 'route53'), this.context())
     })
   }
 

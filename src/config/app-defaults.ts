@@ -89,6 +89,8 @@ export const COMMON_DEFAULTS = {
   dbInstanceClass: 'db.t4g.medium',
   evaluationPeriods: 1,
   imagesKeep: 5,
+  /** HSTS off for the first rollout: a wrong certificate must not lock browsers out for a year. */
+  hstsMaxAge: 0,
   instanceType: 't3.small',
   maxSize: 4,
   metric: 'CPUUtilization' as ScalingMetric,
@@ -179,6 +181,7 @@ export function defaultsFor(app: AppName, raw: unknown): Json {
         ...(thresholds ? {lowerThreshold: thresholds.lower, upperThreshold: thresholds.upper} : {}),
       },
     },
+    https: {alternativeNames: [], hstsMaxAge: COMMON_DEFAULTS.hstsMaxAge},
     images: {keep: COMMON_DEFAULTS.imagesKeep},
     network: {loadBalancerSubnets: [], subnets: [], vpcId: COMMON_DEFAULTS.vpcId},
     // The seed's AMI becomes the web nodes' AMI, so by default it is the same type.

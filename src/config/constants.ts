@@ -82,6 +82,10 @@ export const PATTERNS = {
     '^[a-z][a-z0-9-]{1,21}[a-z0-9]$',
     'must be 3 to 23 characters: a lowercase letter, then lowercase letters, digits or "-", not ending in "-"',
   ),
+  certificateArn: named(
+    '^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[0-9a-f-]{36}$',
+    'must be an ACM certificate ARN such as arn:aws:acm:eu-west-1:123456789012:certificate/…',
+  ),
   region: named(
     '^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}$',
     'must be an AWS Region code such as eu-west-1 or us-east-1',

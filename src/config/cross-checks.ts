@@ -17,6 +17,7 @@ import {
   SCALING_METRIC_INFO,
   STAGING_CHECKS,
 } from './constants'
+import {checkHttps} from './https-checks'
 import {siteNameViolation} from './identifier-rules'
 import {closest, describeValue, type ProblemList} from './problems'
 import type {KeyPath} from './source-map'
@@ -56,6 +57,7 @@ export function crossCheck(input: CrossCheckInput): void {
   checkStaging(input)
   checkTimezone(input)
   checkArchitecture(input)
+  checkHttps(input)
 }
 
 class Context {

@@ -27,6 +27,7 @@ export interface RenderConfigOptions {
 const OPTIONAL_EXAMPLES: Readonly<Record<string, string>> = {
   'database.version': 'version: "8.0"',
   domain: 'domain: www.example.org',
+  'https.certificateArn': 'certificateArn: arn:aws:acm:eu-west-1:123456789012:certificate/…',
 }
 
 type Json = Record<string, unknown>

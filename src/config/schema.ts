@@ -258,6 +258,31 @@ const Staging = Section('Staging tests', 'Tests run on the seed before a bake (`
   }),
 })
 
+const Https = Section(
+  'HTTPS',
+  'The site over HTTPS, used only when `domain` is set: an ACM certificate (DNS-validated, renewed by ACM), an HTTPS listener on 443, and HTTP on 80 redirected to HTTPS by the load balancer.',
+  {
+    alternativeNames: Type.Array(Type.String({format: 'hostname', maxLength: 253}), {
+      default: [],
+      description: 'More names the certificate covers besides `domain` (e.g. example.org next to www.example.org). At most 9.',
+      maxItems: 9,
+      uniqueItems: true,
+    }),
+    certificateArn: Type.Optional(
+      Pattern(PATTERNS.certificateArn, {
+        description: 'An ACM certificate to use as it is (issued, in the site\'s Region, covering `domain`). Leave it out and hactl requests one and validates it through DNS.',
+      }),
+    ),
+    hstsMaxAge: Type.Integer({
+      default: COMMON_DEFAULTS.hstsMaxAge,
+      description:
+        'Seconds browsers must use HTTPS only (the Strict-Transport-Security header). 0, the default, sends no header: turn it on once the site works over HTTPS, e.g. 300 first, then 31536000.',
+      maximum: 63_072_000,
+      minimum: 0,
+    }),
+  },
+)
+
 const Images = Section('Images', 'Baked AMIs.', {
   keep: Type.Integer({
     default: COMMON_DEFAULTS.imagesKeep,
@@ -293,6 +318,7 @@ export const HactlConfigSchema = Type.Object(
       }),
     ),
     environment: Environment,
+    https: Https,
     images: Images,
     network: Network,
     region: Pattern(PATTERNS.region, {description: 'AWS Region the site runs in, e.g. eu-west-1. --region overrides it.'}),

@@ -36,8 +36,10 @@ import {siteNames, type SiteNames} from '../site/names'
 import {checkEgress, resolveNetwork, type EgressVerdict, type SiteNetwork} from '../env/network'
 import {dbTlsParameters, isAurora} from '../env/spec'
 import {attachmentsOf} from './attachments'
+import {readHttpsFacts, type HttpsFacts} from './https-facts'
 
-export type DoctorClients = Pick<AwsClients, 'eb' | 'ec2' | 'efs' | 'elasticache' | 'rds'>
+/** ACM and the clock are optional: without them the HTTPS checks see no certificate. */
+export type DoctorClients = Pick<AwsClients, 'eb' | 'ec2' | 'efs' | 'elasticache' | 'rds'> & Partial<Pick<AwsClients, 'acm' | 'clock'>>
 
 export interface EnvironmentFacts {
   readonly description: EnvironmentDescription
@@ -103,6 +105,8 @@ export interface SiteFacts {
   readonly network?: SiteNetwork | HactlError
   /** The site VPC's DNS attributes and way out; absent when no check needs it or the network did not resolve. */
   readonly vpc?: VpcFacts
+  /** The HTTPS listener's certificate and the redirect's bundle (https-facts.ts); absent when no check needs it. */
+  readonly https?: HttpsFacts
 }
 
 export interface VpcFacts {
@@ -113,9 +117,9 @@ export interface VpcFacts {
 }
 
 /** A fact a check can declare in its `needs`. */
-export type FactKey = 'cache' | 'database' | 'environment' | 'fileSystem' | 'images' | 'network' | 'securityGroups' | 'siteInstances' | 'vpc'
+export type FactKey = 'cache' | 'database' | 'environment' | 'fileSystem' | 'https' | 'images' | 'network' | 'securityGroups' | 'siteInstances' | 'vpc'
 
-export const FACT_KEYS: readonly FactKey[] = ['environment', 'siteInstances', 'fileSystem', 'database', 'cache', 'securityGroups', 'images', 'network', 'vpc']
+export const FACT_KEYS: readonly FactKey[] = ['environment', 'siteInstances', 'fileSystem', 'database', 'cache', 'securityGroups', 'images', 'network', 'vpc', 'https']
 
 /**
  * Facts that another fact is read from: the groups attached to the site's
@@ -123,6 +127,7 @@ export const FACT_KEYS: readonly FactKey[] = ['environment', 'siteInstances', 'f
  * through its settings.
  */
 const READ_THROUGH: Readonly<Partial<Record<FactKey, readonly FactKey[]>>> = {
+  https: ['environment'],
   images: ['environment'],
   vpc: ['network'],
   securityGroups: ['environment', 'siteInstances', 'fileSystem', 'database', 'cache'],
@@ -292,10 +297,11 @@ export async function readSiteFacts(clients: DoctorClients, config: HactlConfig,
   ])
   const environmentImageId = environment ? settingOf(environment.settings, EB.launch.namespace, EB.launch.ImageId) : undefined
   const read: SiteFacts = {cache, config, database, environment, environmentImageId, fileSystem, images: taggedImages, network, securityGroups, siteInstances}
-  const [environmentImage, attachedGroups, vpc] = await Promise.all([
+  const [environmentImage, attachedGroups, vpc, https] = await Promise.all([
     when('images', () => readEnvironmentImage(clients, environmentImageId, taggedImages), []),
     when('securityGroups', () => readAttachedGroups(clients, read), []),
     when('vpc', () => readVpc(clients, config, network), undefined),
+    when('https', () => readHttpsFacts(config, environment?.settings, clients.acm?.bind(clients), clients.clock?.now() ?? Date.now()), undefined),
   ])
-  return {...read, images: [...taggedImages, ...environmentImage], securityGroups: [...securityGroups, ...attachedGroups], vpc}
+  return {...read, https, images: [...taggedImages, ...environmentImage], securityGroups: [...securityGroups, ...attachedGroups], vpc}
 }

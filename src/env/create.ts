@@ -13,7 +13,8 @@
  *     └──────► cache-subnet-group ─► cache ─┘                     │
  *   efs ─► efs-access-point ─► efs-policy ────────────────────────┤
  *   app-db-secret, database, cache, efs ─► pointers ──────────────┤
- *   iam, cache-secret, db-parameter-group, bundle, platform ──────┘
+ *   iam, cache-secret, db-parameter-group, bundle, platform ──────┤
+ *   certificate (with a domain: ACM, DNS validation) ─────────────┘
  *
  * The parameter group step resolves the exact engine version (from the live
  * database, the snapshot being restored, or hactl.yml) and the database is
@@ -30,7 +31,9 @@ import type {HactlConfig} from '../config/schema'
 import {siteNames} from '../site/names'
 import {buildBundle, type Bundle} from './bundle'
 import {bundleStep, platformStep} from './steps/bundle'
+import {siteBundle} from './https'
 import {cacheSecretStep, cacheStep, cacheSubnetGroupStep} from './steps/cache'
+import {certificateStep} from './steps/certificate'
 import {RESUME, type EnvStepOptions, type ResourceOutcome} from './steps/context'
 import {databaseStep, dbParameterGroupStep, dbSubnetGroupStep} from './steps/database'
 import {accessPointStep, efsPolicyStep, fileSystemStep, mountTargetsStep} from './steps/efs'
@@ -114,13 +117,14 @@ function createGraph(
   const bundleVersion = bundleStep(options, bundle)
   const platform = platformStep(options)
   const appDbSecret = appDbSecretStep(options)
-  const pointers = pointersStep(options, {accessPoint, appDbSecret, cache, database, efs})
-  const refs = {accessPoint, appDbSecret, cache, database, efs, groups, network}
+  const certificate = certificateStep(options)
+  const pointers = pointersStep(options, {accessPoint, appDbSecret, cache, certificate, database, efs})
+  const refs = {accessPoint, appDbSecret, cache, certificate, database, efs, groups, network}
   const instancePolicy = instancePolicyStep(options, {...refs, iam})
   const environment = environmentStep({...options, redeploy}, {...refs, bundle: bundleVersion, efsPolicy, iam, instancePolicy, mountTargets, platform, pointers})
   const steps: Step[] = [
     network, groups, iam, efs, mountTargets, accessPoint, efsPolicy, parameterGroup, dbSubnetGroup, database,
-    secret, cacheSubnetGroup, cache, appDbSecret, pointers, bundleVersion, platform, instancePolicy, environment,
+    secret, cacheSubnetGroup, cache, appDbSecret, pointers, bundleVersion, platform, certificate, instancePolicy, environment,
   ]
   return {environment, steps}
 }
@@ -141,7 +145,7 @@ export async function createEnvironment(options: CreateEnvironmentOptions): Prom
   }
   try {
     const live = await preflight({...stepOptions, newDatabase: options.newDatabase, restoreSnapshot: options.restoreSnapshot})
-    const graph = createGraph(stepOptions, live, options.bundle ?? buildBundle(), options)
+    const graph = createGraph(stepOptions, live, siteBundle(config, options.bundle ?? buildBundle()), options)
     const run = await runSteps(graph.steps, {clock, deadline, reporter, signal: options.signal})
     return {
       elapsedMs: clock.now() - startedAt,

@@ -6,6 +6,7 @@
 import type {AwsClients} from '../aws/clients'
 import type {HactlConfig} from '../config/schema'
 import type {Bundle} from './bundle'
+import {certificateNames, siteBundle, TLS_POLICY} from './https'
 import {readSite, type InventoryClients, type SiteInventory, type SiteWant} from '../site/inventory'
 import {resourceKindLabel, type ResourceKind} from '../site/inventory-kinds'
 import {SECURITY_GROUP_ROLES, siteNames, type SecurityGroupRole} from '../site/names'
@@ -101,6 +102,7 @@ function placeholderRefs(config: HactlConfig, network?: SiteNetwork): Refs {
       readerEndpoint: isAurora(config) ? '(database reader endpoint)' : undefined,
       secretArn: '(RDS-managed master secret ARN)',
     },
+    certificateArn: config.domain ? (config.https.certificateArn ?? `(ACM certificate for ${certificateNames(config).join(', ')})`) : undefined,
     efsId: '(EFS file system)',
     instanceSubnets: network?.subnets ?? subnets,
     loadBalancerSubnets: network?.loadBalancerSubnets ?? (config.network.loadBalancerSubnets.length > 0 ? config.network.loadBalancerSubnets : subnets),
@@ -204,9 +206,20 @@ export function plannedResources(config: HactlConfig, bundle: Bundle): PlannedRe
       platform: `${config.environment.platform} (latest version)`,
       rollout: config.environment.rollout.policy,
       servesUntilFirstRollout: 'the holding page',
+      ...httpsSettings(config),
     }),
   )
   return list
+}
+
+/** What the plan says about HTTPS on the environment: certificate, listener, redirect (src/env/https.ts). */
+function httpsSettings(config: HactlConfig): Record<string, string> {
+  if (!config.domain) return {https: 'none: no domain in hactl.yml, the site is served over HTTP on its EB URL'}
+  return {
+    certificate: config.https.certificateArn ?? `ACM, DNS-validated, for ${certificateNames(config).join(', ')} (requested or reused; records in Route 53 when the zone is in the account, else printed)`,
+    httpsListener: `443 HTTPS with ${TLS_POLICY}`,
+    httpRedirect: '80 → 301 https://#{host}/#{path}?#{query}, by the load balancer',
+  }
 }
 
 function planBundle(bundle: Bundle): PlanResult['bundle'] {
@@ -245,7 +258,8 @@ function countByKind(resources: readonly PlannedResource[]): Partial<Record<Reso
   return counts
 }
 
-export function planOffline(config: HactlConfig, bundle: Bundle): PlanResult {
+export function planOffline(config: HactlConfig, base: Bundle): PlanResult {
+  const bundle = siteBundle(config, base)
   const refs = placeholderRefs(config)
   const options = optionSettings(config, refs).map((o) => ({namespace: o.Namespace ?? '', option: o.OptionName ?? '', value: o.Value ?? ''}))
   return finish(config, bundle, 'offline', plannedResources(config, bundle), options, refs, [])
@@ -332,9 +346,10 @@ async function readForPlan({bundle, clients, config}: PlanLiveOptions, warnings:
 }
 
 export async function planLive(options: PlanLiveOptions): Promise<PlanResult> {
-  const {bundle, config} = options
+  const {config} = options
+  const bundle = siteBundle(config, options.bundle)
   const warnings: string[] = []
-  const {inventory, network} = await readForPlan(options, warnings)
+  const {inventory, network} = await readForPlan({...options, bundle}, warnings)
   const resources = plannedResources(config, bundle).map((planned): PlannedResource => {
     const answer = existence(inventory, config, planned)
     if (!answer) return {...planned, state: 'unknown'}
@@ -364,7 +379,8 @@ export async function planLive(options: PlanLiveOptions): Promise<PlanResult> {
     if (!envExists) return base
     const change = changes.get(`${base.namespace}|${base.option}`)
     // A placeholder is not a change: the live value is what env create set from the resource itself.
-    if (!change || base.value.startsWith('(')) return {...base, change: 'same'}
+    // (The certificate's placeholder on an environment without HTTPS yet is an addition.)
+    if (!change || (base.value.startsWith('(') && change.current !== undefined)) return {...base, change: 'same'}
     return change.current === undefined ? {...base, change: 'add'} : {...base, change: 'change', current: change.current}
   })
   return finish(config, bundle, 'live', resources, plannedOptions, liveRefs, warnings)

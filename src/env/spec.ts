@@ -19,6 +19,7 @@ import {isAuroraEngine, SCALING_METRIC_INFO} from '../config/constants'
 import type {HactlConfig} from '../config/schema'
 import {siteNames, type SecurityGroupRole} from '../site/names'
 import type {SitePointers} from '../seed/pointers'
+import {httpsEnabled, httpsOptionSettings} from './https'
 
 import type {Tags} from '../aws/types'
 
@@ -37,6 +38,8 @@ export interface Refs {
   readonly cache: {readonly endpoint: string; readonly port: number; readonly secretArn?: string}
   /** The app's own DB user and password (pointers.ts dbAppSecretArn): what the app renders, never the master secret. */
   readonly appDbSecretArn: string
+  /** The site's ACM certificate (with `domain`); the HTTPS listener is set only with it. */
+  readonly certificateArn?: string
 }
 
 /** EB environment properties: at most 4,096 bytes together, values at most 256 characters (AWS-NOTES §1.10). */
@@ -83,6 +86,10 @@ function fromGroups(port: number, groups: readonly string[], why: string): IpPer
   }
 }
 
+function fromAnywhere(port: number, why: string): IpPermission {
+  return {FromPort: port, IpProtocol: 'tcp', IpRanges: [{CidrIp: '0.0.0.0/0', Description: why}], Ipv6Ranges: [{CidrIpv6: '::/0', Description: why}], ToPort: port}
+}
+
 /**
  * The site's security groups. Only the load balancer's listener is open to the
  * world; the web group admits only the load balancer; the data tier admits only
@@ -100,14 +107,10 @@ export function securityGroupSpecs(config: HactlConfig, ids: Readonly<Record<Sec
     role,
   })
   return [
-    spec('lb', 'load balancer listener', ['tcp/80 from 0.0.0.0/0 and ::/0 (the listener)'], [
-      {
-        FromPort: 80,
-        IpProtocol: 'tcp',
-        IpRanges: [{CidrIp: '0.0.0.0/0', Description: 'HTTP listener'}],
-        Ipv6Ranges: [{CidrIpv6: '::/0', Description: 'HTTP listener'}],
-        ToPort: 80,
-      },
+    // With a domain, 443 (HTTPS) too; 80 stays open for the redirect to HTTPS.
+    spec('lb', 'load balancer listener', httpsEnabled(config) ? ['tcp/80, tcp/443 from 0.0.0.0/0 and ::/0 (the listeners)'] : ['tcp/80 from 0.0.0.0/0 and ::/0 (the listener)'], [
+      fromAnywhere(80, 'HTTP listener'),
+      ...(httpsEnabled(config) ? [fromAnywhere(443, 'HTTPS listener')] : []),
     ]),
     spec('web', 'web instances', ['tcp/80 from lb'], [fromGroups(80, [ids.lb], 'load balancer')]),
     spec('seed', 'seed instance (no inbound: reached through SSM)', [], []),
@@ -265,6 +268,7 @@ export function optionSettings(config: HactlConfig, refs: Refs): ConfigurationOp
       ? [option(EB.command.namespace, EB.command.BatchSizeType, 'Fixed'), option(EB.command.namespace, EB.command.BatchSize, rollout.batchSize)]
       : []),
     option(EB.phpIni.namespace, EB.phpIni.document_root, DOCUMENT_ROOT),
+    ...httpsOptionSettings(refs.certificateArn),
     ...Object.entries(environmentProperties(config, refs)).map(([key, value]) =>
       option(EB.properties.namespace, key, value),
     ),

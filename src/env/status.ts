@@ -5,7 +5,10 @@
  */
 import type {Instance} from '@aws-sdk/client-ec2'
 
+import type {AwsClients} from '../aws/clients'
+import {settingOf} from '../aws/eb-options'
 import type {HactlConfig} from '../config/schema'
+import {HTTPS_LISTENER} from './https'
 import {readSite, type InventoryClients, type SiteInventory} from '../site/inventory'
 import {siteNames} from '../site/names'
 
@@ -64,13 +67,23 @@ export interface EnvStatusResult {
     readonly encryptedInTransit: boolean
     readonly secretArn?: string
   }
+  /** With a domain: the HTTPS listener's certificate, its status and expiry. */
+  readonly https?: {
+    readonly domain: string
+    readonly certificateArn?: string
+    /** ACM's status (ISSUED, PENDING_VALIDATION, …); undefined when the listener names no certificate yet. */
+    readonly status?: string
+    readonly notAfter?: string
+    readonly renewalEligibility?: string
+  }
   /** True when nothing of the site exists yet. */
   readonly empty: boolean
 }
 
 export interface EnvStatusOptions {
   readonly config: HactlConfig
-  readonly clients: InventoryClients
+  /** With `acm`, the certificate's status and expiry are read too. */
+  readonly clients: InventoryClients & Partial<Pick<AwsClients, 'acm'>>
 }
 
 export async function getEnvStatus(options: EnvStatusOptions): Promise<EnvStatusResult> {
@@ -78,14 +91,16 @@ export async function getEnvStatus(options: EnvStatusOptions): Promise<EnvStatus
   const inventory = await readSite({
     clients,
     config,
-    want: {cache: true, database: true, environment: {health: true, instances: true}, secrets: config.cache.engine === 'redis', uploads: true},
+    want: {cache: true, database: true, environment: {health: true, instances: true, settings: config.domain !== undefined}, secrets: config.cache.engine === 'redis', uploads: true},
   })
   const environment = environmentStatus(inventory)
   const uploads = uploadsStatus(inventory, config)
   const database = databaseStatus(inventory, config)
   const cache = cacheStatus(inventory, config)
+  const https = await httpsStatus(options, inventory)
   return {
     cache,
+    https,
     database,
     empty: !environment && !uploads && !database && !cache,
     environment,
@@ -93,6 +108,14 @@ export async function getEnvStatus(options: EnvStatusOptions): Promise<EnvStatus
     site: config.site,
     uploads,
   }
+}
+
+async function httpsStatus({clients, config}: EnvStatusOptions, inventory: SiteInventory): Promise<EnvStatusResult['https']> {
+  if (!config.domain) return undefined
+  const certificateArn = settingOf(inventory.environment?.settings ?? [], HTTPS_LISTENER.namespace, HTTPS_LISTENER.SSLCertificateArns)
+  if (!certificateArn || !clients.acm) return {certificateArn, domain: config.domain}
+  const cert = await (await clients.acm()).describeCertificate(certificateArn)
+  return {certificateArn, domain: config.domain, notAfter: cert?.notAfter?.toISOString(), renewalEligibility: cert?.renewalEligibility, status: cert?.status ?? 'not found in ACM'}
 }
 
 function environmentStatus({environment, site}: SiteInventory): EnvStatusResult['environment'] {

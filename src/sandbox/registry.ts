@@ -110,6 +110,14 @@ export const SERVICES = {
     load: async () => (await import('./services/logs')).logs,
     slice: {key: 'logs', arrays: [], objects: ['groups'] satisfies ReadonlyArray<keyof LogsState>},
   },
+  acm: {
+    load: async () => (await import('./services/acm')).acm,
+    slice: {key: 'acm', arrays: ['certificates'], objects: []},
+  },
+  route53: {
+    load: async () => (await import('./services/route53')).route53,
+    slice: {key: 'route53', arrays: ['zones', 'changes'], objects: []},
+  },
 } as const satisfies Readonly<Record<SandboxServiceName, ServiceEntry>>
 
 /** The resource-marking fault kinds the services declare (`image-failed`, `impaired`, `health-red`). */

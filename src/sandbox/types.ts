@@ -3,6 +3,7 @@ import type {ResponseMetadata} from '@smithy/types'
 import type {CatchUpWindow} from './advance'
 import type {SimError} from './errors'
 import type {FaultKind} from './faults'
+import type {AcmState} from './services/acm'
 import type {EbState} from './services/eb-model'
 import type {Ec2State} from './services/ec2-model'
 import type {EfsState} from './services/efs-model'
@@ -10,12 +11,13 @@ import type {ElastiCacheState} from './services/elasticache'
 import type {IamState} from './services/iam'
 import type {LogsState} from './services/logs'
 import type {RdsState} from './services/rds'
+import type {Route53State} from './services/route53'
 import type {S3State} from './services/s3'
 import type {SecretsState} from './services/secretsmanager'
 import type {SsmState} from './services/ssm'
 
 /** The services the sandbox simulates, by the SDK's signing name. Later issues add scheduler. */
-export const SANDBOX_SERVICES = ['sts', 'ec2', 'ssm', 'elasticbeanstalk', 'efs', 'rds', 'elasticache', 's3', 'secretsmanager', 'iam', 'logs'] as const
+export const SANDBOX_SERVICES = ['sts', 'ec2', 'ssm', 'elasticbeanstalk', 'efs', 'rds', 'elasticache', 's3', 'secretsmanager', 'iam', 'logs', 'acm', 'route53'] as const
 export type SandboxServiceName = (typeof SANDBOX_SERVICES)[number]
 
 /** The state of one simulated region of the account. Each service creates its part on first use. */
@@ -37,6 +39,9 @@ export interface RegionState {
   iam?: IamState
   /** CloudWatch Logs: log groups with their streams and events. */
   logs?: LogsState
+  acm?: AcmState
+  /** Route 53 is global on AWS; the sandbox keeps it with the region (hactl works in one Region per site). */
+  route53?: Route53State
 }
 
 /** The parts of the account that belong to no region (IAM). */

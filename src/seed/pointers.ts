@@ -46,6 +46,8 @@ export interface SitePointers {
   readonly uploadsPath: string
   /** The site's public URL (Moodle's wwwroot); empty lets WordPress use its own option. */
   readonly url?: string
+  /** Strict-Transport-Security max-age in seconds; 0 or absent: no header (app-config/tls.ts). */
+  readonly hstsMaxAge?: number
 }
 
 /** The SSM parameter holding the pointers. */

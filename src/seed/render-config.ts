@@ -197,6 +197,7 @@ function hactl_render(): void {
         'site' => (string) $p['site'],
         'role' => $role,
         'url' => (string) ($p['url'] ?? ''),
+        'hstsMaxAge' => (int) ($p['hstsMaxAge'] ?? 0),
         'db' => [
             'engine' => (string) $p['dbEngine'],
             'host' => (string) $p['dbEndpoint'],

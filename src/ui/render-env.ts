@@ -148,6 +148,12 @@ export function renderEnvStatus(status: EnvStatusResult): string {
     lines.push(row('state', 'not created'))
   }
 
+  if (status.https) {
+    const h = status.https
+    const expiry = h.notAfter ? `, expires ${h.notAfter.slice(0, 10)}${h.renewalEligibility === 'ELIGIBLE' ? ' (renewed by ACM)' : ''}` : ''
+    lines.push('', 'HTTPS', row('domain', h.domain), row('certificate', h.certificateArn ? `${h.certificateArn} ${h.status ?? ''}${expiry}` : '(none yet: run `hactl env create`)'))
+  }
+
   return lines.join('\n')
 }
 

@@ -7,6 +7,7 @@ import {amisPrivate} from './amis'
 import {dbDeletionProtection, dbMultiAz, dbNotPublic, dbTls} from './database'
 import {efsBackups, efsMountTargets, efsPolicy} from './efs'
 import {cacheEncrypted, dbEncrypted, efsEncrypted} from './encryption'
+import {https} from './https'
 import {imdsv2} from './imds'
 import {vpcDns, vpcEgress} from './network'
 import {noPlaintextSecrets} from './secrets'
@@ -31,6 +32,7 @@ export const CHECKS = [
   amisPrivate,
   vpcDns,
   vpcEgress,
+  https,
 ] as const
 
 export type CheckId = (typeof CHECKS)[number]['id']

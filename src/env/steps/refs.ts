@@ -6,6 +6,7 @@
 import type {Step, StepInputs} from '../../core/steps'
 import type {Refs} from '../spec'
 import type {CacheRefs} from './cache'
+import type {CertificateOutput} from './certificate'
 import type {DatabaseRefs} from './database'
 import type {AccessPointOutput, FileSystemOutput} from './efs'
 import type {NetworkOutput} from './network'
@@ -20,6 +21,7 @@ export interface RefSteps {
   readonly cache: Step<CacheRefs>
   /** The app's own DB secret (steps/pointers.ts). */
   readonly appDbSecret: Step<string>
+  readonly certificate: Step<CertificateOutput>
 }
 
 export function toRefs(inputs: StepInputs<RefSteps>): Refs {
@@ -29,6 +31,7 @@ export function toRefs(inputs: StepInputs<RefSteps>): Refs {
     account: inputs.network.account,
     appDbSecretArn: inputs.appDbSecret,
     cache: inputs.cache,
+    certificateArn: inputs.certificate.arn,
     db: inputs.database,
     efsId: inputs.efs.efsId,
     instanceSubnets: network.subnets,

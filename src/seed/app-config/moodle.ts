@@ -6,7 +6,7 @@
  * except on the seed (AWS-NOTES §5.1).
  */
 import {RUN_DIR} from '../pointers'
-import {loadRenderedSitePhp, type AppConfigOptions} from './wordpress'
+import {hstsPhp, loadRenderedSitePhp, type AppConfigOptions} from './wordpress'
 
 /** Moodle's per-node cache: local disk, never EFS ("intended for local node caching", config-dist.php). */
 export const MOODLE_LOCAL_CACHE = '/var/cache/hactl/moodle'
@@ -46,8 +46,10 @@ if ($hactl['db']['reader'] !== '') {
 }
 
 $CFG->wwwroot = $hactl['url'];
-// TLS ends at the load balancer.
+// TLS ends at the load balancer: with an https wwwroot Moodle must not
+// redirect the plain-HTTP requests the load balancer forwards to it.
 $CFG->sslproxy = str_starts_with($hactl['url'], 'https://');
+${hstsPhp("$CFG->sslproxy && !$hactl_seed")}
 $CFG->dataroot = $hactl['uploads'];
 $CFG->localcachedir = '${MOODLE_LOCAL_CACHE}';
 $CFG->admin = 'admin';

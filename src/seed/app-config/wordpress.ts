@@ -15,6 +15,19 @@ export interface AppConfigOptions {
 /** The salts WordPress wants; every node must use the same ones, or logins drop between nodes. */
 export const WORDPRESS_KEYS = ['AUTH_KEY', 'SECURE_AUTH_KEY', 'LOGGED_IN_KEY', 'NONCE_KEY', 'AUTH_SALT', 'SECURE_AUTH_SALT', 'LOGGED_IN_SALT', 'NONCE_SALT'] as const
 
+/**
+ * PHP that sends Strict-Transport-Security on HTTPS responses when the
+ * rendered site asks for it (hactl.yml https.hstsMaxAge, 0 = off: the
+ * default for the first rollout, since a browser that saw the header refuses
+ * plain HTTP for max-age seconds, even if the certificate breaks).
+ */
+export function hstsPhp(httpsCondition: string): string {
+  return `$hactl_hsts = (int) ($hactl['hstsMaxAge'] ?? 0);
+if ($hactl_hsts > 0 && PHP_SAPI !== 'cli' && ${httpsCondition}) {
+    header('Strict-Transport-Security: max-age=' . $hactl_hsts);
+}`
+}
+
 /** PHP that loads the rendered site, or answers 503 (a load balancer then keeps this node out). */
 export function loadRenderedSitePhp(runDir: string): string {
   return `$hactl_file = '${runDir}/site.php';
@@ -85,10 +98,13 @@ if ($hactl['url'] !== '') {
     define('WP_HOME', $hactl['url']);
     define('WP_SITEURL', $hactl['url']);
 }
-// TLS ends at the load balancer.
-if (($_SERVER['HTTP_X_FORWARDED_PROTO'] ?? '') === 'https') {
+// TLS ends at the load balancer. Trust X-Forwarded-Proto only on a web node:
+// its security group admits only the load balancer, which sets the header;
+// on the seed (reached through an SSM tunnel) anyone could send it.
+if (!$hactl_seed && ($_SERVER['HTTP_X_FORWARDED_PROTO'] ?? '') === 'https') {
     $_SERVER['HTTPS'] = 'on';
 }
+${hstsPhp("!empty($_SERVER['HTTPS']) && $_SERVER['HTTPS'] !== 'off'")}
 // Uploads: wp-content/uploads is a link to the EFS mount (the seed's boot and
 // EB's predeploy hook make it), so WordPress's default path is right.
 

@@ -49,6 +49,7 @@ describe('parseConfig: defaults', () => {
         rollout: {batchSize: 1, policy: 'RollingByHealth', timeoutMinutes: 30},
         scaling: {evaluationPeriods: 1, lowerThreshold: 30, metric: 'CPUUtilization', periodMinutes: 5, upperThreshold: 70},
       },
+      https: {alternativeNames: [], hstsMaxAge: 0},
       images: {keep: 5},
       network: {loadBalancerSubnets: [], subnets: [], vpcId: 'default'},
       region: 'eu-west-1',
@@ -456,5 +457,27 @@ describe('parseConfig: cross-field checks', () => {
         {message: 'region: --region must be an AWS Region code such as eu-west-1 or us-east-1 (got "mars-1")', path: 'region'},
       ])
     }
+  })
+})
+
+describe('parseConfig: https', () => {
+  const WITH_DOMAIN = 'site: demo\napp: wordpress\nregion: eu-west-1\ndomain: www.example.org\n'
+
+  it('takes a certificate ARN of the site\'s Region, extra names and an HSTS max-age', () => {
+    const config = parseConfig(
+      `${WITH_DOMAIN}https:\n  certificateArn: arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-0000-4000-8000-000000000001\n  alternativeNames: [example.org]\n  hstsMaxAge: 300\n`,
+      'hactl.yml',
+    )
+    expect(config.https).toEqual({alternativeNames: ['example.org'], certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-0000-4000-8000-000000000001', hstsMaxAge: 300})
+  })
+
+  it.each([
+    ['a certificate of another Region', `${WITH_DOMAIN}https:\n  certificateArn: arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-0000-4000-8000-000000000001\n`, /https\.certificateArn.*us-east-1 but the site runs in eu-west-1/s],
+    ['a certificate without a domain', 'site: demo\napp: wordpress\nregion: eu-west-1\nhttps:\n  certificateArn: arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-0000-4000-8000-000000000001\n', /https\.certificateArn.*needs `domain`/s],
+    ['the domain among the alternative names', `${WITH_DOMAIN}https:\n  alternativeNames: [www.example.org]\n`, /https\.alternativeNames.*lists the domain/s],
+    ['an HSTS max-age over two years', `${WITH_DOMAIN}https:\n  hstsMaxAge: 99999999\n`, /https\.hstsMaxAge/],
+  ])('refuses %s', (_name, text, message) => {
+    const problems = problemsOf(text).map((problem) => `${problem.path} ${problem.message}`)
+    expect(problems).toEqual([expect.stringMatching(message)])
   })
 })
