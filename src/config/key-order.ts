@@ -32,7 +32,7 @@ export const SECTION_ORDER: Readonly<Record<string, readonly string[]>> = {
   'environment.rollout': ['policy', 'batchSize', 'timeoutMinutes'],
   'environment.scaling': ['metric', 'upperThreshold', 'lowerThreshold', 'periodMinutes', 'evaluationPeriods'],
   network: ['vpcId', 'subnets', 'loadBalancerSubnets'],
-  staging: ['schedule', 'timezone', 'checks'],
+  staging: ['schedule', 'timezone', 'checks', 'custom', 'checkLimitSeconds', 'suiteLimitSeconds'],
   uploads: ['storage', 'throughputMode', 'path'],
 }
 
