@@ -30,7 +30,7 @@ import {type HactlConfig} from '../config'
 import {CRON_HEARTBEAT, SEED_LIBEXEC, shellQuote} from '../seed/cron'
 import {RUN_DIR, SITE_NAME_FILE} from '../seed/pointers'
 
-import {PRIVILEGED_CHECKS, type RunnerCheck, runnerChecks} from './checks'
+import {HTTP_MAX_MS, PRIVILEGED_CHECKS, type RunnerCheck, runnerChecks} from './checks'
 import {lastPassParameterName, lastRunParameterName, RUNNER_EXIT} from './record'
 
 /** The runner's path on the seed. */
@@ -106,7 +106,8 @@ SECRET_DIRS="\${HACTL_STAGING_SECRET_DIRS:-$APP_DIR /etc /var/log /tmp /var/tmp}
 LOG_DIR="\${HACTL_STAGING_LOG_DIR:-/var/log/hactl}"
 MANIFEST="\${HACTL_STAGING_MANIFEST:-${CORE_MANIFEST}}"
 IMDS_URL="\${HACTL_IMDS_URL:-http://169.254.169.254}"
-export SITE_PHP APP_DIR LIBEXEC STATE_DIR HTTP_BASE HEARTBEAT UPLOADS_MOUNT EFS_FSTYPE SECRET_DIRS LOG_DIR MANIFEST
+HTTP_MAX_MS="\${HACTL_STAGING_HTTP_MAX_MS:-${HTTP_MAX_MS}}"
+export SITE_PHP APP_DIR LIBEXEC STATE_DIR HTTP_BASE HTTP_MAX_MS HEARTBEAT UPLOADS_MOUNT EFS_FSTYPE SECRET_DIRS LOG_DIR MANIFEST
 
 readonly APP=${profile.app}
 readonly CHECK_LIMIT=${staging.checkLimitSeconds}
@@ -222,6 +223,8 @@ run_suite() {
   ensure_user || { log "cannot create the test user $RUN_AS"; exit ${RUNNER_EXIT.fail}; }
   mkdir -p -- "$RUN_BASE" "$STATE_DIR/reports" && chmod 0711 "$RUN_BASE"
   WORK=$(mktemp -d "$RUN_BASE/run.XXXXXX") || { log "cannot make a work directory in $RUN_BASE"; exit ${RUNNER_EXIT.fail}; }
+  # The test user passes through to its own directory per check, and sees nothing else here.
+  chmod 0711 "$WORK"
   trap 'rm -rf -- "$WORK"' EXIT
   : >"$WORK/results"
   marker=$(compute_marker) || marker='{}'
