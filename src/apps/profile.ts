@@ -48,6 +48,7 @@ export interface UploadsLocation {
  * with `pass MESSAGE`, `fail MESSAGE` or `skip MESSAGE` (the runner's
  * helpers, which print the message and exit). Also available: `$APP_DIR`,
  * `$WEB_ROOT` (`$APP_DIR/public` when it exists, Moodle >= 5.1), `$MANIFEST`,
+ * `verdict OUTPUT` (passes output that starts with "ok: ", fails anything else),
  * `$SITE_PHP` (the rendered config), `site_value KEY` (one of its values,
  * e.g. `db.host`), `app_php FILE ARGS...` (PHP CLI in the code directory).
  * Checks must be safe on production data: read-only, or write-then-delete

@@ -22,6 +22,8 @@ export const PRIVILEGED_CHECKS: Readonly<Record<string, string>> = {
   // A secret in a root-only file (a 0600 log, /etc) is still captured by the
   // next bake, and the test user cannot read such files.
   'no-secrets-on-disk': 'reads root-only files to find a leaked secret',
+  // The seed's PHP-FPM and nginx logs are written by their root master processes (0600).
+  'php-errors': 'reads the seed\'s root-owned PHP-FPM and nginx error logs',
 }
 
 /** A check as the runner takes it: an id, a sh body, its own time limit if any. */
@@ -88,7 +90,8 @@ case $configured in
     ;;
 esac
 mountpoint -q -- "$mount" || fail "$mount is not a mount point: uploads would go to local disk"
-fstype=$(findmnt -n -o FSTYPE -T "$mount")
+# The last line: the mount on top when several are stacked on one directory.
+fstype=$(findmnt -n -o FSTYPE -T "$mount" | tail -n 1)
 [ "$fstype" = "$EFS_FSTYPE" ] || fail "$mount is $fstype, not $EFS_FSTYPE (EFS)"
 probe_file="$mount/.hactl-staging-probe-$RUN_ID-$$"
 printf '%s\\n' "$RUN_ID" >"$probe_file" 2>/dev/null || fail "cannot write $probe_file as $(id -un)"

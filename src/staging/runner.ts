@@ -71,6 +71,17 @@ function pruneExpression(profile: AppProfile, uploadsPath: string): string {
   return paths.map((p) => `-path ${shellQuote(`./${p}`)}`).join(' -o ')
 }
 
+/** The `verdict` helper, rendered only when a check uses it (shellcheck flags an unused function). */
+const VERDICT = `# For PHP that prints "ok: MESSAGE" when all is well: anything else (an app's error
+# page, a warning, a fatal) fails, with the text of its body, tags stripped.
+verdict() {
+  case $1 in
+    'ok: '*) pass "\${1#ok: }" ;;
+  esac
+  fail "$(printf '%s' "$1" | tr '\\n' ' ' | sed -e 's/.*<body[^>]*>//' -e 's/<[^>]*>//g' | tr -s '[:space:]' ' ' | cut -c 1-200)"
+}
+`
+
 /** The runner script. */
 export function stagingRunScript(options: RunnerOptions): string {
   const {profile, staging} = options
@@ -125,7 +136,7 @@ skip() { printf '%s\\n' "$*"; exit 3; }
 probe() { php -f "$LIBEXEC/staging-probe.php" -- "$@"; }
 site_value() { probe value "$1"; }
 app_php() { (cd -- "$APP_DIR" && php "$@"); }
-
+${checks.some((c) => /\bverdict\b/.test(c.script)) ? VERDICT : ''}
 # GET through the seed's own web server with the site's Host header:
 # sets HTTP_STATUS and HTTP_MS, the body in $WORK/body.
 http_get() {
@@ -246,7 +257,8 @@ run_suite() {
     [ "$limit" -le "$remaining" ] || limit=$remaining
     dir="$WORK/$id"
     mkdir -p -- "$dir"
-    set -- "$0" --check "$id"
+    # Through sh, not exec: the runner works even when started as "sh staging-run".
+    set -- /bin/sh "$0" --check "$id"
     if [ -n "$RUN_AS" ] && ! in_list "$id" "$(echo "$PRIVILEGED" | tr ' ' ',')"; then
       chown -- "$RUN_AS" "$dir"
       set -- runuser -u "$RUN_AS" -- "$@"

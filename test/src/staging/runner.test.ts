@@ -46,7 +46,7 @@ describe('the staging files', () => {
     const config = stagingConfig('wordpress', `staging:\n  custom:\n    - id: quoted\n      shell: {command: "echo 'it''s' \\"$HOME\\"", timeoutSeconds: 7}\n    - id: front\n      http: {path: "/?p=1", status: 301, matches: "^<!DOCTYPE"}\n`)
     const runner = stagingFiles(config).find((f) => f.path.endsWith('staging-run'))?.content ?? ''
     expect(runner).toContain(`sh -c ${shellQuote(`echo 'it''s' "$HOME"`)} 2>&1`)
-    expect(runner).toContain("http_check '/?p=1' 301 '' '^<!DOCTYPE' 3000")
+    expect(runner).toContain(`http_check '/?p=1' 301 '' '^<!DOCTYPE' "$HTTP_MAX_MS"`)
     expect(runner).toContain(`http_check /wp-login.php 200 'id="user_login"' '' "$HTTP_MAX_MS"`)
     expect(runner).toContain('HTTP_MAX_MS="${HACTL_STAGING_HTTP_MAX_MS:-3000}"')
     expect(runner).toContain('quoted) echo 7 ;;')
