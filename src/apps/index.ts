@@ -6,7 +6,7 @@ import {type AppProfile} from './profile'
 import {wordpress} from './wordpress'
 
 export {renderNginxFallback, NGINX_FALLBACK_FILE} from './nginx'
-export {type AppProfile, CODE_DIR, type FrontController, RELATIVE_UPLOADS_MOUNT, type UploadsLocation} from './profile'
+export {type AppProfile, type AppStagingCheck, type AppStagingProfile, CODE_DIR, type FrontController, RELATIVE_UPLOADS_MOUNT, type UploadsLocation} from './profile'
 
 const PROFILES: Readonly<Record<AppName, AppProfile>> = {moodle, wordpress}
 

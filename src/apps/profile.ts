@@ -41,6 +41,49 @@ export interface UploadsLocation {
   readonly link?: string
 }
 
+/**
+ * One staging check the app owns, run on the seed by the staging runner
+ * (src/staging/runner.ts): a POSIX sh function body, run as the runner's
+ * least-privileged user in the code directory, under one time limit. It ends
+ * with `pass MESSAGE`, `fail MESSAGE` or `skip MESSAGE` (the runner's
+ * helpers, which print the message and exit). Also available: `$APP_DIR`,
+ * `$WEB_ROOT` (`$APP_DIR/public` when it exists, Moodle >= 5.1), `$MANIFEST`,
+ * `verdict OUTPUT` (passes output that starts with "ok: ", fails anything else),
+ * `$SITE_PHP` (the rendered config), `site_value KEY` (one of its values,
+ * e.g. `db.host`), `app_php FILE ARGS...` (PHP CLI in the code directory).
+ * Checks must be safe on production data: read-only, or write-then-delete
+ * under a unique name.
+ */
+export interface AppStagingCheck {
+  /** Stable id, one of `STAGING_CHECKS` (src/config/constants.ts): reports, `--only`, history use it. */
+  readonly id: string
+  /** One line: what a pass means. */
+  readonly summary: string
+  /** The sh function body. */
+  readonly script: string
+}
+
+/** What the staging runner needs to know about an app, besides its own checks. */
+export interface AppStagingProfile {
+  /** The login page and a marker only the real login form has. */
+  readonly login: {readonly path: string; readonly marker: string}
+  /** A static file of the release, served by nginx without PHP. */
+  readonly staticAsset: string
+  /** A PHP snippet, run in the code directory, that prints the app's version. */
+  readonly versionPhp: string
+  /** A sh command, run in the code directory, that prints the installed plugins and themes with their versions, one a line. */
+  readonly pluginsCommand: string
+  /** Paths (relative to the code) left out of the change marker: uploads, caches, anything the app writes at run time. */
+  readonly markerExcludes: readonly string[]
+  /**
+   * When set, `staging-manifest record` writes the md5 of every code file but
+   * these (relative paths) right after install, and a check verifies it.
+   */
+  readonly coreManifestExcludes?: readonly string[]
+  /** The app's own checks (the common ones are in src/staging/checks.ts). */
+  readonly checks: readonly AppStagingCheck[]
+}
+
 export interface AppProfile {
   readonly app: AppName
   /** Display name, e.g. "WordPress". */
@@ -58,13 +101,15 @@ export interface AppProfile {
   uploadsLocation(configured: string): UploadsLocation
   /** The shell command line that runs the app's cron once, from the code root. */
   cronCommandLine(command?: string): string
+  /** The staging runner's app part: login page, static asset, version, plugins, own checks. */
+  readonly stagingChecks: AppStagingProfile
 }
 
 /**
  * The profile fields every app computes the same way, from its defaults.
  * An app module spreads this and adds what is its own.
  */
-export function commonProfile(app: AppName, defaults: AppProfileDefaults): Omit<AppProfile, 'frontController' | 'webRoots'> {
+export function commonProfile(app: AppName, defaults: AppProfileDefaults): Omit<AppProfile, 'frontController' | 'stagingChecks' | 'webRoots'> {
   return {
     app,
     codeDir: CODE_DIR,

@@ -46,16 +46,20 @@ export const HEALTH_ENDPOINT = '/hactl-health.php'
 
 const COMMON_CHECKS: readonly StagingCheck[] = [
   'http-home',
+  'http-login',
+  'http-static',
   'http-health',
   'db-connect',
   'cache-connect',
   'uploads-on-efs',
+  'cron-heartbeat',
+  'no-secrets-on-disk',
   'php-errors',
 ]
 
 export const APP_PROFILES: Readonly<Record<AppName, AppProfileDefaults>> = {
   moodle: {
-    checks: [...COMMON_CHECKS, 'moodle-checks', 'moodle-no-pending-upgrade'],
+    checks: [...COMMON_CHECKS, 'moodle-checks', 'moodle-db-schema', 'moodle-no-pending-upgrade', 'moodle-cron-age'],
     cronCommand: 'php admin/cli/cron.php',
     // Moodle recommends PostgreSQL; it also runs on MySQL, MariaDB and Aurora.
     databaseEngines: ['postgres', 'aurora-postgresql', 'mysql', 'mariadb', 'aurora-mysql'],
@@ -66,7 +70,7 @@ export const APP_PROFILES: Readonly<Record<AppName, AppProfileDefaults>> = {
     uploadsPath: '/mnt/moodledata',
   },
   wordpress: {
-    checks: [...COMMON_CHECKS, 'wp-core-checksums', 'wp-cron-disabled'],
+    checks: [...COMMON_CHECKS, 'wp-core-checksums', 'wp-db-tables', 'wp-cron-due', 'wp-cron-disabled'],
     cronCommand: 'wp cron event run --due-now',
     // WordPress speaks only the MySQL protocol.
     databaseEngines: ['mysql', 'mariadb', 'aurora-mysql'],
@@ -103,6 +107,9 @@ export const COMMON_DEFAULTS = {
   readers: 1,
   rolloutTimeoutMinutes: 30,
   schedule: 'cron(0 3 * * ? *)',
+  // One check's limit, and the suite's: under SSM's default executionTimeout of 3600 s.
+  stagingCheckLimitSeconds: 60,
+  stagingSuiteLimitSeconds: 900,
   storageGb: 20,
   throughputMode: 'elastic' as const,
   timezone: 'UTC',
@@ -186,7 +193,14 @@ export function defaultsFor(app: AppName, raw: unknown): Json {
     network: {loadBalancerSubnets: [], subnets: [], vpcId: COMMON_DEFAULTS.vpcId},
     // The seed's AMI becomes the web nodes' AMI, so by default it is the same type.
     seed: {instanceType},
-    staging: {checks: [...profile.checks], schedule: COMMON_DEFAULTS.schedule, timezone: COMMON_DEFAULTS.timezone},
+    staging: {
+      checkLimitSeconds: COMMON_DEFAULTS.stagingCheckLimitSeconds,
+      checks: [...profile.checks],
+      custom: [],
+      schedule: COMMON_DEFAULTS.schedule,
+      suiteLimitSeconds: COMMON_DEFAULTS.stagingSuiteLimitSeconds,
+      timezone: COMMON_DEFAULTS.timezone,
+    },
     tags: {},
     uploads: {
       path: profile.uploadsPath,

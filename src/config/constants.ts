@@ -51,18 +51,30 @@ export const SCALING_METRIC_INFO: Readonly<Record<ScalingMetric, ScalingMetricIn
   TargetResponseTime: {unit: 'Seconds'},
 }
 
-/** Every staging check name; which ones an app may use is in its profile (`app-defaults.ts`). */
+/**
+ * Every built-in staging check name; which ones an app may use is in its
+ * profile (`app-defaults.ts`), what each does in src/apps (the app's own) and
+ * src/staging/checks.ts (the common ones).
+ */
 export const STAGING_CHECKS = [
   'http-home',
+  'http-login',
+  'http-static',
   'http-health',
   'db-connect',
   'cache-connect',
   'uploads-on-efs',
+  'cron-heartbeat',
+  'no-secrets-on-disk',
   'php-errors',
   'wp-core-checksums',
+  'wp-db-tables',
+  'wp-cron-due',
   'wp-cron-disabled',
   'moodle-checks',
+  'moodle-db-schema',
   'moodle-no-pending-upgrade',
+  'moodle-cron-age',
 ] as const
 export type StagingCheck = (typeof STAGING_CHECKS)[number]
 
@@ -106,6 +118,9 @@ export const PATTERNS = {
   ),
   cacheNodeType: named('^cache\\.[a-z][a-z0-9-]*\\.[a-z0-9]+$', 'must be an ElastiCache node type such as cache.t4g.small'),
   urlPath: named('^/[^\\s?#]*$', 'must be a URL path starting with "/", without spaces, query or fragment'),
+  // A query is allowed: a custom staging check may request /?p=1.
+  httpPath: named('^/[^\\s#]*$', 'must be a URL path starting with "/", without spaces or fragment'),
+  stagingCheckId: named('^[a-z][a-z0-9-]{1,40}$', 'must be 2–41 lowercase letters, digits and "-", starting with a letter'),
   uploadsPath: named(
     '^(?!.*(^|/)\\.\\.(/|$))[A-Za-z0-9._/-]+$',
     'must be a path of letters, digits, ".", "_", "-" and "/", without ".." (relative paths are under the application root)',

@@ -274,6 +274,46 @@ function checkStaging(input: CrossCheckInput): void {
       c.add(['staging', 'checks', i], `"${check}" is not a ${profile.label} check; ${profile.label} checks: ${profile.checks.join(', ')}`)
     }
   })
+  checkCustomChecks(c)
+}
+
+/** Custom staging checks: a unique id that is no built-in's, exactly one kind, a regex that compiles. */
+function checkCustomChecks(c: Context): void {
+  const custom = c.value(['staging', 'custom'])
+  if (!Array.isArray(custom)) return
+  const seen = new Set<string>()
+  custom.forEach((check: unknown, i) => {
+    if (!isPlainObject(check)) return
+    const {id} = check
+    if (isString(id)) {
+      if ((STAGING_CHECKS as readonly string[]).includes(id)) {
+        c.add(['staging', 'custom', i, 'id'], `"${id}" is a built-in check's name; give your check another id`)
+      } else if (seen.has(id)) {
+        c.add(['staging', 'custom', i, 'id'], `"${id}" is used by an earlier custom check; ids must be unique`)
+      }
+
+      seen.add(id)
+    }
+
+    const kinds = ['http', 'shell'].filter((kind) => kind in check)
+    if (kinds.length !== 1) {
+      c.add(['staging', 'custom', i], `needs exactly one of http or shell (got ${kinds.length === 0 ? 'neither' : 'both'})`)
+    }
+
+    const matches = get(check, ['http', 'matches'])
+    if (isString(matches) && !compiles(matches)) {
+      c.add(['staging', 'custom', i, 'http', 'matches'], `is not a valid regular expression (got ${describeValue(matches)}); write a POSIX extended regular expression`)
+    }
+  })
+}
+
+function compiles(pattern: string): boolean {
+  try {
+    new RegExp(pattern)
+    return true
+  } catch {
+    return false
+  }
 }
 
 /**

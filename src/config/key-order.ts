@@ -34,7 +34,7 @@ export const SECTION_ORDER: Readonly<Record<string, readonly string[]>> = {
   'environment.scaling': ['metric', 'upperThreshold', 'lowerThreshold', 'periodMinutes', 'evaluationPeriods'],
   https: ['certificateArn', 'alternativeNames', 'hstsMaxAge'],
   network: ['vpcId', 'subnets', 'loadBalancerSubnets'],
-  staging: ['schedule', 'timezone', 'checks'],
+  staging: ['schedule', 'timezone', 'checks', 'custom', 'checkLimitSeconds', 'suiteLimitSeconds'],
   uploads: ['storage', 'throughputMode', 'path'],
 }
 

@@ -242,15 +242,70 @@ const Cron = Section('Cron', 'The app\'s cron job. It runs on the seed only, nev
   }),
 })
 
+const CustomHttpCheck = Type.Object(
+  {
+    contains: Type.Optional(Type.String({description: 'The body must contain this text.', minLength: 1})),
+    matches: Type.Optional(
+      Type.String({description: 'The body must match this POSIX extended regular expression (grep -E).', minLength: 1}),
+    ),
+    maxMs: Type.Optional(
+      Type.Integer({description: 'Slowest acceptable response, in milliseconds. Default: 3000.', maximum: 600_000, minimum: 1}),
+    ),
+    path: Pattern(PATTERNS.httpPath, {description: 'Path (and query) requested from the seed\'s own web server with the site\'s Host header.'}),
+    status: Type.Optional(Type.Integer({description: 'Expected HTTP status. Default: 200.', maximum: 599, minimum: 100})),
+  },
+  {additionalProperties: false, description: 'An HTTP request to the seed\'s own web server.'},
+)
+
+const CustomShellCheck = Type.Object(
+  {
+    command: Type.String({
+      description: 'A sh command run in the application root as the test user (reads the code, cannot change it); it passes when it exits 0.',
+      minLength: 1,
+    }),
+    timeoutSeconds: Type.Optional(
+      Type.Integer({description: 'The command\'s time limit. Default: staging.checkLimitSeconds.', maximum: 3600, minimum: 1}),
+    ),
+  },
+  {additionalProperties: false, description: 'A shell command on the seed.'},
+)
+
+const CustomCheck = Type.Object(
+  {
+    http: Type.Optional(CustomHttpCheck),
+    id: Pattern(PATTERNS.stagingCheckId, {description: 'Its name in reports, --only/--skip and history; not a built-in check\'s name.'}),
+    shell: Type.Optional(CustomShellCheck),
+  },
+  {additionalProperties: false, description: 'A check of your own: exactly one of http or shell.'},
+)
+
 const Staging = Section('Staging tests', 'Tests run on the seed before a bake (`hactl test`), on demand and on a schedule.', {
+  checkLimitSeconds: Type.Integer({
+    default: COMMON_DEFAULTS.stagingCheckLimitSeconds,
+    description: 'Time limit of one check, in seconds; a check still running then fails.',
+    maximum: 3600,
+    minimum: 1,
+  }),
   checks: Type.Array(StringEnum(STAGING_CHECKS), {
-    description: `Checks to run. Default, and the ones each app supports: ${perApp((p) => p.checks.join(', '))}.`,
+    description: `Built-in checks to run. Default, and the ones each app supports: ${perApp((p) => p.checks.join(', '))}.`,
     minItems: 1,
     uniqueItems: true,
+  }),
+  custom: Type.Array(CustomCheck, {
+    default: [],
+    description:
+      'Your own checks, run after the built-in ones. Each has an id and exactly one of http: {path, status (default 200), contains, matches (grep -E), maxMs (default 3000)} or shell: {command (passes on exit 0, run in the application root as the test user), timeoutSeconds (default checkLimitSeconds)}.',
+    maxItems: 50,
   }),
   schedule: Pattern(PATTERNS.schedule, {
     default: COMMON_DEFAULTS.schedule,
     description: 'When scheduled tests run: an EventBridge Scheduler expression, rate(…), cron(… six fields …) or at(…).',
+  }),
+  suiteLimitSeconds: Type.Integer({
+    default: COMMON_DEFAULTS.stagingSuiteLimitSeconds,
+    description: 'Time limit of the whole suite, in seconds; checks not started by then are skipped, and the run fails.',
+    maximum: 7200,
+    minimum: 10,
   }),
   timezone: Pattern(PATTERNS.timezone, {
     default: COMMON_DEFAULTS.timezone,

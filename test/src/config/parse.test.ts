@@ -56,8 +56,11 @@ describe('parseConfig: defaults', () => {
       seed: {instanceType: 't3.small'},
       site: 'demo',
       staging: {
+        checkLimitSeconds: 60,
         checks: [...APP_PROFILES.wordpress.checks],
+        custom: [],
         schedule: 'cron(0 3 * * ? *)',
+        suiteLimitSeconds: 900,
         timezone: 'UTC',
       },
       tags: {},
