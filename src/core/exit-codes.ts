@@ -15,6 +15,7 @@ export enum ExitCode {
   RolledBack = 8,
   ChecksFailed = 9,
   Aborted = 10,
+  NotReady = 11,
   Interrupted = 130,
 }
 
@@ -30,6 +31,7 @@ export const EXIT_CODE_DESCRIPTIONS: Readonly<Record<ExitCode, string>> = {
   [ExitCode.RolledBack]: 'the change failed health checks and was rolled back automatically',
   [ExitCode.ChecksFailed]: 'one or more checks or staging tests failed',
   [ExitCode.Aborted]: 'aborted: a confirmation was declined',
+  [ExitCode.NotReady]: 'what the command acts on is missing or not ready (e.g. no seed, or its SSM agent not Online)',
   [ExitCode.Interrupted]: 'interrupted (Ctrl-C); run `hactl status` to see where the work stands',
 }
 

@@ -24,6 +24,19 @@ export class MemorySsm implements SsmApi {
     if (failure) throw failure
   }
 
+  // Run Command is not what the lock needs: the seed's tests use the sandbox or SDK mocks.
+  public async sendShellCommand(): Promise<string> {
+    throw new Error('MemorySsm does not simulate Run Command')
+  }
+
+  public async getCommandInvocation(): Promise<undefined> {
+    throw new Error('MemorySsm does not simulate Run Command')
+  }
+
+  public async describeInstanceInformation(): Promise<undefined> {
+    throw new Error('MemorySsm does not simulate managed instances')
+  }
+
   public async deleteParameter(name: string): Promise<boolean> {
     await this.enter('deleteParameter', name)
     return this.parameters.delete(name)
