@@ -80,7 +80,8 @@ export async function execOnSeed(options: ExecOnSeedOptions): Promise<ExecOnSeed
   const commandId = await ssm.sendShellCommand({
     comment: `hactl seed exec: ${line}`,
     commands: [line],
-    executionTimeoutSeconds: Math.max(30, Math.ceil(deadline.remainingMs() / 1000)),
+    // AWS-RunShellScript allows up to 48 h (AWS-NOTES-2 B.4); past --wait hactl stops watching anyway.
+    executionTimeoutSeconds: Math.min(172_800, Math.max(30, Math.ceil(deadline.remainingMs() / 1000))),
     instanceId,
   })
   reporter.emit({detail: commandId, id: 'seed/exec', state: 'start', title: `Run on ${instanceId}: ${line}`, type: 'step'})
@@ -125,6 +126,14 @@ export async function execOnSeed(options: ExecOnSeedOptions): Promise<ExecOnSeed
     })
   }
 
+  const truncated = {stderr: stderr.length >= STDERR_LIMIT, stdout: stdout.length >= STDOUT_LIMIT}
+  if (truncated.stdout || truncated.stderr) {
+    reporter.emit({
+      message: `SSM keeps only the first ${STDOUT_LIMIT.toLocaleString('en')} characters of output (${STDERR_LIMIT.toLocaleString('en')} of errors): the rest was cut. Write long output to a file on the seed and read it in parts.`,
+      type: 'warning',
+    })
+  }
+
   return {
     commandId,
     exitCode,
@@ -132,6 +141,6 @@ export async function execOnSeed(options: ExecOnSeedOptions): Promise<ExecOnSeed
     status: final.Status ?? '',
     stderr,
     stdout,
-    truncated: {stderr: stderr.length >= STDERR_LIMIT, stdout: stdout.length >= STDOUT_LIMIT},
+    truncated,
   }
 }
