@@ -49,6 +49,28 @@ export const DURATIONS = {
   /** How long a terminated environment stays visible to DescribeEnvironments. AWS: about an hour. */
   ebTerminatedVisible: 60 * 60_000,
   /**
+   * `running` → the SSM agent registered (DescribeInstanceInformation: Online).
+   * UNVERIFIED figure (AWS-NOTES-2 B.4: "typically 1–3 min" after launch): the
+   * agent starts early in boot and registers within about a minute.
+   */
+  ssmRegistration: 60_000,
+  /**
+   * `running` → the seed's boot script reports (SSM `/hactl/<site>/seed/boot`):
+   * dnf installs, building phpredis with pecl, fetching the code, mounting EFS,
+   * rendering the configuration. Typical figure for a t3.small: about 5 minutes.
+   */
+  seedBoot: 5 * 60_000,
+  /** The seed's cron timer period (`OnCalendar=*:*:00`, src/seed/cron.ts): every minute, on the minute. */
+  seedCronPeriod: 60_000,
+  /** How long one simulated cron run takes (the heartbeat's `seconds`). */
+  seedCronRun: 2_000,
+  /** SendCommand → the invocation is visible (GetCommandInvocation answers InvocationDoesNotExist before: eventual consistency). */
+  ssmInvocationVisible: 1_000,
+  /** SendCommand → the agent picks it up (`Pending` → `InProgress`). Typical: a second or two. */
+  ssmCommandDelivery: 2_000,
+  /** `InProgress` → done for a command that takes no time of its own (`sleep N` adds N s). */
+  ssmCommandRun: 1_000,
+  /**
    * How far back the advance phase catches up recurring work (advance.ts):
    * simulated time runs on between processes, and a schedule left alone for
    * a real day at 120x must not fire for all of those 120 simulated days.

@@ -52,12 +52,20 @@ export const SERVICES = {
       arrays: ['vpcs', 'subnets', 'securityGroups', 'instances', 'images', 'snapshots'] satisfies ReadonlyArray<keyof Ec2State>,
       objects: ['clientTokens'] satisfies ReadonlyArray<keyof Ec2State>,
     },
-    // The new image ends `failed`; the new instances' status check ends `impaired`.
-    faults: {'image-failed': ['CreateImage'], impaired: ['RunInstances']},
+    // The new image ends `failed`; the new instances' status check ends `impaired`;
+    // a new seed's simulated boot reports `failed` (services/ssm-seed.ts).
+    faults: {'image-failed': ['CreateImage'], impaired: ['RunInstances'], 'boot-failed': ['RunInstances']},
   },
   ssm: {
     load: async () => (await import('./services/ssm')).ssm,
-    slice: {key: 'ssm', arrays: [], objects: ['parameters'] satisfies ReadonlyArray<keyof SsmState>},
+    slice: {
+      key: 'ssm',
+      arrays: [],
+      objects: ['parameters'] satisfies ReadonlyArray<keyof SsmState>,
+      added: {arrays: ['commands'] satisfies ReadonlyArray<keyof SsmState>, objects: ['seeds'] satisfies ReadonlyArray<keyof SsmState>},
+    },
+    // Seeds boot, register with SSM and run cron; Run Command invocations complete (services/ssm-seed.ts, ssm-commands.ts).
+    advances: true,
   },
   elasticbeanstalk: {
     load: async () => (await import('./services/eb')).eb,

@@ -23,6 +23,8 @@
  * pile up (the flock covers a run started by hand).
  */
 
+import {SITE_NAME_FILE} from './pointers'
+
 /** Where the seed's own scripts live: outside /var/app, which EB owns. */
 export const SEED_LIBEXEC = '/usr/local/libexec/hactl'
 
@@ -35,6 +37,19 @@ export const CRON_SERVICE = 'hactl-cron.service'
 
 /** systemd's StateDirectory=hactl: the heartbeat lives here, not in /run, so it survives a reboot. */
 export const CRON_HEARTBEAT = '/var/lib/hactl/cron-heartbeat.json'
+
+/**
+ * Where each run also publishes its heartbeat, the same JSON, so hactl reads
+ * it with one GetParameter (seed status, doctor) instead of a Run Command
+ * round trip; the sandbox's simulated seed writes the same parameter
+ * (src/sandbox/services/ssm-seed.ts). Best effort: the file stays the record.
+ * A new version a minute is fine: Parameter Store keeps the newest 100 and
+ * deletes the oldest unlabelled one on each put (SSM API reference,
+ * ParameterMaxVersionLimitExceeded).
+ */
+export function cronHeartbeatParameterName(site: string): string {
+  return `/hactl/${site}/seed/cron`
+}
 
 export interface CronOptions {
   /** The app's code directory, the cron command's working directory, e.g. `/opt/hactl/app`. */
@@ -101,6 +116,8 @@ set -uo pipefail
 # Test seams; unset on an instance.
 HEARTBEAT="\${HACTL_CRON_HEARTBEAT:-${CRON_HEARTBEAT}}"
 LOCK="\${HACTL_CRON_LOCK:-/run/lock/hactl-cron.lock}"
+SITE_FILE="\${HACTL_SITE_FILE:-${SITE_NAME_FILE}}"
+IMDS_URL="\${HACTL_IMDS_URL:-http://169.254.169.254}"
 readonly APP_DIR=${shellQuote(options.appDir)}
 readonly RUN_AS=${shellQuote(user)}
 readonly LIMIT=${limit}
@@ -115,6 +132,21 @@ write_heartbeat() {
   printf '{"at":"%s","exit":%d,"seconds":%d}\\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$status" "$seconds" >"$tmp"
   chmod 0644 -- "$tmp"
   mv -f -- "$tmp" "$HEARTBEAT"
+}
+
+# Best effort: the site's name file and the AWS CLI are there on the seed; the
+# Region comes from IMDSv2 (a systemd unit has no AWS_REGION). Never fails the run.
+publish_heartbeat() {
+  local site token region
+  site=$(cat -- "$SITE_FILE" 2>/dev/null) || return 0
+  [[ -n $site ]] && command -v aws >/dev/null || return 0
+  token=$(curl -fsS --connect-timeout 1 --max-time 3 -X PUT \
+    -H 'X-aws-ec2-metadata-token-ttl-seconds: 60' "$IMDS_URL/latest/api/token" 2>/dev/null) || return 0
+  region=$(curl -fsS --connect-timeout 1 --max-time 3 \
+    -H "X-aws-ec2-metadata-token: $token" "$IMDS_URL/latest/meta-data/placement/region" 2>/dev/null) || return 0
+  timeout 30 aws ssm put-parameter --region "$region" --overwrite --type String \
+    --name "${cronHeartbeatParameterName('$site')}" --value "$(cat -- "$HEARTBEAT")" >/dev/null 2>&1 ||
+    log "could not publish the heartbeat to SSM ${cronHeartbeatParameterName('$site')}"
 }
 
 exec 9>"$LOCK" || { log "cannot open $LOCK"; exit 1; }
@@ -133,7 +165,11 @@ else
 fi
 status=$?
 seconds=$(($(date +%s) - started))
-write_heartbeat "$status" "$seconds" || log "could not write the heartbeat $HEARTBEAT"
+if write_heartbeat "$status" "$seconds"; then
+  publish_heartbeat
+else
+  log "could not write the heartbeat $HEARTBEAT"
+fi
 if [[ $status -eq 124 ]]; then
   log "stopped after $LIMIT s"
 elif [[ $status -ne 0 ]]; then

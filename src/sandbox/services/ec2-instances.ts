@@ -1,4 +1,6 @@
 import type {
+  DescribeInstanceAttributeCommandInput,
+  DescribeInstanceAttributeCommandOutput,
   DescribeInstanceStatusCommandInput,
   DescribeInstanceStatusCommandOutput,
   DescribeInstancesCommandInput,
@@ -18,7 +20,7 @@ import type {
 } from '@aws-sdk/client-ec2'
 
 import {DURATIONS} from '../durations'
-import {SimError} from '../errors'
+import {SandboxUnsupportedError, SimError} from '../errors'
 import type {OperationContext, Result} from '../types'
 import {
   STATE_CODES,
@@ -42,6 +44,7 @@ import {
   type InstanceRecord,
   type MetadataOptionsRecord,
   type SubnetRecord,
+  type Tags,
 } from './ec2-model'
 import {groupById} from './ec2-network'
 
@@ -194,6 +197,43 @@ function checkCounts(input: RunInstancesCommandInput): number {
   return max
 }
 
+/**
+ * "User data is limited to 16 KB, in raw form, before it is base64-encoded"
+ * (EC2 User Guide, instancedata-add-user-data.html). hactl sends the boot
+ * script gzipped, so the limit applies to the gzipped bytes.
+ */
+export const USER_DATA_MAX_BYTES = 16 * 1024
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/
+
+/** UserData as RunInstances takes it: base64 text whose decoded bytes fit in 16 KB. Wording of both errors: UNVERIFIED. */
+function checkUserData(userData: string | undefined): string | undefined {
+  if (userData === undefined || userData === '') return undefined
+  if (!BASE64.test(userData)) throw invalidParameterValue('Invalid BASE64 encoding of user data.')
+  const bytes = Buffer.from(userData, 'base64').length
+  if (bytes > USER_DATA_MAX_BYTES) {
+    throw invalidParameterValue(`User data is limited to ${USER_DATA_MAX_BYTES} bytes; this is ${bytes} bytes (before base64).`)
+  }
+
+  return userData
+}
+
+/**
+ * With InstanceMetadataTags enabled every tag key must be usable as a metadata
+ * path: only `a-z A-Z 0-9 + - = . , _ : @`, no space or `/`, not `.`, `..` or
+ * `_index`; "Non-compliance will result in failed launches for new instances
+ * or an error for existing instances" (EC2 User Guide,
+ * work-with-tags-in-IMDS.html; AWS-NOTES §4.5). The error code and wording are UNVERIFIED.
+ */
+function checkMetadataTagKeys(tags: Tags, instanceMetadataTags: string): void {
+  if (instanceMetadataTags !== 'enabled') return
+  const bad = Object.keys(tags).find((key) => !/^[A-Za-z0-9+\-=.,_:@]+$/.test(key) || key === '.' || key === '..' || key === '_index')
+  if (bad !== undefined) {
+    throw invalidParameterValue(
+      `The tag key '${bad}' cannot be used with instance metadata tags: keys may only use a-z, A-Z, 0-9 and + - = . , _ : @ (no spaces or '/'), and cannot be '.', '..' or '_index'.`,
+    )
+  }
+}
+
 /** What a ClientToken pins down: every parameter but the token itself. */
 function requestFingerprint(input: RunInstancesCommandInput): string {
   const parameters: Partial<RunInstancesCommandInput> = {...input}
@@ -222,8 +262,12 @@ export function runInstances(state: Ec2State, input: RunInstancesCommandInput, c
   const subnet = launchSubnet(state, input)
   const groupIds = launchGroups(state, input, subnet)
   const tags = tagsFromSpecs(input.TagSpecifications, 'instance')
+  const userData = checkUserData(input.UserData)
+  const metadataOptions = metadataOptionsFrom(input, context.now)
+  checkMetadataTagKeys(tags, metadataOptions.instanceMetadataTags)
   const reservationId = context.nextId('r')
   const impaired = context.takeFault('impaired')
+  const bootFailed = context.takeFault('boot-failed')
   const profile = input.IamInstanceProfile
   const instances: InstanceRecord[] = Array.from({length: count}, (_, launchIndex) => {
     const id = context.nextId('i')
@@ -246,8 +290,10 @@ export function runInstances(state: Ec2State, input: RunInstancesCommandInput, c
       iamInstanceProfileArn: profile?.Arn ?? (profile?.Name === undefined ? undefined : `arn:aws:iam::${context.account}:instance-profile/${profile.Name}`),
       clientToken: input.ClientToken,
       impaired,
+      ...(userData === undefined ? {} : {userData}),
+      ...(bootFailed ? {bootFailed} : {}),
       terminatedAt: undefined,
-      metadataOptions: metadataOptionsFrom(input, context.now),
+      metadataOptions: {...metadataOptions},
       tags: {...tags},
     }
   })
@@ -393,6 +439,7 @@ export function modifyInstanceMetadataOptions(
   }
 
   const options = instance.metadataOptions
+  checkMetadataTagKeys(instance.tags, input.InstanceMetadataTags ?? options.instanceMetadataTags)
   instance.metadataOptions = {
     httpTokens: input.HttpTokens ?? options.httpTokens,
     httpPutResponseHopLimit: hopLimit ?? options.httpPutResponseHopLimit,
@@ -401,4 +448,47 @@ export function modifyInstanceMetadataOptions(
     modifiedAt: context.now,
   }
   return {InstanceId: instance.id, InstanceMetadataOptions: metadataOptionsOf(instance.metadataOptions, context.now)}
+}
+
+// ---- DescribeInstanceAttribute ---------------------------------------------
+
+/** The attributes the sandbox answers; EC2 has more (those throw SandboxUnsupportedOperation). */
+const ATTRIBUTES = ['userData', 'instanceType', 'instanceInitiatedShutdownBehavior', 'disableApiTermination'] as const
+const KNOWN_ATTRIBUTES = new Set([
+  ...ATTRIBUTES,
+  'kernel', 'ramdisk', 'rootDeviceName', 'blockDeviceMapping', 'productCodes', 'sourceDestCheck', 'groupSet',
+  'ebsOptimized', 'sriovNetSupport', 'enaSupport', 'enclaveOptions', 'disableApiStop',
+])
+
+export function describeInstanceAttribute(
+  state: Ec2State,
+  input: DescribeInstanceAttributeCommandInput,
+  context: OperationContext,
+): Result<DescribeInstanceAttributeCommandOutput> {
+  const attribute = input.Attribute
+  if (attribute === undefined) throw missingParameter('Attribute')
+  const instance = findInstance(state, input.InstanceId, context)
+  if (!KNOWN_ATTRIBUTES.has(attribute)) throw invalidParameterValue(`Value (${attribute}) for parameter attribute is invalid. Unknown attribute.`)
+  switch (attribute) {
+    case 'userData': {
+      // Without user data EC2 answers an empty UserData element.
+      return {InstanceId: instance.id, UserData: instance.userData === undefined ? {} : {Value: instance.userData}}
+    }
+
+    case 'instanceType': {
+      return {InstanceId: instance.id, InstanceType: {Value: instance.instanceType}}
+    }
+
+    case 'instanceInitiatedShutdownBehavior': {
+      return {InstanceId: instance.id, InstanceInitiatedShutdownBehavior: {Value: 'stop'}}
+    }
+
+    case 'disableApiTermination': {
+      return {InstanceId: instance.id, DisableApiTermination: {Value: false}}
+    }
+
+    default: {
+      throw new SandboxUnsupportedError('ec2', `DescribeInstanceAttribute ${attribute}`, 'src/sandbox/services/ec2.md')
+    }
+  }
 }

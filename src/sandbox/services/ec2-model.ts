@@ -82,6 +82,10 @@ export interface InstanceRecord {
   readonly clientToken: string | undefined
   /** Set by the `impaired` fault: the instance status check fails once initialised. */
   readonly impaired: boolean
+  /** UserData as given (base64); absent when none was given (and in older state files). */
+  readonly userData?: string
+  /** Set by the `boot-failed` fault: a seed's simulated boot reports failure (ssm-seed.ts). */
+  readonly bootFailed?: boolean
   terminatedAt: number | undefined
   metadataOptions: MetadataOptionsRecord
   tags: Tags

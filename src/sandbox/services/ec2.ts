@@ -4,6 +4,7 @@ import {SimError, exceptionOptions} from '../errors'
 import {defineService} from '../types'
 import {createImage, deregisterImage, describeImages} from './ec2-images'
 import {
+  describeInstanceAttribute,
   describeInstanceStatus,
   describeInstances,
   modifyInstanceMetadataOptions,
@@ -40,6 +41,7 @@ export const ec2 = defineService<Ec2State>({
     DeleteTags: deleteTags,
     DeregisterImage: deregisterImage,
     DescribeImages: describeImages,
+    DescribeInstanceAttribute: describeInstanceAttribute,
     DescribeInstanceStatus: describeInstanceStatus,
     DescribeInstances: describeInstances,
     DescribeSecurityGroups: describeSecurityGroups,

@@ -1,8 +1,14 @@
 import {
   InternalServerError,
+  InvalidCommandId,
+  InvalidFilter,
   InvalidFilterKey,
   InvalidFilterOption,
+  InvalidInstanceId,
   InvalidNextToken,
+  InvalidParameters,
+  InvalidPluginName,
+  InvocationDoesNotExist,
   ParameterAlreadyExists,
   ParameterNotFound,
   SSMServiceException,
@@ -23,7 +29,6 @@ import {
   type Parameter,
   type ParameterMetadata,
   type ParameterStringFilter,
-  type ParameterType,
   type PutParameterCommandInput,
   type PutParameterCommandOutput,
 } from '@aws-sdk/client-ssm'
@@ -31,35 +36,20 @@ import {
 import {SandboxUnsupportedError, SimError, modeledExceptions} from '../errors'
 import {hexOf} from '../ids'
 import {paginate} from '../paging'
-import {defineService, type OperationContext, type Result} from '../types'
+import {defineService, type AdvanceContext, type Handler, type OperationContext, type RegionState, type Result} from '../types'
+import {advanceCommands, getCommandInvocation, listCommandInvocations, listCommands, sendCommand, type RunCommandContext} from './ssm-commands'
+import {ssmSlice, type SsmParameterRecord, type SsmState} from './ssm-model'
+import {advanceSeeds, describeInstanceInformation} from './ssm-seed'
 
 const SPEC_FILE = 'src/sandbox/services/ssm.md'
 
-/** One parameter as kept in the state file (times in simulated ms). */
-export interface SsmParameterRecord {
-  readonly name: string
-  type: ParameterType
-  value: string
-  version: number
-  lastModified: number
-  description: string | undefined
-}
-
-export interface SsmState {
-  /** By exact (case-sensitive) name. */
-  parameters: Record<string, SsmParameterRecord>
-}
+export type {SsmState} from './ssm-model'
 
 /** Standard-tier value limit: 4 KB. */
 const MAX_VALUE_LENGTH = 4096
 /** Names: letters, digits and `_.-/`; a hierarchical name starts with `/`. */
 const NAME = /^[a-zA-Z0-9_.\-/]+$/
 const RESERVED_PREFIX = /^\/?(aws|ssm)/i
-
-function slice(region: {ssm?: SsmState}): SsmState {
-  region.ssm ??= {parameters: {}}
-  return region.ssm
-}
 
 function invalid(message: string): SimError {
   return new SimError('ValidationException', message)
@@ -284,9 +274,15 @@ function describeParameters(
 const toException = modeledExceptions(
   {
     InternalServerError,
+    InvalidCommandId,
+    InvalidFilter,
     InvalidFilterKey,
     InvalidFilterOption,
+    InvalidInstanceId,
     InvalidNextToken,
+    InvalidParameters,
+    InvalidPluginName,
+    InvocationDoesNotExist,
     ParameterAlreadyExists,
     ParameterNotFound,
     ThrottlingException,
@@ -296,20 +292,38 @@ const toException = modeledExceptions(
   'json',
 )
 
-export const ssm = defineService<SsmState>({
+/** A Parameter Store handler, which needs only SSM's own state. */
+function parameters<I, O>(handler: Handler<SsmState, I, O>): Handler<RunCommandContext, I, O> {
+  return (context, input, operation) => handler(context.state, input, operation)
+}
+
+/** Seeds boot and run cron, then commands end: both in time order within their own kind (advance.ts). */
+function advanceSsm(region: RegionState, context: AdvanceContext): boolean {
+  const seeds = advanceSeeds(region, context)
+  return advanceCommands(region, context) || seeds
+}
+
+/** The simulated SSM service (Parameter Store, managed instances, Run Command). Behaviour: ssm.md beside this file. */
+export const ssm = defineService<RunCommandContext>({
   name: 'ssm',
   specFile: SPEC_FILE,
   throttleError: {code: 'ThrottlingException', message: 'Rate exceeded', status: 400},
   internalError: {code: 'InternalServerError', message: 'An internal error occurred.', status: 500},
-  slice,
+  slice: (region) => ({state: ssmSlice(region), region}),
+  advance: advanceSsm,
   operations: {
-    DeleteParameter: deleteParameter,
-    DeleteParameters: deleteParameters,
-    DescribeParameters: describeParameters,
-    GetParameter: getParameter,
-    GetParameters: getParameters,
-    GetParametersByPath: getParametersByPath,
-    PutParameter: putParameter,
+    DeleteParameter: parameters(deleteParameter),
+    DeleteParameters: parameters(deleteParameters),
+    DescribeInstanceInformation: (context: RunCommandContext, input, operation) => describeInstanceInformation(context.region, input, operation),
+    DescribeParameters: parameters(describeParameters),
+    GetCommandInvocation: getCommandInvocation,
+    GetParameter: parameters(getParameter),
+    GetParameters: parameters(getParameters),
+    GetParametersByPath: parameters(getParametersByPath),
+    ListCommandInvocations: listCommandInvocations,
+    ListCommands: listCommands,
+    PutParameter: parameters(putParameter),
+    SendCommand: sendCommand,
   },
   toException,
 })

@@ -5,7 +5,7 @@ import {
   GetParametersByPathCommand,
   GetParametersCommand,
   PutParameterCommand,
-  SendCommandCommand,
+  StartSessionCommand,
   paginateGetParametersByPath,
 } from '@aws-sdk/client-ssm'
 
@@ -111,8 +111,9 @@ describe('sandbox SSM parameters', () => {
 
   it('says clearly when an operation is not simulated', async () => {
     const {ssm} = manualSandbox()
-    await expect(ssm.send(new SendCommandCommand({DocumentName: 'AWS-RunShellScript', InstanceIds: ['i-0123456789abcdef0']}))).rejects.toThrow(
-      /does not simulate SSM SendCommand.*src\/sandbox\/services\/ssm\.md/,
+    // SendCommand is simulated now (ssm-commands.ts); Session Manager is not.
+    await expect(ssm.send(new StartSessionCommand({Target: 'i-0123456789abcdef0'}))).rejects.toThrow(
+      /does not simulate SSM StartSession.*src\/sandbox\/services\/ssm\.md/,
     )
   })
 })
