@@ -27,7 +27,7 @@ import {resolveNetwork} from '../env/network'
 import {siteNames} from '../site/names'
 import {bootResultParameterName, seedClientToken, seedTags} from './identity'
 import {architectureOf, chooseSeedImage, seedRunInstancesInput, type SeedImage} from './launch'
-import {findSeeds, nextGeneration, readGeneration, type BootResult} from './state'
+import {findSeeds, nextGeneration, readGeneration, waitForSeedsGone, type BootResult} from './state'
 import {checkedUserData, seedBootOptions} from './user-data'
 import {waitForAgent, waitForBoot} from './wait'
 
@@ -131,7 +131,15 @@ async function giveUp(options: CreateSeedOptions, ec2: Ec2Api, ssm: SsmApi, inst
   await ec2.terminateInstances([instanceId])
   await nextGeneration(ssm, config.site)
   // Terminating is quick; wait a bounded time even when the deadline has passed, so nothing is left running.
-  await ec2.waitForInstancesTerminated([instanceId], {signal: options.signal, timeoutMs: Math.max(options.deadline.remainingMs(), 10 * 60_000)})
+  await waitForSeedsGone({
+    clock: options.clients.clock,
+    ec2,
+    instanceIds: [instanceId],
+    reporter,
+    signal: options.signal,
+    site: config.site,
+    timeoutMs: Math.max(options.deadline.remainingMs(), 10 * 60_000),
+  })
   step(reporter, 'seed/terminate', `Terminate the failed seed ${instanceId}`, 'done')
   // A timeout whose instance is gone is a failure, not "still in progress" (exit 7 means that).
   if (error.exitCode === ExitCode.TimedOut) {

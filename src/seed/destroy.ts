@@ -8,7 +8,7 @@ import type {HactlConfig} from '../config/schema'
 import type {Deadline} from '../core/deadline'
 import type {Reporter} from '../core/progress'
 import {bootResultParameterName, cronHeartbeatParameterName} from './identity'
-import {findSeeds, nextGeneration} from './state'
+import {findSeeds, nextGeneration, waitForSeedsGone} from './state'
 
 export interface DestroySeedOptions {
   readonly config: HactlConfig
@@ -39,7 +39,7 @@ export async function destroySeed(options: DestroySeedOptions): Promise<DestroyS
     if (live.length > 0) await ec2.terminateInstances(live)
     // The next create must get a new instance, not this one back for the old client token.
     await nextGeneration(ssm, config.site)
-    await ec2.waitForInstancesTerminated(ids, deadline.wait(signal))
+    await waitForSeedsGone({clock: options.clients.clock, ec2, instanceIds: ids, reporter, site: config.site, ...deadline.wait(signal)})
     reporter.emit({id: 'seed/terminate', state: 'done', title: 'Terminate the seed', type: 'step'})
   }
 

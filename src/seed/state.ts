@@ -7,6 +7,10 @@ import type {Instance} from '@aws-sdk/client-ec2'
 
 import type {Ec2Api} from '../aws/ec2'
 import type {SsmApi} from '../aws/ssm'
+import type {WaitControl} from '../aws/types'
+import {pollUntil} from '../aws/wait'
+import type {Clock} from '../core/clock'
+import type {Reporter} from '../core/progress'
 import {HactlError} from '../core/errors'
 import {ExitCode} from '../core/exit-codes'
 import {
@@ -91,4 +95,26 @@ export async function nextGeneration(ssm: SsmApi, site: string): Promise<number>
   const next = (await readGeneration(ssm, site)) + 1
   await ssm.putParameter({description: 'hactl: generation of the site\'s seed (its launch client token)', name: generationParameterName(site), overwrite: true, value: String(next)})
   return next
+}
+
+/**
+ * Until none of these seeds is left in any state but terminated. Found by
+ * tag, not by id: EC2 forgets a terminated instance after a while, and the
+ * SDK's InstanceTerminated waiter then sees InvalidInstanceID.NotFound,
+ * which it does not take for "terminated".
+ */
+export async function waitForSeedsGone(
+  options: {ec2: Ec2Api; site: string; instanceIds: readonly string[]; clock: Clock; reporter: Reporter} & WaitControl,
+): Promise<void> {
+  const {ec2, instanceIds, site} = options
+  await pollUntil({
+    check: (left) => (left.length === 0 ? {state: 'done'} : {state: 'retry', status: left.map((i) => `${i.InstanceId} ${i.State?.Name ?? '?'}`).join(', ')}),
+    clock: options.clock,
+    minDelayMs: 10_000,
+    poll: async () => (await findSeeds(ec2, site, ['pending', 'running', 'stopping', 'stopped', 'shutting-down'])).filter((i) => instanceIds.includes(i.InstanceId ?? '')),
+    reporter: options.reporter,
+    signal: options.signal,
+    timeoutMs: options.timeoutMs,
+    what: `seed ${instanceIds.join(', ')} to be terminated`,
+  })
 }
