@@ -47,6 +47,7 @@ const SPEED = '100000'
  * time would eat the default 60-minute deadline: give it 100000 minutes.
  */
 const CREATE = ['env', 'create', '--sandbox', '--yes', '--json', '--wait', '100000']
+const SEED_CREATE = ['seed', 'create', '--sandbox', '--yes', '--json', '--wait', '100000']
 
 /** Real SDK clients on the project's sandbox: what a second operator (or a careless console session) would use. */
 function sdk(project: Project) {
@@ -151,6 +152,9 @@ describe('hactl doctor (sandbox)', () => {
     await project.run(['init', '--yes', '--app', 'wordpress', '--site', SITE, '--region', REGION])
     const created = await project.run(CREATE, {HACTL_SANDBOX_SPEED: SPEED})
     if (exitCodeOf(created) !== 0) throw new Error(`env create failed: ${created.stdout}${created.stderr}${created.error?.message ?? ''}`)
+    // The seed's checks judge a seed: the site as `env create` + `seed create` leave it.
+    const seeded = await project.run(SEED_CREATE, {HACTL_SANDBOX_SPEED: SPEED})
+    if (exitCodeOf(seeded) !== 0) throw new Error(`seed create failed: ${seeded.stdout}${seeded.stderr}`)
     pristine = readFileSync(stateFile(project), 'utf8')
   }, 120_000)
 
@@ -170,7 +174,7 @@ describe('hactl doctor (sandbox)', () => {
     const run = await project.run(['doctor', '--sandbox'], {HACTL_SANDBOX_SPEED: SPEED})
     expect(exitCodeOf(run)).toBe(0)
     expect(run.stdout).toMatch(/^✓ imdsv2 +IMDSv2 required on \d+ instances/m)
-    expect(run.stdout).toMatch(/^15 passed, 0 failed$/m)
+    expect(run.stdout).toMatch(/^20 passed, 0 failed$/m)
   })
 
   it('imdsv2: the environment no longer disables IMDSv1', async () => {
@@ -341,7 +345,7 @@ describe('hactl doctor (sandbox)', () => {
     const human = await project.run(['doctor', '--sandbox'], {HACTL_SANDBOX_SPEED: SPEED})
     expect(exitCodeOf(human)).toBe(ExitCode.ChecksFailed)
     expect(human.stdout).toMatch(/^✗ no-plaintext-secrets +property DB_PASSWORD/m)
-    expect(human.stdout).toMatch(/^14 passed, 1 failed$/m)
+    expect(human.stdout).toMatch(/^19 passed, 1 failed$/m)
     expect(human.stderr).toContain('Error (checks-failed): 1 check failed for site demo: no-plaintext-secrets.')
     expect(human.stdout + human.stderr).not.toContain('hunter2')
   })
@@ -372,6 +376,8 @@ describe('hactl doctor (sandbox, Aurora and Memcached)', () => {
     writeFileSync(project.configPath, yaml.toString())
     const created = await project.run(CREATE, {HACTL_SANDBOX_SPEED: SPEED})
     if (exitCodeOf(created) !== 0) throw new Error(`env create failed: ${created.stdout}${created.stderr}`)
+    const seeded = await project.run(SEED_CREATE, {HACTL_SANDBOX_SPEED: SPEED})
+    if (exitCodeOf(seeded) !== 0) throw new Error(`seed create failed: ${seeded.stdout}${seeded.stderr}`)
 
     const fresh = await doctor(project)
     expect(fresh.result.checks.filter((check) => check.status !== 'pass')).toEqual([])

@@ -11,6 +11,7 @@ import {imdsv2} from './imds'
 import {noPlaintextSecrets} from './secrets'
 import {rolloutCapacity} from './rollout-capacity'
 import {securityGroups} from './security-groups'
+import {seedCron, seedMetadata, seedNoInbound, seedSecrets, seedSingle} from './seed'
 
 export const CHECKS = [
   imdsv2,
@@ -28,6 +29,7 @@ export const CHECKS = [
   rolloutCapacity,
   noPlaintextSecrets,
   amisPrivate,
+  seedSingle, seedMetadata, seedNoInbound, seedSecrets, seedCron,
 ] as const
 
 export type CheckId = (typeof CHECKS)[number]['id']

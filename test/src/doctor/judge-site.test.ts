@@ -10,7 +10,7 @@ describe('judgeSite: a site as env create leaves it', () => {
     const result = judgeSite(healthySite())
     expect(result.checks.map((c) => c.id)).toEqual(Object.keys(DOCTOR_CHECKS))
     expect(result.checks.filter((c) => c.status !== 'pass')).toEqual([])
-    expect(result).toMatchObject({failed: 0, passed: 15, site: 'demo', skipped: 0})
+    expect(result).toMatchObject({failed: 0, passed: 20, site: 'demo', skipped: 0})
     for (const c of result.checks) {
       expect(c.detail).not.toContain('\n')
       expect(c.remedy).toBeUndefined()
@@ -191,7 +191,7 @@ describe('judgeSite: each broken invariant fails exactly its check', () => {
 
 describe('judgeSite: what does not exist yet is skipped', () => {
   it('skips every check whose resource is missing, with `hactl env create` as the remedy', () => {
-    const facts: SiteFacts = {...healthySite(), cache: undefined, database: undefined, environment: undefined, fileSystem: undefined}
+    const facts: SiteFacts = {...healthySite(), cache: undefined, database: undefined, environment: undefined, fileSystem: undefined, seed: undefined}
     const result = judgeSite(facts)
     const skipped = result.checks.filter((c) => c.status === 'skip').map((c) => c.id)
     expect(skipped).toEqual(Object.keys(DOCTOR_CHECKS).filter((id) => id !== 'security-groups'))
