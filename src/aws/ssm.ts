@@ -1,14 +1,17 @@
-/** The SSM Parameter Store calls hactl makes (pointers under /hactl/<site>/ and the site lock). */
+/**
+ * The SSM calls hactl makes: Parameter Store (pointers under /hactl/<site>/
+ * and the site lock), and Run Command on the seed (managed-instance state,
+ * send, poll, list).
+ */
 import {
   DeleteParameterCommand,
-  DescribeInstanceInformationCommand,
   GetCommandInvocationCommand,
-  type GetCommandInvocationCommandOutput,
   GetParameterCommand,
-  type InstanceInformation,
-  SendCommandCommand,
   PutParameterCommand,
+  SendCommandCommand,
+  paginateDescribeInstanceInformation,
   paginateGetParametersByPath,
+  paginateListCommandInvocations,
   type SSMClient,
 } from '@aws-sdk/client-ssm'
 
@@ -32,30 +35,56 @@ export interface PutParameterInput {
   readonly description?: string
 }
 
-/** A shell command for one instance through Run Command (AWS-RunShellScript). */
-export interface SendShellCommandInput {
+/** A managed instance as the SSM agent last reported it. */
+export interface ManagedInstance {
   readonly instanceId: string
-  readonly commands: readonly string[]
-  /** Shown in the console and ListCommands (SSM allows 100 characters). */
-  readonly comment?: string
-  /** How long the script may run on the instance (AWS-RunShellScript executionTimeout). @default 3600 */
-  readonly executionTimeoutSeconds?: number
-  /** How long SSM tries to deliver it before giving up (SendCommand TimeoutSeconds, 30 or more). @default 600 */
-  readonly deliveryTimeoutSeconds?: number
+  /** `Online`, `ConnectionLost` (`Inactive` is deprecated). */
+  readonly pingStatus: string
+  readonly lastPing?: Date
+  readonly agentVersion?: string
+  readonly platformName?: string
 }
 
-export type CommandInvocation = Pick<
-  GetCommandInvocationCommandOutput,
-  'ResponseCode' | 'StandardErrorContent' | 'StandardOutputContent' | 'Status' | 'StatusDetails'
->
+export interface RunShellInput {
+  /** One instance: hactl targets the seed by id, never by tag (AWS-NOTES §6.1). */
+  readonly instanceId: string
+  /** AWS-RunShellScript's `commands`: the lines of one script. */
+  readonly commands: readonly string[]
+  /** At most 100 characters. */
+  readonly comment?: string
+  /** The run limit (AWS-RunShellScript `executionTimeout`, 1–172800 s). @default 3600 */
+  readonly executionTimeoutSeconds?: number
+  /** The delivery limit (SendCommand `TimeoutSeconds`, 30–2592000 s). @default 3600 */
+  readonly deliveryTimeoutSeconds?: number
+  readonly workingDirectory?: string
+}
+
+/** One command on one instance. Output is SSM's: the first 24,000 characters of stdout, 8,000 of stderr. */
+export interface CommandInvocation {
+  readonly commandId: string
+  readonly instanceId: string
+  /** `Pending`, `InProgress`, `Delayed`, `Success`, `Cancelled`, `TimedOut`, `Failed`, `Cancelling`. */
+  readonly status: string
+  readonly statusDetails: string
+  /** The script's exit code; -1 while not started or when it has none. */
+  readonly responseCode: number
+  readonly stdout: string
+  readonly stderr: string
+  /** True once the status is final. */
+  readonly done: boolean
+}
+
+/** A command in a listing (ListCommandInvocations with details). */
+export interface CommandSummary {
+  readonly commandId: string
+  readonly instanceId: string
+  readonly status: string
+  readonly requestedAt?: Date
+  readonly comment: string
+  readonly responseCode: number
+}
 
 export interface SsmApi {
-  /** Runs a shell script on exactly this instance (by id, never by tag); returns the command id. */
-  sendShellCommand(input: SendShellCommandInput): Promise<string>
-  /** One command's result on one instance; undefined while SSM does not know it yet (InvocationDoesNotExist). */
-  getCommandInvocation(commandId: string, instanceId: string): Promise<CommandInvocation | undefined>
-  /** The SSM agent's registration for this instance (PingStatus Online…), or undefined if it never registered. */
-  describeInstanceInformation(instanceId: string): Promise<InstanceInformation | undefined>
   /** The parameter, or undefined when it does not exist. */
   getParameter(name: string, options?: {decrypt?: boolean}): Promise<Parameter | undefined>
   /**
@@ -67,7 +96,20 @@ export interface SsmApi {
   deleteParameter(name: string): Promise<boolean>
   /** Every parameter under a path, all pages. */
   getParametersByPath(path: string, options?: {decrypt?: boolean; recursive?: boolean}): Promise<Parameter[]>
+  /** The managed instances among these ids (all pages); an instance that never registered is absent. */
+  describeInstanceInformation(instanceIds: readonly string[]): Promise<ManagedInstance[]>
+  /** Sends an AWS-RunShellScript command; returns its id. InvalidInstanceId (agent not Online) surfaces as an AwsError. */
+  sendCommand(input: RunShellInput): Promise<string>
+  /**
+   * The invocation's state, or undefined while SSM does not know it yet
+   * (InvocationDoesNotExist right after SendCommand: poll again).
+   */
+  getCommandInvocation(commandId: string, instanceId: string): Promise<CommandInvocation | undefined>
+  /** The commands sent to an instance, newest first as SSM lists them, all pages. */
+  listCommandInvocations(filter: {commandId?: string; instanceId?: string}): Promise<CommandSummary[]>
 }
+
+const FINAL_STATUSES = new Set(['Success', 'Cancelled', 'TimedOut', 'Failed'])
 
 function toParameter(p: {LastModifiedDate?: Date; Name?: string; Value?: string; Version?: number}): Parameter {
   return {lastModified: p.LastModifiedDate, name: p.Name ?? '', value: p.Value ?? '', version: p.Version ?? 0}
@@ -75,38 +117,6 @@ function toParameter(p: {LastModifiedDate?: Date; Name?: string; Value?: string;
 
 export function createSsmApi(client: SSMClient, _context: ApiContext): SsmApi {
   return {
-    async describeInstanceInformation(instanceId) {
-      const out = await awsCall('ssm:DescribeInstanceInformation', () =>
-        client.send(new DescribeInstanceInformationCommand({Filters: [{Key: 'InstanceIds', Values: [instanceId]}]})),
-      )
-      return out.InstanceInformationList?.find((info) => info.InstanceId === instanceId)
-    },
-
-    async getCommandInvocation(commandId, instanceId) {
-      try {
-        return await client.send(new GetCommandInvocationCommand({CommandId: commandId, InstanceId: instanceId}))
-      } catch (error) {
-        // Eventually consistent: right after SendCommand the invocation may not exist yet (AWS-NOTES §6.1).
-        if (hasAwsCode(error, 'InvocationDoesNotExist')) return undefined
-        return awsCall('ssm:GetCommandInvocation', () => Promise.reject(error))
-      }
-    },
-
-    async sendShellCommand(input) {
-      const out = await awsCall('ssm:SendCommand', () =>
-        client.send(
-          new SendCommandCommand({
-            Comment: input.comment?.slice(0, 100),
-            DocumentName: 'AWS-RunShellScript',
-            InstanceIds: [input.instanceId],
-            Parameters: {commands: [...input.commands], executionTimeout: [String(input.executionTimeoutSeconds ?? 3600)]},
-            TimeoutSeconds: input.deliveryTimeoutSeconds ?? 600,
-          }),
-        ),
-      )
-      return out.Command?.CommandId ?? ''
-    },
-
     async deleteParameter(name) {
       try {
         await client.send(new DeleteParameterCommand({Name: name}))
@@ -127,6 +137,48 @@ export function createSsmApi(client: SSMClient, _context: ApiContext): SsmApi {
       }
     },
 
+    async describeInstanceInformation(instanceIds) {
+      if (instanceIds.length === 0) return []
+      return awsCall('ssm:DescribeInstanceInformation', async () => {
+        const found: ManagedInstance[] = []
+        const pages = paginateDescribeInstanceInformation({client}, {Filters: [{Key: 'InstanceIds', Values: [...instanceIds]}]})
+        for await (const page of pages) {
+          for (const info of page.InstanceInformationList ?? []) {
+            found.push({
+              agentVersion: info.AgentVersion,
+              instanceId: info.InstanceId ?? '',
+              lastPing: info.LastPingDateTime,
+              pingStatus: info.PingStatus ?? '',
+              platformName: info.PlatformName,
+            })
+          }
+        }
+
+        return found
+      })
+    },
+
+    async getCommandInvocation(commandId, instanceId) {
+      try {
+        const out = await client.send(new GetCommandInvocationCommand({CommandId: commandId, InstanceId: instanceId}))
+        const status = out.Status ?? 'Pending'
+        return {
+          commandId,
+          done: FINAL_STATUSES.has(status),
+          instanceId,
+          responseCode: out.ResponseCode ?? -1,
+          status,
+          statusDetails: out.StatusDetails ?? '',
+          stderr: out.StandardErrorContent ?? '',
+          stdout: out.StandardOutputContent ?? '',
+        }
+      } catch (error) {
+        // Eventually consistent: right after SendCommand the invocation may not exist yet.
+        if (hasAwsCode(error, 'InvocationDoesNotExist')) return undefined
+        return awsCall('ssm:GetCommandInvocation', () => Promise.reject(error))
+      }
+    },
+
     async getParametersByPath(path, options = {}) {
       return awsCall('ssm:GetParametersByPath', async () => {
         const found: Parameter[] = []
@@ -135,6 +187,27 @@ export function createSsmApi(client: SSMClient, _context: ApiContext): SsmApi {
           {Path: path, Recursive: options.recursive ?? true, WithDecryption: options.decrypt ?? false},
         )
         for await (const page of pages) found.push(...(page.Parameters ?? []).map(toParameter))
+        return found
+      })
+    },
+
+    async listCommandInvocations(filter) {
+      return awsCall('ssm:ListCommandInvocations', async () => {
+        const found: CommandSummary[] = []
+        const pages = paginateListCommandInvocations({client}, {CommandId: filter.commandId, Details: true, InstanceId: filter.instanceId})
+        for await (const page of pages) {
+          for (const entry of page.CommandInvocations ?? []) {
+            found.push({
+              commandId: entry.CommandId ?? '',
+              comment: entry.Comment ?? '',
+              instanceId: entry.InstanceId ?? '',
+              requestedAt: entry.RequestedDateTime,
+              responseCode: entry.CommandPlugins?.[0]?.ResponseCode ?? -1,
+              status: entry.Status ?? '',
+            })
+          }
+        }
+
         return found
       })
     },
@@ -155,6 +228,24 @@ export function createSsmApi(client: SSMClient, _context: ApiContext): SsmApi {
         if (!input.overwrite && hasAwsCode(error, 'ParameterAlreadyExists')) return {created: false}
         return awsCall('ssm:PutParameter', () => Promise.reject(error))
       }
+    },
+
+    async sendCommand(input) {
+      const parameters: Record<string, string[]> = {commands: [...input.commands]}
+      if (input.executionTimeoutSeconds !== undefined) parameters.executionTimeout = [String(input.executionTimeoutSeconds)]
+      if (input.workingDirectory !== undefined) parameters.workingDirectory = [input.workingDirectory]
+      const out = await awsCall('ssm:SendCommand', () =>
+        client.send(
+          new SendCommandCommand({
+            Comment: input.comment,
+            DocumentName: 'AWS-RunShellScript',
+            InstanceIds: [input.instanceId],
+            Parameters: parameters,
+            TimeoutSeconds: input.deliveryTimeoutSeconds,
+          }),
+        ),
+      )
+      return out.Command?.CommandId ?? ''
     },
   }
 }

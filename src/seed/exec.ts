@@ -77,7 +77,7 @@ export async function execOnSeed(options: ExecOnSeedOptions): Promise<ExecOnSeed
   })
 
   const line = commandLine(options.argv)
-  const commandId = await ssm.sendShellCommand({
+  const commandId = await ssm.sendCommand({
     comment: `hactl seed exec: ${line}`,
     commands: [line],
     // AWS-RunShellScript allows up to 48 h (AWS-NOTES-2 B.4); past --wait hactl stops watching anyway.
@@ -98,9 +98,9 @@ export async function execOnSeed(options: ExecOnSeedOptions): Promise<ExecOnSeed
   // A deadline here ends in exit 7: the command goes on on the seed, as the resume hint says.
   const final = (await pollUntil<CommandInvocation | undefined>({
     check: (invocation) => {
-      pass('stdout', invocation?.StandardOutputContent)
-      pass('stderr', invocation?.StandardErrorContent)
-      const status = invocation?.Status ?? 'Pending'
+      pass('stdout', invocation?.stdout)
+      pass('stderr', invocation?.stderr)
+      const status = invocation?.status ?? 'Pending'
       return DONE.has(status) && invocation ? {state: 'done-with', value: invocation} : {state: 'retry', status}
     },
     clock: clients.clock,
@@ -114,14 +114,13 @@ export async function execOnSeed(options: ExecOnSeedOptions): Promise<ExecOnSeed
     what: `the command ${commandId} on ${instanceId}`,
   })) as CommandInvocation
 
-  const stdout = final.StandardOutputContent ?? ''
-  const stderr = final.StandardErrorContent ?? ''
-  const exitCode = final.ResponseCode ?? -1
-  reporter.emit({detail: `${final.Status} (exit ${exitCode})`, id: 'seed/exec', state: 'done', title: `Run on ${instanceId}: ${line}`, type: 'step'})
-  if (final.Status === 'TimedOut' || final.Status === 'Cancelled' || exitCode < 0) {
-    throw new HactlError('seed-command-not-run', `The command on ${instanceId} ended ${final.Status} without an exit code of its own${final.StatusDetails ? ` (${final.StatusDetails})` : ''}.`, {
-      data: {commandId, instanceId, status: final.Status},
-      exitCode: final.Status === 'TimedOut' ? ExitCode.TimedOut : ExitCode.Failure,
+  const {stderr, stdout} = final
+  const exitCode = final.responseCode
+  reporter.emit({detail: `${final.status} (exit ${exitCode})`, id: 'seed/exec', state: 'done', title: `Run on ${instanceId}: ${line}`, type: 'step'})
+  if (final.status === 'TimedOut' || final.status === 'Cancelled' || exitCode < 0) {
+    throw new HactlError('seed-command-not-run', `The command on ${instanceId} ended ${final.status} without an exit code of its own${final.statusDetails ? ` (${final.statusDetails})` : ''}.`, {
+      data: {commandId, instanceId, status: final.status},
+      exitCode: final.status === 'TimedOut' ? ExitCode.TimedOut : ExitCode.Failure,
       suggestions: ['Pass a larger --wait for long commands; `hactl seed status` shows whether the seed is reachable.'],
     })
   }
@@ -138,7 +137,7 @@ export async function execOnSeed(options: ExecOnSeedOptions): Promise<ExecOnSeed
     commandId,
     exitCode,
     instanceId,
-    status: final.Status ?? '',
+    status: final.status,
     stderr,
     stdout,
     truncated,

@@ -54,7 +54,7 @@ export async function seedStatus(options: SeedStatusOptions): Promise<SeedStatus
     seed ? readBootResult(ssm, config.site) : undefined,
     seed ? readCronHeartbeat(ssm, config.site) : undefined,
     seed ? ssm.getParameter(liveImageParameterName(config.site)) : undefined,
-    seed ? ssm.describeInstanceInformation(instanceId) : undefined,
+    seed ? ssm.describeInstanceInformation([instanceId]).then((found) => found[0]) : undefined,
   ])
   const launchedAt = seed?.LaunchTime?.toISOString()
   return {
@@ -75,6 +75,6 @@ export async function seedStatus(options: SeedStatusOptions): Promise<SeedStatus
         }
       : null,
     site: config.site,
-    ssm: {lastPingAt: agent?.LastPingDateTime?.toISOString() ?? null, pingStatus: agent?.PingStatus ?? 'not registered'},
+    ssm: {lastPingAt: agent?.lastPing?.toISOString() ?? null, pingStatus: agent?.pingStatus || 'not registered'},
   }
 }

@@ -30,9 +30,9 @@ export async function waitForAgent(options: SeedWaitOptions): Promise<void> {
   const {instanceId, reporter} = options
   reporter.emit({id: 'seed/agent', state: 'start', title: 'Wait for the SSM agent to register', type: 'step'})
   await pollUntil({
-    check: (info) => (info?.PingStatus === 'Online' ? {state: 'done'} : {state: 'retry', status: info?.PingStatus ?? 'not registered'}),
+    check: (info) => (info?.pingStatus === 'Online' ? {state: 'done'} : {state: 'retry', status: info?.pingStatus ?? 'not registered'}),
     clock: options.clock,
-    poll: () => options.ssm.describeInstanceInformation(instanceId),
+    poll: async () => (await options.ssm.describeInstanceInformation([instanceId]))[0],
     reporter,
     resumeHint: RESUME,
     signal: options.signal,

@@ -3,7 +3,7 @@
  * needs: atomic create with overwrite=false, versions, delete of a missing
  * parameter. Hooks let a test act "between" two calls of the code under test.
  */
-import type {Parameter, PutParameterInput, SsmApi} from '../../src/aws/ssm'
+import type {CommandInvocation, CommandSummary, ManagedInstance, Parameter, PutParameterInput, SsmApi} from '../../src/aws/ssm'
 
 export class MemorySsm implements SsmApi {
   public readonly parameters = new Map<string, Parameter>()
@@ -22,19 +22,6 @@ export class MemorySsm implements SsmApi {
     this.beforeCall?.(operation, name)
     const failure = this.failing.get(operation)
     if (failure) throw failure
-  }
-
-  // Run Command is not what the lock needs: the seed's tests use the sandbox or SDK mocks.
-  public async sendShellCommand(): Promise<string> {
-    throw new Error('MemorySsm does not simulate Run Command')
-  }
-
-  public async getCommandInvocation(): Promise<undefined> {
-    throw new Error('MemorySsm does not simulate Run Command')
-  }
-
-  public async describeInstanceInformation(): Promise<undefined> {
-    throw new Error('MemorySsm does not simulate managed instances')
   }
 
   public async deleteParameter(name: string): Promise<boolean> {
@@ -59,5 +46,22 @@ export class MemorySsm implements SsmApi {
     const version = (existing?.version ?? 0) + 1
     this.parameters.set(input.name, {lastModified: new Date(this.now()), name: input.name, value: input.value, version})
     return {created: true, version}
+  }
+
+  // Run Command is not the lock's business: tests that need it use the sandbox.
+  public async describeInstanceInformation(): Promise<ManagedInstance[]> {
+    throw new Error('MemorySsm does not simulate Run Command: use the sandbox')
+  }
+
+  public async sendCommand(): Promise<string> {
+    throw new Error('MemorySsm does not simulate Run Command: use the sandbox')
+  }
+
+  public async getCommandInvocation(): Promise<CommandInvocation | undefined> {
+    throw new Error('MemorySsm does not simulate Run Command: use the sandbox')
+  }
+
+  public async listCommandInvocations(): Promise<CommandSummary[]> {
+    throw new Error('MemorySsm does not simulate Run Command: use the sandbox')
   }
 }
