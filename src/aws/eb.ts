@@ -22,11 +22,13 @@ import {
   DescribeEnvironmentsCommand,
   type DescribeEnvironmentsCommandOutput,
   DescribeInstancesHealthCommand,
+  DescribePlatformVersionCommand,
   type ElasticBeanstalkClient,
   type EnvironmentDescription,
   type EventDescription,
   type InstanceHealthSummary,
   type OptionSpecification,
+  type PlatformDescription,
   type PlatformSummary,
   type SingleInstanceHealth,
   TerminateEnvironmentCommand,
@@ -97,6 +99,8 @@ export interface EbApi {
   createApplicationVersion(input: {application: string; label: string; bucket: string; key: string; description?: string; tags: Tags}): Promise<boolean>
   /** The newest Ready platform version on a branch (ListPlatformVersions, all pages). Throws a UserError when the branch has none. */
   latestPlatform(branch: string): Promise<PlatformVersion>
+  /** One platform version by ARN (its CustomAmiList names the base AMI per Region and virtualization type). */
+  describePlatformVersion(platformArn: string): Promise<PlatformDescription | undefined>
   /** The live (not Terminated) environment of that name, or undefined. */
   describeEnvironment(name: string): Promise<EnvironmentDescription | undefined>
   createEnvironment(input: CreateEnvironmentCommandInput): Promise<EnvironmentDescription>
@@ -288,6 +292,13 @@ export function createEbApi(client: ElasticBeanstalkClient, context: ApiContext)
     },
 
     describeEnvironment,
+
+    async describePlatformVersion(platformArn) {
+      const out = await awsCall('elasticbeanstalk:DescribePlatformVersion', () =>
+        client.send(new DescribePlatformVersionCommand({PlatformArn: platformArn})),
+      )
+      return out.PlatformDescription
+    },
 
     async describeEvents(input) {
       return awsCall('elasticbeanstalk:DescribeEvents', async () => {

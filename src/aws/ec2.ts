@@ -10,6 +10,7 @@ import {
   DeleteSecurityGroupCommand,
   DeregisterImageCommand,
   DescribeImagesCommand,
+  DescribeInstanceAttributeCommand,
   DescribeSecurityGroupsCommand,
   DescribeVpcAttributeCommand,
   DescribeVpcsCommand,
@@ -36,6 +37,8 @@ import {
   waitUntilInstanceTerminated,
 } from '@aws-sdk/client-ec2'
 
+import {gunzipSync} from 'node:zlib'
+
 import type {ApiContext, Tags, WaitControl} from './types'
 import {awsCall, hasAwsCode} from './errors'
 import {runSdkWaiter} from './wait'
@@ -60,6 +63,8 @@ export interface Ec2Api {
   /** Instances by id, or by tag (all of the given tags must match). */
   describeInstances(filter: {instanceIds?: readonly string[]; states?: readonly string[]; tags?: Tags}): Promise<Instance[]>
   terminateInstances(instanceIds: readonly string[]): Promise<void>
+  /** The instance's user data as text (base64 decoded, gunzipped when gzipped, as cloud-init reads it); undefined if it has none. */
+  instanceUserData(instanceId: string): Promise<string | undefined>
   createTags(resourceIds: readonly string[], tags: Tags): Promise<void>
   /** Starts an image from an instance; returns the new image id. */
   createImage(input: {description?: string; instanceId: string; name: string; noReboot?: boolean; tags: Tags}): Promise<string>
@@ -332,6 +337,17 @@ export function createEc2Api(client: EC2Client, context: ApiContext): Ec2Api {
     async runInstances(input) {
       const out = await awsCall('ec2:RunInstances', () => client.send(new RunInstancesCommand(input)))
       return out.Instances ?? []
+    },
+
+    async instanceUserData(instanceId) {
+      const out = await awsCall('ec2:DescribeInstanceAttribute', () =>
+        client.send(new DescribeInstanceAttributeCommand({Attribute: 'userData', InstanceId: instanceId})),
+      )
+      const value = out.UserData?.Value
+      if (!value) return undefined
+      const raw = Buffer.from(value, 'base64')
+      // gzip's magic number: the seed's boot script goes gzipped to stay under 16 KB.
+      return (raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw) : raw).toString('utf8')
     },
 
     async terminateInstances(instanceIds) {

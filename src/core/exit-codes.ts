@@ -16,6 +16,7 @@ export enum ExitCode {
   ChecksFailed = 9,
   Aborted = 10,
   Unhealthy = 11,
+  NotReady = 12,
   Interrupted = 130,
 }
 
@@ -32,6 +33,7 @@ export const EXIT_CODE_DESCRIPTIONS: Readonly<Record<ExitCode, string>> = {
   [ExitCode.ChecksFailed]: 'one or more checks or staging tests failed',
   [ExitCode.Aborted]: 'aborted: a confirmation was declined',
   [ExitCode.Unhealthy]: 'the environment is up but unhealthy (Red): its causes are shown; `hactl env create --redeploy` deploys it again, keeping the data',
+  [ExitCode.NotReady]: 'what the command acts on is missing or not ready (e.g. no seed, or its SSM agent not Online)',
   [ExitCode.Interrupted]: 'interrupted (Ctrl-C); run `hactl status` to see where the work stands',
 }
 

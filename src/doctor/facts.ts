@@ -31,15 +31,31 @@ import type {ElastiCacheApi} from '../aws/elasticache'
 import {hasAwsCode} from '../aws/errors'
 import type {RdsApi} from '../aws/rds'
 import type {HactlConfig} from '../config/schema'
+import {systemClock} from '../core/clock'
 import {type HactlError, UserError} from '../core/errors'
 import {siteNames, type SiteNames} from '../site/names'
 import {checkEgress, resolveNetwork, type EgressVerdict, type SiteNetwork} from '../env/network'
 import {dbTlsParameters, isAurora} from '../env/spec'
+import {findSeeds, readCronHeartbeat, type CronHeartbeat} from '../seed/state'
 import {attachmentsOf} from './attachments'
 import {readHttpsFacts, type HttpsFacts} from './https-facts'
 
-/** ACM and the clock are optional: without them the HTTPS checks see no certificate. */
-export type DoctorClients = Pick<AwsClients, 'eb' | 'ec2' | 'efs' | 'elasticache' | 'rds'> & Partial<Pick<AwsClients, 'acm' | 'clock'>>
+/** ACM, SSM and the clock are optional: without ACM the HTTPS checks see no certificate; without SSM the seed is not read and its checks are skipped. */
+export type DoctorClients = Pick<AwsClients, 'eb' | 'ec2' | 'efs' | 'elasticache' | 'rds'> & Partial<Pick<AwsClients, 'acm' | 'clock' | 'ssm'>>
+
+/** The site's seed as doctor judges it. */
+export interface SeedFacts {
+  /** Pending or running instances tagged as the site's seed. */
+  readonly instances: readonly Instance[]
+  /** The first seed's user data, as text. */
+  readonly userData?: string
+  /** The first seed's security groups. */
+  readonly groups: readonly SecurityGroup[]
+  /** The last cron heartbeat (/hactl/<site>/seed/cron), if any. */
+  readonly heartbeat?: CronHeartbeat
+  /** When the facts were read (ms, the clients' clock): the heartbeat's age is judged against it. */
+  readonly readAt: number
+}
 
 export interface EnvironmentFacts {
   readonly description: EnvironmentDescription
@@ -107,6 +123,8 @@ export interface SiteFacts {
   readonly vpc?: VpcFacts
   /** The HTTPS listener's certificate and the redirect's bundle (https-facts.ts); absent when no check needs it. */
   readonly https?: HttpsFacts
+  /** The seed; absent when not read (no SSM client given). */
+  readonly seed?: SeedFacts
 }
 
 export interface VpcFacts {
@@ -117,9 +135,9 @@ export interface VpcFacts {
 }
 
 /** A fact a check can declare in its `needs`. */
-export type FactKey = 'cache' | 'database' | 'environment' | 'fileSystem' | 'https' | 'images' | 'network' | 'securityGroups' | 'siteInstances' | 'vpc'
+export type FactKey = 'cache' | 'database' | 'environment' | 'fileSystem' | 'https' | 'images' | 'network' | 'securityGroups' | 'seed' | 'siteInstances' | 'vpc'
 
-export const FACT_KEYS: readonly FactKey[] = ['environment', 'siteInstances', 'fileSystem', 'database', 'cache', 'securityGroups', 'images', 'network', 'vpc', 'https']
+export const FACT_KEYS: readonly FactKey[] = ['environment', 'siteInstances', 'fileSystem', 'database', 'cache', 'securityGroups', 'images', 'network', 'vpc', 'https', 'seed']
 
 /**
  * Facts that another fact is read from: the groups attached to the site's
@@ -275,6 +293,23 @@ async function readAttachedGroups(clients: DoctorClients, facts: SiteFacts): Pro
   return (await clients.ec2()).describeSecurityGroups({groupIds: missing})
 }
 
+/** The seed, its user data, its groups and its last heartbeat; undefined when no SSM client was given. */
+async function readSeed(clients: DoctorClients, config: HactlConfig): Promise<SeedFacts | undefined> {
+  if (!clients.ssm) return undefined
+  const [ec2, ssm] = await Promise.all([clients.ec2(), clients.ssm()])
+  const instances = await findSeeds(ec2, config.site, ['pending', 'running'])
+  const first = instances[0]
+  const groupIds = (first?.SecurityGroups ?? []).map((group) => group.GroupId ?? '').filter(Boolean)
+  // The heartbeat's age is judged from just before it was asked for: time spent reading is not its age.
+  const readAt = (clients.clock ?? systemClock).now()
+  const [userData, groups, heartbeat] = await Promise.all([
+    first?.InstanceId ? ec2.instanceUserData(first.InstanceId) : undefined,
+    groupIds.length > 0 ? ec2.describeSecurityGroups({groupIds}) : [],
+    first ? readCronHeartbeat(ssm, config.site) : undefined,
+  ])
+  return {groups, heartbeat, instances, readAt, userData}
+}
+
 /**
  * Reads the facts that checks needing `needs` judge (every fact by default);
  * independent lookups run side by side.
@@ -285,7 +320,7 @@ export async function readSiteFacts(clients: DoctorClients, config: HactlConfig,
   const byTag = {'hactl:site': config.site}
   const ec2 = await clients.ec2()
   const when = async <T>(key: FactKey, read: () => Promise<T>, absent: T): Promise<T> => (wanted.has(key) ? read() : absent)
-  const [environment, fileSystem, database, cache, securityGroups, taggedImages, siteInstances, network] = await Promise.all([
+  const [environment, fileSystem, database, cache, securityGroups, taggedImages, siteInstances, network, seed] = await Promise.all([
     when('environment', () => readEnvironment(clients, names), undefined),
     when('fileSystem', () => readFileSystem(clients, names), undefined),
     when('database', () => readDatabase(clients, config, names), undefined),
@@ -294,9 +329,10 @@ export async function readSiteFacts(clients: DoctorClients, config: HactlConfig,
     when('images', () => ec2.describeImages({owners: ['self'], tags: byTag}), []),
     when('siteInstances', () => ec2.describeInstances({states: ['running'], tags: byTag}), []),
     when('network', () => readNetwork(clients, config), undefined),
+    when('seed', () => readSeed(clients, config), undefined),
   ])
   const environmentImageId = environment ? settingOf(environment.settings, EB.launch.namespace, EB.launch.ImageId) : undefined
-  const read: SiteFacts = {cache, config, database, environment, environmentImageId, fileSystem, images: taggedImages, network, securityGroups, siteInstances}
+  const read: SiteFacts = {cache, config, database, environment, environmentImageId, fileSystem, images: taggedImages, network, securityGroups, seed, siteInstances}
   const [environmentImage, attachedGroups, vpc, https] = await Promise.all([
     when('images', () => readEnvironmentImage(clients, environmentImageId, taggedImages), []),
     when('securityGroups', () => readAttachedGroups(clients, read), []),

@@ -101,7 +101,9 @@ const ASSIGNMENT = /^\s*(?:export\s+)?([A-Za-z_][\w.-]*)\s*[:=]\s*(["']?)(.*?)\2
  * `$(aws secretsmanager get-secret-value …)`, `{{resolve:…}}`.
  */
 function isExpansion(value: string): boolean {
-  return value.startsWith('$') || value.startsWith('`') || value.startsWith('{{')
+  // `PGPASSWORD="$pw" PGSSLMODE=require cmd …` leaves the opening quote on the value: look past it.
+  const bare = value.replace(/^["']/, '')
+  return bare.startsWith('$') || bare.startsWith('`') || bare.startsWith('{{')
 }
 
 /**

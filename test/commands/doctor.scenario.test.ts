@@ -54,6 +54,7 @@ const SPEED = '100000'
  * time would eat the default 60-minute deadline: give it 100000 minutes.
  */
 const CREATE = ['env', 'create', '--sandbox', '--yes', '--json', '--wait', '100000']
+const SEED_CREATE = ['seed', 'create', '--sandbox', '--yes', '--json', '--wait', '100000']
 
 /** Real SDK clients on the project's sandbox: what a second operator (or a careless console session) would use. */
 function sdk(project: Project) {
@@ -158,6 +159,9 @@ describe('hactl doctor (sandbox)', () => {
     await project.run(['init', '--yes', '--app', 'wordpress', '--site', SITE, '--region', REGION])
     const created = await project.run(CREATE, {HACTL_SANDBOX_SPEED: SPEED})
     if (exitCodeOf(created) !== 0) throw new Error(`env create failed: ${created.stdout}${created.stderr}${created.error?.message ?? ''}`)
+    // The seed's checks judge a seed: the site as `env create` + `seed create` leave it.
+    const seeded = await project.run(SEED_CREATE, {HACTL_SANDBOX_SPEED: SPEED})
+    if (exitCodeOf(seeded) !== 0) throw new Error(`seed create failed: ${seeded.stdout}${seeded.stderr}`)
     pristine = readFileSync(stateFile(project), 'utf8')
   }, 120_000)
 
@@ -178,7 +182,7 @@ describe('hactl doctor (sandbox)', () => {
     const run = await project.run(['doctor', '--sandbox'], {HACTL_SANDBOX_SPEED: SPEED})
     expect(exitCodeOf(run)).toBe(0)
     expect(run.stdout).toMatch(/^✓ imdsv2 +IMDSv2 required on \d+ instances/m)
-    expect(run.stdout).toMatch(/^17 passed, 0 failed, 1 skipped$/m)
+    expect(run.stdout).toMatch(/^22 passed, 0 failed, 1 skipped$/m)
   })
 
   it('imdsv2: the environment no longer disables IMDSv1', async () => {
@@ -349,7 +353,7 @@ describe('hactl doctor (sandbox)', () => {
     const human = await project.run(['doctor', '--sandbox'], {HACTL_SANDBOX_SPEED: SPEED})
     expect(exitCodeOf(human)).toBe(ExitCode.ChecksFailed)
     expect(human.stdout).toMatch(/^✗ no-plaintext-secrets +property DB_PASSWORD/m)
-    expect(human.stdout).toMatch(/^16 passed, 1 failed, 1 skipped$/m)
+    expect(human.stdout).toMatch(/^21 passed, 1 failed, 1 skipped$/m)
     expect(human.stderr).toContain('Error (checks-failed): 1 check failed for site demo: no-plaintext-secrets.')
     expect(human.stdout + human.stderr).not.toContain('hunter2')
   })
@@ -387,6 +391,8 @@ describe('hactl doctor (sandbox, Aurora)', () => {
     // Memcached was this site's cache until hactl.yml refused it (issue 8, documentation 1): Redis now.
     const created = await project.run(CREATE, {HACTL_SANDBOX_SPEED: SPEED})
     if (exitCodeOf(created) !== 0) throw new Error(`env create failed: ${created.stdout}${created.stderr}`)
+    const seeded = await project.run(SEED_CREATE, {HACTL_SANDBOX_SPEED: SPEED})
+    if (exitCodeOf(seeded) !== 0) throw new Error(`seed create failed: ${seeded.stdout}${seeded.stderr}`)
 
     const fresh = await doctor(project)
     expect(fresh.result.checks.filter((check) => check.status !== 'pass' && check.id !== 'https')).toEqual([])

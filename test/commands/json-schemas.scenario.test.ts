@@ -132,6 +132,14 @@ describe('--json schemas', () => {
         validated.set('doctor', 1)
       }
 
+      // The seed's commands, from none to one and back (exec runs from the project: --config after `--` would be the command's).
+      expect(expectValid('seed status', await project.run(['seed', 'status', '--sandbox', '--json']))).toMatchObject({seed: null})
+      expectValid('seed create', await project.run(['seed', 'create', '--sandbox', '--yes', '--json', ...WAIT]))
+      expect(expectValid('seed status', await project.run(['seed', 'status', '--sandbox', '--json']))).toMatchObject({boot: {status: 'ok'}})
+      expectValid('seed exec', await project.run(['seed', 'exec', '--sandbox', '--json', ...WAIT, '--', 'echo', 'hi'], {}, {configFlag: false}))
+      expectValid('seed tunnel', await project.run(['seed', 'tunnel', '--sandbox', '--json']))
+      expectValid('seed destroy', await project.run(['seed', 'destroy', '--sandbox', '--yes', '--json', ...WAIT]))
+
       const destroyed = await project.run(['env', 'destroy', '--sandbox', '--yes', '--json', ...WAIT])
       expect(exitCodeOf(destroyed)).toBe(0)
       expectValid('env destroy', destroyed)

@@ -13,6 +13,7 @@ import {vpcDns, vpcEgress} from './network'
 import {noPlaintextSecrets} from './secrets'
 import {rolloutCapacity} from './rollout-capacity'
 import {securityGroups} from './security-groups'
+import {seedCron, seedMetadata, seedNoInbound, seedSecrets, seedSingle} from './seed'
 
 export const CHECKS = [
   imdsv2,
@@ -33,6 +34,7 @@ export const CHECKS = [
   vpcDns,
   vpcEgress,
   https,
+  seedSingle, seedMetadata, seedNoInbound, seedSecrets, seedCron,
 ] as const
 
 export type CheckId = (typeof CHECKS)[number]['id']

@@ -11,7 +11,7 @@ describe('judgeSite: a site as env create leaves it', () => {
     expect(result.checks.map((c) => c.id)).toEqual(Object.keys(DOCTOR_CHECKS))
     // No domain: the https check is the one skip, a warning that the site is HTTP only (issue 13).
     expect(result.checks.filter((c) => c.status !== 'pass').map((c) => `${c.id} ${c.status}`)).toEqual(['https skip'])
-    expect(result).toMatchObject({failed: 0, passed: 17, site: 'demo', skipped: 1})
+    expect(result).toMatchObject({failed: 0, passed: 22, site: 'demo', skipped: 1})
     for (const c of result.checks) {
       expect(c.detail).not.toContain('\n')
       // The https skip says how to get HTTPS; every passing check has no remedy.
@@ -193,7 +193,7 @@ describe('judgeSite: each broken invariant fails exactly its check', () => {
 
 describe('judgeSite: what does not exist yet is skipped', () => {
   it('skips every check whose resource is missing, with `hactl env create` as the remedy', () => {
-    const facts: SiteFacts = {...healthySite(), cache: undefined, database: undefined, environment: undefined, fileSystem: undefined}
+    const facts: SiteFacts = {...healthySite(), cache: undefined, database: undefined, environment: undefined, fileSystem: undefined, seed: undefined}
     const result = judgeSite(facts)
     const skipped = result.checks.filter((c) => c.status === 'skip').map((c) => c.id)
     // The VPC checks judge the network, which exists before the site does.

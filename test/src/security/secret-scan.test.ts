@@ -100,6 +100,11 @@ describe('secretsInText: a boot script, user data, a log', () => {
     expect(secretsInText('MY_SETTING=AKIAIOSFODNN7EXAMPLE')).toEqual([{line: 1, name: 'MY_SETTING', why: 'its value looks like an AWS access key id'}])
   })
 
+  it('passes a quoted expansion followed by more assignments on one line (the seed\'s DB-user step)', () => {
+    expect(secretsInText('    PGPASSWORD="$master_password" PGSSLMODE=require PGCONNECT_TIMEOUT=10 \\')).toEqual([])
+    expect(secretsInText('PGPASSWORD="hunter2" PGSSLMODE=require psql')).toHaveLength(1)
+  })
+
   it('finds nothing in an empty text', () => {
     expect(secretsInText('')).toEqual([])
   })

@@ -126,6 +126,7 @@ export function healthySite(config: HactlConfig = testConfig()): SiteFacts {
     images: [],
     network: {loadBalancerSubnets: SUBNETS, subnets: SUBNETS, vpcId: 'vpc-0123', zoneOf: ZONE_OF},
     securityGroups: groups(config),
+    seed: healthySeed(config),
     siteInstances: [],
     vpc: {dns: {hostnames: true, support: true}, egress: {missingEndpoints: [], ok: true, subnetsWithoutRoute: []}, vpcId: 'vpc-0123'},
   }
@@ -218,4 +219,28 @@ export function check(facts: SiteFacts, id: CheckId) {
   const found = judgeSite(facts).checks.find((c) => c.id === id)
   if (!found) throw new Error(`no check ${id}`)
   return found
+}
+
+/** The seed as `hactl seed create` leaves it: one instance, hardened, a heartbeat 30 s old. */
+export function healthySeed(config: HactlConfig = testConfig()): NonNullable<SiteFacts['seed']> {
+  const readAt = Date.UTC(2026, 0, 1, 12)
+  return {
+    groups: [{GroupId: GROUP_IDS.seed, GroupName: `hactl-${config.site}-seed`, IpPermissions: []}],
+    heartbeat: {at: new Date(readAt - 30_000).toISOString(), exit: 0, seconds: 2},
+    instances: [
+      {
+        InstanceId: 'i-0seed',
+        MetadataOptions: {HttpTokens: 'required', InstanceMetadataTags: 'enabled'},
+        SecurityGroups: [{GroupId: GROUP_IDS.seed, GroupName: `hactl-${config.site}-seed`}],
+        State: {Code: 16, Name: 'running'},
+        Tags: [
+          {Key: 'hactl:role', Value: 'seed'},
+          {Key: 'hactl:site', Value: config.site},
+          {Key: 'Name', Value: `hactl-${config.site}-seed`},
+        ],
+      },
+    ],
+    readAt,
+    userData: '#!/bin/bash\nreadonly SITE=demo\n',
+  }
 }
