@@ -67,7 +67,7 @@ describe('hactl seed (sandbox)', () => {
     expect(seed.InstanceId).toBe(created.instanceId)
     expect(seed.MetadataOptions).toMatchObject({HttpTokens: 'required', InstanceMetadataTags: 'enabled'})
     expect(Object.fromEntries((seed.Tags ?? []).map((t) => [t.Key, t.Value]))).toMatchObject({'hactl:role': 'seed', 'hactl:site': 'demo', Name: 'hactl-demo-seed'})
-    expect(seed.IamInstanceProfile?.Arn).toContain('hactl-demo-instance')
+    expect(seed.IamInstanceProfile?.Arn).toContain('hactl-demo-eu-west-1-instance')
     expect(seed.SecurityGroups?.map((g) => g.GroupName)).toEqual(['hactl-demo-seed'])
 
     const status = await project.run(['seed', 'status', '--sandbox', '--json'])

@@ -146,7 +146,7 @@ describe('seed create and exec at the SDK', () => {
     expect(input).toMatchObject({
       BlockDeviceMappings: [{DeviceName: '/dev/xvda', Ebs: {DeleteOnTermination: true, Encrypted: true, VolumeType: 'gp3'}}],
       ClientToken: 'hactl-demo-seed-g1',
-      IamInstanceProfile: {Name: 'hactl-demo-instance'},
+      IamInstanceProfile: {Name: 'hactl-demo-eu-west-1-instance'},
       ImageId: 'ami-platform',
       InstanceType: 't3.small',
       MaxCount: 1,
