@@ -4,16 +4,10 @@ import {AwsClients} from '../../src/aws/clients'
 import {acquireLock} from '../../src/site/lock'
 import {ExitCode} from '../../src/core/exit-codes'
 import {openSandbox} from '../../src/sandbox'
-import {exitCodeOf, type Project, scratchProject} from '../_helpers/cli'
+import {exitCodeOf, scratchProject, useScratchProject} from '../_helpers/cli'
 
 describe('hactl status (sandbox)', () => {
-  let project: Project
-
-  beforeEach(() => {
-    project = scratchProject()
-  })
-
-  afterEach(() => project.cleanup())
+  const project = useScratchProject()
 
   it('answers from the sandbox with --json: identity, config and lock, nothing else on stdout', async () => {
     await project.run(['init', '--yes', '--app', 'wordpress', '--site', 'demo', '--region', 'eu-west-1'])
