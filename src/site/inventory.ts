@@ -20,10 +20,11 @@
 import type {SecurityGroup} from '@aws-sdk/client-ec2'
 
 import type {AwsClients} from '../aws/clients'
+import type {Parameter} from '../aws/ssm'
 import type {HactlConfig} from '../config/schema'
 import {isAuroraEngine} from '../config/constants'
 import {systemClock, type Clock} from '../core/clock'
-import {readLock} from './lock'
+import {lockParameterName, lockStateOf, readLock, type LockState} from './lock'
 import {SECURITY_GROUP_ROLES, siteNames, type SecurityGroupRole, type SiteNames} from './names'
 import type {
   ApplicationFacts,
@@ -68,6 +69,8 @@ interface Reader {
 export async function readSite(options: ReadSiteOptions): Promise<SiteInventory> {
   const {config, want} = options
   const reader: Reader = {clients: options.clients, config, names: siteNames(config.site)}
+  // Pointers and lock both wanted: one GetParametersByPath answers both (the lock is a parameter under the same path).
+  const listing = want.pointers && want.lock ? listSiteParameters(reader) : undefined
   const part = <T>(wanted: unknown, read: () => Promise<T>): Promise<T | undefined> => (wanted ? read() : Promise.resolve(undefined))
   const [application, environment, securityGroups, iam, uploads, database, cache, secrets, bundle, seed, images, pointers, lock] = await Promise.all([
     part(want.application, () => readApplication(reader)),
@@ -81,8 +84,8 @@ export async function readSite(options: ReadSiteOptions): Promise<SiteInventory>
     part(want.bundle, () => readBundle(reader, want.bundle?.versionLabel ?? '')),
     part(want.seed, () => readSeed(reader)),
     part(want.images, () => readImages(reader)),
-    part(want.pointers, () => readPointers(reader)),
-    part(want.lock, async () => readLock({clock: options.clients.clock ?? systemClock, site: config.site, ssm: await options.clients.ssm()})),
+    part(want.pointers, async () => pointersOf(await (listing ?? listSiteParameters(reader)), config.site)),
+    part(want.lock, async () => readSiteLock(reader, listing)),
   ])
   return {application, bundle, cache, database, environment, iam, images, lock, pointers, secrets, securityGroups, seed, site: config.site, uploads}
 }
@@ -203,12 +206,28 @@ async function readImages({clients, config}: Reader): Promise<ImageFacts> {
 /** The lock and its break records live under the same path; site/lock reads those, so they are left out here. */
 const LOCK_ENTRIES = /^lock(-breaks\/.*)?$/
 
-async function readPointers({clients, config}: Reader): Promise<PointerFacts> {
-  const prefix = `/hactl/${config.site}/`
-  const parameters = await (await clients.ssm()).getParametersByPath(prefix, {recursive: true})
+function sitePrefix(site: string): string {
+  return `/hactl/${site}/`
+}
+
+/** Every parameter under /hactl/<site>/, the lock included, in one paged read. */
+async function listSiteParameters({clients, config}: Reader): Promise<readonly Parameter[]> {
+  return (await clients.ssm()).getParametersByPath(sitePrefix(config.site), {recursive: true})
+}
+
+function pointersOf(parameters: readonly Parameter[], site: string): PointerFacts {
+  const prefix = sitePrefix(site)
   const entries = parameters
     .map((parameter) => [parameter.name.slice(prefix.length), parameter.value] as const)
     .filter(([name]) => !LOCK_ENTRIES.test(name))
     .sort(([a], [b]) => a.localeCompare(b))
   return {values: Object.fromEntries(entries)}
+}
+
+/** The lock from a listing already made, else with its own GetParameter. */
+async function readSiteLock({clients, config}: Reader, listing: Promise<readonly Parameter[]> | undefined): Promise<LockState> {
+  const clock = clients.clock ?? systemClock
+  if (!listing) return readLock({clock, site: config.site, ssm: await clients.ssm()})
+  const name = lockParameterName(config.site)
+  return lockStateOf((await listing).find((parameter) => parameter.name === name), {clock})
 }
