@@ -7,6 +7,8 @@ import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
+import {ConfiguredRetryStrategy} from '@smithy/core/retry'
+
 import {AwsClients} from '../../src/aws/clients'
 import type {Clock} from '../../src/core/clock'
 import {RecordingReporter} from '../../src/core/progress'
@@ -63,4 +65,24 @@ export async function twoDefaultSubnets(aws: AwsClients): Promise<string[]> {
   const vpc = await ec2.describeDefaultVpc()
   const subnets = await ec2.describeSubnets({vpcId: vpc?.VpcId})
   return subnets.slice(0, 2).map((subnet) => subnet.SubnetId ?? '')
+}
+
+/** An SDK client that can take the sandbox's middleware. */
+interface PluggableClient {
+  readonly middlewareStack: {use(plugin: ReturnType<SandboxHandle['plugin']>): void}
+}
+
+/**
+ * Raw SDK clients on a sandbox (what a second operator or a console session
+ * would use), retrying throttles at once: `{ec2: EC2Client, …}` → the same
+ * keys, each client built with `make(config)` and attached to its service.
+ */
+export function rawSandboxClients<T extends Record<string, PluggableClient>>(
+  handle: SandboxHandle,
+  make: (config: {credentials: {accessKeyId: string; secretAccessKey: string}; region: string; retryStrategy: ConfiguredRetryStrategy}) => T,
+  services: {readonly [K in keyof T]: Parameters<SandboxHandle['plugin']>[0]},
+): T {
+  const clients = make({credentials: {accessKeyId: 'x', secretAccessKey: 'y'}, region: handle.region, retryStrategy: new ConfiguredRetryStrategy(4, () => 0)})
+  for (const key of Object.keys(services) as Array<keyof T>) clients[key].middlewareStack.use(handle.plugin(services[key]))
+  return clients
 }
