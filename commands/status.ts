@@ -5,7 +5,7 @@ import {renderStatus} from '../src/ui/render-status'
 export default class Status extends HactlCommand<typeof Status> {
   public static description = `Reads everything from AWS (tags and SSM parameters under /hactl/<site>/), never from local files, so a second operator or a CI job sees the same truth.
 
-Shows who the credentials belong to, the region, whether this is the sandbox, the hactl.yml in use and the site lock.`
+Shows who the credentials belong to, the region, whether this is the sandbox, the hactl.yml in use, and for its site the lock, the pointers under /hactl/<site>/ and the EB environment's status and health (read only when a pointer or the lock says the site was made).`
 
   public static examples = [
     '<%= config.bin %> <%= command.id %>',
@@ -13,7 +13,7 @@ Shows who the credentials belong to, the region, whether this is the sandbox, th
     '<%= config.bin %> <%= command.id %> --profile prod-admin --region eu-west-1',
   ]
 
-  public static summary = 'Show the site at a glance: identity, config and lock.'
+  public static summary = 'Show the site at a glance: identity, config, lock, pointers and environment health.'
 
   public async run(): Promise<StatusResult> {
     const [aws, config] = await Promise.all([this.aws(), this.optionalConfig()])

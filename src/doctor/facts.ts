@@ -1,8 +1,8 @@
 /**
- * What AWS says about a site: the facts doctor's checks judge, and the one
- * module that reads them. Each check declares the facts it `needs`; the
- * loader reads only those (and what they depend on), so a reader can later be
- * swapped for a shared site inventory without touching a judge.
+ * What AWS says about a site: the facts doctor's checks judge. Each check
+ * declares the facts it `needs`; the loader asks the site inventory
+ * (src/site/inventory.ts, the one reader of what exists for a site) for only
+ * those (and what they depend on), and shapes its answer for the judges.
  *
  *   read (in parallel)                                      judge (pure)
  *   ┌ environment ─► settings, resources ─► instances       ┐
@@ -26,16 +26,12 @@ import type {DBCluster, DBInstance} from '@aws-sdk/client-rds'
 
 import type {AwsClients} from '../aws/clients'
 import {EB, settingOf} from '../aws/eb-options'
-import type {EfsApi} from '../aws/efs'
-import type {ElastiCacheApi} from '../aws/elasticache'
-import {hasAwsCode} from '../aws/errors'
-import type {RdsApi} from '../aws/rds'
 import type {HactlConfig} from '../config/schema'
 import {systemClock} from '../core/clock'
 import {type HactlError, UserError} from '../core/errors'
-import {siteNames, type SiteNames} from '../site/names'
+import {readSite, type DatabaseTls, type SiteInventory, type SiteWant} from '../site/inventory'
 import {checkEgress, resolveNetwork, type EgressVerdict, type SiteNetwork} from '../env/network'
-import {dbTlsParameters, isAurora} from '../env/spec'
+import {dbTlsParameters} from '../env/spec'
 import {findSeeds, readCronHeartbeat, type CronHeartbeat} from '../seed/state'
 import {attachmentsOf} from './attachments'
 import {readHttpsFacts, type HttpsFacts} from './https-facts'
@@ -64,13 +60,8 @@ export interface EnvironmentFacts {
   readonly instances: readonly Instance[]
 }
 
-/** The database's (cluster) parameter group and the TLS parameter's value in it. */
-export interface DatabaseTls {
-  /** DB parameter group of the instance, or DB cluster parameter group of the Aurora cluster. */
-  readonly parameterGroup: string
-  /** `require_secure_transport` or `rds.force_ssl` → its value; undefined when the group does not set it. */
-  readonly values: Readonly<Record<string, string | undefined>>
-}
+/** The database's (cluster) parameter group and the TLS parameter's value in it, as the inventory reads it. */
+export type {DatabaseTls} from '../site/inventory'
 
 export type DatabaseFacts =
   | {readonly kind: 'instance'; readonly instance: DBInstance; readonly tls?: DatabaseTls}
@@ -162,51 +153,6 @@ export function factsToRead(needs: Iterable<FactKey>): ReadonlySet<FactKey> {
   return wanted
 }
 
-async function readEnvironment(clients: DoctorClients, names: SiteNames): Promise<EnvironmentFacts | undefined> {
-  const eb = await clients.eb()
-  const description = await eb.describeEnvironment(names.environment)
-  if (!description) return undefined
-  const [settings, resources] = await Promise.all([
-    eb.configurationSettings(names.application, names.environment),
-    eb.environmentResources(names.environment),
-  ])
-  const instances =
-    resources.instanceIds.length === 0
-      ? []
-      : await (await clients.ec2()).describeInstances({instanceIds: resources.instanceIds, states: ['running']})
-  return {description, instances, settings}
-}
-
-/**
- * The groups of each available mount target. One deleted between the two
- * reads is left out (it no longer admits anyone), not reported as bare.
- */
-async function readMountTargetGroups(efs: EfsApi, targets: readonly MountTargetDescription[]): Promise<Record<string, string[]>> {
-  const live = targets.filter((target) => target.LifeCycleState === 'available' && target.MountTargetId)
-  const entries = await Promise.all(
-    live.map(async (target): Promise<[string, string[]] | undefined> => {
-      const id = target.MountTargetId ?? ''
-      try {
-        return [id, await efs.mountTargetSecurityGroups(id)]
-      } catch (error) {
-        if (hasAwsCode(error, 'MountTargetNotFound', 'IncorrectMountTargetState')) return undefined
-        throw error
-      }
-    }),
-  )
-  return Object.fromEntries(entries.filter((entry) => entry !== undefined))
-}
-
-async function readFileSystem(clients: DoctorClients, names: SiteNames): Promise<FileSystemFacts | undefined> {
-  const efs = await clients.efs()
-  const description = await efs.findFileSystem(names.efsCreationToken)
-  const id = description?.FileSystemId
-  if (!description || !id) return undefined
-  const [mountTargets, backup, policy] = await Promise.all([efs.describeMountTargets(id), efs.backupPolicyStatus(id), efs.fileSystemPolicy(id)])
-  const mountTargetGroups = await readMountTargetGroups(efs, mountTargets)
-  return {backup, description, mountTargetGroups, mountTargets, policy}
-}
-
 /**
  * The parameter that makes the engine refuse plain-text connections: the one
  * `dbTlsParameters` (what env create sets) names, so the two cannot drift.
@@ -216,45 +162,48 @@ export function tlsParameterOf(config: HactlConfig): string {
   return parameter
 }
 
-async function readDatabaseTls(rds: RdsApi, config: HactlConfig, parameterGroup: string | undefined, cluster: boolean): Promise<DatabaseTls | undefined> {
-  if (!parameterGroup) return undefined
-  return {parameterGroup, values: await rds.parameterValues(parameterGroup, cluster, [tlsParameterOf(config)])}
-}
-
-async function readDatabase(clients: DoctorClients, config: HactlConfig, names: SiteNames): Promise<DatabaseFacts | undefined> {
-  const rds = await clients.rds()
-  if (!isAurora(config)) {
-    const instance = await rds.describeInstance(names.db)
-    if (!instance) return undefined
-    const tls = await readDatabaseTls(rds, config, instance.DBParameterGroups?.[0]?.DBParameterGroupName, false)
-    return {instance, kind: 'instance', tls}
+/** What the inventory reads for the wanted facts: the same lookups doctor made itself before it read through the inventory. */
+function inventoryWant(wanted: ReadonlySet<FactKey>, config: HactlConfig): SiteWant {
+  return {
+    cache: wanted.has('cache') && {memberGroups: true},
+    database: wanted.has('database') && {members: true, tlsParameters: [tlsParameterOf(config)]},
+    environment: wanted.has('environment') && {instances: {states: ['running']}, settings: true},
+    images: wanted.has('images'),
+    siteInstances: wanted.has('siteInstances'),
+    taggedSecurityGroups: wanted.has('securityGroups'),
+    uploads: wanted.has('fileSystem') && {accessPoints: false, backup: true, mountTargetGroups: true, policy: true},
   }
-
-  const [cluster, instances] = await Promise.all([rds.describeCluster(names.db), rds.describeClusterInstances(names.db)])
-  if (!cluster) return undefined
-  const tls = await readDatabaseTls(rds, config, cluster.DBClusterParameterGroup, true)
-  return {cluster, instances, kind: 'cluster', tls}
 }
 
-/** A member cluster's groups: `securityGroupIdsOf` where the API has it, else the cluster's own description. */
-async function memberClusterGroups(cache: ElastiCacheApi, clusterId: string): Promise<string[]> {
-  if (cache.securityGroupIdsOf) return cache.securityGroupIdsOf(clusterId)
-  const cluster = await cache.describeCacheCluster(clusterId)
-  return (cluster?.SecurityGroups ?? []).map((group) => group.SecurityGroupId ?? '').filter((id) => id !== '')
+function environmentFacts(site: SiteInventory): EnvironmentFacts | undefined {
+  const description = site.environment?.description
+  return description ? {description, instances: site.environment?.instances ?? [], settings: site.environment?.settings ?? []} : undefined
 }
 
-async function readCache(clients: DoctorClients, config: HactlConfig, names: SiteNames): Promise<CacheFacts | undefined> {
-  const cache = await clients.elasticache()
-  if (config.cache.engine === 'redis') {
-    const group = await cache.describeReplicationGroup(names.cache)
-    if (!group) return undefined
-    const members = group.MemberClusters ?? []
-    const groups = await Promise.all(members.map(async (id) => [id, await memberClusterGroups(cache, id)] as const))
-    return {group, kind: 'redis', memberGroups: Object.fromEntries(groups)}
+function fileSystemFacts(site: SiteInventory): FileSystemFacts | undefined {
+  const uploads = site.uploads
+  if (!uploads?.fileSystem) return undefined
+  return {
+    backup: uploads.backup,
+    description: uploads.fileSystem,
+    mountTargetGroups: uploads.mountTargetGroups ?? {},
+    mountTargets: uploads.mountTargets,
+    policy: uploads.policy,
   }
+}
 
-  const cluster = await cache.describeCacheCluster(names.cache)
-  return cluster ? {cluster, kind: 'memcached'} : undefined
+function databaseFacts(site: SiteInventory): DatabaseFacts | undefined {
+  const database = site.database
+  if (database?.instance) return {instance: database.instance, kind: 'instance', tls: database.tls}
+  if (database?.cluster) return {cluster: database.cluster, instances: database.clusterInstances, kind: 'cluster', tls: database.tls}
+  return undefined
+}
+
+function cacheFacts(site: SiteInventory): CacheFacts | undefined {
+  const cache = site.cache
+  if (cache?.replicationGroup) return {group: cache.replicationGroup, kind: 'redis', memberGroups: cache.memberGroups ?? {}}
+  if (cache?.cluster) return {cluster: cache.cluster, kind: 'memcached'}
+  return undefined
 }
 
 /**
@@ -311,33 +260,38 @@ async function readSeed(clients: DoctorClients, config: HactlConfig): Promise<Se
 }
 
 /**
- * Reads the facts that checks needing `needs` judge (every fact by default);
- * independent lookups run side by side.
+ * Reads the facts that checks needing `needs` judge (every fact by default)
+ * through the site inventory; independent lookups run side by side.
  */
 export async function readSiteFacts(clients: DoctorClients, config: HactlConfig, needs: Iterable<FactKey> = FACT_KEYS): Promise<SiteFacts> {
   const wanted = factsToRead(needs)
-  const names = siteNames(config.site, config.region)
-  const byTag = {'hactl:site': config.site}
-  const ec2 = await clients.ec2()
   const when = async <T>(key: FactKey, read: () => Promise<T>, absent: T): Promise<T> => (wanted.has(key) ? read() : absent)
-  const [environment, fileSystem, database, cache, securityGroups, taggedImages, siteInstances, network, seed] = await Promise.all([
-    when('environment', () => readEnvironment(clients, names), undefined),
-    when('fileSystem', () => readFileSystem(clients, names), undefined),
-    when('database', () => readDatabase(clients, config, names), undefined),
-    when('cache', () => readCache(clients, config, names), undefined),
-    when('securityGroups', () => ec2.describeSecurityGroups({tags: byTag}), []),
-    when('images', () => ec2.describeImages({owners: ['self'], tags: byTag}), []),
-    when('siteInstances', () => ec2.describeInstances({states: ['running'], tags: byTag}), []),
+  const [site, network, seed] = await Promise.all([
+    readSite({clients, config, want: inventoryWant(wanted, config)}),
     when('network', () => readNetwork(clients, config), undefined),
     when('seed', () => readSeed(clients, config), undefined),
   ])
+  const environment = environmentFacts(site)
+  const taggedImages = site.images?.images ?? []
   const environmentImageId = environment ? settingOf(environment.settings, EB.launch.namespace, EB.launch.ImageId) : undefined
-  const read: SiteFacts = {cache, config, database, environment, environmentImageId, fileSystem, images: taggedImages, network, securityGroups, seed, siteInstances}
+  const read: SiteFacts = {
+    cache: cacheFacts(site),
+    config,
+    database: databaseFacts(site),
+    environment,
+    environmentImageId,
+    fileSystem: fileSystemFacts(site),
+    images: [...taggedImages],
+    network,
+    securityGroups: [...(site.taggedSecurityGroups ?? [])],
+    seed,
+    siteInstances: site.siteInstances ?? [],
+  }
   const [environmentImage, attachedGroups, vpc, https] = await Promise.all([
     when('images', () => readEnvironmentImage(clients, environmentImageId, taggedImages), []),
     when('securityGroups', () => readAttachedGroups(clients, read), []),
     when('vpc', () => readVpc(clients, config, network), undefined),
     when('https', () => readHttpsFacts(config, environment?.settings, clients.acm?.bind(clients), clients.clock?.now() ?? Date.now()), undefined),
   ])
-  return {...read, https, images: [...taggedImages, ...environmentImage], securityGroups: [...securityGroups, ...attachedGroups], vpc}
+  return {...read, https, images: [...taggedImages, ...environmentImage], securityGroups: [...read.securityGroups, ...attachedGroups], vpc}
 }

@@ -128,9 +128,25 @@ export type Handler<S, I, O> = (state: S, input: I, context: OperationContext) =
 /** The output without `$metadata`, which the middleware adds. */
 export type Result<T> = Omit<T, '$metadata'>
 
+/** The behaviour spec of a service by the sandbox's convention: `<name>.md` beside its module. */
+export function specFileOf(name: string): string {
+  return `src/sandbox/services/${name}.md`
+}
+
+/**
+ * The throttling answer shared by the services of one AWS protocol family:
+ * the query services (RDS, ElastiCache) answer `Throttling`, the JSON ones
+ * (Secrets Manager, SSM) `ThrottlingException`, both HTTP 400 "Rate exceeded".
+ */
+export const THROTTLING = {
+  json: {code: 'ThrottlingException', message: 'Rate exceeded', status: 400},
+  query: {code: 'Throttling', message: 'Rate exceeded', status: 400},
+} as const satisfies Record<string, ErrorShape>
+
 export interface ServiceDefinition<S> {
   readonly name: SandboxServiceName
-  readonly specFile: string
+  /** @default specFileOf(name) */
+  readonly specFile?: string
   readonly throttleError: ErrorShape
   readonly internalError: ErrorShape
   /** This service's part of the region, created (a fresh account) on first use. */
@@ -148,7 +164,7 @@ export interface ServiceDefinition<S> {
 export function defineService<S>(definition: ServiceDefinition<S>): SimulatedService {
   return {
     name: definition.name,
-    specFile: definition.specFile,
+    specFile: definition.specFile ?? specFileOf(definition.name),
     throttleError: definition.throttleError,
     internalError: definition.internalError,
     operations: Object.keys(definition.operations).sort(),

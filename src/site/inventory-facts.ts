@@ -20,24 +20,43 @@ import type {SecurityGroupRole} from './names'
 export interface SiteWant {
   /** The EB application. */
   readonly application?: boolean
-  /** The EB environment; with `settings`, `health` (only asked of a Ready environment) and `instances` read too. */
-  readonly environment?: boolean | {readonly settings?: boolean; readonly health?: boolean; readonly instances?: boolean}
+  /**
+   * The EB environment; with `settings`, `health` (only asked of a Ready
+   * environment) and `instances` read too (`{states}`: only instances in
+   * those states, e.g. doctor's `['running']`).
+   */
+  readonly environment?:
+    | boolean
+    | {readonly settings?: boolean; readonly health?: boolean; readonly instances?: boolean | {readonly states: readonly string[]}}
   /** The six security groups, by name in this VPC (where `env create` makes them). */
   readonly securityGroups?: {readonly vpcId: string}
   /** Instance role, EB service role, instance profile. */
   readonly iam?: boolean
-  /** The EFS file system, its mount targets and access points; `policy` adds the file system policy. */
-  readonly uploads?: boolean | {readonly policy?: boolean}
-  /** The RDS instance or Aurora cluster; `members` adds an Aurora cluster's instances, `supporting` the subnet and parameter groups. */
-  readonly database?: boolean | {readonly members?: boolean; readonly supporting?: boolean}
-  /** The Redis replication group or Memcached cluster; `supporting` adds the cache subnet group. */
-  readonly cache?: boolean | {readonly supporting?: boolean}
+  /**
+   * The EFS file system, its mount targets and access points; `policy` adds
+   * the file system policy, `backup` the backup policy's status,
+   * `mountTargetGroups` each available mount target's security groups;
+   * `accessPoints: false` leaves the access points out.
+   */
+  readonly uploads?: boolean | {readonly policy?: boolean; readonly backup?: boolean; readonly mountTargetGroups?: boolean; readonly accessPoints?: boolean}
+  /**
+   * The RDS instance or Aurora cluster; `members` adds an Aurora cluster's
+   * instances, `supporting` the subnet and parameter groups, `tlsParameters`
+   * those parameters' values in the (cluster) parameter group it uses.
+   */
+  readonly database?: boolean | {readonly members?: boolean; readonly supporting?: boolean; readonly tlsParameters?: readonly string[]}
+  /** The Redis replication group or Memcached cluster; `supporting` adds the cache subnet group, `memberGroups` each Redis member cluster's security groups. */
+  readonly cache?: boolean | {readonly supporting?: boolean; readonly memberGroups?: boolean}
   /** The Redis AUTH token secret. */
   readonly secrets?: boolean
   /** An application version (by label) and whether its bundle is in S3. */
   readonly bundle?: {readonly versionLabel: string}
   /** Instances tagged as the site's seed. */
   readonly seed?: boolean
+  /** Running instances tagged hactl:site=<site> (the seed, and web instances EB tagged). */
+  readonly siteInstances?: boolean
+  /** Security groups tagged hactl:site=<site>, in any VPC. */
+  readonly taggedSecurityGroups?: boolean
   /** AMIs the account owns tagged with the site. */
   readonly images?: boolean
   /** SSM parameters under /hactl/<site>/ other than the lock. */
@@ -79,6 +98,10 @@ export interface UploadsFacts {
   readonly accessPoints: readonly AccessPointDescription[]
   /** The file system policy (JSON) when wanted; undefined when it has none. */
   readonly policy?: string
+  /** ENABLED, DISABLED, ENABLING, DISABLING when `backup` was wanted; undefined when EFS has no backup policy for it. */
+  readonly backup?: string
+  /** Security group ids of each available mount target, when wanted (one deleted between the reads is left out). */
+  readonly mountTargetGroups?: Readonly<Record<string, readonly string[]>>
 }
 
 export interface DatabaseFacts {
@@ -92,6 +115,16 @@ export interface DatabaseFacts {
   readonly subnetGroup?: DBSubnetGroup
   /** When `supporting` was wanted: whether the (cluster) parameter group exists. */
   readonly parameterGroupExists?: boolean
+  /** When `tlsParameters` were wanted and the database exists. */
+  readonly tls?: DatabaseTls
+}
+
+/** The database's (cluster) parameter group and the TLS parameters' values in it. */
+export interface DatabaseTls {
+  /** DB parameter group of the instance, or DB cluster parameter group of the Aurora cluster. */
+  readonly parameterGroup: string
+  /** Parameter → its value; undefined when the group does not set it. */
+  readonly values: Readonly<Record<string, string | undefined>>
 }
 
 export interface CacheFacts {
@@ -99,6 +132,8 @@ export interface CacheFacts {
   readonly cluster?: CacheCluster
   /** When `supporting` was wanted. */
   readonly subnetGroup?: CacheSubnetGroup
+  /** Security group ids of each Redis member cluster (`<group>-001` …), when wanted: ElastiCache reports groups per cluster. */
+  readonly memberGroups?: Readonly<Record<string, readonly string[]>>
 }
 
 export interface SecretFacts {
@@ -142,6 +177,10 @@ export interface SiteInventory {
   readonly secrets?: SecretFacts
   readonly bundle?: BundleFacts
   readonly seed?: SeedFacts
+  /** Running instances tagged with the site, when `siteInstances` was wanted. */
+  readonly siteInstances?: readonly Instance[]
+  /** Security groups tagged with the site, when `taggedSecurityGroups` was wanted. */
+  readonly taggedSecurityGroups?: readonly SecurityGroup[]
   readonly images?: ImageFacts
   readonly pointers?: PointerFacts
   readonly lock?: LockState

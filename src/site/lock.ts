@@ -20,7 +20,7 @@ import {randomUUID} from 'node:crypto'
 
 import {HactlError, LockHeldError} from '../core/errors'
 import type {Clock} from '../core/clock'
-import type {SsmApi} from '../aws/ssm'
+import type {Parameter, SsmApi} from '../aws/ssm'
 import type {Reporter} from '../core/progress'
 
 export interface LockRecord {
@@ -156,7 +156,14 @@ function isStale(lastWriteMs: number, now: number, staleAfterMs: number): boolea
 
 /** Reads the lock without taking it (for `hactl status`). */
 export async function readLock(options: Pick<LockOptions, 'clock' | 'site' | 'ssm' | 'staleAfterMs'>): Promise<LockState> {
-  const parameter = await options.ssm.getParameter(lockParameterName(options.site))
+  return lockStateOf(await options.ssm.getParameter(lockParameterName(options.site)), options)
+}
+
+/**
+ * The lock as the parameter `/hactl/<site>/lock` shows it (undefined: none),
+ * for a reader that already listed the site's parameters in one call.
+ */
+export function lockStateOf(parameter: Parameter | undefined, options: Pick<LockOptions, 'clock' | 'staleAfterMs'>): LockState {
   if (!parameter) return {held: false}
   const record = parseRecord(parameter.value) ?? {
     heartbeatAt: (parameter.lastModified ?? new Date(0)).toISOString(),

@@ -93,3 +93,46 @@ export function scratchProject(): Project {
 export function exitCodeOf(result: {error?: Error & {oclif?: {exit?: number}}}): number {
   return result.error?.oclif?.exit ?? 0
 }
+
+/** `hactl init` for the WordPress site `demo` in eu-west-1: the project most command tests start from. */
+export const INIT_WORDPRESS_DEMO: readonly string[] = ['init', '--yes', '--app', 'wordpress', '--site', 'demo', '--region', 'eu-west-1']
+
+export interface UseProjectOptions {
+  /** A fresh project for each test, or one for the whole describe block. @default 'each' */
+  readonly scope?: 'all' | 'each'
+  /** `hactl` arguments run once the project is made (e.g. {@link INIT_WORDPRESS_DEMO}). @default none */
+  readonly init?: readonly string[]
+}
+
+/**
+ * A scratch project made and removed around each test (or the block), so a
+ * command test does not repeat the before/after pair. The answer stands for
+ * whichever project is current: read it inside a test, not at describe time.
+ */
+export function useScratchProject(options: UseProjectOptions = {}): Project {
+  let current: Project | undefined
+  const setUp = async (): Promise<void> => {
+    current = scratchProject()
+    if (options.init) await current.run([...options.init])
+  }
+
+  const tearDown = (): void => {
+    current?.cleanup()
+    current = undefined
+  }
+
+  if (options.scope === 'all') {
+    beforeAll(setUp)
+    afterAll(tearDown)
+  } else {
+    beforeEach(setUp)
+    afterEach(tearDown)
+  }
+
+  return new Proxy({} as Project, {
+    get(_target, key) {
+      if (!current) throw new Error('useScratchProject: the project exists only inside a test')
+      return Reflect.get(current, key)
+    },
+  })
+}

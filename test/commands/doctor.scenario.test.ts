@@ -37,13 +37,13 @@ import {
   ModifyDBParameterGroupCommand,
   RDSClient,
 } from '@aws-sdk/client-rds'
-import {ConfiguredRetryStrategy} from '@smithy/core/retry'
 
 import {ExitCode} from '../../src/core/exit-codes'
 import type {CheckId, DoctorCheck, DoctorResult} from '../../src/doctor/run'
 import {openSandbox, STATE_FILE} from '../../src/sandbox'
 import type {RegionState, SandboxState} from '../../src/sandbox/types'
 import {exitCodeOf, type Project, runHactl, scratchProject} from '../_helpers/cli'
+import {rawSandboxClients} from '../_helpers/sandbox-dir'
 
 const REGION = 'eu-west-1'
 const SITE = 'demo'
@@ -59,22 +59,17 @@ const SEED_CREATE = ['seed', 'create', '--sandbox', '--yes', '--json', '--wait',
 /** Real SDK clients on the project's sandbox: what a second operator (or a careless console session) would use. */
 function sdk(project: Project) {
   const handle = openSandbox({region: REGION, speed: Number(SPEED), stateDir: join(project.dir, '.hactl')})
-  const config = {
-    credentials: {accessKeyId: 'x', secretAccessKey: 'y'},
-    region: REGION,
-    retryStrategy: new ConfiguredRetryStrategy(4, () => 0),
-  }
-  const ec2 = new EC2Client(config)
-  const eb = new ElasticBeanstalkClient(config)
-  const efs = new EFSClient(config)
-  const rds = new RDSClient(config)
-  const elasticache = new ElastiCacheClient(config)
-  ec2.middlewareStack.use(handle.plugin('ec2'))
-  elasticache.middlewareStack.use(handle.plugin('elasticache'))
-  eb.middlewareStack.use(handle.plugin('elasticbeanstalk'))
-  efs.middlewareStack.use(handle.plugin('efs'))
-  rds.middlewareStack.use(handle.plugin('rds'))
-  return {ec2, eb, efs, elasticache, rds}
+  return rawSandboxClients(
+    handle,
+    (config) => ({
+      eb: new ElasticBeanstalkClient(config),
+      ec2: new EC2Client(config),
+      efs: new EFSClient(config),
+      elasticache: new ElastiCacheClient(config),
+      rds: new RDSClient(config),
+    }),
+    {eb: 'elasticbeanstalk', ec2: 'ec2', efs: 'efs', elasticache: 'elasticache', rds: 'rds'},
+  )
 }
 
 function stateFile(project: Project): string {

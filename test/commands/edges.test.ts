@@ -6,17 +6,10 @@
 import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {exitCodeOf, type Project, runHactl, scratchProject} from '../_helpers/cli'
+import {exitCodeOf, INIT_WORDPRESS_DEMO, type Project, runHactl, scratchProject, useScratchProject} from '../_helpers/cli'
 
 describe('bad input at the edges', () => {
-  let project: Project
-
-  beforeAll(async () => {
-    project = scratchProject()
-    await project.run(['init', '--yes', '--app', 'wordpress', '--site', 'demo', '--region', 'eu-west-1'])
-  })
-
-  afterAll(() => project.cleanup())
+  const project = useScratchProject({scope: 'all', init: INIT_WORDPRESS_DEMO})
 
   async function jsonError(argv: string[], env: Record<string, string> = {}) {
     const result = await project.run([...argv, '--json'], env)

@@ -40,9 +40,10 @@ describe('--endpoint-url', () => {
             '<Arn>arn:aws:iam::000000000000:root</Arn><UserId>000000000000</UserId><Account>000000000000</Account>' +
             '</GetCallerIdentityResult><ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></GetCallerIdentityResponse>',
         )
-      } else if (target === 'AmazonSSM.GetParameter') {
-        response.writeHead(400, {'content-type': 'application/x-amz-json-1.1'})
-        response.end(JSON.stringify({__type: 'ParameterNotFound', message: ''}))
+      } else if (target === 'AmazonSSM.GetParametersByPath') {
+        // No site here: nothing under /hactl/demo/ (no lock, no pointers).
+        response.writeHead(200, {'content-type': 'application/x-amz-json-1.1'})
+        response.end(JSON.stringify({Parameters: []}))
       } else {
         response.writeHead(400, {'content-type': 'application/x-amz-json-1.1'})
         response.end(JSON.stringify({__type: 'UnknownOperationException', message: target}))
@@ -71,7 +72,8 @@ describe('--endpoint-url', () => {
       identity: {account: '000000000000', endpoint: url, region: 'eu-west-1', sandbox: false},
       lock: {held: false},
     })
-    expect(seen.map((s) => s.target).sort()).toEqual(['AmazonSSM.GetParameter', 'GetCallerIdentity'])
+    // Status lists /hactl/demo/ once (lock and pointers in one call) and, finding nothing there, reads nothing more.
+    expect(seen.map((s) => s.target).sort()).toEqual(['AmazonSSM.GetParametersByPath', 'GetCallerIdentity'])
     for (const call of seen) {
       expect(call.userAgent).toMatch(/hactl\/\d+\.\d+\.\d+/)
       expect(call.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDTESTTESTTESTTEST\/\d{8}\/eu-west-1\//)

@@ -6,18 +6,12 @@ import {parseConfig} from '../../src/config'
 import {InterruptedError, UserError} from '../../src/core/errors'
 import {renderInitResult} from '../../src/ui/config-render'
 import {askInitAnswers, type InitPrompts} from '../../src/ui/init-prompts'
-import {exitCodeOf, type Project, scratchProject} from '../_helpers/cli'
+import {exitCodeOf, useScratchProject} from '../_helpers/cli'
 
 const DEMO = ['init', '--yes', '--app', 'wordpress', '--site', 'demo', '--region', 'eu-west-1']
 
 describe('hactl init', () => {
-  let project: Project
-
-  beforeEach(() => {
-    project = scratchProject()
-  })
-
-  afterEach(() => project.cleanup())
+  const project = useScratchProject()
 
   it('writes a commented hactl.yml with --yes and says what to run next', async () => {
     const result = await project.run(DEMO)

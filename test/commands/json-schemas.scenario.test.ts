@@ -10,7 +10,7 @@ import {join} from 'node:path'
 
 import Ajv, {type ValidateFunction} from 'ajv'
 
-import {exitCodeOf, loadedCommands, type Project, ROOT, scratchProject} from '../_helpers/cli'
+import {exitCodeOf, loadedCommands, ROOT, useScratchProject} from '../_helpers/cli'
 
 const SCHEMAS = join(ROOT, 'schemas')
 const ERROR_SCHEMA = '_error'
@@ -86,12 +86,7 @@ describe('--json schemas', () => {
   })
 
   describe('each command\'s real output on the sandbox', () => {
-    let project: Project
-
-    beforeAll(() => {
-      project = scratchProject()
-    })
-    afterAll(() => project.cleanup())
+    const project = useScratchProject({scope: 'all'})
 
     it('matches its schema through a site\'s whole life, and a failure matches the error envelope', async () => {
       // Before hactl.yml exists: a failure prints the error envelope.

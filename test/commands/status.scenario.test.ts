@@ -4,16 +4,10 @@ import {AwsClients} from '../../src/aws/clients'
 import {acquireLock} from '../../src/site/lock'
 import {ExitCode} from '../../src/core/exit-codes'
 import {openSandbox} from '../../src/sandbox'
-import {exitCodeOf, type Project, scratchProject} from '../_helpers/cli'
+import {exitCodeOf, INIT_WORDPRESS_DEMO, scratchProject, useScratchProject} from '../_helpers/cli'
 
 describe('hactl status (sandbox)', () => {
-  let project: Project
-
-  beforeEach(() => {
-    project = scratchProject()
-  })
-
-  afterEach(() => project.cleanup())
+  const project = useScratchProject()
 
   it('answers from the sandbox with --json: identity, config and lock, nothing else on stdout', async () => {
     await project.run(['init', '--yes', '--app', 'wordpress', '--site', 'demo', '--region', 'eu-west-1'])
@@ -29,6 +23,8 @@ describe('hactl status (sandbox)', () => {
         sandbox: true,
       },
       lock: {held: false},
+      // Nothing under /hactl/demo/: the site was never made, so the environment is not read (no `environment`).
+      pointers: {},
     })
   })
 
@@ -105,6 +101,48 @@ describe('hactl status shows the site lock held by another operator', () => {
       expect(JSON.parse((await project.run(['status', '--sandbox', '--json'])).stdout).lock).toEqual({held: false})
     } finally {
       project.cleanup()
+    }
+  })
+})
+
+describe('hactl status on a made site (sandbox)', () => {
+  const project = useScratchProject({init: INIT_WORDPRESS_DEMO})
+
+  it('shows the pointers under /hactl/<site>/ and the environment\'s status and health', async () => {
+    const created = await project.run(['env', 'create', '--sandbox', '--yes', '--json', '--wait', '100000'])
+    expect(exitCodeOf(created)).toBe(0)
+    // The site pointer env create writes (src/seed/pointers.ts format), put here so this test does not depend on which step writes it.
+    const sandbox = openSandbox({region: 'eu-west-1', speed: 100_000, stateDir: join(project.dir, '.hactl')})
+    const ssm = await new AwsClients({sandbox, version: 'test'}).ssm()
+    await ssm.putParameter({name: '/hactl/demo/site', overwrite: true, value: '{"app":"wordpress","site":"demo"}'})
+
+    const result = await project.run(['status', '--sandbox', '--json'])
+    expect(exitCodeOf(result)).toBe(0)
+    const status = JSON.parse(result.stdout)
+    expect(status.pointers).toEqual({site: '{"app":"wordpress","site":"demo"}'})
+    expect(status.lock).toEqual({held: false})
+    expect(status.environment).toMatchObject({exists: true, health: 'Green', healthStatus: 'Ok', name: 'hactl-demo', status: 'Ready'})
+    expect(status.environment.instances.Ok).toBeGreaterThan(0)
+
+    const human = await project.run(['status', '--sandbox'])
+    expect(human.stdout).toMatch(/site +\{"app":"wordpress","site":"demo"\}/)
+    expect(human.stdout).toMatch(/status +Ready/)
+    expect(human.stdout).toMatch(/health +Green \/ Ok/)
+  })
+
+  it('reads the environment while a command holds the lock, and says when it does not exist', async () => {
+    const sandbox = openSandbox({region: 'eu-west-1', speed: 1, stateDir: join(project.dir, '.hactl')})
+    const aws = new AwsClients({sandbox, version: 'test'})
+    const lock = await acquireLock({clock: aws.clock, holder: 'ci', operation: 'env create', site: 'demo', ssm: await aws.ssm()})
+    try {
+      const result = await project.run(['status', '--sandbox', '--json'], {HACTL_SANDBOX_SPEED: '1'})
+      const status = JSON.parse(result.stdout)
+      expect(status.pointers).toEqual({})
+      expect(status.environment).toEqual({exists: false, name: 'hactl-demo'})
+      const human = await project.run(['status', '--sandbox'], {HACTL_SANDBOX_SPEED: '1'})
+      expect(human.stdout).toContain('does not exist (`hactl env create` makes it)')
+    } finally {
+      await lock.release()
     }
   })
 })

@@ -1,6 +1,6 @@
 import type {ConfigurationOptionSetting, EnvironmentStatus, EventSeverity, OptionSpecification, Tag} from '@aws-sdk/client-elastic-beanstalk'
 
-import {isEbNamespace} from './eb-namespaces'
+import {isEbOption} from './eb-namespaces'
 import type {EbRollingRecord} from './eb-rolling'
 import {DURATIONS} from '../durations'
 import {SimError} from '../errors'
@@ -295,12 +295,12 @@ export function optionList(settings: readonly ConfigurationOptionSetting[], name
     .filter((item) => item !== '')
 }
 
-/** Rejects what EB rejects for any setting: a namespace EB does not have, or no option name. */
+/** Rejects what EB rejects for any setting: a namespace EB does not have, or an option name it does not know there. */
 export function checkOptionSpecs(options: readonly OptionSpecification[]): void {
   for (const option of options) {
     const namespace = option.Namespace ?? ''
     const name = option.OptionName ?? ''
-    if (!isEbNamespace(namespace) || name === '') {
+    if (!isEbOption(namespace, name)) {
       throw configurationError(`Invalid option specification (Namespace: '${namespace}', OptionName: '${name}'): Unknown configuration setting.`)
     }
   }

@@ -17,12 +17,12 @@ import {
   TagQuotaPerResourceExceeded,
 } from '@aws-sdk/client-elasticache'
 
-import {defineService} from '../types'
+import {defineService, THROTTLING} from '../types'
 import {modeledExceptions} from '../errors'
 import {createCacheCluster, deleteCacheCluster, describeCacheClusters} from './elasticache-clusters'
 import {createReplicationGroup, deleteReplicationGroup, describeReplicationGroups, modifyReplicationGroup} from './elasticache-groups'
 import {describeReservedCacheNodesOfferings} from './elasticache-node-types'
-import {SPEC_FILE, cacheWorld, type CacheWorld} from './elasticache-model'
+import {cacheWorld, type CacheWorld} from './elasticache-model'
 import {createCacheSubnetGroup, deleteCacheSubnetGroup, describeCacheSubnetGroups} from './elasticache-subnet-groups'
 import {addTagsToResource, listTagsForResource, removeTagsFromResource} from './elasticache-tags'
 
@@ -58,8 +58,7 @@ const MODELED = {
  */
 export const elasticache = defineService<CacheWorld>({
   name: 'elasticache',
-  specFile: SPEC_FILE,
-  throttleError: {code: 'Throttling', message: 'Rate exceeded', status: 400},
+  throttleError: THROTTLING.query,
   internalError: {code: 'InternalFailure', message: 'An internal error has occurred. Please try your query again at a later time.', status: 500},
   slice: cacheWorld,
   operations: {

@@ -23,13 +23,13 @@ import {
   RDSServiceException,
 } from '@aws-sdk/client-rds'
 
-import {defineService} from '../types'
+import {defineService, THROTTLING} from '../types'
 import {modeledExceptions} from '../errors'
 import {createDbCluster, deleteDbCluster, describeDbClusterSnapshots, describeDbClusters, modifyDbCluster} from './rds-clusters'
 import {describeDbEngineVersions} from './rds-engines'
 import {describeOrderableDbInstanceOptions} from './rds-orderable'
 import {createDbInstance, deleteDbInstance, describeDbInstances, describeDbSnapshots, modifyDbInstance} from './rds-instances'
-import {SPEC_FILE, rdsWorld, type RdsWorld} from './rds-model'
+import {rdsWorld, type RdsWorld} from './rds-model'
 import {
   createDbClusterParameterGroup,
   createDbParameterGroup,
@@ -84,8 +84,7 @@ const MODELED = {
  */
 export const rds = defineService<RdsWorld>({
   name: 'rds',
-  specFile: SPEC_FILE,
-  throttleError: {code: 'Throttling', message: 'Rate exceeded', status: 400},
+  throttleError: THROTTLING.query,
   internalError: {code: 'InternalFailure', message: 'An internal error has occurred. Try again.', status: 500},
   slice: rdsWorld,
   operations: {

@@ -267,7 +267,6 @@ const toException = modeledExceptions({BucketAlreadyExists, BucketAlreadyOwnedBy
 
 export const s3 = defineService<S3State>({
   name: 's3',
-  specFile: SPEC_FILE,
   throttleError: {code: 'SlowDown', message: 'Please reduce your request rate.', status: 503},
   internalError: {code: 'InternalError', message: 'We encountered an internal error. Please try again.', status: 500},
   slice,

@@ -34,7 +34,7 @@ import {
 
 import {SandboxUnsupportedError, SimError, modeledExceptions} from '../errors'
 import {paginate} from '../paging'
-import {defineService, type OperationContext, type RegionState, type Result} from '../types'
+import {defineService, type OperationContext, type RegionState, type Result, THROTTLING} from '../types'
 import {checkTags as checkTagRules, reservedPrefixes, type TagRules} from '../tags'
 import type {Tags} from './ec2-model'
 
@@ -449,8 +449,7 @@ const toException = modeledExceptions(
 
 export const secretsmanager = defineService<SecretsState>({
   name: 'secretsmanager',
-  specFile: SPEC_FILE,
-  throttleError: {code: 'ThrottlingException', message: 'Rate exceeded', status: 400},
+  throttleError: THROTTLING.json,
   internalError: {code: 'InternalServiceError', message: 'An error occurred on the server side.', status: 500},
   slice,
   operations: {

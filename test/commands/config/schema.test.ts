@@ -3,16 +3,10 @@ import {join} from 'node:path'
 
 import {ExitCode} from '../../../src/core/exit-codes'
 import {configJsonSchema} from '../../../src/config'
-import {exitCodeOf, type Project, scratchProject} from '../../_helpers/cli'
+import {exitCodeOf, useScratchProject} from '../../_helpers/cli'
 
 describe('hactl config schema', () => {
-  let project: Project
-
-  beforeEach(() => {
-    project = scratchProject()
-  })
-
-  afterEach(() => project.cleanup())
+  const project = useScratchProject()
 
   it('prints the JSON Schema, and needs no hactl.yml', async () => {
     const result = await project.run(['config', 'schema'])

@@ -1,17 +1,10 @@
 import {parse} from 'yaml'
 
 import {ExitCode} from '../../../src/core/exit-codes'
-import {exitCodeOf, type Project, scratchProject} from '../../_helpers/cli'
+import {exitCodeOf, useScratchProject} from '../../_helpers/cli'
 
 describe('hactl config show', () => {
-  let project: Project
-
-  beforeEach(async () => {
-    project = scratchProject()
-    await project.run(['init', '--yes', '--app', 'moodle', '--site', 'lms', '--region', 'eu-west-1'])
-  })
-
-  afterEach(() => project.cleanup())
+  const project = useScratchProject({init: ['init', '--yes', '--app', 'moodle', '--site', 'lms', '--region', 'eu-west-1']})
 
   it('prints the resolved config as YAML, headed by the file it came from', async () => {
     const result = await project.run(['config', 'show'])

@@ -2,18 +2,12 @@ import {copyFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {ExitCode} from '../../../src/core/exit-codes'
-import {exitCodeOf, type Project, scratchProject} from '../../_helpers/cli'
+import {exitCodeOf, useScratchProject} from '../../_helpers/cli'
 
 const FIXTURES = join(__dirname, '../../_fixtures/config')
 
 describe('hactl config validate', () => {
-  let project: Project
-
-  beforeEach(() => {
-    project = scratchProject()
-  })
-
-  afterEach(() => project.cleanup())
+  const project = useScratchProject()
 
   it('says a valid file is valid', async () => {
     await project.run(['init', '--yes', '--app', 'wordpress', '--site', 'demo', '--region', 'eu-west-1'])

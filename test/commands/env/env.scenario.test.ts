@@ -9,7 +9,7 @@ import {AwsClients} from '../../../src/aws/clients'
 import {acquireLock} from '../../../src/site/lock'
 import {ExitCode} from '../../../src/core/exit-codes'
 import {openSandbox} from '../../../src/sandbox'
-import {exitCodeOf, type Project, scratchProject} from '../../_helpers/cli'
+import {exitCodeOf, INIT_WORDPRESS_DEMO, type Project, useScratchProject} from '../../_helpers/cli'
 
 /**
  * At the tests' 100000x speed every real millisecond is 100 simulated
@@ -36,14 +36,7 @@ async function census(project: Project): Promise<Record<string, number>> {
 }
 
 describe('hactl env (sandbox)', () => {
-  let project: Project
-
-  beforeEach(async () => {
-    project = scratchProject()
-    await project.run(['init', '--yes', '--app', 'wordpress', '--site', 'demo', '--region', 'eu-west-1'])
-  })
-
-  afterEach(() => project.cleanup())
+  const project = useScratchProject({init: INIT_WORDPRESS_DEMO})
 
   it('plan works offline, then env create stands the site up Ready and Green, and env status shows its endpoints', async () => {
     const plan = await project.run(['plan', '--json'])

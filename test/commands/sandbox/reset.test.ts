@@ -1,16 +1,10 @@
 import {existsSync, mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {exitCodeOf, type Project, scratchProject} from '../../_helpers/cli'
+import {exitCodeOf, scratchProject, useScratchProject} from '../../_helpers/cli'
 
 describe('hactl sandbox reset', () => {
-  let project: Project
-
-  beforeEach(() => {
-    project = scratchProject()
-  })
-
-  afterEach(() => project.cleanup())
+  const project = useScratchProject()
 
   const stateFile = () => join(project.dir, '.hactl', 'sandbox.json')
 

@@ -3,18 +3,16 @@
  * code path (narrow interface → SDK client → retry strategy → SDK waiter →
  * sandbox), from the storage bucket to a terminated environment.
  */
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {AwsClients} from '../../../src/aws/clients'
 import {compareVersions} from '../../../src/aws/eb'
 import {ExitCode} from '../../../src/core/exit-codes'
 import {AwsError, TimeoutError, UserError} from '../../../src/core/errors'
-import {STATE_FILE, openSandbox} from '../../../src/sandbox'
+import {STATE_FILE} from '../../../src/sandbox'
 import type {S3State} from '../../../src/sandbox/services/s3-model'
 import type {SandboxState} from '../../../src/sandbox/types'
-import {RecordingReporter} from '../../../src/core/progress'
+import {sandboxClients, useTempDir} from '../../_helpers/sandbox-dir'
 
 const REGION = 'eu-west-1'
 const PHP83 = 'PHP 8.3 running on 64bit Amazon Linux 2023'
@@ -24,24 +22,16 @@ function option(Namespace: string, OptionName: string, Value: string) {
 }
 
 describe('Elastic Beanstalk through the client factory, on the sandbox', () => {
-  let stateDir: string
-
-  beforeEach(() => {
-    stateDir = mkdtempSync(join(tmpdir(), 'hactl-eb-'))
-  })
-
-  afterEach(() => rmSync(stateDir, {force: true, recursive: true}))
+  const sandboxDir = useTempDir('hactl-eb-')
 
   /** At 2000x a 20 s waiter poll is 10 ms, a 6 min launch 180 ms of real time. */
   function clients(speed = 2000, faults: readonly string[] = []) {
-    const reporter = new RecordingReporter()
-    const sandbox = openSandbox({region: REGION, speed, stateDir, faults})
-    return {aws: new AwsClients({reporter, sandbox, version: 'test'}), reporter}
+    return sandboxClients(sandboxDir.path, {faults, speed})
   }
 
   /** The bundle upload is S3's business: write the object straight into the sandbox state. */
   function putBundle(bucket: string, key: string): void {
-    const file = join(stateDir, STATE_FILE)
+    const file = join(sandboxDir.path, STATE_FILE)
     const state = JSON.parse(readFileSync(file, 'utf8')) as SandboxState
     const region = (state.regions[REGION] ??= {})
     const s3: S3State = (region.s3 ??= {buckets: {}})

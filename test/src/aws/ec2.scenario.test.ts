@@ -2,30 +2,17 @@
  * The factory's EC2 interface against the sandbox: hactl's own code path
  * (narrow interface → SDK client → retry strategy → SDK waiter → sandbox).
  */
-import {mkdtempSync, rmSync} from 'node:fs'
-import {tmpdir} from 'node:os'
-import {join} from 'node:path'
 
-import {AwsClients} from '../../../src/aws/clients'
 import {ExitCode} from '../../../src/core/exit-codes'
 import {AwsError} from '../../../src/core/errors'
-import {openSandbox} from '../../../src/sandbox'
-import {RecordingReporter} from '../../../src/core/progress'
+import {sandboxClients, useTempDir} from '../../_helpers/sandbox-dir'
 
 describe('EC2 through the client factory, on the sandbox', () => {
-  let stateDir: string
-
-  beforeEach(() => {
-    stateDir = mkdtempSync(join(tmpdir(), 'hactl-ec2-'))
-  })
-
-  afterEach(() => rmSync(stateDir, {force: true, recursive: true}))
+  const sandboxDir = useTempDir('hactl-ec2-')
 
   function clients(faults: string[] = []) {
-    const reporter = new RecordingReporter()
     // 2000x: a 15 s waiter poll is 7.5 ms, a 35 s instance launch 17.5 ms of real time.
-    const sandbox = openSandbox({faults, region: 'eu-west-1', speed: 2000, stateDir})
-    return {aws: new AwsClients({reporter, sandbox, version: 'test'}), reporter}
+    return sandboxClients(sandboxDir.path, {faults, speed: 2000})
   }
 
   it('launches an instance, waits for it with the SDK waiter, bakes an image and waits for that', async () => {

@@ -3,38 +3,23 @@
  * (narrow interface → SDK client → retry strategy → pollUntil → sandbox), on a
  * ManualClock that the waits advance, so nothing sleeps in real time.
  */
-import {mkdtempSync, rmSync} from 'node:fs'
-import {tmpdir} from 'node:os'
-import {join} from 'node:path'
 
-import {AwsClients} from '../../../src/aws/clients'
 import {ManualClock} from '../../../src/core/clock'
 import {AwsError, TimeoutError} from '../../../src/core/errors'
-import {openSandbox} from '../../../src/sandbox'
 import {DURATIONS} from '../../../src/sandbox/durations'
-import {RecordingReporter} from '../../../src/core/progress'
+import {sandboxClients, useTempDir} from '../../_helpers/sandbox-dir'
 
 describe('EFS through the client factory, on the sandbox', () => {
-  let stateDir: string
-
-  beforeEach(() => {
-    stateDir = mkdtempSync(join(tmpdir(), 'hactl-efs-'))
-  })
-
-  afterEach(() => rmSync(stateDir, {force: true, recursive: true}))
+  const sandboxDir = useTempDir('hactl-efs-')
 
   function clients(faults: string[] = []) {
-    const reporter = new RecordingReporter()
     const clock = new ManualClock()
-    const sandbox = openSandbox({clock, faults, region: 'eu-west-1', stateDir})
-    return {aws: new AwsClients({reporter, sandbox, version: 'test'}), clock, reporter}
+    return {...sandboxClients(sandboxDir.path, {clock, faults}), clock}
   }
 
   /** Retry backoff is divided by the clock's scale: at 2000x a retry waits well under a real millisecond. */
   function fastClients(faults: string[]) {
-    const reporter = new RecordingReporter()
-    const sandbox = openSandbox({faults, region: 'eu-west-1', speed: 2000, stateDir})
-    return {aws: new AwsClients({reporter, sandbox, version: 'test'}), reporter}
+    return sandboxClients(sandboxDir.path, {faults, speed: 2000})
   }
 
   const tags = {'hactl:role': 'uploads', 'hactl:site': 'demo'}

@@ -2,36 +2,20 @@
  * The factory's ElastiCache interface against the sandbox: hactl's own code
  * path (narrow interface → SDK client → retry strategy → SDK waiter → sandbox).
  */
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {AwsClients} from '../../../src/aws/clients'
 import {AwsError, TimeoutError} from '../../../src/core/errors'
-import {openSandbox, STATE_FILE} from '../../../src/sandbox'
+import {STATE_FILE} from '../../../src/sandbox'
 import type {SandboxState} from '../../../src/sandbox/types'
-import {RecordingReporter} from '../../../src/core/progress'
+import {sandboxClients, twoDefaultSubnets, useTempDir} from '../../_helpers/sandbox-dir'
 
 describe('ElastiCache through the client factory, on the sandbox', () => {
-  let stateDir: string
-
-  beforeEach(() => {
-    stateDir = mkdtempSync(join(tmpdir(), 'hactl-elasticache-'))
-  })
-
-  afterEach(() => rmSync(stateDir, {force: true, recursive: true}))
+  const sandboxDir = useTempDir('hactl-elasticache-')
 
   function clients(faults: string[] = []) {
-    const reporter = new RecordingReporter()
     // 10 000x: ElastiCache's 15 s waiter poll is 1.5 ms, a 10-minute replication group 60 ms of real time.
-    const sandbox = openSandbox({faults, region: 'eu-west-1', speed: 1e4, stateDir})
-    return {aws: new AwsClients({reporter, sandbox, version: 'test'}), reporter}
-  }
-
-  async function subnets(aws: AwsClients): Promise<string[]> {
-    const ec2 = await aws.ec2()
-    const vpc = await ec2.describeDefaultVpc()
-    return (await ec2.describeSubnets({vpcId: vpc?.VpcId})).slice(0, 2).map((subnet) => subnet.SubnetId ?? '')
+    return sandboxClients(sandboxDir.path, {faults, speed: 1e4})
   }
 
   const tags = {'hactl:role': 'cache', 'hactl:site': 'demo'}
@@ -40,7 +24,7 @@ describe('ElastiCache through the client factory, on the sandbox', () => {
     const {aws, reporter} = clients()
     const cache = await aws.elasticache()
     expect(await cache.describeSubnetGroup('hactl-demo')).toBeUndefined()
-    const group = await cache.createSubnetGroup({description: 'hactl demo', name: 'hactl-demo', subnetIds: await subnets(aws), tags})
+    const group = await cache.createSubnetGroup({description: 'hactl demo', name: 'hactl-demo', subnetIds: await twoDefaultSubnets(aws), tags})
     expect(group.Subnets).toHaveLength(2)
     expect((await cache.describeSubnetGroup('hactl-demo'))?.CacheSubnetGroupName).toBe('hactl-demo')
 
@@ -110,7 +94,7 @@ describe('ElastiCache through the client factory, on the sandbox', () => {
       TransitEncryptionEnabled: true,
       TransitEncryptionMode: 'required',
     })
-    const file = join(stateDir, STATE_FILE)
+    const file = join(sandboxDir.path, STATE_FILE)
     const state = JSON.parse(readFileSync(file, 'utf8')) as SandboxState
     const [record] = state.regions['eu-west-1'].elasticache?.replicationGroups ?? []
     record.transitEncryptionMode = 'preferred'

@@ -1,13 +1,8 @@
 /** The factory's IAM interface against the sandbox (ManualClock: nothing sleeps in real time). */
-import {mkdtempSync, rmSync} from 'node:fs'
-import {tmpdir} from 'node:os'
-import {join} from 'node:path'
 
-import {AwsClients} from '../../../src/aws/clients'
 import {ManualClock} from '../../../src/core/clock'
 import {AwsError} from '../../../src/core/errors'
-import {openSandbox} from '../../../src/sandbox'
-import {RecordingReporter} from '../../../src/core/progress'
+import {sandboxClients, useTempDir} from '../../_helpers/sandbox-dir'
 
 const TRUST = JSON.stringify({
   Version: '2012-10-17',
@@ -18,17 +13,10 @@ const SSM_CORE = 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore'
 const tags = {'hactl:role': 'instance-role', 'hactl:site': 'demo'}
 
 describe('IAM through the client factory, on the sandbox', () => {
-  let stateDir: string
-
-  beforeEach(() => {
-    stateDir = mkdtempSync(join(tmpdir(), 'hactl-iam-'))
-  })
-
-  afterEach(() => rmSync(stateDir, {force: true, recursive: true}))
+  const sandboxDir = useTempDir('hactl-iam-')
 
   async function iamApi(faults: string[] = []) {
-    const sandbox = openSandbox({clock: new ManualClock(), faults, region: 'eu-west-1', stateDir})
-    return new AwsClients({reporter: new RecordingReporter(), sandbox, version: 'test'}).iam()
+    return sandboxClients(sandboxDir.path, {clock: new ManualClock(), faults}).aws.iam()
   }
 
   it('sets up the instance role and profile idempotently', async () => {

@@ -2,36 +2,16 @@
  * The factory's RDS interface against the sandbox: hactl's own code path
  * (narrow interface → SDK client → retry strategy → SDK waiter → sandbox).
  */
-import {mkdtempSync, rmSync} from 'node:fs'
-import {tmpdir} from 'node:os'
-import {join} from 'node:path'
 
-import {AwsClients} from '../../../src/aws/clients'
 import {AwsError, TimeoutError, UserError} from '../../../src/core/errors'
-import {openSandbox} from '../../../src/sandbox'
-import {RecordingReporter} from '../../../src/core/progress'
+import {sandboxClients, twoDefaultSubnets, useTempDir} from '../../_helpers/sandbox-dir'
 
 describe('RDS through the client factory, on the sandbox', () => {
-  let stateDir: string
-
-  beforeEach(() => {
-    stateDir = mkdtempSync(join(tmpdir(), 'hactl-rds-'))
-  })
-
-  afterEach(() => rmSync(stateDir, {force: true, recursive: true}))
+  const sandboxDir = useTempDir('hactl-rds-')
 
   function clients(faults: string[] = []) {
-    const reporter = new RecordingReporter()
     // 10 000x: RDS's 30 s waiter poll is 3 ms, a 13-minute instance launch 78 ms of real time.
-    const sandbox = openSandbox({faults, region: 'eu-west-1', speed: 1e4, stateDir})
-    return {aws: new AwsClients({reporter, sandbox, version: 'test'}), reporter}
-  }
-
-  async function twoSubnets(aws: AwsClients): Promise<string[]> {
-    const ec2 = await aws.ec2()
-    const vpc = await ec2.describeDefaultVpc()
-    const subnets = await ec2.describeSubnets({vpcId: vpc?.VpcId})
-    return subnets.slice(0, 2).map((subnet) => subnet.SubnetId ?? '')
+    return sandboxClients(sandboxDir.path, {faults, speed: 1e4})
   }
 
   const tags = {'hactl:role': 'db', 'hactl:site': 'demo'}
@@ -40,7 +20,7 @@ describe('RDS through the client factory, on the sandbox', () => {
     const {aws, reporter} = clients()
     const rds = await aws.rds()
     expect(await rds.describeSubnetGroup('hactl-demo')).toBeUndefined()
-    const group = await rds.createSubnetGroup({description: 'hactl demo', name: 'hactl-demo', subnetIds: await twoSubnets(aws), tags})
+    const group = await rds.createSubnetGroup({description: 'hactl demo', name: 'hactl-demo', subnetIds: await twoDefaultSubnets(aws), tags})
     expect(group.Subnets).toHaveLength(2)
     expect((await rds.describeSubnetGroup('hactl-demo'))?.DBSubnetGroupName).toBe('hactl-demo')
 
@@ -82,7 +62,7 @@ describe('RDS through the client factory, on the sandbox', () => {
   it('creates an Aurora cluster with two instances, waits for both, and deletes them in order', async () => {
     const {aws} = clients()
     const rds = await aws.rds()
-    await rds.createSubnetGroup({description: 'hactl demo', name: 'hactl-demo', subnetIds: await twoSubnets(aws), tags})
+    await rds.createSubnetGroup({description: 'hactl demo', name: 'hactl-demo', subnetIds: await twoDefaultSubnets(aws), tags})
     const cluster = await rds.createCluster({
       DBClusterIdentifier: 'hactl-demo-aurora',
       DBSubnetGroupName: 'hactl-demo',
@@ -246,7 +226,7 @@ describe('RDS through the client factory, on the sandbox', () => {
     const {aws} = clients()
     const rds = await aws.rds()
     const wait = {timeoutMs: 60 * 60_000}
-    await rds.createSubnetGroup({description: 'hactl demo', name: 'hactl-demo', subnetIds: await twoSubnets(aws), tags})
+    await rds.createSubnetGroup({description: 'hactl demo', name: 'hactl-demo', subnetIds: await twoDefaultSubnets(aws), tags})
     await rds.createCluster({DBClusterIdentifier: 'hactl-demo-db', DBSubnetGroupName: 'hactl-demo', Engine: 'aurora-mysql', ManageMasterUserPassword: true, MasterUsername: 'hactl', StorageEncrypted: true})
     const member = {DBClusterIdentifier: 'hactl-demo-db', DBInstanceClass: 'db.r6g.large', DBInstanceIdentifier: 'hactl-demo-db-1', Engine: 'aurora-mysql'}
     await rds.createInstance(member)

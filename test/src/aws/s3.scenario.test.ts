@@ -1,28 +1,20 @@
 /** The factory's S3 interface against the sandbox, with the bucket Elastic Beanstalk's simulation would make. */
 import {createHash} from 'node:crypto'
-import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {CreateBucketCommand, S3Client} from '@aws-sdk/client-s3'
 
-import {AwsClients} from '../../../src/aws/clients'
 import {ManualClock} from '../../../src/core/clock'
 import {AwsError} from '../../../src/core/errors'
-import {openSandbox, type SandboxHandle} from '../../../src/sandbox'
+import {type SandboxHandle} from '../../../src/sandbox'
 import {findObject} from '../../../src/sandbox/services/s3-model'
-import {RecordingReporter} from '../../../src/core/progress'
+import {sandboxClients, useTempDir} from '../../_helpers/sandbox-dir'
 
 const BUCKET = 'elasticbeanstalk-eu-west-1-123456789012'
 
 describe('S3 through the client factory, on the sandbox', () => {
-  let stateDir: string
-
-  beforeEach(() => {
-    stateDir = mkdtempSync(join(tmpdir(), 'hactl-s3-'))
-  })
-
-  afterEach(() => rmSync(stateDir, {force: true, recursive: true}))
+  const sandboxDir = useTempDir('hactl-s3-')
 
   /** The narrow API has no CreateBucket (EB makes its bucket); a raw client on the same sandbox stands in. */
   async function makeBucket(sandbox: SandboxHandle): Promise<void> {
@@ -32,9 +24,9 @@ describe('S3 through the client factory, on the sandbox', () => {
   }
 
   async function s3Api() {
-    const sandbox = openSandbox({clock: new ManualClock(), region: 'eu-west-1', stateDir})
+    const {aws, sandbox} = sandboxClients(sandboxDir.path, {clock: new ManualClock()})
     await makeBucket(sandbox)
-    return new AwsClients({reporter: new RecordingReporter(), sandbox, version: 'test'}).s3()
+    return aws.s3()
   }
 
   it('uploads a bundle (Uint8Array, AES256) that then exists, with the bytes intact', async () => {
@@ -44,7 +36,7 @@ describe('S3 through the client factory, on the sandbox', () => {
     await s3.putObject({body, bucket: BUCKET, contentType: 'application/zip', key: 'demo/app-1.zip'})
     expect(await s3.objectExists(BUCKET, 'demo/app-1.zip')).toBe(true)
 
-    const state = JSON.parse(readFileSync(join(stateDir, 'sandbox.json'), 'utf8'))
+    const state = JSON.parse(readFileSync(join(sandboxDir.path, 'sandbox.json'), 'utf8'))
     const record = findObject(state.regions['eu-west-1'], BUCKET, 'demo/app-1.zip')
     expect(record).toMatchObject({serverSideEncryption: 'AES256', size: body.length, etag: `"${createHash('md5').update(body).digest('hex')}"`})
     expect(Buffer.from(record!.body, 'base64')).toEqual(Buffer.from(body))

@@ -1,31 +1,20 @@
 /** The factory's Secrets Manager interface against the sandbox (ManualClock: nothing sleeps in real time). */
-import {mkdtempSync, readFileSync, rmSync, statSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {readFileSync, statSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {AwsClients} from '../../../src/aws/clients'
 import {ManualClock} from '../../../src/core/clock'
 import {AwsError} from '../../../src/core/errors'
-import {openSandbox} from '../../../src/sandbox'
-import {RecordingReporter} from '../../../src/core/progress'
+import {sandboxClients, useTempDir} from '../../_helpers/sandbox-dir'
 
 const DAY = 24 * 60 * 60_000
 const TOKEN = 'hactl-demo-cache-auth-token-000001'
 
 describe('Secrets Manager through the client factory, on the sandbox', () => {
-  let stateDir: string
-
-  beforeEach(() => {
-    stateDir = mkdtempSync(join(tmpdir(), 'hactl-secrets-'))
-  })
-
-  afterEach(() => rmSync(stateDir, {force: true, recursive: true}))
+  const sandboxDir = useTempDir('hactl-secrets-')
 
   function clients() {
-    const reporter = new RecordingReporter()
     const clock = new ManualClock()
-    const sandbox = openSandbox({clock, region: 'eu-west-1', stateDir})
-    return {aws: new AwsClients({reporter, sandbox, version: 'test'}), clock, reporter}
+    return {...sandboxClients(sandboxDir.path, {clock}), clock}
   }
 
   const input = {
@@ -80,7 +69,7 @@ describe('Secrets Manager through the client factory, on the sandbox', () => {
     const {aws} = clients()
     const secrets = await aws.secrets()
     await secrets.createGeneratedSecret(input)
-    const file = join(stateDir, 'sandbox.json')
+    const file = join(sandboxDir.path, 'sandbox.json')
     expect(readFileSync(file, 'utf8')).toContain(await secrets.getSecretValue(input.name))
     if (process.platform !== 'win32') expect(statSync(file).mode & 0o777).toBe(0o600)
 

@@ -4,7 +4,7 @@ import {captureOutput} from '@oclif/test'
 import {HactlCommand} from '../../../src/cli/base-command'
 import {waitFlag} from '../../../src/cli/flags'
 import {lockParameterName} from '../../../src/site/lock'
-import {ROOT, scratchProject, type Project} from '../../_helpers/cli'
+import {INIT_WORDPRESS_DEMO, ROOT, useScratchProject} from '../../_helpers/cli'
 
 const confirmed: string[] = []
 
@@ -36,14 +36,7 @@ function restore(name: string, value: string | undefined): void {
 }
 
 describe('HactlCommand.runMutation', () => {
-  let project: Project
-
-  beforeEach(async () => {
-    project = scratchProject()
-    await project.run(['init', '--yes', '--app', 'wordpress', '--site', 'demo', '--region', 'eu-west-1'])
-  })
-
-  afterEach(() => project.cleanup())
+  const project = useScratchProject({init: INIT_WORDPRESS_DEMO})
 
   it('confirms, takes the lock with its heartbeat, and hands the work a signal that aborts when the lock is lost', async () => {
     const saved = {dir: process.env.HACTL_SANDBOX_DIR, speed: process.env.HACTL_SANDBOX_SPEED}

@@ -165,6 +165,60 @@ describe('readSite', () => {
 })
 
 describe('ResourceKind', () => {
+  it('reads what doctor judges: backup, mount-target and member groups, TLS values, site-tagged instances and groups', async () => {
+    const {apis, clients} = existingSite()
+    apis.efs.describeMountTargets.mockResolvedValue([
+      {AvailabilityZoneName: 'eu-west-1a', LifeCycleState: 'available', MountTargetId: 'fsmt-a'},
+      {AvailabilityZoneName: 'eu-west-1b', LifeCycleState: 'available', MountTargetId: 'fsmt-gone'},
+      {AvailabilityZoneName: 'eu-west-1c', LifeCycleState: 'creating', MountTargetId: 'fsmt-c'},
+    ])
+    apis.efs.backupPolicyStatus = jest.fn(async () => 'ENABLED')
+    apis.efs.mountTargetSecurityGroups = jest.fn(async (id: string) => {
+      if (id === 'fsmt-gone') throw Object.assign(new Error('gone'), {name: 'MountTargetNotFound'})
+      return ['sg-efs']
+    })
+    apis.rds.describeInstance.mockResolvedValue({DBInstanceIdentifier: 'hactl-demo-db', DBParameterGroups: [{DBParameterGroupName: 'hactl-demo-db'}]})
+    apis.rds.parameterValues = jest.fn(async () => ({require_secure_transport: '1'}))
+    apis.elasticache.describeReplicationGroup.mockResolvedValue({MemberClusters: ['hactl-demo-001'], ReplicationGroupId: 'hactl-demo'})
+    apis.elasticache.securityGroupIdsOf = jest.fn(async () => ['sg-cache'])
+    apis.ec2.describeSecurityGroups = jest.fn(async () => [{GroupId: 'sg-tagged'}])
+    const site = await readSite({
+      clients,
+      config: testConfig(),
+      want: {
+        cache: {memberGroups: true},
+        database: {tlsParameters: ['require_secure_transport']},
+        environment: {instances: {states: ['running']}},
+        siteInstances: true,
+        taggedSecurityGroups: true,
+        uploads: {accessPoints: false, backup: true, mountTargetGroups: true},
+      },
+    })
+    expect(site.uploads).toMatchObject({accessPoints: [], backup: 'ENABLED', mountTargetGroups: {'fsmt-a': ['sg-efs']}})
+    expect(apis.efs.describeAccessPoints).not.toHaveBeenCalled()
+    expect(site.database?.tls).toEqual({parameterGroup: 'hactl-demo-db', values: {require_secure_transport: '1'}})
+    expect(apis.rds.parameterValues).toHaveBeenCalledWith('hactl-demo-db', false, ['require_secure_transport'])
+    expect(site.cache?.memberGroups).toEqual({'hactl-demo-001': ['sg-cache']})
+    expect(site.taggedSecurityGroups).toEqual([{GroupId: 'sg-tagged'}])
+    expect(apis.ec2.describeInstances).toHaveBeenCalledWith({instanceIds: ['i-2', 'i-1'], states: ['running']})
+    expect(apis.ec2.describeInstances).toHaveBeenCalledWith({states: ['running'], tags: {'hactl:site': 'demo'}})
+    expect(site.siteInstances?.map((i) => i.InstanceId)).toEqual(['i-seed'])
+  })
+
+  it('answers lock and pointers from one listing of /hactl/<site>/ when both are wanted', async () => {
+    const {apis, clients} = existingSite()
+    apis.ssm.getParameter = jest.fn()
+    const site = await readSite({clients: {...clients, clock: new ManualClock()}, config: testConfig(), want: {lock: true, pointers: true}})
+    expect(apis.ssm.getParametersByPath).toHaveBeenCalledTimes(1)
+    expect(apis.ssm.getParameter).not.toHaveBeenCalled()
+    expect(site.pointers?.values).toEqual({'images/current': 'ami-1'})
+    expect(site.lock?.held).toBe(true)
+  })
+
+  it('says which client is missing when a wanted part has none', async () => {
+    await expect(readSite({clients: {}, config: testConfig(), want: {database: true}})).rejects.toThrow('no rds client was given')
+  })
+
   it('gives every kind a distinct label', () => {
     const labels = RESOURCE_KINDS.map((kind) => RESOURCE_KIND_LABELS[kind])
     expect(new Set(labels).size).toBe(RESOURCE_KINDS.length)
