@@ -87,8 +87,8 @@ describe('hactl env create with a domain (sandbox)', () => {
     expect(JSON.parse(again.stdout).resources.filter((r: {action: string}) => r.action !== 'found')).toEqual([])
   })
 
-  it('without a hosted zone: --wait 1 prints the validation record and exits 7; the re-run finishes once ACM validates', async () => {
-    const first = await project.run(['env', 'create', '--sandbox', '--yes', '--wait', '1'], {HACTL_SANDBOX_SPEED: '600'})
+  it('without a hosted zone: --wait 5 prints the validation record and exits 7; the re-run finishes once ACM validates', async () => {
+    const first = await project.run(['env', 'create', '--sandbox', '--yes', '--wait', '5'], {HACTL_SANDBOX_SPEED: '60'})
     expect(exitCodeOf(first)).toBe(ExitCode.TimedOut)
     expect(first.stderr).toMatch(/Create this DNS record at your DNS provider so ACM can issue the certificate: _[0-9a-f]{32}\.www\.example\.org\. CNAME _[0-9a-f]{32}\.[0-9a-f]{10}\.acm-validations\.aws\./)
     expect(first.stderr).toMatch(/hactl env create/)
