@@ -2,7 +2,7 @@
  * Issue 13 on the sandbox: with `domain: www.example.org`, env create ends
  * with the certificate issued and the HTTPS listener (with its TLS policy)
  * in the environment's option settings, the redirect in the bundle, and a
- * re-run changes nothing. Without a hosted zone, `--wait 1` prints the
+ * re-run changes nothing. Without a hosted zone, `--wait 5` prints the
  * validation record and exits 7; the re-run finishes once ACM validates.
  *
  * Option names checked against the EB Developer Guide, command-options-general
