@@ -6,25 +6,13 @@ import {join} from 'node:path'
 import {assertSiteRegion, loadConfig, MAX_CONFIG_BYTES, parseConfig} from '../../../src/config'
 import {findDuplicateKeys} from '../../../src/config/duplicate-keys'
 import {IDENTIFIER_RULES, LONGEST_REGION_EXAMPLE, siteNameViolation} from '../../../src/config/identifier-rules'
-import {ConfigError, type ConfigProblem, UserError} from '../../../src/core/errors'
+import {UserError} from '../../../src/core/errors'
 import {ExitCode} from '../../../src/core/exit-codes'
 import {siteNames} from '../../../src/site/names'
 import {parseDocument} from 'yaml'
+import {problemsOf} from '../../_helpers/config'
 
 const BASE = 'site: demo\napp: wordpress\nregion: eu-west-1\n'
-
-/** The problems of the ConfigError parseConfig throws; fails the test when it throws none. */
-function problemsOf(text: string): readonly ConfigProblem[] {
-  let caught: unknown
-  try {
-    parseConfig(text, 'hactl.yml')
-  } catch (error) {
-    caught = error
-  }
-
-  expect(caught).toBeInstanceOf(ConfigError)
-  return (caught as ConfigError).problems
-}
 
 describe('hactl.yml size and duplicate keys (found by trying 2)', () => {
   it('refuses a file over the size cap before parsing it', () => {

@@ -2,27 +2,15 @@ import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {APP_PROFILES, parseConfig} from '../../../src/config'
-import {ConfigError, type ConfigProblem, HactlError} from '../../../src/core/errors'
+import {ConfigError, HactlError} from '../../../src/core/errors'
 import {ExitCode} from '../../../src/core/exit-codes'
+import {problemsOf} from '../../_helpers/config'
 
 const FIXTURES = join(__dirname, '../../_fixtures/config')
 const BASE = 'site: demo\napp: wordpress\nregion: eu-west-1\n'
 
 function fixture(name: string): string {
   return readFileSync(join(FIXTURES, name), 'utf8')
-}
-
-/** The ConfigError parseConfig throws for `text`; fails the test if it does not throw one. */
-function problemsOf(text: string): readonly ConfigProblem[] {
-  let caught: unknown
-  try {
-    parseConfig(text, 'hactl.yml')
-  } catch (error) {
-    caught = error
-  }
-
-  expect(caught).toBeInstanceOf(ConfigError)
-  return (caught as ConfigError).problems
 }
 
 describe('parseConfig: defaults', () => {

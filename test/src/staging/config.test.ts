@@ -1,20 +1,8 @@
 /** hactl.yml `staging.*`: limits, custom checks, validated with line numbers like the rest of the file. */
 import {parseConfig} from '../../../src/config'
-import {ConfigError, type ConfigProblem} from '../../../src/core/errors'
+import {problemsOf} from '../../_helpers/config'
 
 const BASE = 'site: demo\napp: wordpress\nregion: eu-west-1\n'
-
-function problemsOf(text: string): readonly ConfigProblem[] {
-  let caught: unknown
-  try {
-    parseConfig(text, 'hactl.yml')
-  } catch (error) {
-    caught = error
-  }
-
-  expect(caught).toBeInstanceOf(ConfigError)
-  return (caught as ConfigError).problems
-}
 
 describe('staging config', () => {
   it('defaults to no custom checks, 60 s a check and 900 s a suite', () => {
