@@ -6,6 +6,8 @@
  */
 import {awsEndpointFunctions} from '@aws-sdk/core/client'
 
+import {UserError} from '../core/errors'
+
 interface PartitionAnswer {
   readonly name?: string
   /** Present only for Regions the partition lists by name. */
@@ -16,4 +18,15 @@ const partitionOf = awsEndpointFunctions.partition as (region: string) => Partit
 
 export function isKnownRegion(region: string): boolean {
   return partitionOf(region)?.description !== undefined
+}
+
+/**
+ * Refuses a Region the SDK does not list, before any call: on AWS the first
+ * call would only meet a DNS failure (its endpoint does not resolve).
+ */
+export function assertKnownRegion(region: string): void {
+  if (isKnownRegion(region)) return
+  throw new UserError('unknown-region', `Region ${region} (region in hactl.yml or --region) is not an AWS Region this hactl knows.`, {
+    suggestions: ['Set region to a Region such as eu-west-1 (`aws ec2 describe-regions` lists yours); if it is a Region newer than this hactl, update hactl.'],
+  })
 }

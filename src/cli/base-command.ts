@@ -230,6 +230,8 @@ export abstract class HactlCommand<T extends typeof Command> extends Command {
     const loaded = await this.findConfig()
     if (loaded) (await import('../config/load')).assertSiteRegion(loaded)
     const aws = await this.aws()
+    // The lock is the first AWS call: a Region that does not exist is refused before it, not met as a DNS failure.
+    if (aws.configuredRegion) (await import('../aws/regions')).assertKnownRegion(aws.configuredRegion)
     const identity = await (await aws.sts()).getCallerIdentity()
     const startedAt = aws.clock.now()
     const marks: {lockedAt?: number} = {}

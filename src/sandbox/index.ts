@@ -12,6 +12,7 @@ import {SimTime} from './sim-clock'
 import {linkAccountWide, StateStore} from './store'
 import type {AdvanceContext, OperationContext, SandboxServiceName, SandboxState, SimulatedService} from './types'
 import {nextId} from './ids'
+import {unreachableRegionError} from './regions'
 
 export {parseFaults, FAULT_KINDS, type FaultKind, type FaultSpec} from './faults'
 export {SANDBOX_SERVICES, type SandboxServiceName} from './types'
@@ -97,6 +98,8 @@ class Sandbox implements SandboxCaller {
   public async call(service: SandboxServiceName, operation: string, input: object): Promise<{output: object; requestId: string}> {
     const requestId = randomUUID()
     this.onCall?.(service, operation)
+    const unreachable = unreachableRegionError(service, this.region)
+    if (unreachable) throw unreachable
     const simulated = await this.load(service)
     try {
       if (!simulated.supports(operation)) throw new SandboxUnsupportedError(service, operation, simulated.specFile)

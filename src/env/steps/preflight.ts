@@ -2,7 +2,7 @@ import type {CacheCluster, ReplicationGroup} from '@aws-sdk/client-elasticache'
 import type {DBCluster, DBInstance} from '@aws-sdk/client-rds'
 
 import type {Ec2Api} from '../../aws/ec2'
-import {isKnownRegion} from '../../aws/regions'
+import {assertKnownRegion} from '../../aws/regions'
 import type {HactlConfig} from '../../config/schema'
 import {UserError} from '../../core/errors'
 import {EGRESS_FIX, checkEgress, checkVpcDns, describeEgressGap, resolveNetwork, type SiteNetwork} from '../network'
@@ -118,12 +118,7 @@ export async function preflight(options: PreflightOptions): Promise<LiveDataTier
 
 // ---- what hactl.yml names must exist before anything is created --------------
 
-function checkRegion(region: string): void {
-  if (isKnownRegion(region)) return
-  throw new UserError('unknown-region', `Region ${region} (region in hactl.yml or --region) is not an AWS Region this hactl knows.`, {
-    suggestions: ['Set region to a Region such as eu-west-1 (`aws ec2 describe-regions` lists yours); if it is a Region newer than this hactl, update hactl.'],
-  })
-}
+const checkRegion = assertKnownRegion
 
 function zonesOf(network: SiteNetwork): string[] {
   return [...new Set(network.subnets.map((subnet) => network.zoneOf[subnet]).filter(Boolean))].sort()

@@ -39,8 +39,8 @@ async function madeAnything(project: Project, region = REGION): Promise<string[]
     (await ec2.describeSecurityGroups({tags: {'hactl:site': 'demo'}})).length > 0 && 'security groups',
     (await efs.findFileSystem('hactl-demo-uploads')) && 'EFS',
     (await eb.describeApplication('hactl-demo')) && 'EB application',
-    (await iam.getRole('hactl-demo-eb-service')) && 'service role',
-    (await iam.getRole('hactl-demo-instance')) && 'instance role',
+    (await iam.getRole(`hactl-demo-${region}-eb-service`)) && 'service role',
+    (await iam.getRole(`hactl-demo-${region}-instance`)) && 'instance role',
     (await rds.describeSubnetGroup('hactl-demo')) && 'DB subnet group',
     (await rds.describeInstance('hactl-demo-db')) && 'database',
     (await cache.describeReplicationGroup('hactl-demo-cache')) && 'cache',
@@ -122,6 +122,10 @@ describe('hactl env create: refuse before creating (sandbox)', () => {
     const result = await project.run(['env', 'create', '--sandbox', '--yes', ...WAIT])
     expect(exitCodeOf(result)).toBe(ExitCode.Usage)
     expect(result.stderr).toContain('Region xx-fake-9')
-    expect(await madeAnything(project, 'xx-fake-9')).toEqual([])
+    // Nothing can exist in a Region with no endpoints (the sandbox answers it as a DNS failure, as AWS does):
+    // look in the Region the project used before, and at the account-wide IAM under the made-up Region's names.
+    expect(await madeAnything(project)).toEqual([])
+    const iam = await new AwsClients({sandbox: sandboxFor(project, 'xx-fake-9'), version: 'test'}).iam()
+    expect(await iam.getRole('hactl-demo-xx-fake-9-instance')).toBeUndefined()
   })
 })
