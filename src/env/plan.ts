@@ -11,6 +11,8 @@ import {readSite, type InventoryClients, type SiteInventory, type SiteWant} from
 import {resourceKindLabel, type ResourceKind} from '../site/inventory-kinds'
 import {SECURITY_GROUP_ROLES, siteNames, type SecurityGroupRole} from '../site/names'
 import {EGRESS_FIX, checkEgress, checkVpcDns, describeEgressGap, resolveNetwork, type SiteNetwork} from './network'
+import {bootScript, bootUserData} from '../seed/boot-script'
+import {seedBootOptions} from '../seed/user-data'
 import {
   auroraInstanceInputs,
   cachePort,
@@ -82,6 +84,13 @@ export interface PlanResult {
     readonly createByKind: Readonly<Partial<Record<ResourceKind, number>>>
   }
   readonly warnings: readonly string[]
+  /** The seed's boot script (its user data) as `seed create` would send it, for review and shellcheck. */
+  readonly seed: {
+    readonly bootScript: string
+    /** Bytes EC2 counts: the gzipped script, against EC2's 16 KB user-data limit. */
+    readonly userDataBytes: number
+    readonly userDataLimit: number
+  }
 }
 
 /** What the offline plan shows where a value exists only after creation. */
@@ -249,7 +258,16 @@ function finish(config: HactlConfig, bundle: Bundle, mode: PlanResult['mode'], r
       optionChanges: options.filter((o) => o.change && o.change !== 'same').length,
     },
     warnings,
+    seed: seedPlan(config),
   }
+}
+
+/** EC2's limit on user data, in bytes (before base64): https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instancedata-add-user-data.html */
+const USER_DATA_LIMIT = 16 * 1024
+
+function seedPlan(config: HactlConfig): PlanResult['seed'] {
+  const options = seedBootOptions(config)
+  return {bootScript: bootScript(options), userDataBytes: bootUserData(options).length, userDataLimit: USER_DATA_LIMIT}
 }
 
 function countByKind(resources: readonly PlannedResource[]): Partial<Record<ResourceKind, number>> {
