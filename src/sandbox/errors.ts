@@ -124,6 +124,26 @@ export function modeledExceptions<E extends Error>(
   }
 }
 
+/**
+ * {@link modeledExceptions} with the table read off the SDK client's module:
+ * every exported class that extends the service's base exception, keyed by
+ * its name, which is the code AWS sends (the SDK's deserializers pick the
+ * class by that same name). Nothing to list twice, nothing to forget.
+ */
+export function sdkModeledExceptions<E extends Error>(
+  sdk: Readonly<Record<string, unknown>>,
+  Base: new (options: ExceptionOptions) => E,
+  protocol: ErrorProtocol,
+  options: ModeledExceptionsOptions = {},
+): (error: SimError, metadata: ResponseMetadata) => Error {
+  const table: Record<string, ModeledClass<E>> = {}
+  for (const [name, value] of Object.entries(sdk)) {
+    if (typeof value === 'function' && value.prototype instanceof Base) table[name] = value as ModeledClass<E>
+  }
+
+  return modeledExceptions(table, Base, protocol, options)
+}
+
 const UNUSABLE_PATH: Readonly<Record<string, string>> = {
   EACCES: 'cannot be read or written (permission denied)',
   EISDIR: 'is a directory',

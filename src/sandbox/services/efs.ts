@@ -1,26 +1,4 @@
 import {
-  AccessPointAlreadyExists,
-  AccessPointNotFound,
-  AvailabilityZonesMismatch,
-  BadRequest,
-  EFSServiceException,
-  FileSystemAlreadyExists,
-  FileSystemInUse,
-  FileSystemNotFound,
-  IncorrectFileSystemLifeCycleState,
-  IncorrectMountTargetState,
-  InternalServerError,
-  InvalidPolicyException,
-  IpAddressInUse,
-  MountTargetConflict,
-  MountTargetNotFound,
-  PolicyNotFound,
-  SecurityGroupLimitExceeded,
-  SecurityGroupNotFound,
-  SubnetNotFound,
-  ThrottlingException,
-  UnsupportedAvailabilityZone,
-  ValidationException,
   type ListTagsForResourceCommandInput,
   type ListTagsForResourceCommandOutput,
   type TagResourceCommandInput,
@@ -28,8 +6,9 @@ import {
   type UntagResourceCommandInput,
   type UntagResourceCommandOutput,
 } from '@aws-sdk/client-efs'
+import * as EFS from '@aws-sdk/client-efs'
 
-import {modeledExceptions} from '../errors'
+import {sdkModeledExceptions} from '../errors'
 import {defineService, type Result} from '../types'
 import {type Tags} from './ec2-model'
 import {createAccessPoint, deleteAccessPoint, describeAccessPoints} from './efs-access-points'
@@ -70,31 +49,9 @@ function listTagsForResource(view: EfsView, input: ListTagsForResourceCommandInp
 // ---- exceptions -----------------------------------------------------------
 
 /** The exceptions the EFS client models, built as its deserializer would (ErrorCode and Message in the body). */
-const toException = modeledExceptions(
-  {
-    AccessPointAlreadyExists,
-    AccessPointNotFound,
-    AvailabilityZonesMismatch,
-    BadRequest,
-    FileSystemAlreadyExists,
-    FileSystemInUse,
-    FileSystemNotFound,
-    IncorrectFileSystemLifeCycleState,
-    IncorrectMountTargetState,
-    InternalServerError,
-    InvalidPolicyException,
-    IpAddressInUse,
-    MountTargetConflict,
-    MountTargetNotFound,
-    PolicyNotFound,
-    SecurityGroupLimitExceeded,
-    SecurityGroupNotFound,
-    SubnetNotFound,
-    ThrottlingException,
-    UnsupportedAvailabilityZone,
-    ValidationException,
-  },
-  EFSServiceException,
+const toException = sdkModeledExceptions(
+  EFS,
+  EFS.EFSServiceException,
   'json',
   // The "already exists" errors name the existing resource.
   {fields: (error) => (error instanceof EfsError ? {AccessPointId: error.existingId, FileSystemId: error.existingId} : {})},

@@ -1,14 +1,6 @@
 import {randomInt} from 'node:crypto'
 
 import {
-  InternalServiceError,
-  InvalidNextTokenException,
-  InvalidParameterException,
-  InvalidRequestException,
-  LimitExceededException,
-  ResourceExistsException,
-  ResourceNotFoundException,
-  SecretsManagerServiceException,
   type CreateSecretCommandInput,
   type CreateSecretCommandOutput,
   type DeleteSecretCommandInput,
@@ -31,8 +23,9 @@ import {
   type UntagResourceCommandInput,
   type UntagResourceCommandOutput,
 } from '@aws-sdk/client-secrets-manager'
+import * as SecretsManager from '@aws-sdk/client-secrets-manager'
 
-import {SandboxUnsupportedError, SimError, modeledExceptions} from '../errors'
+import {SandboxUnsupportedError, SimError, sdkModeledExceptions} from '../errors'
 import {paginate} from '../paging'
 import {defineService, type OperationContext, type RegionState, type Result, THROTTLING} from '../types'
 import {checkTags as checkTagRules, reservedPrefixes, type TagRules} from '../tags'
@@ -433,17 +426,9 @@ function listSecrets(state: SecretsState, input: ListSecretsCommandInput): Resul
 
 // ---- exceptions -----------------------------------------------------------
 
-const toException = modeledExceptions(
-  {
-    InternalServiceError,
-    InvalidNextTokenException,
-    InvalidParameterException,
-    InvalidRequestException,
-    LimitExceededException,
-    ResourceExistsException,
-    ResourceNotFoundException,
-  },
-  SecretsManagerServiceException,
+const toException = sdkModeledExceptions(
+  SecretsManager,
+  SecretsManager.SecretsManagerServiceException,
   'json',
 )
 

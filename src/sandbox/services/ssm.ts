@@ -1,19 +1,4 @@
 import {
-  InternalServerError,
-  InvalidCommandId,
-  InvalidFilter,
-  InvalidFilterKey,
-  InvalidFilterOption,
-  InvalidInstanceId,
-  InvalidNextToken,
-  InvalidParameters,
-  InvalidPluginName,
-  InvocationDoesNotExist,
-  ParameterAlreadyExists,
-  ParameterNotFound,
-  SSMServiceException,
-  ThrottlingException,
-  ValidationException,
   type DeleteParameterCommandInput,
   type DeleteParameterCommandOutput,
   type DeleteParametersCommandInput,
@@ -32,8 +17,9 @@ import {
   type PutParameterCommandInput,
   type PutParameterCommandOutput,
 } from '@aws-sdk/client-ssm'
+import * as SSM from '@aws-sdk/client-ssm'
 
-import {SandboxUnsupportedError, SimError, modeledExceptions} from '../errors'
+import {SandboxUnsupportedError, SimError, sdkModeledExceptions} from '../errors'
 import {hexOf} from '../ids'
 import {paginate} from '../paging'
 import {defineService, type AdvanceContext, type Handler, type OperationContext, type RegionState, type Result} from '../types'
@@ -271,24 +257,9 @@ function describeParameters(
 }
 
 /** The exceptions the SSM client models: thrown as their own classes, as the SDK's deserializer would. */
-const toException = modeledExceptions(
-  {
-    InternalServerError,
-    InvalidCommandId,
-    InvalidFilter,
-    InvalidFilterKey,
-    InvalidFilterOption,
-    InvalidInstanceId,
-    InvalidNextToken,
-    InvalidParameters,
-    InvalidPluginName,
-    InvocationDoesNotExist,
-    ParameterAlreadyExists,
-    ParameterNotFound,
-    ThrottlingException,
-    ValidationException,
-  },
-  SSMServiceException,
+const toException = sdkModeledExceptions(
+  SSM,
+  SSM.SSMServiceException,
   'json',
 )
 
