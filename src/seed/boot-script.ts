@@ -70,10 +70,20 @@ ${file.content.endsWith('\n') ? file.content : `${file.content}\n`}${EOF_MARK}
 `
 }
 
+/**
+ * Moodle's download URL for a release: the branch folder is the major and the
+ * two-digit minor (4.5.1 → stable405, 5.0.2 → stable500), as download.moodle.org
+ * names its branches (MOODLE_405_STABLE).
+ */
+export function moodleReleaseUrl(version: string): string {
+  const [major = '0', minor = '0'] = version.split('.')
+  return `https://download.moodle.org/download.php/direct/stable${major}${minor.padStart(2, '0')}/moodle-${version}.tgz`
+}
+
 function sourceSection(source: AppSource, app: 'moodle' | 'wordpress'): string {
   switch (source.kind) {
     case 'release': {
-      const url = app === 'wordpress' ? `https://wordpress.org/wordpress-${source.version}.tar.gz` : `https://download.moodle.org/download.php/direct/stable${source.version.replace(/\D/g, '').slice(0, 3)}/moodle-${source.version}.tgz`
+      const url = app === 'wordpress' ? `https://wordpress.org/wordpress-${source.version}.tar.gz` : moodleReleaseUrl(source.version)
       return `fetch_code() { curl -fsSL --retry 3 ${shellQuote(url)} | tar -xz --strip-components=1 -C "$1"; }
 readonly CODE_VERSION=${shellQuote(`${app}-${source.version}`)}`
     }

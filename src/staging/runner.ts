@@ -5,6 +5,8 @@
  * same way, so scheduled and manual runs record alike.
  *
  *   staging-run [--trigger manual|schedule] [--only ID,..] [--skip ID,..] [--no-record]
+ *   staging-run --marker        prints the change marker (ChangeMarker JSON, one line) and exits 0:
+ *                               what `hactl bake` compares with the last passing run
  *     │ root: change marker (code, plugins, app version, php -m)
  *     │ for each check, in order, under the suite's deadline:
  *     │   timeout <limit> runuser -u hactl-test -- staging-run --check ID   (one process per check)
@@ -315,18 +317,19 @@ record() {
 }
 
 usage() {
-  log "usage: staging-run [--trigger manual|schedule] [--only ID,...] [--skip ID,...] [--no-record]"
+  log "usage: staging-run [--trigger manual|schedule] [--only ID,...] [--skip ID,...] [--no-record] | --marker"
   log "checks: $ALL_CHECKS"
   exit ${RUNNER_EXIT.usage}
 }
 
-TRIGGER=manual ONLY='' SKIP='' NO_RECORD='' CHECK=''
+TRIGGER=manual ONLY='' SKIP='' NO_RECORD='' CHECK='' MARKER_ONLY=''
 while [ $# -gt 0 ]; do
   case $1 in
     --trigger) [ $# -ge 2 ] || usage; TRIGGER=$2; shift 2 ;;
     --only) [ $# -ge 2 ] || usage; ONLY=$2; shift 2 ;;
     --skip) [ $# -ge 2 ] || usage; SKIP=$2; shift 2 ;;
     --no-record) NO_RECORD=1; shift ;;
+    --marker) MARKER_ONLY=1; shift ;;
     --check) [ $# -ge 2 ] || usage; CHECK=$2; shift 2 ;;
     *) log "unknown option $1"; usage ;;
   esac
@@ -335,6 +338,11 @@ case $TRIGGER in manual | schedule) ;; *) log "--trigger is manual or schedule, 
 for id in $(printf '%s,%s' "$ONLY" "$SKIP" | tr ',' ' '); do
   in_list "$id" "$(echo "$ALL_CHECKS" | tr ' ' ',')" || { log "no check $id"; usage; }
 done
+if [ -n "$MARKER_ONLY" ]; then
+  marker=$(compute_marker) || { log "could not compute the change marker in $APP_DIR"; exit 1; }
+  printf '%s\\n' "$marker"
+  exit 0
+fi
 if [ -n "$CHECK" ]; then
   run_check "$CHECK"
 fi

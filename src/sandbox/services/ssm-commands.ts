@@ -22,6 +22,7 @@ import type {InstanceRecord} from './ec2-model'
 import {writeStringParameter, type CommandRecord, type InvocationRecord, type SsmState} from './ssm-model'
 import {SEED_PARAMETERS, isSeed, pingStatus, seedSite} from './ssm-seed'
 import {simulateScript} from './ssm-shell'
+import {isRunnerScript, simulateRunner} from './ssm-staging'
 
 /*
  * SSM Run Command with AWS-RunShellScript, on the simulated clock:
@@ -180,7 +181,11 @@ export function sendCommand(context: RunCommandContext, input: SendCommandComman
 
   const {commands, executionTimeout} = checkParameters(input)
   checkTargets(context, ids, operation)
-  const result = simulateScript(commands, executionTimeout)
+  const scripted = simulateScript(commands, executionTimeout)
+  const resultOn = (instanceId: string) => {
+    const instance = instanceOf(context.region, instanceId)
+    return (instance && isSeed(instance) && simulateRunner(commands, instance, context.state.seeds[instanceId])) || scripted
+  }
   const command: CommandRecord = {
     id: commandId(operation),
     documentName: DOCUMENT,
@@ -190,10 +195,11 @@ export function sendCommand(context: RunCommandContext, input: SendCommandComman
     requestedAt: operation.now,
     timeoutSeconds,
     executionTimeout,
-    invocations: [...new Set(ids)].map((instanceId) => ({instanceId, result})),
+    invocations: [...new Set(ids)].map((instanceId) => ({instanceId, result: resultOn(instanceId)})),
   }
   context.state.commands.push(command)
-  for (const invocation of command.invocations) countChange(context, invocation.instanceId, command)
+  // The staging runner only reads the seed: running it is not a change.
+  if (!isRunnerScript(commands)) for (const invocation of command.invocations) countChange(context, invocation.instanceId, command)
   return {Command: toCommand(command, operation.now)}
 }
 

@@ -27,6 +27,8 @@ import {cronHeartbeatParameterName} from '../../../src/seed/cron'
 import {bootResultParameterName} from '../../../src/seed/pointers'
 import {DURATIONS} from '../../../src/sandbox/durations'
 import {SEED_PARAMETERS} from '../../../src/sandbox/services/ssm-seed'
+import {STAGING_RUNNER_PATH} from '../../../src/sandbox/services/ssm-staging'
+import {type ChangeMarker, STAGING_RUNNER} from '../../../src/staging'
 import {REGION, manualSandbox, removeTempStateDirs} from './clients'
 
 afterAll(removeTempStateDirs)
@@ -377,6 +379,39 @@ describe('sandbox SSM Run Command', () => {
     await run(sandbox, id, ['true'])
     const commandId = await run(sandbox, id, ['echo read-only, but the sandbox cannot tell'])
     expect(await parameterJson(sandbox.ssm, SEED_PARAMETERS.changes(SITE))).toMatchObject({count: 2, instanceId: id, commandId})
+  })
+})
+
+describe('sandbox seed: the staging runner', () => {
+  const marker = async (sandbox: Sandbox, id: string) => {
+    const commandId = await run(sandbox, id, [`${STAGING_RUNNER} --marker`])
+    sandbox.clock.advance(DURATIONS.ssmCommandDelivery + DURATIONS.ssmCommandRun + 2000)
+    const result = await invocation(sandbox, commandId, id)
+    return {status: result.Status, marker: JSON.parse(result.StandardOutputContent || 'null') as ChangeMarker | null}
+  }
+
+  it('is at the path the product installs', () => {
+    expect(STAGING_RUNNER_PATH).toBe(STAGING_RUNNER)
+  })
+
+  it('prints a marker that only a change to the seed moves (running the runner is not one)', async () => {
+    const sandbox = manualSandbox()
+    const id = await onlineSeed(sandbox)
+    sandbox.clock.advance(DURATIONS.seedBoot)
+    const first = await marker(sandbox, id)
+    expect(first.status).toBe('Success')
+    expect(first.marker?.value).toMatch(/^sha256:[0-9a-f]{64}$/)
+    expect((await marker(sandbox, id)).marker).toEqual(first.marker)
+    await run(sandbox, id, ['echo a plugin update'])
+    const after = await marker(sandbox, id)
+    expect(after.marker?.value).not.toBe(first.marker?.value)
+    expect(after.marker?.plugins).toBe(first.marker?.plugins)
+  })
+
+  it('is not there before the boot has reported', async () => {
+    const sandbox = manualSandbox()
+    const id = await onlineSeed(sandbox)
+    expect(await marker(sandbox, id)).toEqual({status: 'Failed', marker: null})
   })
 })
 

@@ -10,7 +10,7 @@ import {tmpdir} from 'node:os'
 import {join, relative} from 'node:path'
 
 import {secretShapeOf} from '../../../src/security/secret-scan'
-import {bootScript, bootUserData, seedFiles, USER_DATA_MAX_BYTES, type BootScriptOptions} from '../../../src/seed/boot-script'
+import {bootScript, bootUserData, moodleReleaseUrl, seedFiles, USER_DATA_MAX_BYTES, type BootScriptOptions} from '../../../src/seed/boot-script'
 import {HACTL_PHP_SETTINGS} from '../../../src/seed/web-server'
 import {describeNeeding, shellcheck} from '../../_helpers/real-tools'
 
@@ -127,5 +127,13 @@ describe.each(APPS)('seed boot script into a scratch root: $app', (options) => {
 
   it('logs to its log file', () => {
     expect(readFileSync(log, 'utf8')).toContain('hactl-boot: writing the seed files')
+  })
+})
+
+describe('moodleReleaseUrl', () => {
+  it('names the branch folder by major and two-digit minor, as download.moodle.org does', () => {
+    expect(moodleReleaseUrl('4.5.1')).toBe('https://download.moodle.org/download.php/direct/stable405/moodle-4.5.1.tgz')
+    expect(moodleReleaseUrl('4.1.12')).toBe('https://download.moodle.org/download.php/direct/stable401/moodle-4.1.12.tgz')
+    expect(moodleReleaseUrl('5.0.2')).toBe('https://download.moodle.org/download.php/direct/stable500/moodle-5.0.2.tgz')
   })
 })
