@@ -177,6 +177,7 @@ export function defaultsFor(app: AppName, raw: unknown): Json {
       minSize: COMMON_DEFAULTS.minSize,
       platform: COMMON_DEFAULTS.platform,
       rollout: {
+        alarms: [],
         batchSize: COMMON_DEFAULTS.batchSize,
         policy: COMMON_DEFAULTS.policy,
         timeoutMinutes: COMMON_DEFAULTS.rolloutTimeoutMinutes,
@@ -191,6 +192,7 @@ export function defaultsFor(app: AppName, raw: unknown): Json {
     https: {alternativeNames: [], hstsMaxAge: COMMON_DEFAULTS.hstsMaxAge},
     images: {keep: COMMON_DEFAULTS.imagesKeep},
     network: {loadBalancerSubnets: [], subnets: [], vpcId: COMMON_DEFAULTS.vpcId},
+    notify: {},
     // The seed's AMI becomes the web nodes' AMI, so by default it is the same type.
     seed: {instanceType},
     staging: {

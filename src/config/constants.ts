@@ -129,6 +129,12 @@ export const PATTERNS = {
     '^(rate\\([1-9][0-9]* (minute|minutes|hour|hours|day|days)\\)|cron\\(\\S+( \\S+){5}\\)|at\\([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\))$',
     'must be an EventBridge Scheduler expression: rate(12 hours), cron(0 3 * * ? *) with six fields, or at(2030-01-31T03:00:00)',
   ),
+  // CloudWatch alarm names: 1–255 characters, no control characters (PutMetricAlarm).
+  alarmName: named('^[^\\x00-\\x1f\\x7f]+$', 'must be a CloudWatch alarm name: printable characters, at most 255'),
+  snsTopicArn: named(
+    '^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$',
+    'must be an SNS topic ARN such as arn:aws:sns:eu-west-1:123456789012:ops-alerts',
+  ),
   timezone: named('^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$', 'must be an IANA time zone such as UTC or Europe/Paris'),
   // Instance tags reach the instance through IMDS, which allows only these
   // characters in keys, and never "." or ".." or "_index" alone.

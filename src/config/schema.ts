@@ -110,6 +110,13 @@ const Scaling = Section(
 )
 
 const Rollout = Section('Rollout', 'How a new AMI replaces the running instances (aws:autoscaling:updatepolicy:rollingupdate).', {
+  alarms: Type.Array(Pattern(PATTERNS.alarmName, {maxLength: 255, minLength: 1}), {
+    default: [],
+    description:
+      'CloudWatch alarms (names, in the site\'s Region) that `hactl rollout` watches: any of them in ALARM during the rollout rolls it back, like a Red environment. E.g. your 5xx-rate or latency alarm.',
+    maxItems: 20,
+    uniqueItems: true,
+  }),
   batchSize: Type.Integer({
     default: COMMON_DEFAULTS.batchSize,
     description: 'RollingByHealth: instances replaced at a time.',
@@ -338,6 +345,21 @@ const Https = Section(
   },
 )
 
+const Notify = Section('Notifications', 'Who hears of rollouts, rollbacks, bakes, failing scheduled tests and deploy freezes: one message each, through an SNS topic.', {
+  email: Type.Optional(
+    Type.String({
+      description: 'An address to notify. hactl subscribes it to the site\'s topic (hactl-<site>-notify); the address must confirm the subscription once.',
+      format: 'email',
+      maxLength: 254,
+    }),
+  ),
+  topicArn: Type.Optional(
+    Pattern(PATTERNS.snsTopicArn, {
+      description: 'An SNS topic of your own to publish to instead of the site\'s topic (e.g. one wired to chat or paging), in the site\'s Region.',
+    }),
+  ),
+})
+
 const Images = Section('Images', 'Baked AMIs.', {
   keep: Type.Integer({
     default: COMMON_DEFAULTS.imagesKeep,
@@ -376,6 +398,7 @@ export const HactlConfigSchema = Type.Object(
     https: Https,
     images: Images,
     network: Network,
+    notify: Notify,
     region: Pattern(PATTERNS.region, {description: 'AWS Region the site runs in, e.g. eu-west-1. --region overrides it.'}),
     seed: Seed,
     site: Pattern(PATTERNS.site, {

@@ -55,6 +55,12 @@ export interface SiteNames {
   readonly instanceRole: string
   readonly instanceProfile: string
   readonly serviceRole: string
+  /** The site's SNS topic for notifications (hactl.yml notify). */
+  readonly notifyTopic: string
+  /** EventBridge Scheduler schedule that runs the staging tests on the seed. */
+  readonly testSchedule: string
+  /** IAM role EventBridge Scheduler assumes to send the staging command: per site AND Region. */
+  readonly schedulerRole: string
   /** The final snapshot a destroy takes of the database (prefix: `finalSnapshotPrefix`). */
   readonly finalSnapshotPrefix: string
   /** The final snapshot a destroy takes of the database. */
@@ -93,9 +99,12 @@ export function siteNames(site: string, region: string): SiteNames {
     finalSnapshot: (stamp) => `${base}-db-final-${stamp}`.toLowerCase(),
     instanceProfile: `${iamBase}-instance`,
     instanceRole: `${iamBase}-instance`,
+    notifyTopic: `${base}-notify`,
     pointerParameter: `/hactl/${site}/site`,
+    schedulerRole: `${iamBase}-scheduler`,
     securityGroup,
     seedParameterPrefix: `/hactl/${site}/seed/`,
     serviceRole: `${iamBase}-eb-service`,
+    testSchedule: `${base}-staging-tests`,
   }
 }
