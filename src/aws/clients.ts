@@ -87,8 +87,17 @@ interface PluggableClient {
   middlewareStack: {use(plugin: unknown): void}
 }
 
+/** One AWS call as the counter saw it: `elasticbeanstalk:DescribeEnvironments`. */
+export type CallKey = `${string}:${string}`
+
+/** Reads change nothing: everything else counts as a mutation (`hactl up` on a finished site must make none). */
+export function isReadOnlyOperation(operation: string): boolean {
+  return /^(Describe|Get|List|Head|Lookup|Search|Filter|Check|Validate|Simulate)/.test(operation)
+}
+
 export class AwsClients {
   private readonly cache = new Map<string, Promise<unknown>>()
+  private readonly callCounts = new Map<CallKey, number>()
 
   public constructor(private readonly options: AwsClientsOptions) {}
 
@@ -206,6 +215,11 @@ export class AwsClients {
     })
   }
 
+  /** Every AWS call made through these clients so far, by service and operation (attempts after a retry not counted). */
+  public calls(): ReadonlyMap<CallKey, number> {
+    return new Map(this.callCounts)
+  }
+
   /** The config every client is built from. Exposed for tests of the factory itself. */
   public clientConfig(service: string): CommonClientConfig {
     const {sandbox} = this.options
@@ -240,6 +254,7 @@ export class AwsClients {
   }
 
   private attach<C extends PluggableClient>(client: C, service: SandboxServiceName): C {
+    client.middlewareStack.use(countCalls(service, this.callCounts))
     if (this.options.sandbox) client.middlewareStack.use(this.options.sandbox.plugin(service))
     else client.middlewareStack.use(nameEndpointOnNetworkError)
     return client
@@ -257,6 +272,22 @@ export class AwsClients {
     }
 
     return value
+  }
+}
+
+/** Counts each command once, before the retry strategy repeats it. */
+function countCalls(service: string, counts: Map<CallKey, number>) {
+  return {
+    applyToStack(stack: {add(middleware: unknown, options: unknown): void}): void {
+      stack.add(
+        (next: (args: unknown) => Promise<unknown>, context: {commandName?: string}) => async (args: unknown) => {
+          const key: CallKey = `${service}:${(context.commandName ?? 'Unknown').replace(/Command$/, '')}`
+          counts.set(key, (counts.get(key) ?? 0) + 1)
+          return next(args)
+        },
+        {name: 'hactlCountCalls', priority: 'high', step: 'initialize'},
+      )
+    },
   }
 }
 

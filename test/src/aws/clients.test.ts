@@ -2,7 +2,12 @@ import {GetCallerIdentityCommand, STSClient} from '@aws-sdk/client-sts'
 import {ConfiguredRetryStrategy} from '@smithy/core/retry'
 import {mockClient} from 'aws-sdk-client-mock'
 
-import {AwsClients} from '../../../src/aws/clients'
+import {mkdtempSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {AwsClients, isReadOnlyOperation} from '../../../src/aws/clients'
+import {openSandbox} from '../../../src/sandbox'
 import {ExitCode} from '../../../src/core/exit-codes'
 import {RecordingReporter} from '../../../src/core/progress'
 
@@ -56,6 +61,24 @@ describe('AwsClients factory', () => {
       await expect(api.getCallerIdentity()).rejects.toMatchObject({code: 'credentials', exitCode: ExitCode.Credentials})
     } finally {
       sts.restore()
+    }
+  })
+})
+
+describe('AwsClients call counter', () => {
+  it('counts each call by service and operation, and tells reads from mutations', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'hactl-calls-'))
+    try {
+      const clients = new AwsClients({sandbox: openSandbox({region: 'eu-west-1', stateDir}), version: 'test'})
+      const ssm = await clients.ssm()
+      await ssm.getParameter('/hactl/none/site')
+      await ssm.getParameter('/hactl/none/site')
+      expect(Object.fromEntries(clients.calls())).toEqual({'ssm:GetParameter': 2})
+      expect(isReadOnlyOperation('DescribeEnvironments')).toBe(true)
+      expect(isReadOnlyOperation('CreateImage')).toBe(false)
+      expect(isReadOnlyOperation('UpdateEnvironment')).toBe(false)
+    } finally {
+      rmSync(stateDir, {force: true, recursive: true})
     }
   })
 })
