@@ -13,6 +13,20 @@ export type ProgressEvent =
       readonly state: 'start' | 'done' | 'fail' | 'skip'
       readonly detail?: string
     }
+  /**
+   * One stage of a pipeline (`hactl up`: env, seed, test, bake, rollout), the
+   * steps of which report as usual in between.
+   */
+  | {
+      readonly type: 'stage'
+      readonly id: string
+      readonly title: string
+      /** 1-based position and the number of stages: "2/5". */
+      readonly index: number
+      readonly total: number
+      readonly state: 'start' | 'done' | 'fail' | 'skip'
+      readonly detail?: string
+    }
   /** A poll of something we are waiting for; `status` is a short human string. */
   | {
       readonly type: 'wait'

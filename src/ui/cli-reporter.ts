@@ -82,6 +82,11 @@ export function formatEventLine(event: ProgressEvent): string | undefined {
       return `${event.title} ${mark}${event.detail ? ` (${event.detail})` : ''}`
     }
 
+    case 'stage': {
+      const mark = {done: 'done', fail: 'FAILED', skip: 'skipped', start: 'started'}[event.state]
+      return `[${event.index}/${event.total}] ${event.title}: ${mark}${event.detail ? ` (${event.detail})` : ''}`
+    }
+
     case 'wait': {
       return `Waiting for ${event.what}: ${event.status || 'in progress'} (${formatElapsed(event.elapsedMs)} of ${formatElapsed(event.timeoutMs)})`
     }
@@ -144,6 +149,8 @@ class SpinnerReporter implements CliReporter {
   private readonly steps = new Map<string, string>()
   private waiting = ''
   private health = ''
+  /** "[2/5] Seed": the running stage, in front of the live line. */
+  private stage = ''
 
   public constructor(
     private readonly write: (line: string) => void,
@@ -165,6 +172,21 @@ class SpinnerReporter implements CliReporter {
         }
 
         this.refresh()
+        break
+      }
+
+      case 'stage': {
+        if (event.state === 'start') {
+          this.stage = `[${event.index}/${event.total}] ${event.title}`
+          this.print(ux.colorize('bold', `── ${this.stage}`))
+        } else {
+          this.stage = ''
+          this.stop(event.state !== 'fail')
+          const mark = {done: ux.colorize('green', '✓'), fail: ux.colorize('red', '✗'), skip: '-', start: ''}[event.state]
+          const word = {done: 'done', fail: 'failed', skip: 'skipped', start: ''}[event.state]
+          this.print(`${mark} [${event.index}/${event.total}] ${event.title} ${word}${event.detail ? ux.colorize('dim', `: ${event.detail}`) : ''}`)
+        }
+
         break
       }
 
@@ -206,7 +228,8 @@ class SpinnerReporter implements CliReporter {
     const titles = [...this.steps.values()]
     const status = [this.waiting, this.health].filter(Boolean).join(', ') || undefined
     if (titles.length === 0 && !status) return
-    const title = titles.length > 1 ? `${titles.length} in progress: ${titles.join(', ')}` : titles[0] ?? 'Waiting'
+    const inner = titles.length > 1 ? `${titles.length} in progress: ${titles.join(', ')}` : titles[0] ?? 'Waiting'
+    const title = this.stage ? `${this.stage} · ${inner}` : inner
     if (this.running) {
       this.spinner.update(title, status)
     } else {
