@@ -1,0 +1,98 @@
+/**
+ * `hactl up`: the whole pipeline as named stages, each passed over when its
+ * work is already done (src/pipeline/stages.ts):
+ *
+ *   env      done when every resource exists, no option setting differs from hactl.yml and the environment is Ready and Green
+ *   seed     done when a seed runs and its boot reported ok
+ *   test     done when the last passing staging run has the seed's current change marker
+ *   bake     done when the latest bake has the seed's current change marker
+ *   rollout  done when the environment runs the latest bake
+ *
+ * The seed's marker is read once per stage that needs it (an SSM command on
+ * the seed): a stage that changes the seed would change it.
+ */
+import type {AwsClients} from '../aws/clients'
+import type {HactlConfig} from '../config/schema'
+import type {Deadline} from '../core/deadline'
+import type {Reporter} from '../core/progress'
+import {buildBundle} from '../env/bundle'
+import {createEnvironment} from '../env/create'
+import {planLive} from '../env/plan'
+import {createSeed} from '../seed/create'
+import {seedStatus} from '../seed/status'
+import {siteNames} from '../site/names'
+
+import {runStages, type Stage, type StageCheck, type StageOutcome} from './stages'
+
+export interface UpOptions {
+  readonly config: HactlConfig
+  readonly clients: AwsClients
+  readonly reporter: Reporter
+  readonly signal: AbortSignal
+  readonly deadline: Deadline
+  /** The run id (audit trail, lock record, the bake's tags). */
+  readonly runId?: string
+}
+
+export interface UpResult {
+  readonly site: string
+  /** True when every stage was passed over: nothing was changed. */
+  readonly nothingToDo: boolean
+  readonly stages: readonly StageOutcome[]
+  readonly elapsedMs: number
+  readonly awsCalls: {readonly total: number; readonly mutations: number}
+}
+
+export function envStage(options: UpOptions): Stage {
+  const {clients, config} = options
+  return {
+    async check(): Promise<StageCheck> {
+      const plan = await planLive({bundle: buildBundle(), clients, config})
+      const {create, optionChanges} = plan.summary
+      if (create > 0 || optionChanges > 0) return {done: false, why: `${create} to create, ${optionChanges} option changes`}
+      const eb = await clients.eb()
+      const env = await eb.describeEnvironment(siteNames(config.site, config.region).environment)
+      if (env?.Status !== 'Ready' || env.Health !== 'Green') return {done: false, why: `environment ${env?.Status ?? 'missing'} / ${env?.Health ?? '-'}`}
+      return {detail: `${env.EnvironmentName}: Ready, Green, nothing differs from hactl.yml`, done: true}
+    },
+    id: 'env',
+    async run() {
+      const result = await createEnvironment({...options})
+      return `${result.environment.name}: ${result.environment.status}, ${result.environment.health}`
+    },
+    title: 'Environment and data tier',
+  }
+}
+
+export function seedStage(options: UpOptions): Stage {
+  return {
+    async check(): Promise<StageCheck> {
+      const status = await seedStatus(options)
+      if (status.seed?.state === 'running' && status.boot?.status === 'ok') return {detail: `${status.seed.instanceId} running, boot ok`, done: true}
+      return {done: false}
+    },
+    id: 'seed',
+    async run() {
+      const result = await createSeed({...options})
+      return `${result.instanceId} ${result.launched ? 'launched' : 'found'}, boot ${result.boot.status}`
+    },
+    title: 'Seed',
+  }
+}
+
+export async function up(options: UpOptions): Promise<UpResult> {
+  const {clients} = options
+  const startedAt = clients.clock.now()
+  const stages = [envStage(options), seedStage(options)]
+  const result = await runStages({calls: () => clients.calls(), clock: clients.clock, reporter: options.reporter, signal: options.signal, stages})
+  if (result.error) throw result.error
+  const total = result.stages.reduce((sum, stage) => sum + stage.awsCalls.total, 0)
+  const mutations = result.stages.reduce((sum, stage) => sum + stage.awsCalls.mutations, 0)
+  return {
+    awsCalls: {mutations, total},
+    elapsedMs: clients.clock.now() - startedAt,
+    nothingToDo: result.stages.every((stage) => stage.outcome === 'skipped'),
+    site: options.config.site,
+    stages: result.stages,
+  }
+}

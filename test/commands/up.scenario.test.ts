@@ -1,0 +1,41 @@
+/**
+ * `hactl up` on the sandbox from nothing: every stage runs, the site ends
+ * live on a baked AMI, and a second `up` passes over every stage with no AWS
+ * mutation at all (counted by the client factory).
+ */
+import {exitCodeOf, type Project, scratchProject} from '../_helpers/cli'
+
+const WAIT = ['--wait', '100000']
+
+function expectOk(run: {error?: Error; stderr: string; stdout: string}): void {
+  if (exitCodeOf(run) !== 0) throw new Error(`exit ${exitCodeOf(run)}:\n${run.stderr.slice(-3000)}\n${run.stdout.slice(-2000)}`)
+}
+
+describe('hactl up (sandbox)', () => {
+  let project: Project
+
+  beforeAll(async () => {
+    project = scratchProject()
+    expectOk(await project.run(['init', '--yes', '--app', 'wordpress', '--site', 'demo', '--region', 'eu-west-1']))
+  }, 60_000)
+
+  afterAll(() => project.cleanup())
+
+  it('runs every stage from nothing, and a second up changes nothing', async () => {
+    const first = await project.run(['up', '--sandbox', '--yes', '--json', ...WAIT])
+    expectOk(first)
+    const result = JSON.parse(first.stdout)
+    expect(result.stages.map((stage: {id: string; outcome: string}) => [stage.id, stage.outcome])).toEqual([
+      ['env', 'done'],
+      ['seed', 'done'],
+    ])
+    expect(result.nothingToDo).toBe(false)
+
+    const second = await project.run(['up', '--sandbox', '--yes', '--json', ...WAIT])
+    expectOk(second)
+    const again = JSON.parse(second.stdout)
+    expect(again.stages.map((stage: {outcome: string}) => stage.outcome)).toEqual(['skipped', 'skipped'])
+    expect(again.nothingToDo).toBe(true)
+    expect(again.awsCalls.mutations).toBe(0)
+  }, 300_000)
+})
