@@ -4,5 +4,9 @@
 // need Node 22. hactl pins its SDK in the lockfile, so the warning is noise to
 // an operator; the README says when to move to Node 22. An explicit setting wins.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
-const oclif = require('@oclif/core')
-oclif.execute({dir: __dirname}).catch(oclif.handle)
+// oclif's index checks Node against @oclif/core's own engines (not hactl's,
+// which npm already enforces) with semver: 47 modules on every run. Off unless set.
+process.env.OCLIF_DISABLE_ENGINE_WARNING ??= 'true'
+// The entry points alone, not '@oclif/core' (its index loads every part of oclif).
+const {execute} = require('@oclif/core/execute')
+execute({dir: __dirname}).catch(require('@oclif/core/handle').handle)
