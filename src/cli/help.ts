@@ -2,7 +2,8 @@
  * oclif's help, plus an EXIT CODES section on every command's help page, so
  * scripts can be written against hactl without opening the README.
  */
-import {CommandHelp, Help, type Command} from '@oclif/core'
+import type {Command} from '@oclif/core'
+import {CommandHelp, Help} from '@oclif/core/help'
 
 import {exitCodeHelpRows} from '../core/exit-codes'
 
