@@ -18,6 +18,7 @@ import type {Reporter} from '../core/progress'
 import {silentReporter} from '../core/progress'
 import type {SandboxHandle} from '../sandbox'
 import type {AcmApi} from './acm'
+import type {CloudWatchApi} from './cloudwatch'
 import type {EbApi} from './eb'
 import type {Ec2Api} from './ec2'
 import type {EfsApi} from './efs'
@@ -212,6 +213,13 @@ export class AwsClients {
     return this.memo('route53', async () => {
       const [{Route53Client}, {createRoute53Api}] = await Promise.all([import('@aws-sdk/client-route-53'), import('./route53')])
       return createRoute53Api(this.attach(new Route53Client(this.clientConfig('route53')), 'route53'), this.context())
+    })
+  }
+
+  public cloudwatch(): Promise<CloudWatchApi> {
+    return this.memo('cloudwatch', async () => {
+      const [{CloudWatchClient}, {createCloudWatchApi}] = await Promise.all([import('@aws-sdk/client-cloudwatch'), import('./cloudwatch')])
+      return createCloudWatchApi(this.attach(new CloudWatchClient(this.clientConfig('cloudwatch')), 'cloudwatch'), this.context())
     })
   }
 

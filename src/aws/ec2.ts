@@ -28,6 +28,8 @@ import {
   type Vpc,
   type VpcEndpoint,
   paginateDescribeInstanceTypeOfferings,
+  paginateDescribeInstanceTypes,
+  type _InstanceType,
   paginateDescribeInstances,
   paginateDescribeRouteTables,
   paginateDescribeSubnets,
@@ -82,6 +84,8 @@ export interface Ec2Api {
   describeVpcEndpoints(vpcId: string): Promise<VpcEndpoint[]>
   /** Instance type → the AZs (of those asked) where EC2 offers it; a type offered nowhere is absent. */
   instanceTypeZones(instanceTypes: readonly string[], zones: readonly string[]): Promise<Map<string, Set<string>>>
+  /** The CPU architectures each instance type supports (DescribeInstanceTypes ProcessorInfo.SupportedArchitectures). */
+  instanceTypeArchitectures(instanceTypes: readonly string[]): Promise<Map<string, readonly string[]>>
 }
 
 function tagFilters(tags: Tags | undefined): Filter[] {
@@ -375,6 +379,17 @@ export function createEc2Api(client: EC2Client, context: ApiContext): Ec2Api {
 
     async waitForInstancesTerminated(instanceIds, wait) {
       await waitForInstances(waitUntilInstanceTerminated, 'terminated', instanceIds, wait)
+    },
+
+    async instanceTypeArchitectures(instanceTypes) {
+      return awsCall('ec2:DescribeInstanceTypes', async () => {
+        const found = new Map<string, readonly string[]>()
+        for await (const page of paginateDescribeInstanceTypes({client}, {InstanceTypes: [...instanceTypes] as _InstanceType[]})) {
+          for (const type of page.InstanceTypes ?? []) found.set(type.InstanceType ?? '', type.ProcessorInfo?.SupportedArchitectures ?? [])
+        }
+
+        return found
+      })
     },
   }
 }

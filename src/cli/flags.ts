@@ -176,3 +176,14 @@ export function parseDuration(input: string): number {
   if (!match || Number(match[1]) === 0) throw new Error(`--since takes a number and a unit (m, h, d or w), e.g. 30m, 1h or 7d (got "${input}")`)
   return Number(match[1]) * DURATION_UNITS_MS[match[2].toLowerCase()]
 }
+
+/** `--image ami-…`: an AMI id, checked for its shape before any AWS call. */
+export const imageFlag = Flags.string({
+  description: 'The AMI to use, by id (ami- and 8 or 17 hex digits).',
+  helpValue: 'ami-…',
+  async parse(input) {
+    if (!/^ami-([0-9a-f]{8}|[0-9a-f]{17})$/.test(input)) throw new Error(`--image ${input} is not an AMI id: expected ami- and 8 or 17 hex digits (e.g. ami-0123456789abcdef0).`)
+    return input
+  },
+  summary: 'AMI id.',
+})

@@ -84,6 +84,12 @@ export const DURATIONS = {
   ebBatchHealthy: 35_000 + 60_000 + 2 * 60_000,
   /** Between one rolling batch ending and the next starting (CloudFormation's bookkeeping). */
   ebBatchGap: 10_000,
+  /**
+   * The `alarm-fires` fault: DescribeAlarms → the alarms it named in ALARM.
+   * About when a rollout's first new batch has taken traffic for a while
+   * (launch + health checks ≈ 3¾ min), so the alarm fires mid-rollout.
+   */
+  alarmFires: 5 * 60_000,
   /** Default `Timeout` of a health-based rolling update (`PT30M`): a batch not healthy by then fails the update. */
   ebRollingTimeout: 30 * 60_000,
   /**

@@ -118,6 +118,12 @@ export const SERVICES = {
     load: async () => (await import('./services/route53')).route53,
     slice: {key: 'route53', arrays: ['zones', 'changes'], objects: []},
   },
+  cloudwatch: {
+    load: async () => (await import('./services/cloudwatch')).cloudwatch,
+    slice: {key: 'cloudwatch', arrays: ['alarms'], objects: []},
+    // The alarms a DescribeAlarms names go to ALARM a few simulated minutes later (a bad rollout's 5xx alarm).
+    faults: {'alarm-fires': ['DescribeAlarms']},
+  },
 } as const satisfies Readonly<Record<SandboxServiceName, ServiceEntry>>
 
 /** The resource-marking fault kinds the services declare (`image-failed`, `impaired`, `health-red`). */

@@ -4,6 +4,7 @@ import type {CatchUpWindow} from './advance'
 import type {SimError} from './errors'
 import type {FaultKind} from './faults'
 import type {AcmState} from './services/acm'
+import type {CloudWatchState} from './services/cloudwatch'
 import type {EbState} from './services/eb-model'
 import type {Ec2State} from './services/ec2-model'
 import type {EfsState} from './services/efs-model'
@@ -17,7 +18,7 @@ import type {SecretsState} from './services/secretsmanager'
 import type {SsmState} from './services/ssm'
 
 /** The services the sandbox simulates, by the SDK's signing name. Later issues add scheduler. */
-export const SANDBOX_SERVICES = ['sts', 'ec2', 'ssm', 'elasticbeanstalk', 'efs', 'rds', 'elasticache', 's3', 'secretsmanager', 'iam', 'logs', 'acm', 'route53'] as const
+export const SANDBOX_SERVICES = ['sts', 'ec2', 'ssm', 'elasticbeanstalk', 'efs', 'rds', 'elasticache', 's3', 'secretsmanager', 'iam', 'logs', 'acm', 'route53', 'cloudwatch'] as const
 export type SandboxServiceName = (typeof SANDBOX_SERVICES)[number]
 
 /** The state of one simulated region of the account. Each service creates its part on first use. */
@@ -42,6 +43,8 @@ export interface RegionState {
   acm?: AcmState
   /** Route 53 is global on AWS; the sandbox keeps it with the region (hactl works in one Region per site). */
   route53?: Route53State
+  /** CloudWatch metric alarms (no metrics): what a rollout watches. */
+  cloudwatch?: CloudWatchState
 }
 
 /** The parts of the account that belong to no region (IAM). */

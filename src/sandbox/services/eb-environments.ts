@@ -1,4 +1,6 @@
 import type {
+  AbortEnvironmentUpdateCommandInput,
+  AbortEnvironmentUpdateCommandOutput,
   CreateEnvironmentCommandInput,
   CreateEnvironmentCommandOutput,
   DescribeEnvironmentsCommandInput,
@@ -18,7 +20,7 @@ import {ec2Slice} from './ec2-model'
 import {planEvents, type PlannedEvent} from './eb-events'
 import {fleetSize, launchInstances, launchSpec, replaceFleet, resizeFleet, sameSpec, terminateMembers, type FleetChange} from './eb-fleet'
 import {checkEnvironmentSettings} from './eb-checks'
-import {operationFor, planRollingUpdate, rollingPolicy} from './eb-rolling'
+import {abortable, abortRollingUpdate, operationFor, planRollingUpdate, rollingPolicy} from './eb-rolling'
 import {healthOf, isEnhanced} from './eb-health'
 import {
   checkMaxRecords,
@@ -74,7 +76,8 @@ export function toEnvironmentDescription(eb: EbContext, env: EbEnvironmentRecord
     DateCreated: new Date(env.createdAt),
     DateUpdated: new Date(context.now >= operationEnd(env) ? operationEnd(env) : env.operation.startedAt),
     Status: status,
-    AbortableOperationInProgress: status === 'Updating',
+    // EB's own rollback and an update's final phase cannot be aborted.
+    AbortableOperationInProgress: status === 'Updating' && (env.operation.rolling === undefined || abortable(env, context.now)),
     Health: health.color,
     HealthStatus: isEnhanced(env) ? health.healthStatus : undefined,
     Resources: lb === undefined ? {} : {LoadBalancer: {LoadBalancerName: lb.name, Domain: lb.dnsName, Listeners: [{Protocol: 'http', Port: 80}]}},
@@ -380,6 +383,10 @@ export function updateEnvironment(eb: EbContext, input: UpdateEnvironmentCommand
   // Opting out: the group goes when the update ends (retireInstanceGroups), after its instances.
   const group: GroupChange = created ? 'created' : !spec.defaultSecurityGroup && env.instanceSecurityGroupId !== undefined ? 'deleted' : undefined
   const policy = sameSpec(spec, env.launch) ? undefined : rollingPolicy(settings)
+  if (policy?.type === 'Immutable' && !isEnhanced({...env, optionSettings: settings})) {
+    throw configurationError("Invalid option value: 'Immutable' (Namespace: 'aws:autoscaling:updatepolicy:rollingupdate', OptionName: 'RollingUpdateType'): Immutable updates require enhanced health reporting.")
+  }
+
   if (policy !== undefined) {
     // Batch by batch: the advance phase launches and retires instances as the plan's times come.
     const rolling = planRollingUpdate(eb, env, {spec, policy, failFirst: context.takeFault('health-red')}, context)
@@ -402,6 +409,32 @@ function rollingStartEvents(env: EbEnvironmentRecord, group: GroupChange): Plann
     [0, `Updating environment ${env.name}'s configuration settings.`],
     ...(group === 'created' ? [[0, `Created security group named: ${env.stack.securityGroup}`] as const] : []),
   ]
+}
+
+// ---- AbortEnvironmentUpdate -------------------------------------------------
+
+/**
+ * Cancels a rolling or immutable configuration update while it can be
+ * cancelled (AbortableOperationInProgress); EB then rolls back. Anything else
+ * in progress (an all-at-once update, a version deployment) is not simulated.
+ */
+export function abortEnvironmentUpdate(
+  eb: EbContext,
+  input: AbortEnvironmentUpdateCommandInput,
+  context: OperationContext,
+): Result<AbortEnvironmentUpdateCommandOutput> {
+  const env = findLiveEnvironment(eb.state, input, context)
+  const updating = environmentStatus(env, context.now) === 'Updating'
+  if (updating && env.operation.rolling === undefined) {
+    throw new SandboxUnsupportedError('elasticbeanstalk', 'AbortEnvironmentUpdate of an update that is not rolling by health or immutable', SPEC_FILE)
+  }
+
+  if (!updating || !abortable(env, context.now)) {
+    throw invalidParameterValue(`Environment named ${env.name} has no abortable operation in progress.`)
+  }
+
+  abortRollingUpdate(eb, env, context)
+  return {}
 }
 
 // ---- TerminateEnvironment ---------------------------------------------------

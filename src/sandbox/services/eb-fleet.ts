@@ -6,6 +6,7 @@ import type {OperationContext} from '../types'
 import {runInstances, terminateInstances} from './ec2-instances'
 import {ec2Slice, imageState, instanceState, type Ec2State, type InstanceRecord} from './ec2-model'
 import {configurationError, optionList, optionValue, type EbContext, type EbEnvironmentRecord, type EbLaunchSpec as LaunchSpec} from './eb-model'
+import {architectureOf} from './ec2-offerings'
 import {platformImage, type PlatformEntry} from './eb-platforms'
 import {wantsDefaultGroup} from './eb-security-group'
 
@@ -29,10 +30,6 @@ const LAUNCH = 'aws:autoscaling:launchconfiguration'
 /** EB's default instance type when neither InstanceTypes nor InstanceType is set (AL2023 platforms). */
 const DEFAULT_INSTANCE_TYPE = 't3.micro'
 
-/** Graviton families (`t4g`, `m7g`, `c6gn`, `x2gd`, `a1`) are arm64; everything else x86_64. */
-export function architectureOf(instanceType: string): 'arm64' | 'x86_64' {
-  return /^a1\./.test(instanceType) || /^[a-z]+\d+[a-z]*g[a-z]*\./.test(instanceType) ? 'arm64' : 'x86_64'
-}
 
 function instanceTypeOf(settings: readonly ConfigurationOptionSetting[]): string {
   // "If both are set, InstanceTypes[0] wins and InstanceType is ignored."

@@ -24,17 +24,23 @@ import {optionValue, type EbContext, type EbEnvironmentRecord, type EbLaunchSpec
  * With MinInstancesInService ≥ desired − batch, the underlying CloudFormation
  * update launches first (desired temporarily N + batch) and retires the old
  * batch once the new one is healthy; otherwise it terminates a batch first.
- * Time-based (`Time`) and `Immutable` updates still replace all instances at
- * once (eb-fleet.ts replaceFleet): `rollingPolicy` is where they would plan
- * their own batches, and an AbortEnvironmentUpdate would plan a rollback as
- * `failBatch` does. Events follow CloudFormation's rolling-update wording
- * (AWS-NOTES-2 B.2); how EB relays them is unverified, so callers should
- * match on severity and time, not text.
+ *
+ * `Immutable` (RollingUpdateType Immutable) plans the same way with its own
+ * batches: one new instance in a temporary group, once healthy the rest of a
+ * full set, once all are healthy the old ones retire; a failure (or an abort)
+ * terminates every new instance and leaves the old fleet as it was.
+ * AbortEnvironmentUpdate reverts as a failed batch does (`revert`).
+ * Time-based (`Time`) updates still replace all instances at once
+ * (eb-fleet.ts replaceFleet). Events follow CloudFormation's rolling-update
+ * wording (AWS-NOTES-2 B.2); how EB relays them is unverified, so callers
+ * should match on severity and time, not text.
  */
 
 const ROLLING = 'aws:autoscaling:updatepolicy:rollingupdate'
 
 export interface RollingPolicy {
+  /** Health: batches over the old instances. Immutable: a full new set beside them, then a swap. */
+  readonly type: 'Health' | 'Immutable'
   readonly batchSize: number
   readonly minInService: number
   /** Per batch: not healthy by then, the update fails. */
@@ -44,6 +50,8 @@ export interface RollingPolicy {
 /** One batch: the old instances it replaces and when its steps happen (simulated ms). */
 export interface EbBatchRecord {
   readonly retire: readonly string[]
+  /** New instances it launches. Optional: absent (= as many as it retires) in states written before Immutable. */
+  readonly count?: number
   readonly launchAt: number
   /** When its new instances pass their health checks; undefined for a batch that fails. */
   readonly healthyAt: number | undefined
@@ -56,7 +64,7 @@ export interface EbBatchRecord {
 }
 
 export interface EbRollingRecord {
-  readonly type: 'Health'
+  readonly type: 'Health' | 'Immutable'
   /** When the update (or the rollback) started. */
   readonly start: number
   readonly launchFirst: boolean
@@ -82,14 +90,16 @@ export function isoDuration(value: string): number | undefined {
 }
 
 /**
- * The health-based policy of the settings, or undefined when a launch change
- * replaces all instances at once (rolling updates off, `Time`, `Immutable`).
+ * The health-based or immutable policy of the settings, or undefined when a
+ * launch change replaces all instances at once (rolling updates off, `Time`).
  * Defaults are EB's: MaxBatchSize one third of MinSize rounded up,
  * MinInstancesInService the lower of MinSize and MaxSize − 1, Timeout PT30M.
  */
 export function rollingPolicy(settings: readonly ConfigurationOptionSetting[]): RollingPolicy | undefined {
-  if (optionValue(settings, ROLLING, 'RollingUpdateEnabled')?.toLowerCase() !== 'true') return undefined
-  if (optionValue(settings, ROLLING, 'RollingUpdateType') !== 'Health') return undefined
+  const type = optionValue(settings, ROLLING, 'RollingUpdateType')
+  if (type !== 'Health' && type !== 'Immutable') return undefined
+  // Immutable is a type of its own; Health needs rolling updates on.
+  if (type === 'Health' && optionValue(settings, ROLLING, 'RollingUpdateEnabled')?.toLowerCase() !== 'true') return undefined
   const size = fleetSize(settings)
   const number = (name: string, fallback: number) => {
     const value = Number(optionValue(settings, ROLLING, name) ?? Number.NaN)
@@ -97,6 +107,7 @@ export function rollingPolicy(settings: readonly ConfigurationOptionSetting[]): 
   }
 
   return {
+    type,
     batchSize: Math.max(1, number('MaxBatchSize', Math.ceil(size.min / 3))),
     minInService: number('MinInstancesInService', Math.min(size.min, size.max - 1)),
     timeout: isoDuration(optionValue(settings, ROLLING, 'Timeout') ?? '') ?? DURATIONS.ebRollingTimeout,
@@ -134,15 +145,39 @@ function planBatches(input: PlanInput, launchFirst: boolean): EbBatchRecord[] {
   return batches
 }
 
+/**
+ * Immutable: one new instance, once healthy as many more as make a full set
+ * (the desired count), once all are healthy the old instances retire. Each
+ * launch waits for health like a rolling batch; the first failing ends the plan.
+ */
+function planImmutable(input: PlanInput): EbBatchRecord[] {
+  const batches: EbBatchRecord[] = []
+  let time = input.start + DURATIONS.ebBatchGap
+  for (const count of [1, input.desired - 1].filter((n) => n > 0)) {
+    const fails = input.failFirst && batches.length === 0
+    const healthyAt = fails ? undefined : time + DURATIONS.ebBatchHealthy
+    batches.push({retire: [], count, launchAt: time, healthyAt, failedAt: fails ? time + input.policy.timeout : undefined, retireAt: undefined, launched: []})
+    if (healthyAt === undefined) return batches
+    time = healthyAt + DURATIONS.ebBatchGap
+  }
+
+  // The swap: the new instances join the original group, the old ones and the temporary group go.
+  batches.push({retire: [...input.old], count: 0, launchAt: time, healthyAt: time, failedAt: undefined, retireAt: time, launched: []})
+  return batches
+}
+
 function newRolling(
   input: PlanInput,
   spec: EbLaunchSpec,
   previous: EbRollingRecord['previous'],
   rollback: boolean,
 ): EbRollingRecord {
-  // CloudFormation launches first when terminating a batch would go below MinInstancesInService.
-  const launchFirst = input.policy.minInService >= input.desired - input.policy.batchSize
-  return {type: 'Health', start: input.start, launchFirst, spec, previous, rollback, policy: input.policy, batches: planBatches(input, launchFirst), applied: 0}
+  const {policy} = input
+  // CloudFormation launches first when terminating a batch would go below MinInstancesInService; Immutable always does.
+  const immutable = policy.type === 'Immutable' && !rollback
+  const launchFirst = immutable || policy.minInService >= input.desired - policy.batchSize
+  const batches = immutable ? planImmutable(input) : planBatches(input, launchFirst)
+  return {type: immutable ? 'Immutable' : 'Health', start: input.start, launchFirst, spec, previous, rollback, policy, batches, applied: 0}
 }
 
 /** The end of the plan: its last step plus the wrap-up. */
@@ -210,8 +245,12 @@ function progress(rolling: EbRollingRecord, index: number): number {
 
 function launchBatch(eb: EbContext, env: EbEnvironmentRecord, rolling: EbRollingRecord, index: number, context: OperationContext): void {
   const batch = rolling.batches[index]
-  const count = batch.retire.length
-  if (index === 0 && rolling.launchFirst) {
+  const count = batch.count ?? batch.retire.length
+  if (count === 0) return
+  if (index === 0 && rolling.type === 'Immutable') {
+    event(eb, env, context.now, 'Immutable deployment policy enabled. Launching one instance with the new settings to verify health.')
+    event(eb, env, context.now, `Created temporary auto scaling group ${env.stack.autoScalingGroup}-immutable.`)
+  } else if (index === 0 && rolling.launchFirst) {
     event(eb, env, context.now, `Temporarily setting autoscaling group MinSize and DesiredCapacity to ${env.instanceIds.length + count}.`)
   }
 
@@ -233,6 +272,7 @@ function retireBatch(eb: EbContext, env: EbEnvironmentRecord, rolling: EbRolling
 
 function batchHealthy(eb: EbContext, env: EbEnvironmentRecord, rolling: EbRollingRecord, index: number, context: OperationContext): void {
   const batch = rolling.batches[index]
+  if (batch.launched.length === 0) return
   for (const id of batch.launched) event(eb, env, context.now, `Received SUCCESS signal with UniqueId ${id}`)
   if (!rolling.launchFirst) event(eb, env, context.now, `Successfully terminated instance(s) [${batch.retire.join(', ')}] (Progress ${progress(rolling, index)}%).`)
 }
@@ -247,9 +287,26 @@ function failBatch(eb: EbContext, env: EbEnvironmentRecord, rolling: EbRollingRe
   const batch = rolling.batches[index]
   event(eb, env, context.now, `Received 0 SUCCESS signal(s) out of ${batch.launched.length}. Unable to satisfy 100% MinSuccessfulInstancesPercent requirement`, 'ERROR')
   event(eb, env, context.now, 'Failed to deploy configuration.', 'ERROR')
-  const failedKept = rolling.launchFirst ? [] : batch.launched
-  if (rolling.launchFirst) terminateMembers(eb, env, batch.launched, context)
-  const renewed = [...rolling.batches.slice(0, index).flatMap((done) => done.launched), ...failedKept].filter((id) => env.instanceIds.includes(id))
+  revert(eb, env, rolling, context)
+}
+
+/** A batch launched whose instances are not (yet) healthy. */
+function inFlight(batch: EbBatchRecord, now: number): boolean {
+  return batch.launched.length > 0 && (batch.healthyAt === undefined || now < batch.healthyAt)
+}
+
+/**
+ * Back to the previous configuration: Immutable terminates every new
+ * instance (the temporary group goes, the old fleet never left); a rolling
+ * update terminates the batch in flight when it launched first (the old
+ * instances are still in service), then EB's own rollback update replaces
+ * the instances already on the new configuration.
+ */
+function revert(eb: EbContext, env: EbEnvironmentRecord, rolling: EbRollingRecord, context: OperationContext): void {
+  const launched = rolling.batches.flatMap((batch) => batch.launched)
+  const doomed = rolling.type === 'Immutable' ? launched : rolling.launchFirst ? rolling.batches.filter((batch) => inFlight(batch, context.now)).flatMap((batch) => batch.launched) : []
+  if (doomed.length > 0) terminateMembers(eb, env, doomed, context)
+  const renewed = launched.filter((id) => env.instanceIds.includes(id))
   env.optionSettings = rolling.previous.optionSettings
   env.launch = rolling.previous.spec
   const size = fleetSize(env.optionSettings)
@@ -262,6 +319,27 @@ function failBatch(eb: EbContext, env: EbEnvironmentRecord, rolling: EbRollingRe
   )
   event(eb, env, context.now, 'Rolling back to the previous configuration.', 'WARN')
   env.operation = operationFor(env.operation, back)
+}
+
+/** True while AbortEnvironmentUpdate can still cancel the update: a batch is yet to finish, and it is not EB's rollback. */
+export function abortable(env: EbEnvironmentRecord, now: number): boolean {
+  const rolling = env.operation.rolling
+  if (rolling === undefined || rolling.rollback) return false
+  // The final phase (Immutable's swap, the last wrap-up) cannot be stopped.
+  const open = rolling.batches.filter((batch) => batch.count !== 0 && (batch.healthyAt === undefined || now < batch.healthyAt))
+  return open.length > 0
+}
+
+/**
+ * AbortEnvironmentUpdate on a rolling or immutable update: "rolls back the
+ * same way that it performed the last successful update" — the steps not yet
+ * taken are dropped and the environment reverts as after a failed batch.
+ */
+export function abortRollingUpdate(eb: EbContext, env: EbEnvironmentRecord, context: OperationContext): void {
+  const rolling = env.operation.rolling
+  if (rolling === undefined) return
+  event(eb, env, context.now, 'Aborting the environment update on request.', 'WARN')
+  revert(eb, env, rolling, context)
 }
 
 /** The environment's operation with this rolling plan, lasting until the plan ends. */

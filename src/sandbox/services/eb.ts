@@ -24,7 +24,7 @@ import {
   listTagsForResource,
   updateTagsForResource,
 } from './eb-apps'
-import {createEnvironment, describeEnvironments, terminateEnvironment, updateEnvironment} from './eb-environments'
+import {abortEnvironmentUpdate, createEnvironment, describeEnvironments, terminateEnvironment, updateEnvironment} from './eb-environments'
 import {describeEvents} from './eb-events'
 import {describeConfigurationSettings, describeEnvironmentHealth, describeEnvironmentResources, describeInstancesHealth} from './eb-health'
 import {ebSlice, type EbContext} from './eb-model'
@@ -77,6 +77,7 @@ export const eb = defineService<EbContext>({
   // Before every call (and so before ebSlice forgets terminated environments): deferred work that came due.
   advance: advanceEb,
   operations: {
+    AbortEnvironmentUpdate: abortEnvironmentUpdate,
     CreateApplication: createApplication,
     CreateApplicationVersion: createApplicationVersion,
     CreateEnvironment: createEnvironment,

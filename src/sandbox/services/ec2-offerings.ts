@@ -1,5 +1,13 @@
-import type {DescribeInstanceTypeOfferingsCommandInput, DescribeInstanceTypeOfferingsCommandOutput, InstanceTypeOffering} from '@aws-sdk/client-ec2'
+import type {
+  DescribeInstanceTypeOfferingsCommandInput,
+  DescribeInstanceTypeOfferingsCommandOutput,
+  DescribeInstanceTypesCommandInput,
+  DescribeInstanceTypesCommandOutput,
+  InstanceTypeInfo,
+  InstanceTypeOffering,
+} from '@aws-sdk/client-ec2'
 
+import {SimError} from '../errors'
 import type {OperationContext, Result} from '../types'
 import {invalidParameterValue, matchesFilters, pageOf, type Ec2State, type FilterFields} from './ec2-model'
 
@@ -83,6 +91,35 @@ export function describeInstanceTypeOfferings(
   return {
     InstanceTypeOfferings: page.items.map(
       (offering): InstanceTypeOffering => ({InstanceType: offering.type as InstanceTypeOffering['InstanceType'], Location: offering.location, LocationType: offering.locationType}),
+    ),
+    NextToken: page.nextToken,
+  }
+}
+
+/** Graviton families (`t4g`, `m7g`, `c6gn`, `x2gd`, `a1`) are arm64; everything else x86_64. */
+export function architectureOf(instanceType: string): 'arm64' | 'x86_64' {
+  return /^a1\./.test(instanceType) || /^[a-z]+\d+[a-z]*g[a-z]*\./.test(instanceType) ? 'arm64' : 'x86_64'
+}
+
+const TYPE_FILTERS: FilterFields<string> = {
+  'instance-type': (type) => [type],
+  'processor-info.supported-architecture': (type) => [architectureOf(type)],
+}
+
+/**
+ * The catalogue's types with their processor's architecture (what a rollout
+ * compares with an AMI's). Other InstanceTypeInfo fields are not modelled.
+ * A type named in InstanceTypes that does not exist is an error, as on AWS.
+ */
+export function describeInstanceTypes(_state: Ec2State, input: DescribeInstanceTypesCommandInput): Result<DescribeInstanceTypesCommandOutput> {
+  const named = input.InstanceTypes ?? []
+  const unknown = named.filter((type) => !KNOWN.has(type))
+  if (unknown.length > 0) throw new SimError('InvalidInstanceType', `The following supplied instance types do not exist: [${unknown.join(', ')}]`)
+  const types = (named.length > 0 ? [...named] : [...KNOWN]).filter((type) => matchesFilters(type, {}, input.Filters, TYPE_FILTERS))
+  const page = pageOf(types, input, named.length > 0, 'InstanceTypes')
+  return {
+    InstanceTypes: page.items.map(
+      (type): InstanceTypeInfo => ({InstanceType: type as InstanceTypeInfo['InstanceType'], ProcessorInfo: {SupportedArchitectures: [architectureOf(type)]}, CurrentGeneration: true}),
     ),
     NextToken: page.nextToken,
   }

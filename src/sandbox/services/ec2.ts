@@ -20,7 +20,7 @@ import {
   describeSubnets,
   describeVpcs,
 } from './ec2-network'
-import {describeInstanceTypeOfferings} from './ec2-offerings'
+import {describeInstanceTypeOfferings, describeInstanceTypes} from './ec2-offerings'
 import {createTags, deleteTags, describeTags} from './ec2-tags'
 import {
   createSubnet,
@@ -57,6 +57,7 @@ export const ec2 = defineService<Ec2State>({
     DescribeInstanceAttribute: describeInstanceAttribute,
     DescribeInstanceStatus: describeInstanceStatus,
     DescribeInstanceTypeOfferings: describeInstanceTypeOfferings,
+    DescribeInstanceTypes: describeInstanceTypes,
     DescribeInstances: describeInstances,
     DescribeRouteTables: describeRouteTables,
     DescribeSecurityGroups: describeSecurityGroups,

@@ -1,5 +1,6 @@
 import {DescribeImagesCommand, DescribeInstancesCommand, type EC2Client, type Instance} from '@aws-sdk/client-ec2'
 import {
+  AbortEnvironmentUpdateCommand,
   type ConfigurationOptionSetting,
   CreateApplicationCommand,
   CreateEnvironmentCommand,
@@ -183,5 +184,58 @@ describe('sandbox EB: rolling update by health', () => {
     expect(events.filter((e) => e.Severity === 'ERROR').map((e) => e.Message)).toEqual(
       expect.arrayContaining(['Failed to deploy configuration.', 'The environment was reverted to the previous configuration setting.']),
     )
+  })
+
+  it('AbortEnvironmentUpdate: refused when nothing is in progress; mid-update it reverts, and EB\'s own rollback cannot be aborted', async () => {
+    const {sandbox, eb, ec2} = await readyEnvironment()
+    const abort = () => eb.send(new AbortEnvironmentUpdateCommand({EnvironmentName: 'demo-prod'}))
+    await expect(abort()).rejects.toMatchObject({name: 'InvalidParameterValue'})
+    const old = (await liveInstances(ec2)).map((i) => i.InstanceId ?? '')
+    const oldImage = (await liveInstances(ec2))[0].ImageId
+    await eb.send(new UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option('aws:autoscaling:launchconfiguration', 'ImageId', await newImage(ec2))]}))
+    // The first batch is in flight: launched, not yet healthy.
+    sandbox.clock.advance(DURATIONS.ebBatchGap + 60_000)
+    expect((await liveInstances(ec2)).length).toBe(3)
+    const {Environments} = await eb.send(new DescribeEnvironmentsCommand({EnvironmentNames: ['demo-prod']}))
+    expect(Environments?.[0].AbortableOperationInProgress).toBe(true)
+    await abort()
+    const after = await eb.send(new DescribeEnvironmentsCommand({EnvironmentNames: ['demo-prod']}))
+    expect(after.Environments?.[0]).toMatchObject({AbortableOperationInProgress: false, Status: 'Updating'})
+    await expect(abort()).rejects.toMatchObject({name: 'InvalidParameterValue'})
+    await pollUntilReady(sandbox, eb, ec2)
+    const final = await liveInstances(ec2)
+    expect(final.map((i) => i.InstanceId)).toEqual(old)
+    expect(final.every((i) => i.ImageId === oldImage)).toBe(true)
+  })
+
+  it('Immutable: one new instance, then a full new set beside the old, then the swap; health never drops', async () => {
+    const {sandbox, eb, ec2} = await readyEnvironment()
+    const old = (await liveInstances(ec2)).map((i) => i.InstanceId ?? '')
+    const imageId = await newImage(ec2)
+    const start = new Date(sandbox.clock.now())
+    await eb.send(new UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option(ROLLING, 'RollingUpdateType', 'Immutable'), option('aws:autoscaling:launchconfiguration', 'ImageId', imageId)]}))
+    const polls = await pollUntilReady(sandbox, eb, ec2)
+    expect(polls.every((seen) => seen.healthyIds.length >= 2 && seen.live.length <= 4)).toBe(true)
+    expect(polls.map((seen) => seen.live.length)).toEqual(expect.arrayContaining([3, 4]))
+    const final = await liveInstances(ec2)
+    expect(final).toHaveLength(2)
+    expect(final.every((i) => i.ImageId === imageId && !old.includes(i.InstanceId ?? ''))).toBe(true)
+    expect((await eventsSince(eb, start)).map((e) => e.Message)).toContain('Immutable deployment policy enabled. Launching one instance with the new settings to verify health.')
+  })
+
+  it('Immutable with a Red instance: the new instances go, the old fleet is untouched', async () => {
+    const {sandbox, eb, ec2} = await readyEnvironment(['health-red:elasticbeanstalk:UpdateEnvironment'])
+    const old = (await liveInstances(ec2)).map((i) => i.InstanceId ?? '')
+    await eb.send(new UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option(ROLLING, 'RollingUpdateType', 'Immutable'), option('aws:autoscaling:launchconfiguration', 'ImageId', await newImage(ec2))]}))
+    const polls = await pollUntilReady(sandbox, eb, ec2)
+    expect(polls.every((seen) => old.every((id) => seen.healthyIds.includes(id)))).toBe(true)
+    expect((await liveInstances(ec2)).map((i) => i.InstanceId)).toEqual(old)
+  })
+
+  it('Immutable needs enhanced health', async () => {
+    const {eb, ec2} = await readyEnvironment()
+    await expect(
+      eb.send(new UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option('aws:elasticbeanstalk:healthreporting:system', 'SystemType', 'basic'), option(ROLLING, 'RollingUpdateType', 'Immutable'), option('aws:autoscaling:launchconfiguration', 'ImageId', await newImage(ec2))]})),
+    ).rejects.toMatchObject({name: 'ConfigurationValidationException'})
   })
 })
