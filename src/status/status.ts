@@ -9,11 +9,12 @@
  *   round 1, side by side:
  *     GetCallerIdentity
  *     GetParametersByPath /hactl/<site>/ ─► lock, tests/last(-pass), bake/latest, rollout/last, pointers
+ *   round 2, only when something there (or the lock) says the site was made, side by side:
  *     DescribeEnvironments ─► DescribeConfigurationSettings (ImageId) + DescribeEnvironmentHealth (Ready only)
  *     ListPlatformVersions (the config's branch, Ready)
  *     seed status (src/seed/status.ts: DescribeInstances by tag ─► boot, cron, agent)
  *       └─► with --marker: staging-run --marker on the seed (SSM Run Command) ─► is the seed changed since the last test?
- *   round 2, once the environment and the records are in:
+ *   round 3, once the environment and the records are in:
  *     DescribeImages of the live, last-baked and previous AMIs (one call each: a gone AMI is an answer, not an error)
  *     DescribePlatformVersion of the environment's platform (is the live AMI its base AMI?)
  *
@@ -202,7 +203,7 @@ export interface StatusResult {
   }
   /** SSM parameters under /hactl/<site>/ other than the lock: name below the prefix → value. */
   readonly pointers?: Readonly<Record<string, string>>
-  /** Absent without a hactl.yml (no site to read); the parts below likewise. */
+  /** Absent without a hactl.yml, or when nothing under /hactl/<site>/ says the site was made (then not read); the parts below likewise. */
   readonly environment?: StatusEnvironment
   /** The environment's ImageId option; null when the environment does not exist. */
   readonly liveImage?: LiveImage | null
@@ -243,9 +244,15 @@ async function readSiteStatus(options: StatusOptions, config: HactlConfig): Prom
   const {clients} = options
   const names = siteNames(config.site, config.region)
   const now = () => clients.clock.now()
+  const marks = await readSite({clients, config, want: {lock: true, pointers: true}})
+  const pointers = marks.pointers?.values ?? {}
+  const lock = lockStatus(marks)
+  // Nothing under /hactl/<site>/ and no lock: the site was never made, and an account without it costs two calls.
+  if (Object.keys(pointers).length === 0 && marks.lock?.held !== true) return {lock, pointers}
+
   const seedRead = seedStatus({clients, config})
   const [inventory, latest, seed, seedMarker] = await Promise.all([
-    readSite({clients, config, want: {environment: {health: true, settings: true}, lock: true, pointers: true}}),
+    readSite({clients, config, want: {environment: {health: true, settings: true}}}),
     latestPlatform(clients, config.environment.platform),
     seedRead,
     options.marker
@@ -253,7 +260,6 @@ async function readSiteStatus(options: StatusOptions, config: HactlConfig): Prom
       : undefined,
   ])
 
-  const pointers = inventory.pointers?.values ?? {}
   const unreadable: Record<string, string> = {}
   const record = <T>(name: string, parse: (text: string) => T): T | null => {
     const text = pointers[name.slice(`/hactl/${config.site}/`.length)]
@@ -296,7 +302,7 @@ async function readSiteStatus(options: StatusOptions, config: HactlConfig): Prom
       : null,
     environment: statusEnvironment(names.environment, environment),
     liveImage,
-    lock: lockStatus(inventory),
+    lock,
     platform: platformStatus(config.environment.platform, latest, liveImage, environment?.description?.PlatformArn),
     pointers,
     rollout: rolloutRecord

@@ -40,6 +40,7 @@ export function renderStatus(status: StatusResult): string {
   if (!status.config) return lines.join('\n')
 
   lines.push('', 'Environment', ...environmentRows(status.environment))
+  if (!status.environment) return lines.join('\n')
   lines.push('', 'Live AMI', ...liveImageRows(status.liveImage), ...platformRows(status.platform))
   if (status.seed) lines.push('', 'Seed', ...seedRows(status.seed))
   if (status.tests) lines.push('', 'Tests', ...testRows(status.tests))
@@ -70,7 +71,7 @@ function lockRows(lock: StatusResult['lock']): string[] {
 }
 
 function environmentRows(environment: StatusEnvironment | undefined): string[] {
-  if (!environment) return [row('state', 'not read')]
+  if (!environment) return [row('state', 'not read: nothing under /hactl/<site>/ says the site was made (`hactl env create` makes it)')]
   if (!environment.exists) return [row('name', environment.name), row('state', 'does not exist (`hactl env create` makes it)')]
   const rows = [
     row('name', environment.name),
