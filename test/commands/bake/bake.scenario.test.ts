@@ -66,4 +66,58 @@ describe('hactl bake (sandbox)', () => {
     expect(again).toMatchObject({created: false, imageId: image.ImageId})
     expect(await bakes(project)).toHaveLength(1)
   }, 120_000)
+
+  it('a seed changed after its passing run is refused naming both; --force --no-reboot bakes it, tagged, and cron resumes', async () => {
+    const {marker, runId} = await passStaging(project)
+    expectOk(await project.run(['seed', 'exec', '--sandbox', ...WAIT, '--', 'true'], {}, {configFlag: false}))
+    const changed = await project.run(['bake', '--sandbox', '--yes', '--json', ...WAIT])
+    expect(exitCodeOf(changed)).toBe(ExitCode.ChecksFailed)
+    const error = JSON.parse(changed.stdout).error
+    expect(error.message).toContain(runId)
+    expect(error.message).toContain(marker)
+    expect(error.data).toMatchObject({stagingRun: runId, testedMarker: marker})
+    expect(error.data.marker).not.toBe(marker)
+
+    const run = await project.run(['bake', '--sandbox', '--yes', '--json', '--force', '--no-reboot', ...WAIT])
+    expectOk(run)
+    const forced = JSON.parse(run.stdout)
+    expect(forced).toMatchObject({created: true, forced: true, rebooted: false, stagingRun: ''})
+    const [image] = (await bakes(project)).filter((candidate) => candidate.ImageId === forced.imageId)
+    expect(tagsOf(image)).toMatchObject({[BAKE_TAGS.forced]: 'true', [BAKE_TAGS.stagingRun]: ''})
+
+    // No reboot started the timer again: only the bake's start-cron did, so a fresh heartbeat proves it.
+    const status = JSON.parse((await project.run(['seed', 'status', '--sandbox', '--json'])).stdout)
+    expect(Date.parse(status.cron.at)).toBeGreaterThan(Date.parse(forced.at) - 60_000)
+  }, 120_000)
+
+  it('a bake that gave up waiting (exit 7) and is run again waits for the same image: one image only', async () => {
+    expectOk(await project.run(['seed', 'exec', '--sandbox', ...WAIT, '--', 'true'], {}, {configFlag: false}))
+    const {marker} = await passStaging(project)
+    // 60x: the 4 simulated minutes of a pending image outlast a 2-minute --wait.
+    const timedOut = await project.run(['bake', '--sandbox', '--yes', '--wait', '2'], {HACTL_SANDBOX_SPEED: '60'})
+    expect(exitCodeOf(timedOut)).toBe(ExitCode.TimedOut)
+    expect(timedOut.stderr).toContain('Re-run `hactl bake`')
+    const started = /Gave up waiting .* for image (ami-[0-9a-f]+)/.exec(timedOut.stderr)?.[1]
+    expect(started).toBeDefined()
+
+    // Still at 60x: the re-run meets the image pending and waits for it.
+    const again = await project.run(['bake', '--sandbox', '--yes', '--json', ...WAIT], {HACTL_SANDBOX_SPEED: '60'})
+    expectOk(again)
+    expect(JSON.parse(again.stdout)).toMatchObject({created: false, imageId: started, state: 'available'})
+    expect((await bakes(project)).filter((image) => tagsOf(image)[BAKE_TAGS.marker] === marker)).toHaveLength(1)
+  }, 120_000)
+
+  it('an image that ends failed is deregistered with its snapshots, and the bake exits 1', async () => {
+    expectOk(await project.run(['seed', 'exec', '--sandbox', ...WAIT, '--', 'true'], {}, {configFlag: false}))
+    const {marker} = await passStaging(project)
+    const before = await bakes(project)
+    const failed = await project.run(['bake', '--sandbox', '--yes', '--json', '--sandbox-fault', 'image-failed:ec2:CreateImage', ...WAIT])
+    expect(exitCodeOf(failed)).toBe(ExitCode.Failure)
+    const error = JSON.parse(failed.stdout).error
+    expect(error).toMatchObject({code: 'image-failed', data: {state: 'failed'}})
+    expect(error.data.snapshots).toHaveLength(1)
+    expect((await bakes(project)).map((image) => image.ImageId)).toEqual(before.map((image) => image.ImageId))
+    const ec2 = await clientsFor(project).ec2()
+    expect(await ec2.describeSnapshots({tags: {[BAKE_TAGS.marker]: marker}})).toEqual([])
+  }, 120_000)
 })
