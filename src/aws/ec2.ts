@@ -118,6 +118,17 @@ function splitBySource(permission: IpPermission): IpPermission[] {
   ]
 }
 
+/** A delete that is done when the thing is already gone: true if this call removed it, false if it was not there. */
+async function unlessGone(operation: string, call: () => Promise<unknown>, goneCodes: readonly string[]): Promise<boolean> {
+  try {
+    await call()
+    return true
+  } catch (error) {
+    if (hasAwsCode(error, ...goneCodes)) return false
+    return awsCall(operation, () => Promise.reject(error))
+  }
+}
+
 export function createEc2Api(client: EC2Client, context: ApiContext): Ec2Api {
   const {clock, reporter} = context
 
@@ -196,13 +207,7 @@ export function createEc2Api(client: EC2Client, context: ApiContext): Ec2Api {
     },
 
     async deleteSnapshot(snapshotId) {
-      try {
-        await client.send(new DeleteSnapshotCommand({SnapshotId: snapshotId}))
-        return true
-      } catch (error) {
-        if (hasAwsCode(error, 'InvalidSnapshot.NotFound')) return false
-        return awsCall('ec2:DeleteSnapshot', () => Promise.reject(error))
-      }
+      return unlessGone('ec2:DeleteSnapshot', () => client.send(new DeleteSnapshotCommand({SnapshotId: snapshotId})), ['InvalidSnapshot.NotFound'])
     },
 
     async describeInstances(filter) {
@@ -359,13 +364,7 @@ export function createEc2Api(client: EC2Client, context: ApiContext): Ec2Api {
     },
 
     async deregisterImage(imageId) {
-      try {
-        await client.send(new DeregisterImageCommand({ImageId: imageId}))
-        return true
-      } catch (error) {
-        if (hasAwsCode(error, 'InvalidAMIID.NotFound') || hasAwsCode(error, 'InvalidAMIID.Unavailable')) return false
-        return awsCall('ec2:DeregisterImage', () => Promise.reject(error))
-      }
+      return unlessGone('ec2:DeregisterImage', () => client.send(new DeregisterImageCommand({ImageId: imageId})), ['InvalidAMIID.NotFound', 'InvalidAMIID.Unavailable'])
     },
 
     async runInstances(input) {

@@ -72,28 +72,15 @@ export interface BakeOptions {
   readonly cronWaitSeconds?: number
 }
 
-export interface BakeResult {
+/** The bake record (what /hactl/<site>/bake/latest holds) and what this run did. */
+export interface BakeResult extends BakeRecord {
   readonly site: string
-  readonly imageId: string
-  readonly name: string
   /** false when a re-run found the image of this seed at this marker (no second image). */
   readonly created: boolean
   readonly state: 'available'
-  /** The run that started the image (its hactl:run-id tag). */
-  readonly runId: string
-  readonly forced: boolean
-  readonly seedInstance: string
-  readonly sourceImage: string
-  readonly platformArn: string
-  readonly stagingRun: string
-  readonly marker: string
-  readonly appVersion: string
-  readonly hactlVersion: string
   /** Whether CreateImage rebooted the seed (false with --no-reboot, and when nothing was created). */
   readonly rebooted: boolean
   readonly snapshots: readonly string[]
-  /** ISO 8601: when it was found available. */
-  readonly at: string
 }
 
 const step = (reporter: Reporter, id: string, title: string, state: 'start' | 'done' | 'skip' | 'fail', detail?: string): void =>

@@ -11,7 +11,7 @@ import {silentReporter} from '../../../src/core/progress'
 import {openSandbox} from '../../../src/sandbox'
 import {findSeeds} from '../../../src/seed/state'
 import {lastPassParameterName} from '../../../src/staging/record'
-import {exitCodeOf, type Project} from '../../_helpers/cli'
+import {exitCodeOf, INIT_WORDPRESS_DEMO, type Project, scratchProject} from '../../_helpers/cli'
 
 export const WAIT = ['--wait', '100000']
 
@@ -38,4 +38,22 @@ export async function passStaging(project: Project, runId = `20250910T174300Z-${
 
 export function tagsOf(resource: {Tags?: Array<{Key?: string; Value?: string}>}): Record<string, string> {
   return Object.fromEntries((resource.Tags ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? '']))
+}
+
+/** One project for the describe block: WordPress site `demo` with its environment and a booted seed. */
+export function useSeededProject(): Project {
+  let current: Project | undefined
+  beforeAll(async () => {
+    current = scratchProject()
+    await current.run([...INIT_WORDPRESS_DEMO])
+    expectOk(await current.run(['env', 'create', '--sandbox', '--yes', '--json', ...WAIT]))
+    expectOk(await current.run(['seed', 'create', '--sandbox', '--yes', '--json', ...WAIT]))
+  }, 120_000)
+  afterAll(() => current?.cleanup())
+  return new Proxy({} as Project, {
+    get(_target, key) {
+      if (!current) throw new Error('useSeededProject: the project exists only inside a test')
+      return Reflect.get(current, key)
+    },
+  })
 }

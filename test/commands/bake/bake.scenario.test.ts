@@ -7,8 +7,8 @@
  */
 import {ExitCode} from '../../../src/core/exit-codes'
 import {BAKE_TAGS, latestBakeParameterName, parseBakeRecord} from '../../../src/bake/record'
-import {exitCodeOf, type Project, scratchProject} from '../../_helpers/cli'
-import {clientsFor, expectOk, passStaging, tagsOf, WAIT} from './_staging'
+import {exitCodeOf, type Project} from '../../_helpers/cli'
+import {clientsFor, expectOk, passStaging, tagsOf, useSeededProject, WAIT} from './_staging'
 
 async function bakes(project: Project) {
   const ec2 = await clientsFor(project).ec2()
@@ -16,16 +16,7 @@ async function bakes(project: Project) {
 }
 
 describe('hactl bake (sandbox)', () => {
-  let project: Project
-
-  beforeAll(async () => {
-    project = scratchProject()
-    await project.run(['init', '--yes', '--app', 'wordpress', '--site', 'demo', '--region', 'eu-west-1'])
-    expectOk(await project.run(['env', 'create', '--sandbox', '--yes', '--json', ...WAIT]))
-    expectOk(await project.run(['seed', 'create', '--sandbox', '--yes', '--json', ...WAIT]))
-  }, 120_000)
-
-  afterAll(() => project.cleanup())
+  const project = useSeededProject()
 
   it('an untested seed is refused with exit 9; a tested one is baked, tagged, pointed at, and cron resumed', async () => {
     const untested = await project.run(['bake', '--sandbox', '--yes', ...WAIT])

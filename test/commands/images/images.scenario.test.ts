@@ -8,8 +8,8 @@ import {EB} from '../../../src/aws/eb-options'
 import {lastRolloutParameterName, type RolloutRecord} from '../../../src/bake/record'
 import {liveImageParameterName} from '../../../src/seed/identity'
 import {siteNames} from '../../../src/site/names'
-import {type Project, scratchProject} from '../../_helpers/cli'
-import {clientsFor, expectOk, passStaging, WAIT} from '../bake/_staging'
+import {type Project} from '../../_helpers/cli'
+import {clientsFor, expectOk, passStaging, useSeededProject, WAIT} from '../bake/_staging'
 
 async function bakeTested(project: Project): Promise<string> {
   expectOk(await project.run(['seed', 'exec', '--sandbox', ...WAIT, '--', 'true'], {}, {configFlag: false}))
@@ -20,16 +20,7 @@ async function bakeTested(project: Project): Promise<string> {
 }
 
 describe('hactl images (sandbox)', () => {
-  let project: Project
-
-  beforeAll(async () => {
-    project = scratchProject()
-    await project.run(['init', '--yes', '--app', 'wordpress', '--site', 'demo', '--region', 'eu-west-1'])
-    expectOk(await project.run(['env', 'create', '--sandbox', '--yes', '--json', ...WAIT]))
-    expectOk(await project.run(['seed', 'create', '--sandbox', '--yes', '--json', ...WAIT]))
-  }, 120_000)
-
-  afterAll(() => project.cleanup())
+  const project = useSeededProject()
 
   it('list shows each bake with its roles and lineage; prune keeps live, previous, latest and the seed\'s source', async () => {
     const empty = JSON.parse((await project.run(['images', 'list', '--sandbox', '--json'])).stdout)
