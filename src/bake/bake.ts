@@ -307,6 +307,8 @@ export async function bake(options: BakeOptions): Promise<BakeResult> {
   let name = existing?.Name ?? ''
   if (existing) {
     step(reporter, 'image', 'Create the image', 'skip', `${imageId} (${existing.State}) is this seed at this marker already`)
+    // A pending one was started by a run that stopped early; if it was killed outright, cron may still be paused.
+    if (existing.State === 'pending') await resumeCron(options, ssm, instanceId)
   } else {
     ;({imageId, name} = await takeImage(options, ec2, ssm, lineage))
   }
