@@ -8,8 +8,8 @@ import {
   CreateSecurityGroupCommand,
   CreateTagsCommand,
   DeleteSecurityGroupCommand,
+  DeleteSnapshotCommand,
   DeregisterImageCommand,
-  DescribeImagesCommand,
   DescribeInstanceAttributeCommand,
   DescribeSecurityGroupsCommand,
   DescribeVpcAttributeCommand,
@@ -23,15 +23,18 @@ import {
   type RouteTable,
   type RunInstancesCommandInput,
   type SecurityGroup,
+  type Snapshot,
   type Subnet,
   TerminateInstancesCommand,
   type Vpc,
   type VpcEndpoint,
+  paginateDescribeImages,
   paginateDescribeInstanceTypeOfferings,
   paginateDescribeInstanceTypes,
   type _InstanceType,
   paginateDescribeInstances,
   paginateDescribeRouteTables,
+  paginateDescribeSnapshots,
   paginateDescribeSubnets,
   paginateDescribeVpcEndpoints,
   waitUntilImageAvailable,
@@ -70,9 +73,14 @@ export interface Ec2Api {
   createTags(resourceIds: readonly string[], tags: Tags): Promise<void>
   /** Starts an image from an instance; returns the new image id. */
   createImage(input: {description?: string; instanceId: string; name: string; noReboot?: boolean; tags: Tags}): Promise<string>
-  /** Images by id, or ours by tag. */
-  describeImages(filter: {imageIds?: readonly string[]; owners?: readonly string[]; tags?: Tags}): Promise<Image[]>
-  deregisterImage(imageId: string): Promise<void>
+  /** Images by id, or by owner, tag, name and state (all pages). */
+  describeImages(filter: {imageIds?: readonly string[]; owners?: readonly string[]; tags?: Tags; names?: readonly string[]; states?: readonly string[]}): Promise<Image[]>
+  /** Deregisters an image (its snapshots stay: deleteSnapshot them after); false if it was already gone. */
+  deregisterImage(imageId: string): Promise<boolean>
+  /** The account's own snapshots by id or tag (all pages). */
+  describeSnapshots(filter: {snapshotIds?: readonly string[]; tags?: Tags}): Promise<Snapshot[]>
+  /** Deletes a snapshot; false if it was already gone. InvalidSnapshot.InUse (a registered image uses it) is an AwsError. */
+  deleteSnapshot(snapshotId: string): Promise<boolean>
   waitForInstancesRunning(instanceIds: readonly string[], wait: WaitControl): Promise<void>
   waitForInstancesTerminated(instanceIds: readonly string[], wait: WaitControl): Promise<void>
   waitForImageAvailable(imageId: string, wait: WaitControl): Promise<void>
@@ -112,6 +120,17 @@ function splitBySource(permission: IpPermission): IpPermission[] {
     ...(permission.Ipv6Ranges ?? []).map((range) => ({...base, Ipv6Ranges: [range]})),
     ...(permission.UserIdGroupPairs ?? []).map((pair) => ({...base, UserIdGroupPairs: [pair]})),
   ]
+}
+
+/** A delete that is done when the thing is already gone: true if this call removed it, false if it was not there. */
+async function unlessGone(operation: string, call: () => Promise<unknown>, goneCodes: readonly string[]): Promise<boolean> {
+  try {
+    await call()
+    return true
+  } catch (error) {
+    if (hasAwsCode(error, ...goneCodes)) return false
+    return awsCall(operation, () => Promise.reject(error))
+  }
 }
 
 export function createEc2Api(client: EC2Client, context: ApiContext): Ec2Api {
@@ -169,16 +188,30 @@ export function createEc2Api(client: EC2Client, context: ApiContext): Ec2Api {
     },
 
     async describeImages(filter) {
-      const out = await awsCall('ec2:DescribeImages', () =>
-        client.send(
-          new DescribeImagesCommand({
-            Filters: filter.tags ? tagFilters(filter.tags) : undefined,
-            ImageIds: filter.imageIds ? [...filter.imageIds] : undefined,
-            Owners: filter.owners ? [...filter.owners] : undefined,
-          }),
-        ),
-      )
-      return out.Images ?? []
+      const filters = tagFilters(filter.tags)
+      if (filter.names) filters.push({Name: 'name', Values: [...filter.names]})
+      if (filter.states) filters.push({Name: 'state', Values: [...filter.states]})
+      return awsCall('ec2:DescribeImages', async () => {
+        const found: Image[] = []
+        const input = {Filters: filters.length > 0 ? filters : undefined, ImageIds: filter.imageIds ? [...filter.imageIds] : undefined, Owners: filter.owners ? [...filter.owners] : undefined}
+        for await (const page of paginateDescribeImages({client}, input)) found.push(...(page.Images ?? []))
+        return found
+      })
+    },
+
+    async describeSnapshots(filter) {
+      return awsCall('ec2:DescribeSnapshots', async () => {
+        const found: Snapshot[] = []
+        const filters = tagFilters(filter.tags)
+        // OwnerIds self: without it DescribeSnapshots also lists every public snapshot it may read.
+        const input = {Filters: filters.length > 0 ? filters : undefined, OwnerIds: ['self'], SnapshotIds: filter.snapshotIds ? [...filter.snapshotIds] : undefined}
+        for await (const page of paginateDescribeSnapshots({client}, input)) found.push(...(page.Snapshots ?? []))
+        return found
+      })
+    },
+
+    async deleteSnapshot(snapshotId) {
+      return unlessGone('ec2:DeleteSnapshot', () => client.send(new DeleteSnapshotCommand({SnapshotId: snapshotId})), ['InvalidSnapshot.NotFound'])
     },
 
     async describeInstances(filter) {
@@ -335,7 +368,7 @@ export function createEc2Api(client: EC2Client, context: ApiContext): Ec2Api {
     },
 
     async deregisterImage(imageId) {
-      await awsCall('ec2:DeregisterImage', () => client.send(new DeregisterImageCommand({ImageId: imageId})))
+      return unlessGone('ec2:DeregisterImage', () => client.send(new DeregisterImageCommand({ImageId: imageId})), ['InvalidAMIID.NotFound', 'InvalidAMIID.Unavailable'])
     },
 
     async runInstances(input) {

@@ -16,6 +16,12 @@ export const DURATIONS = {
   metadataOptionsApply: 5_000,
   /** CreateImage → `available` (or `failed`). Typical for an 8 GiB gp3 root volume: 3–5 minutes. */
   imagePending: 4 * 60_000,
+  /**
+   * CreateImage without NoReboot: EC2 shuts the instance down and boots it
+   * again; its SSM agent is offline meanwhile. Typical for AL2023: under a
+   * minute to boot, and the agent reconnects soon after. UNVERIFIED figure.
+   */
+  imageReboot: 60_000,
   /** CreateFileSystem → `available`. Typical: well under a minute. */
   efsCreating: 30_000,
   /** CreateMountTarget → `available`. Typical: 1–2 minutes. */

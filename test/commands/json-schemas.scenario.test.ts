@@ -11,7 +11,6 @@ import {join} from 'node:path'
 import Ajv, {type ValidateFunction} from 'ajv'
 
 import {exitCodeOf, loadedCommands, ROOT, useScratchProject} from '../_helpers/cli'
-import {fakeBake} from '../_helpers/fake-bake'
 
 const SCHEMAS = join(ROOT, 'schemas')
 const ERROR_SCHEMA = '_error'
@@ -134,8 +133,11 @@ describe('--json schemas', () => {
       expect(expectValid('seed status', await project.run(['seed', 'status', '--sandbox', '--json']))).toMatchObject({boot: {status: 'ok'}})
       expectValid('seed exec', await project.run(['seed', 'exec', '--sandbox', '--json', ...WAIT, '--', 'echo', 'hi'], {}, {configFlag: false}))
       expectValid('seed tunnel', await project.run(['seed', 'tunnel', '--sandbox', '--json']))
-      // A bake made by hand (test/_helpers/fake-bake.ts), rolled out and back; slower than 100000x so the monitor sees batches.
-      await fakeBake(project)
+      // A bake (forced: no staging run here), then the bakes listed and pruned.
+      expectValid('bake', await project.run(['bake', '--sandbox', '--yes', '--force', '--json', ...WAIT]))
+      expect(expectValid('images list', await project.run(['images', 'list', '--sandbox', '--json']))).toMatchObject({images: [expect.any(Object)]})
+      expectValid('images prune', await project.run(['images', 'prune', '--sandbox', '--json', '--dry-run']))
+      // The bake rolled out and back; slower than 100000x so the monitor sees batches.
       expectValid('rollout', await project.run(['rollout', '--sandbox', '--yes', '--json', ...WAIT], {HACTL_SANDBOX_SPEED: '300'}))
       expectValid('rollback', await project.run(['rollback', '--sandbox', '--yes', '--json', ...WAIT], {HACTL_SANDBOX_SPEED: '300'}))
       expectValid('seed destroy', await project.run(['seed', 'destroy', '--sandbox', '--yes', '--json', ...WAIT]))

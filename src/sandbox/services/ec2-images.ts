@@ -14,6 +14,7 @@ import {
   errors,
   imageState,
   instanceState,
+  invalidParameterValue,
   isWellFormedId,
   isoDate,
   matchesFilters,
@@ -54,7 +55,7 @@ function toImage(image: ImageRecord, context: OperationContext): Image {
     SourceInstanceId: image.sourceInstanceId,
     BlockDeviceMappings: image.blockDevices.map((device) => ({
       DeviceName: device.deviceName,
-      Ebs: {SnapshotId: device.snapshotId, VolumeSize: device.volumeSize, VolumeType: 'gp3', DeleteOnTermination: true, Encrypted: false},
+      Ebs: {SnapshotId: device.snapshotId, VolumeSize: device.volumeSize, VolumeType: 'gp3', DeleteOnTermination: true, Encrypted: image.ownerAlias !== 'amazon'},
     })),
     Tags: toTagList(image.tags),
   }
@@ -77,15 +78,25 @@ export function createImage(state: Ec2State, input: CreateImageCommandInput, con
     throw new SimError('IncorrectInstanceState', `The instance '${instance.id}' is not in a state from which it can be imaged.`)
   }
 
+  const imageTags = tagsFromSpecs(input.TagSpecifications, 'image')
+  const snapshotTags = tagsFromSpecs(input.TagSpecifications, 'snapshot')
+  const badType = (input.TagSpecifications ?? []).find((spec) => spec.ResourceType !== 'image' && spec.ResourceType !== 'snapshot')
+  if (badType) throw invalidParameterValue(`'${badType.ResourceType ?? ''}' is not a valid taggable resource type for this operation.`)
   const imageId = context.nextId('ami')
+  const failed = context.takeFault('image-failed')
   const snapshot = {
     id: context.nextId('snap'),
+    volumeId: instance.rootVolumeId,
     volumeSize: instance.rootVolumeSize,
     startedAt: context.now,
+    // EC2's own wording for a CreateImage snapshot.
     description: `Created by CreateImage(${instance.id}) for ${imageId}`,
-    tags: tagsFromSpecs(input.TagSpecifications, 'snapshot'),
+    failed,
+    tags: snapshotTags,
   }
   state.snapshots.push(snapshot)
+  // Without NoReboot EC2 shuts the instance down for a consistent image and boots it again (AWS-NOTES-2 B.3).
+  if (input.NoReboot !== true) instance.rebootedAt = context.now
   state.images.push({
     id: imageId,
     name,
@@ -97,8 +108,8 @@ export function createImage(state: Ec2State, input: CreateImageCommandInput, con
     architecture: state.images.find((image) => image.id === instance.imageId)?.architecture ?? 'x86_64',
     sourceInstanceId: instance.id,
     blockDevices: [{deviceName: '/dev/xvda', snapshotId: snapshot.id, volumeSize: snapshot.volumeSize}],
-    failed: context.takeFault('image-failed'),
-    tags: tagsFromSpecs(input.TagSpecifications, 'image'),
+    failed,
+    tags: imageTags,
   })
   return {ImageId: imageId}
 }

@@ -116,6 +116,12 @@ export interface InstanceRecord {
   terminatedAt: number | undefined
   metadataOptions: MetadataOptionsRecord
   tags: Tags
+  /** The last CreateImage without NoReboot: the instance shut down and came back (agent offline meanwhile). */
+  rebootedAt?: number
+  /** A seed's `systemctl stop hactl-cron.timer` (ssm-cron.ts); cleared by a start, undone by a reboot. */
+  cronStoppedAt?: number
+  /** A seed's `systemctl start hactl-cron.timer` after a stop (ssm-cron.ts). */
+  cronStartedAt?: number
 }
 
 export interface BlockDeviceRecord {
@@ -146,6 +152,10 @@ export interface SnapshotRecord {
   readonly volumeSize: number
   readonly startedAt: number
   readonly description: string
+  /** The volume it was taken from (a CreateImage root volume). Absent in older state files. */
+  readonly volumeId?: string
+  /** Set with its image's `image-failed` fault: the snapshot ends `error`. Absent in older state files. */
+  readonly failed?: boolean
   tags: Tags
 }
 
@@ -301,6 +311,19 @@ export function imageState(image: ImageRecord, now: number): ImageStateName {
   return image.failed ? 'failed' : 'available'
 }
 
+export type SnapshotStateName = 'pending' | 'completed' | 'error'
+
+/** A CreateImage snapshot completes (or errs) when its image does: the image waits for its snapshots. */
+export function snapshotState(snapshot: SnapshotRecord, now: number): SnapshotStateName {
+  if (now < snapshot.startedAt + DURATIONS.imagePending) return 'pending'
+  return snapshot.failed === true ? 'error' : 'completed'
+}
+
+/** True while a CreateImage reboot has the instance down (its SSM agent offline). */
+export function rebooting(instance: InstanceRecord, now: number): boolean {
+  return instance.rebootedAt !== undefined && now >= instance.rebootedAt && now < instance.rebootedAt + DURATIONS.imageReboot
+}
+
 // ---- ids and errors (AWS's codes and wording) ------------------------------
 
 const ID_SHAPE = /^[a-z]+-([0-9a-f]{8}|[0-9a-f]{17})$/
@@ -335,6 +358,8 @@ export const errors = {
   subnetMalformed: (id: string) => new SimError('InvalidSubnetID.Malformed', `Invalid id: "${id}" (expecting "subnet-...")`),
   groupNotFound: (what: string) => new SimError('InvalidGroup.NotFound', `The security group '${what}' does not exist`),
   snapshotNotFound: (id: string) => new SimError('InvalidSnapshot.NotFound', `The snapshot '${id}' does not exist.`),
+  snapshotMalformed: (id: string) => new SimError('InvalidSnapshot.Malformed', `Invalid id: "${id}" (expecting "snap-...")`),
+  snapshotInUse: (id: string, imageId: string) => new SimError('InvalidSnapshot.InUse', `The snapshot ${id} is currently in use by ${imageId}`),
   badNextToken: () => new SimError('InvalidPaginationToken', 'The specified pagination token is not valid or is expired.'),
 }
 

@@ -21,6 +21,7 @@ import {
   describeVpcs,
 } from './ec2-network'
 import {describeInstanceTypeOfferings, describeInstanceTypes} from './ec2-offerings'
+import {deleteSnapshot, describeSnapshots} from './ec2-snapshots'
 import {createTags, deleteTags, describeTags} from './ec2-tags'
 import {
   createSubnet,
@@ -51,6 +52,7 @@ export const ec2 = defineService<Ec2State>({
     CreateVpc: createVpc,
     CreateVpcEndpoint: createVpcEndpoint,
     DeleteSecurityGroup: deleteSecurityGroup,
+    DeleteSnapshot: deleteSnapshot,
     DeleteTags: deleteTags,
     DeregisterImage: deregisterImage,
     DescribeImages: describeImages,
@@ -61,6 +63,7 @@ export const ec2 = defineService<Ec2State>({
     DescribeInstances: describeInstances,
     DescribeRouteTables: describeRouteTables,
     DescribeSecurityGroups: describeSecurityGroups,
+    DescribeSnapshots: describeSnapshots,
     DescribeSubnets: describeSubnets,
     DescribeTags: describeTags,
     DescribeVpcAttribute: describeVpcAttribute,

@@ -23,6 +23,7 @@ import {writeStringParameter, type CommandRecord, type InvocationRecord, type Ss
 import {SEED_PARAMETERS, isSeed, pingStatus, seedSite} from './ssm-seed'
 import {simulateScript} from './ssm-shell'
 import {isRunnerScript, simulateRunner} from './ssm-staging'
+import {isBakeScript, simulateBakeScript} from './ssm-cron'
 
 /*
  * SSM Run Command with AWS-RunShellScript, on the simulated clock:
@@ -184,7 +185,8 @@ export function sendCommand(context: RunCommandContext, input: SendCommandComman
   const scripted = simulateScript(commands, executionTimeout)
   const resultOn = (instanceId: string) => {
     const instance = instanceOf(context.region, instanceId)
-    return (instance && isSeed(instance) && simulateRunner(commands, instance, context.state.seeds[instanceId])) || scripted
+    const seed = context.state.seeds[instanceId]
+    return (instance && isSeed(instance) && (simulateRunner(commands, instance, seed) ?? simulateBakeScript(commands, instance, seed, operation.now))) || scripted
   }
   const command: CommandRecord = {
     id: commandId(operation),
@@ -198,8 +200,8 @@ export function sendCommand(context: RunCommandContext, input: SendCommandComman
     invocations: [...new Set(ids)].map((instanceId) => ({instanceId, result: resultOn(instanceId)})),
   }
   context.state.commands.push(command)
-  // The staging runner only reads the seed: running it is not a change.
-  if (!isRunnerScript(commands)) for (const invocation of command.invocations) countChange(context, invocation.instanceId, command)
+  // The staging runner only reads the seed, and the bake's scripts change no code: neither is a change.
+  if (!isRunnerScript(commands) && !isBakeScript(commands)) for (const invocation of command.invocations) countChange(context, invocation.instanceId, command)
   return {Command: toCommand(command, operation.now)}
 }
 

@@ -13,7 +13,8 @@ import {DURATIONS} from '../durations'
 import {SimError} from '../errors'
 import {paginate} from '../paging'
 import type {AdvanceContext, OperationContext, RegionState, Result} from '../types'
-import {instanceState, privateDnsName, type InstanceRecord} from './ec2-model'
+import {instanceState, privateDnsName, rebooting, type InstanceRecord} from './ec2-model'
+import {cronWindow} from './ssm-cron'
 import {ssmSlice, writeStringParameter, type SsmState} from './ssm-model'
 
 /*
@@ -90,7 +91,7 @@ function upAt(instance: InstanceRecord, at: number): boolean {
 export function pingStatus(instance: InstanceRecord, now: number): 'Online' | 'ConnectionLost' | undefined {
   const registered = registeredAt(instance)
   if (registered === undefined || now < registered || !upAt(instance, registered)) return undefined
-  return instanceState(instance, now) === 'running' ? 'Online' : 'ConnectionLost'
+  return instanceState(instance, now) === 'running' && !rebooting(instance, now) ? 'Online' : 'ConnectionLost'
 }
 
 // ---- the boot ---------------------------------------------------------------
@@ -158,8 +159,8 @@ function advanceCron(state: SsmState, instance: InstanceRecord, site: string, co
   if (booted === undefined || instance.bootFailed === true) return false
   const period = DURATIONS.seedCronPeriod
   const first = (Math.floor(booted / period) + 1) * period + DURATIONS.seedCronRun
-  const end = Math.min(context.now, instance.terminatedAt ?? context.now)
-  const from = Math.max(context.window.from, booted)
+  // Not while `hactl bake` has the timer stopped (ssm-cron.ts).
+  const {from, end} = cronWindow(instance, Math.max(context.window.from, booted), Math.min(context.now, instance.terminatedAt ?? context.now))
   if (end <= from) return false
   const due = dueOccurrences(first, period, {from, now: end})
   const last = due.at(-1)

@@ -1,0 +1,87 @@
+import type {
+  DeleteSnapshotCommandInput,
+  DeleteSnapshotCommandOutput,
+  DescribeSnapshotsCommandInput,
+  DescribeSnapshotsCommandOutput,
+  Snapshot,
+} from '@aws-sdk/client-ec2'
+
+import type {OperationContext, Result} from '../types'
+import {
+  errors,
+  isoDate,
+  matchesFilters,
+  missingParameter,
+  pageOf,
+  requireIds,
+  snapshotState,
+  toTagList,
+  type Ec2State,
+  type FilterFields,
+  type SnapshotRecord,
+} from './ec2-model'
+
+/*
+ * The account's own EBS snapshots: the ones CreateImage takes (ec2-images.ts).
+ * Amazon's platform AMIs' snapshots are not the account's and are not listed.
+ * Behaviour: ec2.md.
+ */
+
+function toSnapshot(snapshot: SnapshotRecord, context: OperationContext): Snapshot {
+  const state = snapshotState(snapshot, context.now)
+  return {
+    SnapshotId: snapshot.id,
+    VolumeId: snapshot.volumeId ?? 'vol-ffffffff',
+    VolumeSize: snapshot.volumeSize,
+    StartTime: new Date(snapshot.startedAt),
+    State: state,
+    StateMessage: state === 'error' ? 'Injected fault image-failed (hactl sandbox).' : undefined,
+    Progress: state === 'pending' ? '0%' : '100%',
+    OwnerId: context.account,
+    Description: snapshot.description,
+    // The seed's root volume is encrypted with the account's default key (src/seed/launch.ts); the sandbox keeps no volumes.
+    Encrypted: true,
+    StorageTier: 'standard',
+    Tags: toTagList(snapshot.tags),
+  }
+}
+
+const SNAPSHOT_FILTERS: FilterFields<SnapshotRecord & {readonly stateName: string; readonly ownerId: string}> = {
+  'snapshot-id': (snapshot) => [snapshot.id],
+  'status': (snapshot) => [snapshot.stateName],
+  'owner-id': (snapshot) => [snapshot.ownerId],
+  'volume-id': (snapshot) => [snapshot.volumeId],
+  'volume-size': (snapshot) => [String(snapshot.volumeSize)],
+  'description': (snapshot) => [snapshot.description],
+  'start-time': (snapshot) => [isoDate(snapshot.startedAt)],
+  'encrypted': () => ['true'],
+}
+
+export function describeSnapshots(
+  state: Ec2State,
+  input: DescribeSnapshotsCommandInput,
+  context: OperationContext,
+): Result<DescribeSnapshotsCommandOutput> {
+  const ids = input.SnapshotIds ?? []
+  const chosen = ids.length > 0 ? requireIds(ids, state.snapshots, 'snap', errors.snapshotMalformed, (missing) => errors.snapshotNotFound(missing[0])) : state.snapshots
+  // Every snapshot here is the account's own: Owners `self` or the account id match, others match nothing.
+  const owners = [...(input.OwnerIds ?? [])]
+  const owned = owners.length === 0 || owners.some((owner) => owner === 'self' || owner === context.account)
+  const matching = (owned ? chosen : [])
+    .filter((snapshot) =>
+      matchesFilters({...snapshot, ownerId: context.account, stateName: snapshotState(snapshot, context.now)}, snapshot.tags, input.Filters, SNAPSHOT_FILTERS),
+    )
+    .sort((a, b) => a.startedAt - b.startedAt || (a.id < b.id ? -1 : 1))
+  const page = pageOf(matching, input, ids.length > 0, 'SnapshotIds')
+  return {Snapshots: page.items.map((snapshot) => toSnapshot(snapshot, context)), NextToken: page.nextToken}
+}
+
+export function deleteSnapshot(state: Ec2State, input: DeleteSnapshotCommandInput, _context: OperationContext): Result<DeleteSnapshotCommandOutput> {
+  if (input.SnapshotId === undefined) throw missingParameter('SnapshotId')
+  const [snapshot] = requireIds([input.SnapshotId], state.snapshots, 'snap', errors.snapshotMalformed, (missing) => errors.snapshotNotFound(missing[0]))
+  // "You cannot delete a snapshot of the root device of an EBS volume used by a registered AMI" (AWS-NOTES §4.3).
+  const user = state.images.find((image) => image.blockDevices.some((device) => device.snapshotId === snapshot.id))
+  if (user) throw errors.snapshotInUse(snapshot.id, user.id)
+  state.snapshots = state.snapshots.filter((candidate) => candidate.id !== snapshot.id)
+  return {}
+}
