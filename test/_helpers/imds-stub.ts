@@ -60,3 +60,41 @@ export async function startImdsStub(): Promise<ImdsStub> {
     url,
   }
 }
+
+/**
+ * The stub for the tests of the enclosing describe block: started before
+ * them, closed after. Read it only inside a hook or a test.
+ */
+export function useImdsStub(): ImdsStub {
+  let stub: ImdsStub | undefined
+  beforeAll(async () => {
+    stub = await startImdsStub()
+  })
+  afterAll(async () => {
+    await stub?.close()
+    stub = undefined
+  })
+  const current = (): ImdsStub => {
+    if (!stub) throw new Error('useImdsStub: the stub runs only inside its describe block')
+    return stub
+  }
+
+  return {
+    close: () => current().close(),
+    get tags() {
+      return current().tags
+    },
+    set tags(value) {
+      current().tags = value
+    },
+    get tagsExposed() {
+      return current().tagsExposed
+    },
+    set tagsExposed(value) {
+      current().tagsExposed = value
+    },
+    get url() {
+      return current().url
+    },
+  }
+}

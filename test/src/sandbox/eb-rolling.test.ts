@@ -11,10 +11,9 @@ import {
   type EventDescription,
   UpdateEnvironmentCommand,
 } from '@aws-sdk/client-elastic-beanstalk'
-import {ConfiguredRetryStrategy} from '@smithy/core/retry'
 
 import {DURATIONS} from '../../../src/sandbox/durations'
-import {REGION, manualSandbox, removeTempStateDirs} from './clients'
+import {clientOn, REGION, manualSandbox, removeTempStateDirs} from './clients'
 
 /*
  * A new ImageId under a health-based rolling update (MinSize 2, MaxSize 4,
@@ -35,9 +34,7 @@ function option(Namespace: string, OptionName: string, Value: string): Configura
 }
 
 function ebClient(sandbox: Sandbox): ElasticBeanstalkClient {
-  const client = new ElasticBeanstalkClient({region: REGION, credentials: {accessKeyId: 'x', secretAccessKey: 'y'}, retryStrategy: new ConfiguredRetryStrategy(1, () => 0)})
-  client.middlewareStack.use(sandbox.handle.plugin('elasticbeanstalk'))
-  return client
+  return clientOn(sandbox.handle, ElasticBeanstalkClient, 'elasticbeanstalk', {attempts: 1})
 }
 
 const OPTIONS = [

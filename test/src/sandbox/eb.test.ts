@@ -38,13 +38,12 @@ import {
   UpdateTagsForResourceCommand,
 } from '@aws-sdk/client-elastic-beanstalk'
 import {AddRoleToInstanceProfileCommand, CreateInstanceProfileCommand, CreateRoleCommand, IAMClient} from '@aws-sdk/client-iam'
-import {ConfiguredRetryStrategy} from '@smithy/core/retry'
 
 import {STATE_FILE} from '../../../src/sandbox'
 import {DURATIONS} from '../../../src/sandbox/durations'
 import type {S3ObjectRecord, S3State} from '../../../src/sandbox/services/s3-model'
 import type {SandboxState} from '../../../src/sandbox/types'
-import {REGION, manualSandbox, removeTempStateDirs} from './clients'
+import {clientOn, REGION, manualSandbox, removeTempStateDirs} from './clients'
 
 const ACCOUNT = '123456789012'
 const BUCKET = `elasticbeanstalk-${REGION}-${ACCOUNT}`
@@ -54,13 +53,7 @@ const PHP83_ARN = `arn:aws:elasticbeanstalk:${REGION}::platform/${PHP83}/4.7.1`
 afterAll(removeTempStateDirs)
 
 function ebClient(sandbox: ReturnType<typeof manualSandbox>, attempts = 1): ElasticBeanstalkClient {
-  const client = new ElasticBeanstalkClient({
-    region: REGION,
-    credentials: {accessKeyId: 'x', secretAccessKey: 'y'},
-    retryStrategy: new ConfiguredRetryStrategy(attempts, () => 0),
-  })
-  client.middlewareStack.use(sandbox.handle.plugin('elasticbeanstalk'))
-  return client
+  return clientOn(sandbox.handle, ElasticBeanstalkClient, 'elasticbeanstalk', {attempts})
 }
 
 function iamClient(sandbox: ReturnType<typeof manualSandbox>): IAMClient {

@@ -26,24 +26,17 @@ import {
   UntagResourceCommand,
   paginateDescribeFileSystems,
 } from '@aws-sdk/client-efs'
-import {ConfiguredRetryStrategy} from '@smithy/core/retry'
 
 import {DURATIONS} from '../../../src/sandbox/durations'
 import type {SandboxOptions} from '../../../src/sandbox'
-import {manualSandbox, removeTempStateDirs, REGION} from './clients'
+import {clientOn, manualSandbox, removeTempStateDirs, REGION} from './clients'
 
 afterAll(removeTempStateDirs)
 
 /** The sandbox's EC2 and ManualClock, plus a real EFS client on it (no retry backoff). */
 function sandbox(options: Partial<SandboxOptions> = {}) {
   const base = manualSandbox(options)
-  const efs = new EFSClient({
-    region: REGION,
-    credentials: {accessKeyId: 'x', secretAccessKey: 'y'},
-    retryStrategy: new ConfiguredRetryStrategy(4, () => 0),
-  })
-  efs.middlewareStack.use(base.handle.plugin('efs'))
-  return {...base, efs}
+  return {...base, efs: clientOn(base.handle, EFSClient, 'efs')}
 }
 
 async function availableFileSystem(s: ReturnType<typeof sandbox>, token = 'uploads-demo'): Promise<string> {

@@ -37,23 +37,16 @@ import {
   type CreateReplicationGroupCommandInput,
 } from '@aws-sdk/client-elasticache'
 import {CreateSecurityGroupCommand, DescribeSubnetsCommand, type EC2Client} from '@aws-sdk/client-ec2'
-import {ConfiguredRetryStrategy} from '@smithy/core/retry'
 
 import {DURATIONS} from '../../../src/sandbox/durations'
 import type {SandboxOptions} from '../../../src/sandbox'
 import {regionCode} from '../../../src/sandbox/services/elasticache-model'
-import {REGION, manualSandbox, removeTempStateDirs, sandboxClients, tempStateDir, type SandboxClients} from './clients'
+import {clientOn, manualSandbox, removeTempStateDirs, sandboxClients, tempStateDir, type SandboxClients} from './clients'
 
 afterAll(removeTempStateDirs)
 
 function cacheClient(sandbox: SandboxClients): ElastiCacheClient {
-  const client = new ElastiCacheClient({
-    region: REGION,
-    credentials: {accessKeyId: 'x', secretAccessKey: 'y'},
-    retryStrategy: new ConfiguredRetryStrategy(4, () => 0),
-  })
-  client.middlewareStack.use(sandbox.handle.plugin('elasticache'))
-  return client
+  return clientOn(sandbox.handle, ElastiCacheClient, 'elasticache')
 }
 
 function manualCache(options: Partial<SandboxOptions> = {}) {

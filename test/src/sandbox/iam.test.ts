@@ -24,10 +24,9 @@ import {
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 
-import {ConfiguredRetryStrategy} from '@smithy/core/retry'
 
 import type {SandboxOptions} from '../../../src/sandbox'
-import {manualSandbox, removeTempStateDirs} from './clients'
+import {clientOn, manualSandbox, removeTempStateDirs} from './clients'
 
 afterAll(removeTempStateDirs)
 
@@ -40,9 +39,7 @@ const SSM_CORE = 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore'
 
 function sandbox(options: Partial<SandboxOptions> = {}) {
   const base = manualSandbox(options)
-  const iam = new IAMClient({region: 'us-east-1', credentials: {accessKeyId: 'x', secretAccessKey: 'y'}, retryStrategy: new ConfiguredRetryStrategy(4, () => 0)})
-  iam.middlewareStack.use(base.handle.plugin('iam'))
-  return {...base, iam}
+  return {...base, iam: clientOn(base.handle, IAMClient, 'iam', {region: 'us-east-1'})}
 }
 
 async function role(iam: IAMClient, name = 'demo-ec2'): Promise<void> {

@@ -12,7 +12,7 @@ import {tmpdir, userInfo} from 'node:os'
 import {join} from 'node:path'
 
 import {cronFiles, cronRunScript, cronServiceUnit, cronTimerUnit, roleGateScript, shellQuote} from '../../../src/seed/cron'
-import {startImdsStub, type ImdsStub} from '../../_helpers/imds-stub'
+import {useImdsStub} from '../../_helpers/imds-stub'
 
 interface Run {
   readonly code: number
@@ -31,21 +31,13 @@ function run(file: string, env: Record<string, string>): Promise<Run> {
 }
 
 describe('seed cron: role gate and runner', () => {
-  let imds: ImdsStub
+  const imds = useImdsStub()
   let dir: string
   let appDir: string
   let gate: string
   let runner: string
   let heartbeat: string
   let env: Record<string, string>
-
-  beforeAll(async () => {
-    imds = await startImdsStub()
-  })
-
-  afterAll(async () => {
-    await imds.close()
-  })
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'hactl-cron-'))
