@@ -4,7 +4,7 @@
  * a /run-like directory only, follows the role tag, survives any password
  * characters, and keeps the last good file when AWS fails.
  */
-import {execFile, spawnSync} from 'node:child_process'
+import {spawnSync} from 'node:child_process'
 import {chmodSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -16,24 +16,12 @@ import {dbAppUserScript} from '../../../src/seed/db-user'
 import {type SitePointers} from '../../../src/seed/pointers'
 import {configServiceUnit, configTimerUnit, renderConfigScript, siteJsonPhp} from '../../../src/seed/render-config'
 import {useImdsStub} from '../../_helpers/imds-stub'
+import {runBash} from '../../_helpers/run-bash'
 import {useTempDir} from '../../_helpers/sandbox-dir'
 import {createAwsStub, type AwsStub} from './aws-stub'
 import {describeNeeding, shellcheckText} from '../../_helpers/real-tools'
 
-interface Run {
-  readonly code: number
-  readonly stdout: string
-  readonly stderr: string
-}
-
-/** Runs a script without blocking the event loop (the IMDS stand-in answers from this process). */
-function run(file: string, env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile('bash', [file], {env, timeout: 20_000}, (error, stdout, stderr) => {
-      resolve({code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stderr: String(stderr), stdout: String(stdout)})
-    })
-  })
-}
+const run = runBash
 
 /** A value out of the rendered PHP array, as PHP reads it. */
 function phpValue(file: string, expression: string): string {
