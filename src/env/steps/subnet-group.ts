@@ -1,7 +1,9 @@
 import type {HactlConfig} from '../../config/schema'
+import {defineStep, type Step} from '../../core/steps'
 import type {SiteNetwork} from '../network'
 import {tagsFor, type Tags} from '../spec'
 import type {EnvStepOptions} from './context'
+import type {NetworkOutput} from './network'
 
 /** What RDS and ElastiCache both offer for the subnet groups of the data tier. */
 export interface SubnetGroupApi {
@@ -34,4 +36,20 @@ export async function ensureSubnetGroup(
   }
 
   note(group.kind, group.name, group.name, found ? 'found' : 'created')
+}
+
+/** The step that finds or creates a data-tier subnet group (`env/db-subnet-group`, `env/cache-subnet-group`). */
+export function subnetGroupStep(
+  options: EnvStepOptions,
+  needs: {network: Step<NetworkOutput>},
+  step: {readonly id: string; readonly title: string; readonly api: () => Promise<SubnetGroupApi>; readonly group: SubnetGroupSpec},
+): Step<void> {
+  return defineStep({
+    id: step.id,
+    needs,
+    async run({network: {network}}) {
+      await ensureSubnetGroup(await step.api(), network, step.group, options)
+    },
+    title: step.title,
+  })
 }
