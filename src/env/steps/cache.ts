@@ -1,11 +1,9 @@
 import {defineStep, type Step, type StepContext} from '../../core/steps'
 import {cachePort, memcachedInput, replicationGroupInput, tagsFor, type Refs} from '../spec'
 import {failIfBroken, required, type EnvStepOptions} from './context'
-import type {NetworkOutput} from './network'
 import type {LiveDataTier} from './preflight'
 import type {SecurityGroupIds} from './security-groups'
 import {ensureGeneratedSecret} from './generated-secret'
-import {subnetGroupStep} from './subnet-group'
 
 export type CacheRefs = Refs['cache']
 
@@ -32,15 +30,6 @@ export function cacheSecretStep(options: EnvStepOptions): Step<string | undefine
       })
     },
     title: 'Cache AUTH token (Secrets Manager)',
-  })
-}
-
-export function cacheSubnetGroupStep(options: EnvStepOptions, needs: {network: Step<NetworkOutput>}): Step<void> {
-  return subnetGroupStep(options, needs, {
-    api: () => options.clients.elasticache(),
-    group: {kind: 'cache subnet group', name: options.names.cacheSubnetGroup, role: 'cache', what: 'cache'},
-    id: 'env/cache-subnet-group',
-    title: 'Cache subnet group',
   })
 }
 

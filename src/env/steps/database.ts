@@ -5,7 +5,6 @@ import {failIfBroken, required, type EnvStepOptions} from './context'
 import type {NetworkOutput} from './network'
 import type {LiveDataTier} from './preflight'
 import type {SecurityGroupIds} from './security-groups'
-import {subnetGroupStep} from './subnet-group'
 
 export type DatabaseRefs = Refs['db']
 
@@ -58,15 +57,6 @@ export function dbParameterGroupStep(options: DatabaseOptions): Step<DbVersion> 
       return {family, version}
     },
     title: 'DB parameter group (TLS required)',
-  })
-}
-
-export function dbSubnetGroupStep(options: EnvStepOptions, needs: {network: Step<NetworkOutput>}): Step<void> {
-  return subnetGroupStep(options, needs, {
-    api: () => options.clients.rds(),
-    group: {kind: 'DB subnet group', name: options.names.dbSubnetGroup, role: 'db', what: 'database'},
-    id: 'env/db-subnet-group',
-    title: 'DB subnet group',
   })
 }
 

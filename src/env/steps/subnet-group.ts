@@ -38,18 +38,29 @@ export async function ensureSubnetGroup(
   note(group.kind, group.name, group.name, found ? 'found' : 'created')
 }
 
-/** The step that finds or creates a data-tier subnet group (`env/db-subnet-group`, `env/cache-subnet-group`). */
-export function subnetGroupStep(
-  options: EnvStepOptions,
-  needs: {network: Step<NetworkOutput>},
-  step: {readonly id: string; readonly title: string; readonly api: () => Promise<SubnetGroupApi>; readonly group: SubnetGroupSpec},
-): Step<void> {
+/** The data tier's two subnet groups: where each lives and how it is named and tagged. */
+const SUBNET_GROUPS = {
+  cache: {
+    api: (clients: EnvStepOptions['clients']): Promise<SubnetGroupApi> => clients.elasticache(),
+    group: (names: EnvStepOptions['names']): SubnetGroupSpec => ({kind: 'cache subnet group', name: names.cacheSubnetGroup, role: 'cache', what: 'cache'}),
+    title: 'Cache subnet group',
+  },
+  db: {
+    api: (clients: EnvStepOptions['clients']): Promise<SubnetGroupApi> => clients.rds(),
+    group: (names: EnvStepOptions['names']): SubnetGroupSpec => ({kind: 'DB subnet group', name: names.dbSubnetGroup, role: 'db', what: 'database'}),
+    title: 'DB subnet group',
+  },
+} as const
+
+/** The step that finds or creates the database's or the cache's subnet group (`env/db-subnet-group`, `env/cache-subnet-group`). */
+export function subnetGroupStep(options: EnvStepOptions, needs: {network: Step<NetworkOutput>}, tier: keyof typeof SUBNET_GROUPS): Step<void> {
+  const {api, group, title} = SUBNET_GROUPS[tier]
   return defineStep({
-    id: step.id,
+    id: `env/${tier}-subnet-group`,
     needs,
     async run({network: {network}}) {
-      await ensureSubnetGroup(await step.api(), network, step.group, options)
+      await ensureSubnetGroup(await api(options.clients), network, group(options.names), options)
     },
-    title: step.title,
+    title,
   })
 }

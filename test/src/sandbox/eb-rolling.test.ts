@@ -1,16 +1,5 @@
 import {DescribeImagesCommand, DescribeInstancesCommand, type EC2Client, type Instance} from '@aws-sdk/client-ec2'
-import {
-  type ConfigurationOptionSetting,
-  CreateApplicationCommand,
-  CreateEnvironmentCommand,
-  DescribeEnvironmentHealthCommand,
-  DescribeEnvironmentsCommand,
-  DescribeEventsCommand,
-  DescribeInstancesHealthCommand,
-  ElasticBeanstalkClient,
-  type EventDescription,
-  UpdateEnvironmentCommand,
-} from '@aws-sdk/client-elastic-beanstalk'
+import * as EB from '@aws-sdk/client-elastic-beanstalk'
 
 import {DURATIONS} from '../../../src/sandbox/durations'
 import {clientOn, REGION, manualSandbox, removeTempStateDirs} from './clients'
@@ -29,12 +18,12 @@ const POLL_MS = 15_000
 
 type Sandbox = ReturnType<typeof manualSandbox>
 
-function option(Namespace: string, OptionName: string, Value: string): ConfigurationOptionSetting {
+function option(Namespace: string, OptionName: string, Value: string): EB.ConfigurationOptionSetting {
   return {Namespace, OptionName, Value}
 }
 
-function ebClient(sandbox: Sandbox): ElasticBeanstalkClient {
-  return clientOn(sandbox.handle, ElasticBeanstalkClient, 'elasticbeanstalk', {attempts: 1})
+function ebClient(sandbox: Sandbox): EB.ElasticBeanstalkClient {
+  return clientOn(sandbox.handle, EB.ElasticBeanstalkClient, 'elasticbeanstalk', {attempts: 1})
 }
 
 const OPTIONS = [
@@ -49,11 +38,11 @@ const OPTIONS = [
   option(ROLLING, 'Timeout', 'PT30M'),
 ]
 
-async function readyEnvironment(faults: string[] = []): Promise<{sandbox: Sandbox; eb: ElasticBeanstalkClient; ec2: EC2Client}> {
+async function readyEnvironment(faults: string[] = []): Promise<{sandbox: Sandbox; eb: EB.ElasticBeanstalkClient; ec2: EC2Client}> {
   const sandbox = manualSandbox({faults})
   const eb = ebClient(sandbox)
-  await eb.send(new CreateApplicationCommand({ApplicationName: 'demo'}))
-  await eb.send(new CreateEnvironmentCommand({ApplicationName: 'demo', EnvironmentName: 'demo-prod', PlatformArn: PHP83_ARN, OptionSettings: OPTIONS}))
+  await eb.send(new EB.CreateApplicationCommand({ApplicationName: 'demo'}))
+  await eb.send(new EB.CreateEnvironmentCommand({ApplicationName: 'demo', EnvironmentName: 'demo-prod', PlatformArn: PHP83_ARN, OptionSettings: OPTIONS}))
   sandbox.clock.advance(DURATIONS.ebEnvironmentLaunching)
   return {sandbox, eb, ec2: sandbox.ec2}
 }
@@ -68,8 +57,8 @@ async function newImage(ec2: EC2Client): Promise<string> {
   return Images?.[0].ImageId ?? ''
 }
 
-async function status(eb: ElasticBeanstalkClient): Promise<string | undefined> {
-  const {Environments} = await eb.send(new DescribeEnvironmentsCommand({EnvironmentNames: ['demo-prod']}))
+async function status(eb: EB.ElasticBeanstalkClient): Promise<string | undefined> {
+  const {Environments} = await eb.send(new EB.DescribeEnvironmentsCommand({EnvironmentNames: ['demo-prod']}))
   return Environments?.[0].Status
 }
 
@@ -79,17 +68,17 @@ interface Poll {
   readonly healthStatus: string | undefined
 }
 
-async function poll(eb: ElasticBeanstalkClient, ec2: EC2Client): Promise<Poll> {
-  const {InstanceHealthList} = await eb.send(new DescribeInstancesHealthCommand({EnvironmentName: 'demo-prod', AttributeNames: ['HealthStatus']}))
+async function poll(eb: EB.ElasticBeanstalkClient, ec2: EC2Client): Promise<Poll> {
+  const {InstanceHealthList} = await eb.send(new EB.DescribeInstancesHealthCommand({EnvironmentName: 'demo-prod', AttributeNames: ['HealthStatus']}))
   const live = await liveInstances(ec2)
   const running = new Set(live.filter((i) => i.State?.Name === 'running').map((i) => i.InstanceId))
   const healthyIds = (InstanceHealthList ?? []).filter((h) => h.HealthStatus === 'Ok' && running.has(h.InstanceId)).map((h) => h.InstanceId ?? '')
-  const {HealthStatus} = await eb.send(new DescribeEnvironmentHealthCommand({EnvironmentName: 'demo-prod', AttributeNames: ['HealthStatus']}))
+  const {HealthStatus} = await eb.send(new EB.DescribeEnvironmentHealthCommand({EnvironmentName: 'demo-prod', AttributeNames: ['HealthStatus']}))
   return {healthyIds, live, healthStatus: HealthStatus}
 }
 
 /** Polls every POLL_MS of simulated time until the environment is Ready again; every poll's view. */
-async function pollUntilReady(sandbox: Sandbox, eb: ElasticBeanstalkClient, ec2: EC2Client, limitMs = 3 * 60 * 60_000): Promise<Poll[]> {
+async function pollUntilReady(sandbox: Sandbox, eb: EB.ElasticBeanstalkClient, ec2: EC2Client, limitMs = 3 * 60 * 60_000): Promise<Poll[]> {
   const polls: Poll[] = []
   for (let waited = 0; waited < limitMs; waited += POLL_MS) {
     polls.push(await poll(eb, ec2))
@@ -100,8 +89,8 @@ async function pollUntilReady(sandbox: Sandbox, eb: ElasticBeanstalkClient, ec2:
   throw new Error('The update did not end')
 }
 
-async function eventsSince(eb: ElasticBeanstalkClient, start: Date): Promise<EventDescription[]> {
-  const {Events} = await eb.send(new DescribeEventsCommand({EnvironmentName: 'demo-prod', StartTime: start}))
+async function eventsSince(eb: EB.ElasticBeanstalkClient, start: Date): Promise<EB.EventDescription[]> {
+  const {Events} = await eb.send(new EB.DescribeEventsCommand({EnvironmentName: 'demo-prod', StartTime: start}))
   return (Events ?? []).reverse()
 }
 
@@ -112,7 +101,7 @@ describe('sandbox EB: rolling update by health', () => {
     expect(old).toHaveLength(2)
     const imageId = await newImage(ec2)
     const start = new Date(sandbox.clock.now())
-    await eb.send(new UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option('aws:autoscaling:launchconfiguration', 'ImageId', imageId)]}))
+    await eb.send(new EB.UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option('aws:autoscaling:launchconfiguration', 'ImageId', imageId)]}))
     expect(await status(eb)).toBe('Updating')
     // Nothing is replaced at once: the old instances stay until their batch's turn.
     expect((await liveInstances(ec2)).map((i) => i.InstanceId)).toEqual(old)
@@ -154,10 +143,10 @@ describe('sandbox EB: rolling update by health', () => {
 
   it('terminates a batch first when MinInstancesInService is below desired − batch', async () => {
     const {sandbox, eb, ec2} = await readyEnvironment()
-    await eb.send(new UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option(ROLLING, 'MinInstancesInService', '0')]}))
+    await eb.send(new EB.UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option(ROLLING, 'MinInstancesInService', '0')]}))
     sandbox.clock.advance(DURATIONS.ebEnvironmentUpdating)
     const imageId = await newImage(ec2)
-    await eb.send(new UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option('aws:autoscaling:launchconfiguration', 'ImageId', imageId)]}))
+    await eb.send(new EB.UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option('aws:autoscaling:launchconfiguration', 'ImageId', imageId)]}))
     const polls = await pollUntilReady(sandbox, eb, ec2)
     expect(polls.every((seen) => seen.live.length <= 2 && seen.healthyIds.length >= 1)).toBe(true)
     expect((await liveInstances(ec2)).every((i) => i.ImageId === imageId)).toBe(true)
@@ -168,7 +157,7 @@ describe('sandbox EB: rolling update by health', () => {
     const old = (await liveInstances(ec2)).map((i) => i.InstanceId ?? '')
     const oldImage = (await liveInstances(ec2))[0].ImageId
     const start = new Date(sandbox.clock.now())
-    await eb.send(new UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option('aws:autoscaling:launchconfiguration', 'ImageId', await newImage(ec2))]}))
+    await eb.send(new EB.UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option('aws:autoscaling:launchconfiguration', 'ImageId', await newImage(ec2))]}))
     const polls = await pollUntilReady(sandbox, eb, ec2)
     expect(polls.every((seen) => seen.healthyIds.length >= 2)).toBe(true)
     expect(polls.some((seen) => seen.healthStatus === 'Degraded')).toBe(true)
