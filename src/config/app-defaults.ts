@@ -10,6 +10,7 @@ import {
   type CacheEngine,
   type DatabaseEngine,
   type ScalingMetric,
+  STAGING_CHECKS_BY_APP,
   type StagingCheck,
   CACHE_ENGINES,
   isAuroraEngine,
@@ -44,22 +45,9 @@ export interface AppProfileDefaults {
  */
 export const HEALTH_ENDPOINT = '/hactl-health.php'
 
-const COMMON_CHECKS: readonly StagingCheck[] = [
-  'http-home',
-  'http-login',
-  'http-static',
-  'http-health',
-  'db-connect',
-  'cache-connect',
-  'uploads-on-efs',
-  'cron-heartbeat',
-  'no-secrets-on-disk',
-  'php-errors',
-]
-
 export const APP_PROFILES: Readonly<Record<AppName, AppProfileDefaults>> = {
   moodle: {
-    checks: [...COMMON_CHECKS, 'moodle-checks', 'moodle-db-schema', 'moodle-no-pending-upgrade', 'moodle-cron-age'],
+    checks: [...STAGING_CHECKS_BY_APP.common, ...STAGING_CHECKS_BY_APP.moodle],
     cronCommand: 'php admin/cli/cron.php',
     // Moodle recommends PostgreSQL; it also runs on MySQL, MariaDB and Aurora.
     databaseEngines: ['postgres', 'aurora-postgresql', 'mysql', 'mariadb', 'aurora-mysql'],
@@ -70,7 +58,7 @@ export const APP_PROFILES: Readonly<Record<AppName, AppProfileDefaults>> = {
     uploadsPath: '/mnt/moodledata',
   },
   wordpress: {
-    checks: [...COMMON_CHECKS, 'wp-core-checksums', 'wp-db-tables', 'wp-cron-due', 'wp-cron-disabled'],
+    checks: [...STAGING_CHECKS_BY_APP.common, ...STAGING_CHECKS_BY_APP.wordpress],
     cronCommand: 'wp cron event run --due-now',
     // WordPress speaks only the MySQL protocol.
     databaseEngines: ['mysql', 'mariadb', 'aurora-mysql'],

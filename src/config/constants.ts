@@ -56,26 +56,24 @@ export const SCALING_METRIC_INFO: Readonly<Record<ScalingMetric, ScalingMetricIn
  * profile (`app-defaults.ts`), what each does in src/apps (the app's own) and
  * src/staging/checks.ts (the common ones).
  */
-export const STAGING_CHECKS = [
-  'http-home',
-  'http-login',
-  'http-static',
-  'http-health',
-  'db-connect',
-  'cache-connect',
-  'uploads-on-efs',
-  'cron-heartbeat',
-  'no-secrets-on-disk',
-  'php-errors',
-  'wp-core-checksums',
-  'wp-db-tables',
-  'wp-cron-due',
-  'wp-cron-disabled',
-  'moodle-checks',
-  'moodle-db-schema',
-  'moodle-no-pending-upgrade',
-  'moodle-cron-age',
-] as const
+export const STAGING_CHECKS_BY_APP = {
+  /** Every app's. */
+  common: [
+    'http-home',
+    'http-login',
+    'http-static',
+    'http-health',
+    'db-connect',
+    'cache-connect',
+    'uploads-on-efs',
+    'cron-heartbeat',
+    'no-secrets-on-disk',
+    'php-errors',
+  ],
+  moodle: ['moodle-checks', 'moodle-db-schema', 'moodle-no-pending-upgrade', 'moodle-cron-age'],
+  wordpress: ['wp-core-checksums', 'wp-db-tables', 'wp-cron-due', 'wp-cron-disabled'],
+} as const
+export const STAGING_CHECKS = [...STAGING_CHECKS_BY_APP.common, ...STAGING_CHECKS_BY_APP.wordpress, ...STAGING_CHECKS_BY_APP.moodle] as const
 export type StagingCheck = (typeof STAGING_CHECKS)[number]
 
 /** A pattern and the sentence that explains it in an error message ("must be …"). */

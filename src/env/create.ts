@@ -32,10 +32,10 @@ import {siteNames} from '../site/names'
 import {buildBundle, type Bundle} from './bundle'
 import {bundleStep, platformStep} from './steps/bundle'
 import {siteBundle} from './https'
-import {cacheSecretStep, cacheStep, cacheSubnetGroupStep} from './steps/cache'
+import {cacheSecretStep, cacheStep} from './steps/cache'
 import {certificateStep} from './steps/certificate'
 import {RESUME, type EnvStepOptions, type ResourceOutcome} from './steps/context'
-import {databaseStep, dbParameterGroupStep, dbSubnetGroupStep} from './steps/database'
+import {databaseStep, dbParameterGroupStep} from './steps/database'
 import {accessPointStep, efsPolicyStep, fileSystemStep, mountTargetsStep} from './steps/efs'
 import {environmentStep, UNHEALTHY_CODE} from './steps/environment'
 import {iamStep, instancePolicyStep} from './steps/iam'
@@ -43,6 +43,7 @@ import {networkStep} from './steps/network'
 import {appDbSecretStep, pointersStep} from './steps/pointers'
 import {preflight, type LiveDataTier} from './steps/preflight'
 import {securityGroupsStep} from './steps/security-groups'
+import {subnetGroupStep} from './steps/subnet-group'
 
 export type {ResourceAction, ResourceOutcome} from './steps/context'
 
@@ -109,10 +110,10 @@ function createGraph(
   const accessPoint = accessPointStep(options, {efs})
   const efsPolicy = efsPolicyStep(options, {accessPoint, efs, network})
   const parameterGroup = dbParameterGroupStep({...options, live, restoreSnapshot})
-  const dbSubnetGroup = dbSubnetGroupStep(options, {network})
+  const dbSubnetGroup = subnetGroupStep(options, {network}, 'db')
   const database = databaseStep({...options, live, restoreSnapshot}, {groups, network, parameterGroup, subnetGroup: dbSubnetGroup})
   const secret = cacheSecretStep(options)
-  const cacheSubnetGroup = cacheSubnetGroupStep(options, {network})
+  const cacheSubnetGroup = subnetGroupStep(options, {network}, 'cache')
   const cache = cacheStep({...options, live}, {groups, secret, subnetGroup: cacheSubnetGroup})
   const bundleVersion = bundleStep(options, bundle)
   const platform = platformStep(options)

@@ -36,9 +36,15 @@ export function exceptionOptions(error: SimError, $metadata: ResponseMetadata): 
   return {name: error.code, $fault: error.fault, $metadata: {...$metadata, httpStatusCode: error.status}, message: error.message}
 }
 
+/** The behaviour spec of a service by the sandbox's convention: `<name>.md` beside its module. */
+export function specFileOf(name: string): string {
+  return `src/sandbox/services/${name}.md`
+}
+
 /** A call the sandbox does not simulate: a plain error (not retried by the SDK) that says where to look. */
 export class SandboxUnsupportedError extends Error {
-  public constructor(service: string, operation: string, specFile: string) {
+  /** `specFile` defaults to the service's own spec (`specFileOf(service)`). */
+  public constructor(service: string, operation: string, specFile = specFileOf(service)) {
     super(
       `The hactl sandbox does not simulate ${service.toUpperCase()} ${operation}. ` +
         `What it simulates is listed in ${specFile}.`,

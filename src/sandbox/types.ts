@@ -1,7 +1,7 @@
 import type {ResponseMetadata} from '@smithy/types'
 
 import type {CatchUpWindow} from './advance'
-import type {SimError} from './errors'
+import {type SimError, specFileOf} from './errors'
 import type {FaultKind} from './faults'
 import type {AcmState} from './services/acm'
 import type {CloudWatchState} from './services/cloudwatch'
@@ -131,10 +131,6 @@ export type Handler<S, I, O> = (state: S, input: I, context: OperationContext) =
 /** The output without `$metadata`, which the middleware adds. */
 export type Result<T> = Omit<T, '$metadata'>
 
-/** The behaviour spec of a service by the sandbox's convention: `<name>.md` beside its module. */
-export function specFileOf(name: string): string {
-  return `src/sandbox/services/${name}.md`
-}
 
 /**
  * The throttling answer shared by the services of one AWS protocol family:

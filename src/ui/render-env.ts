@@ -9,6 +9,11 @@ function row(label: string, value: string): string {
   return `  ${label.padEnd(12)} ${value}`
 }
 
+/** A titled block of rows, or "not created" when the resource is not there. */
+function section<T>(title: string, value: T | undefined, rows: (value: T) => string[]): string[] {
+  return [title, ...(value ? rows(value) : [row('state', 'not created')])]
+}
+
 function minutes(ms: number): string {
   const total = Math.round(ms / 1000)
   return `${Math.floor(total / 60)} min ${String(total % 60).padStart(2, '0')} s`
@@ -88,65 +93,44 @@ export function renderCreateResult(result: CreateEnvironmentResult): string {
 
 export function renderEnvStatus(status: EnvStatusResult): string {
   if (status.empty) return `Nothing exists yet for ${status.site}. Run \`hactl plan\`, then \`hactl env create\`.`
-  const lines: string[] = []
-  const env = status.environment
-  lines.push('Environment')
-  if (env) {
-    lines.push(
+  const lines: string[] = [
+    ...section('Environment', status.environment, (env) => [
       row('name', `${env.name} (${env.id})`),
       row('status', `${env.status}, health ${env.health}${env.healthStatus ? ` (${env.healthStatus})` : ''}`),
       ...env.causes.map((cause) => row('cause', cause)),
       row('URL', env.cname ? `http://${env.cname}/` : '(none)'),
       row('version', env.versionLabel ?? '(none)'),
       row('platform', env.platformArn?.split('/').slice(1).join(' ') ?? '(unknown)'),
-    )
-  } else {
-    lines.push(row('state', 'not created'))
-  }
-
-  lines.push('', `Instances (${status.instances.length})`)
-  for (const instance of status.instances) {
-    lines.push(`  ${instance.id}  ${instance.state.padEnd(8)} ${instance.imageId}  ${instance.instanceType}  ${instance.zone}${instance.imdsv2 ? '' : '  IMDSv1 ALLOWED'}`)
-  }
-
-  lines.push('', 'Uploads (EFS)')
-  if (status.uploads) {
-    const u = status.uploads
-    lines.push(
+    ]),
+    '',
+    `Instances (${status.instances.length})`,
+    ...status.instances.map(
+      (instance) => `  ${instance.id}  ${instance.state.padEnd(8)} ${instance.imageId}  ${instance.instanceType}  ${instance.zone}${instance.imdsv2 ? '' : '  IMDSv1 ALLOWED'}`,
+    ),
+    '',
+    ...section('Uploads (EFS)', status.uploads, (u) => [
       row('file system', `${u.fileSystemId} ${u.state}${u.encrypted ? ', encrypted' : ', NOT ENCRYPTED'}`),
       row('endpoint', u.dnsName),
       row('mounts', u.mountTargets.map((t) => `${t.zone} ${t.state}`).join(', ') || 'none'),
       row('access point', u.accessPointId ?? 'none'),
-    )
-  } else {
-    lines.push(row('state', 'not created'))
-  }
-
-  lines.push('', 'Database')
-  if (status.database) {
-    const d = status.database
-    lines.push(
+    ]),
+    '',
+    ...section('Database', status.database, (d) => [
       row('id', `${d.id} (${d.engine}) ${d.status}${d.multiAz ? ', Multi-AZ' : ''}${d.encrypted ? ', encrypted' : ', NOT ENCRYPTED'}`),
       row('endpoint', d.endpoint ? `${d.endpoint}:${d.port ?? ''}` : '(not yet)'),
       ...(d.readerEndpoint ? [row('reader', d.readerEndpoint)] : []),
       row('secret', d.secretArn ?? '(none)'),
-    )
-  } else {
-    lines.push(row('state', 'not created'))
-  }
-
-  lines.push('', 'Cache')
-  if (status.cache) {
-    const c = status.cache
-    const encryption = [c.encryptedAtRest ? 'at rest' : '', c.encryptedInTransit ? 'in transit' : ''].filter(Boolean).join(' and ')
-    lines.push(
-      row('id', `${c.id} (${c.engine}) ${c.status}, encrypted ${encryption || 'NOT AT ALL'}`),
-      row('endpoint', c.endpoint ? `${c.endpoint}:${c.port ?? ''}` : '(not yet)'),
-      ...(c.secretArn ? [row('secret', c.secretArn)] : []),
-    )
-  } else {
-    lines.push(row('state', 'not created'))
-  }
+    ]),
+    '',
+    ...section('Cache', status.cache, (c) => {
+      const encryption = [c.encryptedAtRest ? 'at rest' : '', c.encryptedInTransit ? 'in transit' : ''].filter(Boolean).join(' and ')
+      return [
+        row('id', `${c.id} (${c.engine}) ${c.status}, encrypted ${encryption || 'NOT AT ALL'}`),
+        row('endpoint', c.endpoint ? `${c.endpoint}:${c.port ?? ''}` : '(not yet)'),
+        ...(c.secretArn ? [row('secret', c.secretArn)] : []),
+      ]
+    }),
+  ]
 
   if (status.https) {
     const h = status.https

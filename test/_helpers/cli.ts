@@ -136,3 +136,24 @@ export function useScratchProject(options: UseProjectOptions = {}): Project {
     },
   })
 }
+
+/**
+ * `hactl plan --json` of a fresh `app` project (site demo, eu-west-1), run
+ * once before the tests of the enclosing describe block; read `.plan` inside
+ * a test. The result is typed by what the caller reads of it.
+ */
+export function usePlanJson<T>(app: 'moodle' | 'wordpress'): {readonly plan: T} {
+  const project = useScratchProject({init: ['init', '--yes', '--app', app, '--site', 'demo', '--region', 'eu-west-1'], scope: 'all'})
+  let plan: T | undefined
+  beforeAll(async () => {
+    const result = await project.run(['plan', '--json'])
+    expect(exitCodeOf(result)).toBe(0)
+    plan = JSON.parse(result.stdout) as T
+  })
+  return {
+    get plan(): T {
+      if (plan === undefined) throw new Error('usePlanJson: the plan exists only inside a test')
+      return plan
+    },
+  }
+}

@@ -2,7 +2,8 @@
  * A loopback stand-in for the EC2 instance metadata service, IMDSv2 only:
  * a token by PUT with a TTL header, metadata only with that token, and the
  * instance's tags under /latest/meta-data/tags/instance/ only when tags are
- * exposed (as for an instance launched with InstanceMetadataTags=enabled).
+ * exposed (as for an instance launched with InstanceMetadataTags=enabled),
+ * and its Region under /latest/meta-data/placement/region.
  */
 import {createServer, type Server} from 'node:http'
 import type {AddressInfo} from 'node:net'
@@ -17,6 +18,7 @@ export interface ImdsStub {
 }
 
 const TOKEN = 'stub-imdsv2-token'
+const REGION = 'eu-west-1'
 
 export async function startImdsStub(): Promise<ImdsStub> {
   const state = {tags: {} as Record<string, string>, tagsExposed: true}
@@ -32,6 +34,7 @@ export async function startImdsStub(): Promise<ImdsStub> {
     }
 
     if (request.headers['x-aws-ec2-metadata-token'] !== TOKEN) return reply(401)
+    if (request.url === '/latest/meta-data/placement/region') return reply(200, REGION)
     const prefix = '/latest/meta-data/tags/instance/'
     if (request.url?.startsWith(prefix) && state.tagsExposed) {
       const key = decodeURIComponent(request.url.slice(prefix.length))
@@ -58,5 +61,43 @@ export async function startImdsStub(): Promise<ImdsStub> {
       state.tagsExposed = value
     },
     url,
+  }
+}
+
+/**
+ * The stub for the tests of the enclosing describe block: started before
+ * them, closed after. Read it only inside a hook or a test.
+ */
+export function useImdsStub(): ImdsStub {
+  let stub: ImdsStub | undefined
+  beforeAll(async () => {
+    stub = await startImdsStub()
+  })
+  afterAll(async () => {
+    await stub?.close()
+    stub = undefined
+  })
+  const current = (): ImdsStub => {
+    if (!stub) throw new Error('useImdsStub: the stub runs only inside its describe block')
+    return stub
+  }
+
+  return {
+    close: () => current().close(),
+    get tags() {
+      return current().tags
+    },
+    set tags(value) {
+      current().tags = value
+    },
+    get tagsExposed() {
+      return current().tagsExposed
+    },
+    set tagsExposed(value) {
+      current().tagsExposed = value
+    },
+    get url() {
+      return current().url
+    },
   }
 }

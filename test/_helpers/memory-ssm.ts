@@ -3,6 +3,7 @@
  * needs: atomic create with overwrite=false, versions, delete of a missing
  * parameter. Hooks let a test act "between" two calls of the code under test.
  */
+import {ManualClock} from '../../src/core/clock'
 import type {CommandInvocation, CommandSummary, ManagedInstance, Parameter, PutParameterInput, SsmApi} from '../../src/aws/ssm'
 
 export class MemorySsm implements SsmApi {
@@ -64,4 +65,10 @@ export class MemorySsm implements SsmApi {
   public async listCommandInvocations(): Promise<CommandSummary[]> {
     throw new Error('MemorySsm does not simulate Run Command: use the sandbox')
   }
+}
+
+/** The site-lock tests' world: a ManualClock (2026-11-21 12:00 UTC unless `at`) and an empty MemorySsm on its time. */
+export function clockedSsm(at = Date.UTC(2026, 10, 21, 12, 0, 0)): {clock: ManualClock; ssm: MemorySsm} {
+  const clock = new ManualClock(at)
+  return {clock, ssm: new MemorySsm(() => clock.now())}
 }

@@ -13,6 +13,9 @@
  * (and `npm run test:real`, which installs the tools) never skips silently.
  */
 import {spawnSync} from 'node:child_process'
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 
 /** The real tools tests may need, and how to get each. */
 export const REAL_TOOLS = {
@@ -65,6 +68,18 @@ export function shellcheck(file: string): ShellcheckResult {
     throw new Error(`shellcheck could not run (${result.error.message}): install it with \`${REAL_TOOLS.shellcheck.install}\`, or run \`npm run test:real\`.`)
   }
   return {output: `${result.stdout}${result.stderr}`, status: result.status}
+}
+
+/** Writes `text` as a script named `name` in a scratch directory and shellchecks it there. */
+export function shellcheckText(name: string, text: string): ShellcheckResult {
+  const dir = mkdtempSync(join(tmpdir(), 'hactl-shellcheck-'))
+  try {
+    const file = join(dir, name)
+    writeFileSync(file, text)
+    return shellcheck(file)
+  } finally {
+    rmSync(dir, {force: true, recursive: true})
+  }
 }
 
 /** The programs of `names` that are not on PATH. */

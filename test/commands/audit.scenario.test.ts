@@ -5,17 +5,10 @@
  */
 import type {AuditEntry} from '../../src/site/audit'
 import {ExitCode} from '../../src/core/exit-codes'
-import {exitCodeOf, type Project, scratchProject} from '../_helpers/cli'
+import {exitCodeOf, INIT_WORDPRESS_DEMO, useScratchProject} from '../_helpers/cli'
 
 describe('hactl audit (sandbox)', () => {
-  let project: Project
-
-  beforeEach(async () => {
-    project = scratchProject()
-    await project.run(['init', '--yes', '--app', 'wordpress', '--site', 'demo', '--region', 'eu-west-1'])
-  })
-
-  afterEach(() => project.cleanup())
+  const project = useScratchProject({init: INIT_WORDPRESS_DEMO})
 
   it('lists the commands just run with their outcomes, newest first', async () => {
     expect(JSON.parse((await project.run(['audit', '--sandbox', '--json'])).stdout)).toMatchObject({entries: [], logGroup: '/hactl/demo/audit'})

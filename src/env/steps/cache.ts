@@ -1,10 +1,9 @@
 import {defineStep, type Step, type StepContext} from '../../core/steps'
 import {cachePort, memcachedInput, replicationGroupInput, tagsFor, type Refs} from '../spec'
 import {failIfBroken, required, type EnvStepOptions} from './context'
-import type {NetworkOutput} from './network'
 import type {LiveDataTier} from './preflight'
 import type {SecurityGroupIds} from './security-groups'
-import {ensureSubnetGroup} from './subnet-group'
+import {ensureGeneratedSecret} from './generated-secret'
 
 export type CacheRefs = Refs['cache']
 
@@ -14,42 +13,23 @@ export interface CacheOptions extends EnvStepOptions {
 }
 
 /** The Redis AUTH token's secret (undefined for memcached, which has none). */
-export function cacheSecretStep({clients, config, names, note}: EnvStepOptions): Step<string | undefined> {
+export function cacheSecretStep(options: EnvStepOptions): Step<string | undefined> {
+  const {config, names} = options
   return defineStep({
     describe: (arn) => (arn === undefined ? 'not needed for memcached' : names.cacheSecret),
     id: 'env/cache-secret',
     async run() {
       if (config.cache.engine !== 'redis') return undefined
-      const secrets = await clients.secrets()
-      const found = await secrets.describeSecret(names.cacheSecret)
-      const live = found && !found.deletedDate ? found.arn : undefined
-      // A live secret is used as it is: a fresh password would only be generated to be thrown away.
-      const arn =
-        live ??
-        (await secrets.createGeneratedSecret({
-          clientRequestToken: names.cacheSecretToken,
-          description: `hactl ${config.site}: Redis AUTH token`,
-          excludePunctuation: true,
-          length: 64,
-          name: names.cacheSecret,
-          tags: tagsFor(config, 'cache'),
-        }))
-      note('secret', names.cacheSecret, arn, live ? 'found' : 'created')
-      return arn
+      return ensureGeneratedSecret(options, {
+        clientRequestToken: names.cacheSecretToken,
+        description: `hactl ${config.site}: Redis AUTH token`,
+        excludePunctuation: true,
+        length: 64,
+        name: names.cacheSecret,
+        tags: tagsFor(config, 'cache'),
+      })
     },
     title: 'Cache AUTH token (Secrets Manager)',
-  })
-}
-
-export function cacheSubnetGroupStep(options: EnvStepOptions, needs: {network: Step<NetworkOutput>}): Step<void> {
-  return defineStep({
-    id: 'env/cache-subnet-group',
-    needs,
-    async run({network: {network}}) {
-      const group = {kind: 'cache subnet group', name: options.names.cacheSubnetGroup, role: 'cache', what: 'cache'}
-      await ensureSubnetGroup(await options.clients.elasticache(), network, group, options)
-    },
-    title: 'Cache subnet group',
   })
 }
 

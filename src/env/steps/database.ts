@@ -5,7 +5,6 @@ import {failIfBroken, required, type EnvStepOptions} from './context'
 import type {NetworkOutput} from './network'
 import type {LiveDataTier} from './preflight'
 import type {SecurityGroupIds} from './security-groups'
-import {ensureSubnetGroup} from './subnet-group'
 
 export type DatabaseRefs = Refs['db']
 
@@ -61,18 +60,6 @@ export function dbParameterGroupStep(options: DatabaseOptions): Step<DbVersion> 
   })
 }
 
-export function dbSubnetGroupStep(options: EnvStepOptions, needs: {network: Step<NetworkOutput>}): Step<void> {
-  return defineStep({
-    id: 'env/db-subnet-group',
-    needs,
-    async run({network: {network}}) {
-      const group = {kind: 'DB subnet group', name: options.names.dbSubnetGroup, role: 'db', what: 'database'}
-      await ensureSubnetGroup(await options.clients.rds(), network, group, options)
-    },
-    title: 'DB subnet group',
-  })
-}
-
 interface DatabaseNeeds {
   readonly subnetGroup: Step<void>
   readonly parameterGroup: Step<DbVersion>
@@ -98,35 +85,52 @@ export function databaseStep(options: DatabaseOptions, needs: DatabaseNeeds): St
   })
 }
 
+/**
+ * The database as the preflight found it, or a new one: restored from the
+ * snapshot asked for, or else created. Noted either way.
+ */
+async function foundOrMade<R>(
+  {names, note, restoreSnapshot}: DatabaseOptions,
+  kind: string,
+  live: R | undefined,
+  startedOperation: StepContext['startedOperation'],
+  make: {create(): Promise<R>; restore(snapshot: string): Promise<R>},
+): Promise<R> {
+  const id = names.db
+  if (live) {
+    note(kind, id, id, 'found')
+    return live
+  }
+
+  startedOperation()
+  const made = restoreSnapshot ? await make.restore(restoreSnapshot) : await make.create()
+  note(kind, restoreSnapshot ? `${id} (restored from ${restoreSnapshot})` : id, id, 'created')
+  return made
+}
+
 async function ensureRdsInstance(options: DatabaseOptions, securityGroups: SecurityGroupIds, version: string, {deadline, signal, startedOperation}: StepContext): Promise<DatabaseRefs> {
   const rds = await options.clients.rds()
-  const {config, names, note} = options
+  const {config, names} = options
   const id = names.db
-  let instance = options.live.instance
-  if (instance) {
-    note('RDS instance', id, id, 'found')
-  } else {
-    const input = dbInstanceInput(config, {securityGroups}, version)
-    const snapshot = options.restoreSnapshot
-    startedOperation()
-    instance = snapshot
-      ? await rds.restoreInstanceFromSnapshot({
-          AutoMinorVersionUpgrade: input.AutoMinorVersionUpgrade,
-          CopyTagsToSnapshot: true,
-          DBInstanceClass: input.DBInstanceClass,
-          DBInstanceIdentifier: id,
-          DBParameterGroupName: input.DBParameterGroupName,
-          DBSnapshotIdentifier: snapshot,
-          DBSubnetGroupName: input.DBSubnetGroupName,
-          DeletionProtection: true,
-          MultiAZ: input.MultiAZ,
-          PubliclyAccessible: false,
-          Tags: input.Tags,
-          VpcSecurityGroupIds: input.VpcSecurityGroupIds,
-        })
-      : await rds.createInstance(input)
-    note('RDS instance', snapshot ? `${id} (restored from ${snapshot})` : id, id, 'created')
-  }
+  const input = dbInstanceInput(config, {securityGroups}, version)
+  let instance = await foundOrMade(options, 'RDS instance', options.live.instance, startedOperation, {
+    create: () => rds.createInstance(input),
+    restore: (snapshot) =>
+      rds.restoreInstanceFromSnapshot({
+        AutoMinorVersionUpgrade: input.AutoMinorVersionUpgrade,
+        CopyTagsToSnapshot: true,
+        DBInstanceClass: input.DBInstanceClass,
+        DBInstanceIdentifier: id,
+        DBParameterGroupName: input.DBParameterGroupName,
+        DBSnapshotIdentifier: snapshot,
+        DBSubnetGroupName: input.DBSubnetGroupName,
+        DeletionProtection: true,
+        MultiAZ: input.MultiAZ,
+        PubliclyAccessible: false,
+        Tags: input.Tags,
+        VpcSecurityGroupIds: input.VpcSecurityGroupIds,
+      }),
+  })
 
   failIfBroken(`database ${id}`, instance.DBInstanceStatus)
   if (instance.DBInstanceStatus !== 'available') {
@@ -159,28 +163,22 @@ async function ensureAurora(
   const rds = await options.clients.rds()
   const {config, names, note} = options
   const id = names.db
-  let cluster = options.live.cluster
-  if (cluster) {
-    note('Aurora cluster', id, id, 'found')
-  } else {
-    const input = dbClusterInput(config, {securityGroups}, version)
-    const snapshot = options.restoreSnapshot
-    startedOperation()
-    cluster = snapshot
-      ? await rds.restoreClusterFromSnapshot({
-          CopyTagsToSnapshot: true,
-          DBClusterIdentifier: id,
-          DBClusterParameterGroupName: input.DBClusterParameterGroupName,
-          DBSubnetGroupName: input.DBSubnetGroupName,
-          DeletionProtection: true,
-          Engine: input.Engine,
-          SnapshotIdentifier: snapshot,
-          Tags: input.Tags,
-          VpcSecurityGroupIds: input.VpcSecurityGroupIds,
-        })
-      : await rds.createCluster(input)
-    note('Aurora cluster', snapshot ? `${id} (restored from ${snapshot})` : id, id, 'created')
-  }
+  const input = dbClusterInput(config, {securityGroups}, version)
+  const cluster = await foundOrMade(options, 'Aurora cluster', options.live.cluster, startedOperation, {
+    create: () => rds.createCluster(input),
+    restore: (snapshot) =>
+      rds.restoreClusterFromSnapshot({
+        CopyTagsToSnapshot: true,
+        DBClusterIdentifier: id,
+        DBClusterParameterGroupName: input.DBClusterParameterGroupName,
+        DBSubnetGroupName: input.DBSubnetGroupName,
+        DeletionProtection: true,
+        Engine: input.Engine,
+        SnapshotIdentifier: snapshot,
+        Tags: input.Tags,
+        VpcSecurityGroupIds: input.VpcSecurityGroupIds,
+      }),
+  })
 
   failIfBroken(`database cluster ${id}`, cluster.Status)
   // Instances can be added while the cluster is still creating: AWS builds them side by side.

@@ -13,6 +13,7 @@
 import {defineStep, type Step} from '../../core/steps'
 import {sitePointers, tagsFor} from '../spec'
 import type {EnvStepOptions} from './context'
+import {ensureGeneratedSecret} from './generated-secret'
 import type {RefSteps} from './refs'
 
 /** The password's length: MySQL and Postgres take far longer ones; 40 alphanumerics are ~238 bits. */
@@ -24,29 +25,22 @@ const APP_PASSWORD_LENGTH = 40
  * password; hactl holds it in memory only long enough to wrap it in JSON.
  * A live secret is used as it is, so a re-run never changes the password.
  */
-export function appDbSecretStep({clients, config, names, note}: EnvStepOptions): Step<string> {
+export function appDbSecretStep(options: EnvStepOptions): Step<string> {
+  const {config, names} = options
   return defineStep({
     describe: () => names.appDbSecret,
     id: 'env/app-db-secret',
-    async run() {
-      const secrets = await clients.secrets()
-      const found = await secrets.describeSecret(names.appDbSecret)
-      const live = found && !found.deletedDate ? found.arn : undefined
-      const arn =
-        live ??
-        (await secrets.createGeneratedSecret({
-          clientRequestToken: names.appDbSecretToken,
-          description: `hactl ${config.site}: the app's own database user (not rotated by RDS)`,
-          // No punctuation: the value goes through SQL string literals and PHP config, where quoting mistakes hide.
-          excludePunctuation: true,
-          format: (password) => JSON.stringify({password, username: names.appDbUser}),
-          length: APP_PASSWORD_LENGTH,
-          name: names.appDbSecret,
-          tags: tagsFor(config, 'db'),
-        }))
-      note('secret', names.appDbSecret, arn, live ? 'found' : 'created')
-      return arn
-    },
+    run: () =>
+      ensureGeneratedSecret(options, {
+        clientRequestToken: names.appDbSecretToken,
+        description: `hactl ${config.site}: the app's own database user (not rotated by RDS)`,
+        // No punctuation: the value goes through SQL string literals and PHP config, where quoting mistakes hide.
+        excludePunctuation: true,
+        format: (password) => JSON.stringify({password, username: names.appDbUser}),
+        length: APP_PASSWORD_LENGTH,
+        name: names.appDbSecret,
+        tags: tagsFor(config, 'db'),
+      }),
     title: 'App DB user secret (Secrets Manager)',
   })
 }

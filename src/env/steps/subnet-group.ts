@@ -1,7 +1,9 @@
 import type {HactlConfig} from '../../config/schema'
+import {defineStep, type Step} from '../../core/steps'
 import type {SiteNetwork} from '../network'
 import {tagsFor, type Tags} from '../spec'
 import type {EnvStepOptions} from './context'
+import type {NetworkOutput} from './network'
 
 /** What RDS and ElastiCache both offer for the subnet groups of the data tier. */
 export interface SubnetGroupApi {
@@ -34,4 +36,31 @@ export async function ensureSubnetGroup(
   }
 
   note(group.kind, group.name, group.name, found ? 'found' : 'created')
+}
+
+/** The data tier's two subnet groups: where each lives and how it is named and tagged. */
+const SUBNET_GROUPS = {
+  cache: {
+    api: (clients: EnvStepOptions['clients']): Promise<SubnetGroupApi> => clients.elasticache(),
+    group: (names: EnvStepOptions['names']): SubnetGroupSpec => ({kind: 'cache subnet group', name: names.cacheSubnetGroup, role: 'cache', what: 'cache'}),
+    title: 'Cache subnet group',
+  },
+  db: {
+    api: (clients: EnvStepOptions['clients']): Promise<SubnetGroupApi> => clients.rds(),
+    group: (names: EnvStepOptions['names']): SubnetGroupSpec => ({kind: 'DB subnet group', name: names.dbSubnetGroup, role: 'db', what: 'database'}),
+    title: 'DB subnet group',
+  },
+} as const
+
+/** The step that finds or creates the database's or the cache's subnet group (`env/db-subnet-group`, `env/cache-subnet-group`). */
+export function subnetGroupStep(options: EnvStepOptions, needs: {network: Step<NetworkOutput>}, tier: keyof typeof SUBNET_GROUPS): Step<void> {
+  const {api, group, title} = SUBNET_GROUPS[tier]
+  return defineStep({
+    id: `env/${tier}-subnet-group`,
+    needs,
+    async run({network: {network}}) {
+      await ensureSubnetGroup(await api(options.clients), network, group(options.names), options)
+    },
+    title,
+  })
 }

@@ -26,10 +26,9 @@ import {SandboxUnsupportedError, SimError, modeledExceptions} from '../errors'
 import {hexOf} from '../ids'
 import {paginate} from '../paging'
 import {checkTags, reservedPrefixes, type Tags, type TagRules} from '../tags'
-import {defineService, type OperationContext, type RegionState, type Result} from '../types'
+import {defineService, type OperationContext, type RegionState, type Result, THROTTLING} from '../types'
 import {findRecord, zoneFor} from './route53'
 
-const SPEC_FILE = 'src/sandbox/services/acm.md'
 
 /*
  * The simulated ACM: DNS-validated public certificates. Validation is derived
@@ -175,8 +174,8 @@ function findCertificate(state: AcmState, arn: string | undefined): CertificateR
 }
 
 function requestCertificate(state: AcmState, input: RequestCertificateCommandInput, context: OperationContext): Result<RequestCertificateCommandOutput> {
-  if (input.ValidationMethod !== 'DNS') throw new SandboxUnsupportedError('acm', `RequestCertificate with ValidationMethod ${input.ValidationMethod ?? '(none: EMAIL)'}`, SPEC_FILE)
-  if (input.CertificateAuthorityArn !== undefined) throw new SandboxUnsupportedError('acm', 'RequestCertificate of a private certificate', SPEC_FILE)
+  if (input.ValidationMethod !== 'DNS') throw new SandboxUnsupportedError('acm', `RequestCertificate with ValidationMethod ${input.ValidationMethod ?? '(none: EMAIL)'}`)
+  if (input.CertificateAuthorityArn !== undefined) throw new SandboxUnsupportedError('acm', 'RequestCertificate of a private certificate')
   const domain = (input.DomainName ?? '').toLowerCase()
   if (domain.length > 253 || !HOSTNAME.test(domain)) {
     throw new SimError('ValidationException', `1 validation error detected: Value '${input.DomainName ?? ''}' at 'domainName' failed to satisfy constraint: Member must satisfy regular expression pattern`)
@@ -207,8 +206,7 @@ function requestCertificate(state: AcmState, input: RequestCertificateCommandInp
 
 export const acm = defineService<AcmState>({
   name: 'acm',
-  specFile: SPEC_FILE,
-  throttleError: {code: 'ThrottlingException', message: 'Rate exceeded', status: 400},
+  throttleError: THROTTLING.json,
   internalError: {code: 'InternalFailure', message: 'An internal error occurred.', status: 500},
   slice,
   operations: {

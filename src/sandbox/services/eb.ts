@@ -13,7 +13,7 @@ import {
   TooManyTagsException,
 } from '@aws-sdk/client-elastic-beanstalk'
 import {modeledExceptions} from '../errors'
-import {defineService, type AdvanceContext, type RegionState} from '../types'
+import {defineService, type AdvanceContext, type RegionState, THROTTLING} from '../types'
 import {
   createApplication,
   createApplicationVersion,
@@ -71,7 +71,7 @@ export const eb = defineService<EbContext>({
   name: 'elasticbeanstalk',
   specFile: 'src/sandbox/services/eb.md',
   // EB speaks the query protocol: AWS's common codes, throttling as a 400.
-  throttleError: {code: 'Throttling', message: 'Rate exceeded', status: 400},
+  throttleError: THROTTLING.query,
   internalError: {code: 'InternalFailure', message: 'The request processing has failed because of an unknown error, exception or failure.', status: 500},
   slice: ebSlice,
   // Before every call (and so before ebSlice forgets terminated environments): deferred work that came due.

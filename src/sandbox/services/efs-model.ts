@@ -18,7 +18,6 @@ import {checkTags as checkTagRules, reservedPrefixes, type TagRules} from '../ta
 
 import {type Tags} from './ec2-model'
 
-export const SPEC_FILE = 'src/sandbox/services/efs.md'
 
 /*
  * The simulated Elastic File System: file systems, their mount targets (one

@@ -15,7 +15,7 @@ import {
 import {SandboxUnsupportedError} from '../errors'
 import {type OperationContext, type Result} from '../types'
 import {ec2Slice, privateIpIn, type Ec2State, type SubnetRecord} from './ec2-model'
-import {EfsError, type EfsFileSystemRecord, type EfsMountTargetRecord, type EfsView, SPEC_FILE, availabilityZoneId, badRequest, findAccessPoint, findFileSystem, findMountTarget, mountTargetState, pageOf, requireAvailable} from './efs-model'
+import {EfsError, type EfsFileSystemRecord, type EfsMountTargetRecord, type EfsView, availabilityZoneId, badRequest, findAccessPoint, findFileSystem, findMountTarget, mountTargetState, pageOf, requireAvailable} from './efs-model'
 
 // ---- mount targets ----------------------------------------------------------
 
@@ -99,7 +99,7 @@ export function createMountTarget(view: EfsView, input: CreateMountTargetCommand
   const fs = findFileSystem(view.efs, input.FileSystemId)
   requireAvailable(fs, context.now)
   if (input.IpAddressType !== undefined && input.IpAddressType !== 'IPV4_ONLY') {
-    throw new SandboxUnsupportedError('efs', `CreateMountTarget with IpAddressType ${input.IpAddressType}`, SPEC_FILE)
+    throw new SandboxUnsupportedError('efs', `CreateMountTarget with IpAddressType ${input.IpAddressType}`)
   }
 
   const ec2 = ec2Slice(view.region, context)

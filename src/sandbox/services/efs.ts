@@ -15,7 +15,7 @@ import {createAccessPoint, deleteAccessPoint, describeAccessPoints} from './efs-
 
 import {createFileSystem, deleteFileSystem, deleteFileSystemPolicy, describeBackupPolicy, describeFileSystemPolicy, describeFileSystems, putBackupPolicy, putFileSystemPolicy} from './efs-file-systems'
 
-import {EfsError, type EfsState, type EfsView, SPEC_FILE, badRequest, checkTags, findAccessPoint, findFileSystem, pageOf, slice, toTags} from './efs-model'
+import {EfsError, type EfsState, type EfsView, badRequest, checkTags, findAccessPoint, findFileSystem, pageOf, slice, toTags} from './efs-model'
 import {createMountTarget, deleteMountTarget, describeMountTargetSecurityGroups, describeMountTargets, modifyMountTargetSecurityGroups} from './efs-mount-targets'
 
 // ---- tags on file systems and access points ---------------------------------
@@ -59,7 +59,6 @@ const toException = sdkModeledExceptions(
 
 export const efs = defineService<EfsView>({
   name: 'efs',
-  specFile: SPEC_FILE,
   throttleError: {code: 'ThrottlingException', message: 'Rate exceeded', status: 429},
   internalError: {code: 'InternalServerError', message: 'An internal error occurred.', status: 500},
   slice,

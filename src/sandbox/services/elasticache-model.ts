@@ -26,10 +26,9 @@ export {azsOf, byId, toTagList, type Tags} from './data-tier-common'
  * read from the EC2 state, paging, tags and AWS's error codes and wording.
  */
 
-export const SPEC_FILE = 'src/sandbox/services/elasticache.md'
 
 export function unsupported(what: string): SandboxUnsupportedError {
-  return new SandboxUnsupportedError('elasticache', what, SPEC_FILE)
+  return new SandboxUnsupportedError('elasticache', what)
 }
 
 export type CacheSubnetGroupRecord = SubnetGroupRecord

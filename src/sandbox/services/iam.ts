@@ -48,11 +48,10 @@ import {
 
 import {SandboxUnsupportedError, SimError, modeledExceptions} from '../errors'
 import {paginate, type Page} from '../paging'
-import {defineService, type OperationContext, type RegionState, type Result} from '../types'
+import {defineService, type OperationContext, type RegionState, type Result, THROTTLING} from '../types'
 import {checkTags as checkTagRules, reservedPrefixes, type TagRules} from '../tags'
 import type {Tags} from './ec2-model'
 
-const SPEC_FILE = 'src/sandbox/services/iam.md'
 
 /*
  * The simulated IAM: roles (trust policy, attached AWS managed policies,
@@ -263,7 +262,7 @@ function createRole(state: IamState, input: CreateRoleCommandInput, context: Ope
     throw errors.validation(String(maxSessionDuration), 'maxSessionDuration', 'a value between 3600 and 43200')
   }
 
-  if (input.PermissionsBoundary !== undefined) throw new SandboxUnsupportedError('iam', 'CreateRole with PermissionsBoundary', SPEC_FILE)
+  if (input.PermissionsBoundary !== undefined) throw new SandboxUnsupportedError('iam', 'CreateRole with PermissionsBoundary')
   if (state.roles.some((role) => sameName(role.name, name))) throw iamError('EntityAlreadyExists', `Role with name ${name} already exists.`)
   const role: IamRoleRecord = {
     name,
@@ -457,8 +456,7 @@ const toException = modeledExceptions(
 
 export const iam = defineService<IamState>({
   name: 'iam',
-  specFile: SPEC_FILE,
-  throttleError: {code: 'Throttling', message: 'Rate exceeded', status: 400},
+  throttleError: THROTTLING.query,
   internalError: {code: 'ServiceFailure', message: 'The request processing has failed because of an unknown error, exception or failure.', status: 500},
   slice,
   operations: {

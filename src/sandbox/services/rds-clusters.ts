@@ -119,6 +119,23 @@ export function toDbCluster(world: RdsWorld, cluster: DbClusterRecord, context: 
   }
 }
 
+/** What a new cluster (created or restored) takes from its request: retention, protection, tag copying, security groups; born now. */
+export function newClusterSettings(
+  world: RdsWorld,
+  input: {BackupRetentionPeriod?: number; CopyTagsToSnapshot?: boolean; DeletionProtection?: boolean; VpcSecurityGroupIds?: string[]},
+  vpcId: string,
+  context: OperationContext,
+): Pick<DbClusterRecord, 'backupRetentionPeriod' | 'copyTagsToSnapshot' | 'createdAt' | 'deletedAt' | 'deletionProtection' | 'securityGroupIds'> {
+  return {
+    createdAt: context.now,
+    backupRetentionPeriod: checkClusterBackupRetention(input.BackupRetentionPeriod),
+    deletionProtection: input.DeletionProtection ?? false,
+    copyTagsToSnapshot: input.CopyTagsToSnapshot ?? false,
+    securityGroupIds: checkSecurityGroups(world, input.VpcSecurityGroupIds, vpcId, 'DB cluster', context),
+    deletedAt: undefined,
+  }
+}
+
 export function checkClusterBackupRetention(days: number | undefined): number {
   const value = days ?? 1
   // Aurora always keeps backups: at least one day.
@@ -176,12 +193,7 @@ export function createDbCluster(world: RdsWorld, input: CreateDBClusterCommandIn
     masterUserSecret: checkCredentials(input, 'cluster', facts.maxPassword, context),
     storageEncrypted: key.encrypted,
     kmsKeyId: key.kmsKeyId,
-    createdAt: context.now,
-    backupRetentionPeriod: checkClusterBackupRetention(input.BackupRetentionPeriod),
-    deletionProtection: input.DeletionProtection ?? false,
-    copyTagsToSnapshot: input.CopyTagsToSnapshot ?? false,
-    securityGroupIds: checkSecurityGroups(world, input.VpcSecurityGroupIds, group.vpcId, 'DB cluster', context),
-    deletedAt: undefined,
+    ...newClusterSettings(world, input, group.vpcId, context),
     tags: checkTags(input.Tags),
   }
   world.rds.clusters.push(cluster)

@@ -28,11 +28,10 @@ export {azsOf, byId, defaultSubnetGroup, ec2Of, toTagList, type Tags} from './da
  * paging and AWS's error codes and wording.
  */
 
-export const SPEC_FILE = 'src/sandbox/services/rds.md'
 
 /** A request the sandbox does not simulate: said plainly, naming the spec, instead of a wrong answer. */
 export function unsupported(what: string): SandboxUnsupportedError {
-  return new SandboxUnsupportedError('rds', what, SPEC_FILE)
+  return new SandboxUnsupportedError('rds', what)
 }
 
 /** Fails on any input field outside `allowed`, so a call is never half-simulated in silence. */

@@ -7,13 +7,12 @@ import type {
 
 import type {OperationContext, Result} from '../types'
 import {checkOrderable} from './rds-orderable'
-import {checkClusterBackupRetention, checkDatabaseName, placeCluster, toDbCluster} from './rds-clusters'
+import {checkDatabaseName, newClusterSettings, placeCluster, toDbCluster} from './rds-clusters'
 import {resolveEngineVersion} from './rds-engines'
 import {STORAGE_TYPES, checkPort, placeInstance, standaloneRecord, toDbInstance, type InstanceOrigin} from './rds-instances'
 import {
   arnOf,
   checkIdentifier,
-  checkSecurityGroups,
   checkTags,
   errors,
   idFromIdOrArn,
@@ -211,12 +210,7 @@ function restoredCluster(world: RdsWorld, id: string, input: RestoreDBClusterFro
     masterUserSecret: undefined,
     storageEncrypted: kmsKeyId !== undefined,
     kmsKeyId,
-    createdAt: context.now,
-    backupRetentionPeriod: checkClusterBackupRetention(input.BackupRetentionPeriod),
-    deletionProtection: input.DeletionProtection ?? false,
-    copyTagsToSnapshot: input.CopyTagsToSnapshot ?? false,
-    securityGroupIds: checkSecurityGroups(world, input.VpcSecurityGroupIds, group.vpcId, 'DB cluster', context),
-    deletedAt: undefined,
+    ...newClusterSettings(world, input, group.vpcId, context),
     tags: restoredTags(input.Tags, snapshot),
   }
 }

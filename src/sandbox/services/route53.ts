@@ -20,9 +20,8 @@ import {
 } from '@aws-sdk/client-route-53'
 
 import {SandboxUnsupportedError, SimError, modeledExceptions} from '../errors'
-import {defineService, type OperationContext, type RegionState, type Result} from '../types'
+import {defineService, type OperationContext, type RegionState, type Result, THROTTLING} from '../types'
 
-const SPEC_FILE = 'src/sandbox/services/route53.md'
 
 /*
  * The simulated Route 53: hosted zones, their record sets and change status.
@@ -118,7 +117,7 @@ function changeInfo(change: ChangeRecord, now: number, comment?: string) {
 }
 
 function createHostedZone(state: Route53State, input: CreateHostedZoneCommandInput, context: OperationContext): Result<CreateHostedZoneCommandOutput> {
-  if (input.VPC !== undefined) throw new SandboxUnsupportedError('route53', 'CreateHostedZone of a private zone', SPEC_FILE)
+  if (input.VPC !== undefined) throw new SandboxUnsupportedError('route53', 'CreateHostedZone of a private zone')
   const name = dotted(input.Name ?? '')
   if (!/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+$/.test(name)) throw new SimError('InvalidDomainName', `${input.Name ?? ''} is not a valid domain name.`)
   if (!input.CallerReference) throw new SimError('InvalidInput', 'Invalid request: Missing field CallerReference.')
@@ -150,7 +149,7 @@ function changeResourceRecordSets(state: Route53State, input: ChangeResourceReco
   const problems: string[] = []
   for (const change of changes) {
     const set = change.ResourceRecordSet
-    if (set?.AliasTarget !== undefined) throw new SandboxUnsupportedError('route53', 'alias record sets', SPEC_FILE)
+    if (set?.AliasTarget !== undefined) throw new SandboxUnsupportedError('route53', 'alias record sets')
     const name = dotted(set?.Name ?? '')
     const type = set?.Type ?? ''
     if (name !== zone.name && !name.endsWith(`.${zone.name}`)) {
@@ -218,8 +217,7 @@ function listResourceRecordSets(state: Route53State, input: ListResourceRecordSe
 
 export const route53 = defineService<Route53State>({
   name: 'route53',
-  specFile: SPEC_FILE,
-  throttleError: {code: 'Throttling', message: 'Rate exceeded', status: 400},
+  throttleError: THROTTLING.query,
   internalError: {code: 'InternalFailure', message: 'An internal error occurred.', status: 500},
   slice,
   operations: {

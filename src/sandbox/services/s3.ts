@@ -31,7 +31,6 @@ import {s3Slice, type S3BucketRecord, type S3ObjectRecord, type S3State} from '.
 
 export type {S3State} from './s3-model'
 
-const SPEC_FILE = 'src/sandbox/services/s3.md'
 
 /*
  * The simulated S3: buckets of the region and small objects kept whole in
@@ -147,7 +146,7 @@ function bodyBytes(body: PutObjectCommandInput['Body']): Buffer {
   if (body === undefined || body === null) return Buffer.alloc(0)
   if (typeof body === 'string') return Buffer.from(body, 'utf8')
   if (body instanceof Uint8Array) return Buffer.from(body.buffer, body.byteOffset, body.byteLength)
-  throw new SandboxUnsupportedError('s3', 'PutObject with a streaming Body (pass a Uint8Array, Buffer or string)', SPEC_FILE)
+  throw new SandboxUnsupportedError('s3', 'PutObject with a streaming Body (pass a Uint8Array, Buffer or string)')
 }
 
 function checkEncryption(value: ServerSideEncryption | undefined): string {
@@ -161,7 +160,7 @@ function putObject(state: S3State, input: PutObjectCommandInput, context: Operat
   const key = checkKey(input.Key)
   const bytes = bodyBytes(input.Body)
   if (bytes.length > MAX_SANDBOX_OBJECT_BYTES) {
-    throw new SandboxUnsupportedError('s3', `PutObject of more than ${MAX_SANDBOX_OBJECT_BYTES} bytes`, SPEC_FILE)
+    throw new SandboxUnsupportedError('s3', `PutObject of more than ${MAX_SANDBOX_OBJECT_BYTES} bytes`)
   }
 
   const record: S3ObjectRecord = {

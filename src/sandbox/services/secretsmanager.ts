@@ -31,7 +31,6 @@ import {defineService, type OperationContext, type RegionState, type Result, THR
 import {checkTags as checkTagRules, reservedPrefixes, type TagRules} from '../tags'
 import type {Tags} from './ec2-model'
 
-const SPEC_FILE = 'src/sandbox/services/secretsmanager.md'
 
 /*
  * The simulated Secrets Manager: secrets with one current version each,
@@ -214,7 +213,7 @@ function createSecret(state: SecretsState, input: CreateSecretCommandInput, cont
     throw errors.invalidParameter('ClientRequestToken must be between 32 and 64 characters long.')
   }
 
-  if (input.AddReplicaRegions?.length) throw new SandboxUnsupportedError('secretsmanager', 'CreateSecret with AddReplicaRegions', SPEC_FILE)
+  if (input.AddReplicaRegions?.length) throw new SandboxUnsupportedError('secretsmanager', 'CreateSecret with AddReplicaRegions')
   const value = valueOf(input)
   const existing = state.secrets.find((secret) => secret.name === name)
   if (existing) return retriedCreate(existing, token, value)
@@ -371,7 +370,7 @@ function matchesFilter(secret: SecretRecord, filter: Filter): boolean {
     'owning-service': () => [],
   }
   const key = filter.Key ?? ''
-  if (key === 'all') throw new SandboxUnsupportedError('secretsmanager', 'ListSecrets with the "all" filter', SPEC_FILE)
+  if (key === 'all') throw new SandboxUnsupportedError('secretsmanager', 'ListSecrets with the "all" filter')
   const values = candidates[key]
   if (!values) throw errors.invalidParameter(`Invalid filter key: ${key}`)
   return (filter.Values ?? []).some((raw) => {

@@ -22,7 +22,7 @@ import * as SSM from '@aws-sdk/client-ssm'
 import {SandboxUnsupportedError, SimError, sdkModeledExceptions} from '../errors'
 import {hexOf} from '../ids'
 import {paginate} from '../paging'
-import {defineService, type AdvanceContext, type Handler, type OperationContext, type RegionState, type Result} from '../types'
+import {defineService, type AdvanceContext, type Handler, type OperationContext, type RegionState, type Result, THROTTLING} from '../types'
 import {advanceCommands, getCommandInvocation, listCommandInvocations, listCommands, sendCommand, type RunCommandContext} from './ssm-commands'
 import {ssmSlice, type SsmParameterRecord, type SsmState} from './ssm-model'
 import {advanceSeeds, describeInstanceInformation} from './ssm-seed'
@@ -278,7 +278,7 @@ function advanceSsm(region: RegionState, context: AdvanceContext): boolean {
 export const ssm = defineService<RunCommandContext>({
   name: 'ssm',
   specFile: SPEC_FILE,
-  throttleError: {code: 'ThrottlingException', message: 'Rate exceeded', status: 400},
+  throttleError: THROTTLING.json,
   internalError: {code: 'InternalServerError', message: 'An internal error occurred.', status: 500},
   slice: (region) => ({state: ssmSlice(region), region}),
   advance: advanceSsm,

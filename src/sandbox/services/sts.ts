@@ -1,7 +1,7 @@
 import {STSServiceException, type GetCallerIdentityCommandOutput} from '@aws-sdk/client-sts'
 
 import {exceptionOptions} from '../errors'
-import {defineService, type OperationContext, type Result} from '../types'
+import {defineService, type OperationContext, type Result, THROTTLING} from '../types'
 
 /** STS keeps no state: the caller is always the sandbox account's `hactl-sandbox` IAM user. */
 type StsState = undefined
@@ -17,7 +17,7 @@ export const sts = defineService<StsState>({
   name: 'sts',
   specFile: 'src/sandbox/services/sts.md',
   // STS speaks the query protocol: its throttling code is `Throttling`, HTTP 400.
-  throttleError: {code: 'Throttling', message: 'Rate exceeded', status: 400},
+  throttleError: THROTTLING.query,
   internalError: {code: 'InternalFailure', message: 'An internal error occurred.', status: 500},
   slice: () => undefined,
   operations: {GetCallerIdentity: getCallerIdentity},

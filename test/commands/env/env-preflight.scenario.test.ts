@@ -14,7 +14,7 @@ import {ConfiguredRetryStrategy} from '@smithy/core/retry'
 import {AwsClients} from '../../../src/aws/clients'
 import {ExitCode} from '../../../src/core/exit-codes'
 import {openSandbox} from '../../../src/sandbox'
-import {exitCodeOf, type Project, scratchProject} from '../../_helpers/cli'
+import {exitCodeOf, type Project, useScratchProject} from '../../_helpers/cli'
 import {privateVpc, type PrivateVpc} from '../../_helpers/private-vpc'
 
 const REGION = 'eu-west-1'
@@ -62,14 +62,7 @@ function useVpc(project: Project, vpc: PrivateVpc): void {
 }
 
 describe('hactl env create: refuse before creating (sandbox)', () => {
-  let project: Project
-
-  beforeEach(async () => {
-    project = scratchProject()
-    await project.run(['init', '--yes', '--app', 'wordpress', '--site', 'demo', '--region', REGION])
-  })
-
-  afterEach(() => project.cleanup())
+  const project = useScratchProject({init: ['init', '--yes', '--app', 'wordpress', '--site', 'demo', '--region', REGION]})
 
   it('refuses a custom VPC without DNS hostnames, naming the fix, and creates nothing', async () => {
     useVpc(project, await privateVpc(ec2For(project), REGION))

@@ -20,7 +20,7 @@ import {settingOf} from '../../../src/aws/eb-options'
 import {ExitCode} from '../../../src/core/exit-codes'
 import {HTTPS_LISTENER, TLS_POLICY} from '../../../src/env/https'
 import {openSandbox} from '../../../src/sandbox'
-import {exitCodeOf, type Project, scratchProject} from '../../_helpers/cli'
+import {exitCodeOf, INIT_WORDPRESS_DEMO, type Project, useScratchProject} from '../../_helpers/cli'
 
 const WAIT = ['--wait', '100000']
 
@@ -35,15 +35,11 @@ async function createZone(project: Project, name: string): Promise<void> {
 }
 
 describe('hactl env create with a domain (sandbox)', () => {
-  let project: Project
+  const project = useScratchProject({init: INIT_WORDPRESS_DEMO})
 
-  beforeEach(async () => {
-    project = scratchProject()
-    await project.run(['init', '--yes', '--app', 'wordpress', '--site', 'demo', '--region', 'eu-west-1'])
+  beforeEach(() => {
     appendFileSync(project.configPath, 'domain: www.example.org\n')
   })
-
-  afterEach(() => project.cleanup())
 
   it('with a hosted zone: certificate issued, HTTPS listener and redirect in place, doctor passes, a re-run changes nothing', async () => {
     await createZone(project, 'example.org')

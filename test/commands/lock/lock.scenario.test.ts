@@ -10,19 +10,12 @@ import {AwsClients} from '../../../src/aws/clients'
 import {ExitCode} from '../../../src/core/exit-codes'
 import {openSandbox} from '../../../src/sandbox'
 import {lockParameterName} from '../../../src/site/lock'
-import {exitCodeOf, type Project, scratchProject} from '../../_helpers/cli'
+import {exitCodeOf, INIT_WORDPRESS_DEMO, useScratchProject} from '../../_helpers/cli'
 
 const WAIT = ['--wait', '100000']
 
 describe('hactl lock (sandbox)', () => {
-  let project: Project
-
-  beforeEach(async () => {
-    project = scratchProject()
-    await project.run(['init', '--yes', '--app', 'wordpress', '--site', 'demo', '--region', 'eu-west-1'])
-  })
-
-  afterEach(() => project.cleanup())
+  const project = useScratchProject({init: INIT_WORDPRESS_DEMO})
 
   it('a freeze refuses env create with exit 6 naming the message, --lock-wait does not wait behind it, release frees it', async () => {
     // runCommand joins argv and splits it again, so a value with a space is quoted as a shell would.

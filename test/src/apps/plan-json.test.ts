@@ -4,7 +4,7 @@
  */
 import {NGINX_FALLBACK_FILE, profileFor} from '../../../src/apps'
 import {BUNDLE_HEALTH_SCRIPT} from '../../../src/env/bundle'
-import {exitCodeOf, type Project, scratchProject} from '../../_helpers/cli'
+import {usePlanJson} from '../../_helpers/cli'
 
 interface PlanJson {
   readonly resources: ReadonlyArray<{readonly kind: string; readonly name: string; readonly settings: Record<string, string>}>
@@ -13,24 +13,14 @@ interface PlanJson {
 }
 
 describe.each(['wordpress', 'moodle'] as const)('plan --json for a %s site', (app) => {
-  let project: Project
-  let plan: PlanJson
-
-  beforeAll(async () => {
-    project = scratchProject()
-    await project.run(['init', '--yes', '--app', app, '--site', 'demo', '--region', 'eu-west-1'])
-    const result = await project.run(['plan', '--json'])
-    expect(exitCodeOf(result)).toBe(0)
-    plan = JSON.parse(result.stdout) as PlanJson
-  })
-
-  afterAll(() => project.cleanup())
+  const planned = usePlanJson<PlanJson>(app)
+  const plan = (): PlanJson => planned.plan
 
   const option = (namespace: string, name: string) =>
-    plan.optionSettings.find((o) => o.namespace === namespace && o.option === name)?.value
+    plan().optionSettings.find((o) => o.namespace === namespace && o.option === name)?.value
 
   it('ships the nginx front-controller fallback, with the branch for this app', () => {
-    const file = plan.bundle.files.find((f) => f.path === NGINX_FALLBACK_FILE)
+    const file = plan().bundle.files.find((f) => f.path === NGINX_FALLBACK_FILE)
     const {marker, target} = profileFor(app).frontController
     expect(file?.content).toContain(`if (-f $document_root/${marker}) {\n        rewrite ^ ${target} last;`)
   })
@@ -38,11 +28,11 @@ describe.each(['wordpress', 'moodle'] as const)('plan --json for a %s site', (ap
   it('points the load balancer at the health endpoint, and ships its script', () => {
     expect(option('aws:elasticbeanstalk:environment:process:default', 'HealthCheckPath')).toBe('/hactl-health.php')
     expect(option('aws:elasticbeanstalk:application:environment', 'HACTL_HEALTH_PATH')).toBe('/hactl-health.php')
-    expect(plan.bundle.files.find((f) => f.path === BUNDLE_HEALTH_SCRIPT)?.content).toMatch(/^<\?php\n/)
+    expect(plan().bundle.files.find((f) => f.path === BUNDLE_HEALTH_SCRIPT)?.content).toMatch(/^<\?php\n/)
   })
 
   it('shows the service role\'s inline policy for health log streaming', () => {
-    const role = plan.resources.find((r) => r.kind === 'IAM role' && r.name === 'hactl-demo-eu-west-1-eb-service')
+    const role = plan().resources.find((r) => r.kind === 'IAM role' && r.name === 'hactl-demo-eu-west-1-eb-service')
     expect(role?.settings.policies).toContain('inline hactl-health-logs')
   })
 })

@@ -1,10 +1,10 @@
 import {CreateEnvironmentCommand, ElasticBeanstalkClient, ElasticBeanstalkSyntheticServiceException} from '@aws-sdk/client-elastic-beanstalk'
-import {mockClient, type AwsClientStub} from 'aws-sdk-client-mock'
 
 import {ManualClock} from '../../../src/core/clock'
 import {createEbApi} from '../../../src/aws/eb'
 import {AwsError} from '../../../src/core/errors'
 import {RecordingReporter} from '../../../src/core/progress'
+import {useMockClient} from '../../_helpers/mock-client'
 
 /** An error code the model does not list comes back as the synthetic exception named by the code, as the SDK's deserializer makes it. */
 function ebError(message: string): ElasticBeanstalkSyntheticServiceException {
@@ -14,13 +14,7 @@ function ebError(message: string): ElasticBeanstalkSyntheticServiceException {
 describe('EbApi.createEnvironment', () => {
   const input = {ApplicationName: 'hactl-demo', EnvironmentName: 'hactl-demo'}
   // Created in setup and restored in afterEach, so a failed assertion never leaks the mock into later tests.
-  let eb: AwsClientStub<ElasticBeanstalkClient>
-  beforeEach(() => {
-    eb = mockClient(ElasticBeanstalkClient)
-  })
-  afterEach(() => {
-    eb.restore()
-  })
+  const eb = useMockClient(ElasticBeanstalkClient)
 
   it('rides out IAM propagation: a just-created instance profile EB cannot see yet is retried', async () => {
     eb.on(CreateEnvironmentCommand)

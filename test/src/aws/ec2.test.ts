@@ -1,19 +1,13 @@
 import {AuthorizeSecurityGroupIngressCommand, EC2Client} from '@aws-sdk/client-ec2'
-import {mockClient, type AwsClientStub} from 'aws-sdk-client-mock'
 
 import {ManualClock} from '../../../src/core/clock'
 import {createEc2Api} from '../../../src/aws/ec2'
 import {silentReporter} from '../../../src/core/progress'
+import {useMockClient} from '../../_helpers/mock-client'
 
 describe('Ec2Api.authorizeIngress', () => {
   // Created in setup and restored in afterEach, so a failed assertion never leaks the mock into later tests.
-  let ec2: AwsClientStub<EC2Client>
-  beforeEach(() => {
-    ec2 = mockClient(EC2Client)
-  })
-  afterEach(() => {
-    ec2.restore()
-  })
+  const ec2 = useMockClient(EC2Client)
 
   it('sends one rule per call, so a rule that already exists never blocks the missing ones', async () => {
     const duplicate = Object.assign(new Error('the specified rule already exists'), {name: 'InvalidPermission.Duplicate'})

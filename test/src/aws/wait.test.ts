@@ -1,11 +1,11 @@
-import {DescribeInstancesCommand, EC2Client, waitUntilInstanceRunning} from '@aws-sdk/client-ec2'
-import {mockClient, type AwsClientStub} from 'aws-sdk-client-mock'
+import {DescribeInstancesCommand, type DescribeInstancesCommandInput, EC2Client, waitUntilInstanceRunning} from '@aws-sdk/client-ec2'
 
 import {type Clock, ManualClock} from '../../../src/core/clock'
 import {pollUntil, runSdkWaiter} from '../../../src/aws/wait'
 import {ExitCode} from '../../../src/core/exit-codes'
 import {AbortError, TimeoutError} from '../../../src/core/errors'
 import {RecordingReporter} from '../../../src/core/progress'
+import {useMockClient} from '../../_helpers/mock-client'
 
 describe('pollUntil', () => {
   it('polls with backoff on the injected clock until done, reporting each status', async () => {
@@ -82,14 +82,25 @@ describe('pollUntil', () => {
 
 describe('runSdkWaiter', () => {
   // Made in setup and restored after each test (STYLE 19), never at import.
-  let ec2Mock: AwsClientStub<EC2Client>
+  const ec2Mock = useMockClient(EC2Client)
   // A clock a thousand times faster than real time: the SDK waiter's 15 s delay becomes 15 ms.
   const fast: Clock = {now: () => Date.now(), scale: 1e3, sleep: async () => {}}
 
-  beforeEach(() => {
-    ec2Mock = mockClient(EC2Client)
-  })
-  afterEach(() => ec2Mock.restore())
+
+  /** runSdkWaiter on EC2's instance-running waiter for one instance, 15 s polls, 10 minutes, on the fast clock; `overrides` replace any of it. */
+  function waitForRunning(overrides: Partial<Parameters<typeof runSdkWaiter<EC2Client, DescribeInstancesCommandInput>>[0]> = {}): Promise<void> {
+    return runSdkWaiter({
+      client: new EC2Client({region: 'eu-west-1'}),
+      clock: fast,
+      input: {InstanceIds: ['i-0123456789abcdef0']},
+      minDelaySeconds: 15,
+      reporter: new RecordingReporter(),
+      timeoutMs: 10 * 60_000,
+      waiter: waitUntilInstanceRunning,
+      what: 'instance to be running',
+      ...overrides,
+    })
+  }
 
   const reservation = (state: string) => ({Reservations: [{Instances: [{InstanceId: 'i-0123456789abcdef0', State: {Name: state}}]}]})
 
@@ -100,16 +111,9 @@ describe('runSdkWaiter', () => {
       .resolvesOnce(reservation('pending') as never)
       .resolves(reservation('running') as never)
     const reporter = new RecordingReporter()
-    await runSdkWaiter({
-      client: new EC2Client({region: 'eu-west-1'}),
-      clock: fast,
+    await waitForRunning({
       describe: (out) => (out as ReturnType<typeof reservation>).Reservations[0].Instances[0].State.Name,
-      input: {InstanceIds: ['i-0123456789abcdef0']},
-      minDelaySeconds: 15,
       reporter,
-      timeoutMs: 10 * 60_000,
-      waiter: waitUntilInstanceRunning,
-      what: 'instance to be running',
     })
     expect(reporter.ofType('wait').map((e) => e.status)).toEqual(['pending', 'pending', 'running'])
     expect(ec2Mock.commandCalls(DescribeInstancesCommand)).toHaveLength(3)
@@ -117,16 +121,9 @@ describe('runSdkWaiter', () => {
 
   it('turns the waiter\'s failure state (instance terminated) into a hactl error', async () => {
     ec2Mock.on(DescribeInstancesCommand).resolves(reservation('terminated') as never)
-    const waiting = runSdkWaiter({
-      client: new EC2Client({region: 'eu-west-1'}),
-      clock: fast,
+    const waiting = waitForRunning({
       describe: () => 'terminated',
-      input: {InstanceIds: ['i-0123456789abcdef0']},
-      minDelaySeconds: 15,
-      reporter: new RecordingReporter(),
       timeoutMs: 60_000,
-      waiter: waitUntilInstanceRunning,
-      what: 'instance to be running',
     })
     await expect(waiting).rejects.toMatchObject({code: 'wait-failed', message: expect.stringContaining('last seen: terminated')})
   })
@@ -135,16 +132,10 @@ describe('runSdkWaiter', () => {
     ec2Mock.on(DescribeInstancesCommand).resolves(reservation('pending') as never)
     // 1e4x: a 15 s poll is 1.5 ms and the 2-minute deadline 12 ms of real time.
     const clock: Clock = {now: () => Date.now(), scale: 1e4, sleep: async () => {}}
-    const waiting = runSdkWaiter({
-      client: new EC2Client({region: 'eu-west-1'}),
+    const waiting = waitForRunning({
       clock,
       describe: () => 'pending',
-      input: {InstanceIds: ['i-0123456789abcdef0']},
-      minDelaySeconds: 15,
-      reporter: new RecordingReporter(),
       timeoutMs: 2 * 60_000,
-      waiter: waitUntilInstanceRunning,
-      what: 'instance to be running',
     })
     await expect(waiting).rejects.toMatchObject({exitCode: ExitCode.TimedOut, message: expect.stringContaining('last seen: pending')})
   })
@@ -156,16 +147,7 @@ describe('runSdkWaiter', () => {
       name: 'UnauthorizedOperation',
     })
     ec2Mock.on(DescribeInstancesCommand).rejects(denied)
-    const waiting = runSdkWaiter({
-      client: new EC2Client({region: 'eu-west-1'}),
-      clock: fast,
-      input: {InstanceIds: ['i-0123456789abcdef0']},
-      minDelaySeconds: 15,
-      reporter: new RecordingReporter(),
-      timeoutMs: 10 * 60_000,
-      waiter: waitUntilInstanceRunning,
-      what: 'instance to be running',
-    })
+    const waiting = waitForRunning()
     await expect(waiting).rejects.toMatchObject({
       awsCode: 'UnauthorizedOperation',
       exitCode: ExitCode.Aws,
@@ -181,16 +163,7 @@ describe('runSdkWaiter', () => {
       name: 'InvalidInstanceID.NotFound',
     })
     ec2Mock.on(DescribeInstancesCommand).rejectsOnce(notYet).resolves(reservation('running') as never)
-    await runSdkWaiter({
-      client: new EC2Client({region: 'eu-west-1'}),
-      clock: fast,
-      input: {InstanceIds: ['i-0123456789abcdef0']},
-      minDelaySeconds: 15,
-      reporter: new RecordingReporter(),
-      timeoutMs: 10 * 60_000,
-      waiter: waitUntilInstanceRunning,
-      what: 'instance to be running',
-    })
+    await waitForRunning()
     expect(ec2Mock.commandCalls(DescribeInstancesCommand)).toHaveLength(2)
   })
 })

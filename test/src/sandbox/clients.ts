@@ -33,20 +33,39 @@ export function removeTempStateDirs(): void {
   for (const dir of made.splice(0)) fs.rmSync(dir, {recursive: true, force: true})
 }
 
+/** What `clientOn` builds a client with: fake credentials and retries that do not wait. */
+export interface SandboxClientConfig {
+  readonly region: string
+  readonly credentials: {readonly accessKeyId: string; readonly secretAccessKey: string}
+  readonly retryStrategy: ConfiguredRetryStrategy
+}
+
+export interface ClientOnOptions {
+  /** Attempts per call, retried at once (throttling tests stay instant). @default 4 */
+  readonly attempts?: number
+  /** @default REGION */
+  readonly region?: string
+}
+
+/** A real SDK client of `service`, wired to the sandbox behind `handle`. */
+export function clientOn<C extends {readonly middlewareStack: {use(plugin: ReturnType<SandboxHandle['plugin']>): void}}>(
+  handle: SandboxHandle,
+  Client: new (config: SandboxClientConfig) => C,
+  service: Parameters<SandboxHandle['plugin']>[0],
+  options: ClientOnOptions = {},
+): C {
+  const client = new Client({
+    region: options.region ?? REGION,
+    credentials: {accessKeyId: 'x', secretAccessKey: 'y'},
+    retryStrategy: new ConfiguredRetryStrategy(options.attempts ?? 4, () => 0),
+  })
+  client.middlewareStack.use(handle.plugin(service))
+  return client
+}
+
 export function sandboxClients(options: Partial<SandboxOptions> & {readonly stateDir: string}): SandboxClients {
   const handle = openSandbox({region: REGION, ...options})
-  const config = {
-    region: REGION,
-    credentials: {accessKeyId: 'x', secretAccessKey: 'y'},
-    retryStrategy: new ConfiguredRetryStrategy(4, () => 0),
-  }
-  const ec2 = new EC2Client(config)
-  const ssm = new SSMClient(config)
-  const sts = new STSClient(config)
-  ec2.middlewareStack.use(handle.plugin('ec2'))
-  ssm.middlewareStack.use(handle.plugin('ssm'))
-  sts.middlewareStack.use(handle.plugin('sts'))
-  return {handle, ec2, ssm, sts}
+  return {handle, ec2: clientOn(handle, EC2Client, 'ec2'), ssm: clientOn(handle, SSMClient, 'ssm'), sts: clientOn(handle, STSClient, 'sts')}
 }
 
 /** A sandbox on a ManualClock, so tests move simulated time by hand. */

@@ -5,17 +5,14 @@ import {
   ElastiCacheClient,
 } from '@aws-sdk/client-elasticache'
 import {CreateDBInstanceCommand, DescribeDBInstancesCommand, DescribeOrderableDBInstanceOptionsCommand} from '@aws-sdk/client-rds'
-import {ConfiguredRetryStrategy} from '@smithy/core/retry'
 
-import {REGION, manualSandbox, removeTempStateDirs, type SandboxClients} from './clients'
+import {clientOn, REGION, manualSandbox, removeTempStateDirs, type SandboxClients} from './clients'
 import {MYSQL, manualRds} from './rds-fixtures'
 
 afterAll(removeTempStateDirs)
 
 function cacheClient(sandbox: SandboxClients): ElastiCacheClient {
-  const client = new ElastiCacheClient({region: REGION, credentials: {accessKeyId: 'x', secretAccessKey: 'y'}, retryStrategy: new ConfiguredRetryStrategy(4, () => 0)})
-  client.middlewareStack.use(sandbox.handle.plugin('elasticache'))
-  return client
+  return clientOn(sandbox.handle, ElastiCacheClient, 'elasticache')
 }
 
 describe('sandbox RDS: orderable instance classes', () => {

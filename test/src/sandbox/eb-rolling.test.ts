@@ -1,21 +1,8 @@
 import {DescribeImagesCommand, DescribeInstancesCommand, type EC2Client, type Instance} from '@aws-sdk/client-ec2'
-import {
-  AbortEnvironmentUpdateCommand,
-  type ConfigurationOptionSetting,
-  CreateApplicationCommand,
-  CreateEnvironmentCommand,
-  DescribeEnvironmentHealthCommand,
-  DescribeEnvironmentsCommand,
-  DescribeEventsCommand,
-  DescribeInstancesHealthCommand,
-  ElasticBeanstalkClient,
-  type EventDescription,
-  UpdateEnvironmentCommand,
-} from '@aws-sdk/client-elastic-beanstalk'
-import {ConfiguredRetryStrategy} from '@smithy/core/retry'
+import * as EB from '@aws-sdk/client-elastic-beanstalk'
 
 import {DURATIONS} from '../../../src/sandbox/durations'
-import {REGION, manualSandbox, removeTempStateDirs} from './clients'
+import {clientOn, REGION, manualSandbox, removeTempStateDirs} from './clients'
 
 /*
  * A new ImageId under a health-based rolling update (MinSize 2, MaxSize 4,
@@ -31,14 +18,12 @@ const POLL_MS = 15_000
 
 type Sandbox = ReturnType<typeof manualSandbox>
 
-function option(Namespace: string, OptionName: string, Value: string): ConfigurationOptionSetting {
+function option(Namespace: string, OptionName: string, Value: string): EB.ConfigurationOptionSetting {
   return {Namespace, OptionName, Value}
 }
 
-function ebClient(sandbox: Sandbox): ElasticBeanstalkClient {
-  const client = new ElasticBeanstalkClient({region: REGION, credentials: {accessKeyId: 'x', secretAccessKey: 'y'}, retryStrategy: new ConfiguredRetryStrategy(1, () => 0)})
-  client.middlewareStack.use(sandbox.handle.plugin('elasticbeanstalk'))
-  return client
+function ebClient(sandbox: Sandbox): EB.ElasticBeanstalkClient {
+  return clientOn(sandbox.handle, EB.ElasticBeanstalkClient, 'elasticbeanstalk', {attempts: 1})
 }
 
 const OPTIONS = [
@@ -53,11 +38,11 @@ const OPTIONS = [
   option(ROLLING, 'Timeout', 'PT30M'),
 ]
 
-async function readyEnvironment(faults: string[] = []): Promise<{sandbox: Sandbox; eb: ElasticBeanstalkClient; ec2: EC2Client}> {
+async function readyEnvironment(faults: string[] = []): Promise<{sandbox: Sandbox; eb: EB.ElasticBeanstalkClient; ec2: EC2Client}> {
   const sandbox = manualSandbox({faults})
   const eb = ebClient(sandbox)
-  await eb.send(new CreateApplicationCommand({ApplicationName: 'demo'}))
-  await eb.send(new CreateEnvironmentCommand({ApplicationName: 'demo', EnvironmentName: 'demo-prod', PlatformArn: PHP83_ARN, OptionSettings: OPTIONS}))
+  await eb.send(new EB.CreateApplicationCommand({ApplicationName: 'demo'}))
+  await eb.send(new EB.CreateEnvironmentCommand({ApplicationName: 'demo', EnvironmentName: 'demo-prod', PlatformArn: PHP83_ARN, OptionSettings: OPTIONS}))
   sandbox.clock.advance(DURATIONS.ebEnvironmentLaunching)
   return {sandbox, eb, ec2: sandbox.ec2}
 }
@@ -72,8 +57,8 @@ async function newImage(ec2: EC2Client): Promise<string> {
   return Images?.[0].ImageId ?? ''
 }
 
-async function status(eb: ElasticBeanstalkClient): Promise<string | undefined> {
-  const {Environments} = await eb.send(new DescribeEnvironmentsCommand({EnvironmentNames: ['demo-prod']}))
+async function status(eb: EB.ElasticBeanstalkClient): Promise<string | undefined> {
+  const {Environments} = await eb.send(new EB.DescribeEnvironmentsCommand({EnvironmentNames: ['demo-prod']}))
   return Environments?.[0].Status
 }
 
@@ -83,17 +68,17 @@ interface Poll {
   readonly healthStatus: string | undefined
 }
 
-async function poll(eb: ElasticBeanstalkClient, ec2: EC2Client): Promise<Poll> {
-  const {InstanceHealthList} = await eb.send(new DescribeInstancesHealthCommand({EnvironmentName: 'demo-prod', AttributeNames: ['HealthStatus']}))
+async function poll(eb: EB.ElasticBeanstalkClient, ec2: EC2Client): Promise<Poll> {
+  const {InstanceHealthList} = await eb.send(new EB.DescribeInstancesHealthCommand({EnvironmentName: 'demo-prod', AttributeNames: ['HealthStatus']}))
   const live = await liveInstances(ec2)
   const running = new Set(live.filter((i) => i.State?.Name === 'running').map((i) => i.InstanceId))
   const healthyIds = (InstanceHealthList ?? []).filter((h) => h.HealthStatus === 'Ok' && running.has(h.InstanceId)).map((h) => h.InstanceId ?? '')
-  const {HealthStatus} = await eb.send(new DescribeEnvironmentHealthCommand({EnvironmentName: 'demo-prod', AttributeNames: ['HealthStatus']}))
+  const {HealthStatus} = await eb.send(new EB.DescribeEnvironmentHealthCommand({EnvironmentName: 'demo-prod', AttributeNames: ['HealthStatus']}))
   return {healthyIds, live, healthStatus: HealthStatus}
 }
 
 /** Polls every POLL_MS of simulated time until the environment is Ready again; every poll's view. */
-async function pollUntilReady(sandbox: Sandbox, eb: ElasticBeanstalkClient, ec2: EC2Client, limitMs = 3 * 60 * 60_000): Promise<Poll[]> {
+async function pollUntilReady(sandbox: Sandbox, eb: EB.ElasticBeanstalkClient, ec2: EC2Client, limitMs = 3 * 60 * 60_000): Promise<Poll[]> {
   const polls: Poll[] = []
   for (let waited = 0; waited < limitMs; waited += POLL_MS) {
     polls.push(await poll(eb, ec2))
@@ -104,8 +89,8 @@ async function pollUntilReady(sandbox: Sandbox, eb: ElasticBeanstalkClient, ec2:
   throw new Error('The update did not end')
 }
 
-async function eventsSince(eb: ElasticBeanstalkClient, start: Date): Promise<EventDescription[]> {
-  const {Events} = await eb.send(new DescribeEventsCommand({EnvironmentName: 'demo-prod', StartTime: start}))
+async function eventsSince(eb: EB.ElasticBeanstalkClient, start: Date): Promise<EB.EventDescription[]> {
+  const {Events} = await eb.send(new EB.DescribeEventsCommand({EnvironmentName: 'demo-prod', StartTime: start}))
   return (Events ?? []).reverse()
 }
 
@@ -116,7 +101,7 @@ describe('sandbox EB: rolling update by health', () => {
     expect(old).toHaveLength(2)
     const imageId = await newImage(ec2)
     const start = new Date(sandbox.clock.now())
-    await eb.send(new UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option('aws:autoscaling:launchconfiguration', 'ImageId', imageId)]}))
+    await eb.send(new EB.UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option('aws:autoscaling:launchconfiguration', 'ImageId', imageId)]}))
     expect(await status(eb)).toBe('Updating')
     // Nothing is replaced at once: the old instances stay until their batch's turn.
     expect((await liveInstances(ec2)).map((i) => i.InstanceId)).toEqual(old)
@@ -158,10 +143,10 @@ describe('sandbox EB: rolling update by health', () => {
 
   it('terminates a batch first when MinInstancesInService is below desired − batch', async () => {
     const {sandbox, eb, ec2} = await readyEnvironment()
-    await eb.send(new UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option(ROLLING, 'MinInstancesInService', '0')]}))
+    await eb.send(new EB.UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option(ROLLING, 'MinInstancesInService', '0')]}))
     sandbox.clock.advance(DURATIONS.ebEnvironmentUpdating)
     const imageId = await newImage(ec2)
-    await eb.send(new UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option('aws:autoscaling:launchconfiguration', 'ImageId', imageId)]}))
+    await eb.send(new EB.UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option('aws:autoscaling:launchconfiguration', 'ImageId', imageId)]}))
     const polls = await pollUntilReady(sandbox, eb, ec2)
     expect(polls.every((seen) => seen.live.length <= 2 && seen.healthyIds.length >= 1)).toBe(true)
     expect((await liveInstances(ec2)).every((i) => i.ImageId === imageId)).toBe(true)
@@ -172,7 +157,7 @@ describe('sandbox EB: rolling update by health', () => {
     const old = (await liveInstances(ec2)).map((i) => i.InstanceId ?? '')
     const oldImage = (await liveInstances(ec2))[0].ImageId
     const start = new Date(sandbox.clock.now())
-    await eb.send(new UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option('aws:autoscaling:launchconfiguration', 'ImageId', await newImage(ec2))]}))
+    await eb.send(new EB.UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option('aws:autoscaling:launchconfiguration', 'ImageId', await newImage(ec2))]}))
     const polls = await pollUntilReady(sandbox, eb, ec2)
     expect(polls.every((seen) => seen.healthyIds.length >= 2)).toBe(true)
     expect(polls.some((seen) => seen.healthStatus === 'Degraded')).toBe(true)
@@ -188,18 +173,18 @@ describe('sandbox EB: rolling update by health', () => {
 
   it('AbortEnvironmentUpdate: refused when nothing is in progress; mid-update it reverts, and EB\'s own rollback cannot be aborted', async () => {
     const {sandbox, eb, ec2} = await readyEnvironment()
-    const abort = () => eb.send(new AbortEnvironmentUpdateCommand({EnvironmentName: 'demo-prod'}))
+    const abort = () => eb.send(new EB.AbortEnvironmentUpdateCommand({EnvironmentName: 'demo-prod'}))
     await expect(abort()).rejects.toMatchObject({name: 'InvalidParameterValue'})
     const old = (await liveInstances(ec2)).map((i) => i.InstanceId ?? '')
     const oldImage = (await liveInstances(ec2))[0].ImageId
-    await eb.send(new UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option('aws:autoscaling:launchconfiguration', 'ImageId', await newImage(ec2))]}))
+    await eb.send(new EB.UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option('aws:autoscaling:launchconfiguration', 'ImageId', await newImage(ec2))]}))
     // The first batch is in flight: launched, not yet healthy.
     sandbox.clock.advance(DURATIONS.ebBatchGap + 60_000)
     expect((await liveInstances(ec2)).length).toBe(3)
-    const {Environments} = await eb.send(new DescribeEnvironmentsCommand({EnvironmentNames: ['demo-prod']}))
+    const {Environments} = await eb.send(new EB.DescribeEnvironmentsCommand({EnvironmentNames: ['demo-prod']}))
     expect(Environments?.[0].AbortableOperationInProgress).toBe(true)
     await abort()
-    const after = await eb.send(new DescribeEnvironmentsCommand({EnvironmentNames: ['demo-prod']}))
+    const after = await eb.send(new EB.DescribeEnvironmentsCommand({EnvironmentNames: ['demo-prod']}))
     expect(after.Environments?.[0]).toMatchObject({AbortableOperationInProgress: false, Status: 'Updating'})
     await expect(abort()).rejects.toMatchObject({name: 'InvalidParameterValue'})
     await pollUntilReady(sandbox, eb, ec2)
@@ -213,7 +198,7 @@ describe('sandbox EB: rolling update by health', () => {
     const old = (await liveInstances(ec2)).map((i) => i.InstanceId ?? '')
     const imageId = await newImage(ec2)
     const start = new Date(sandbox.clock.now())
-    await eb.send(new UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option(ROLLING, 'RollingUpdateType', 'Immutable'), option('aws:autoscaling:launchconfiguration', 'ImageId', imageId)]}))
+    await eb.send(new EB.UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option(ROLLING, 'RollingUpdateType', 'Immutable'), option('aws:autoscaling:launchconfiguration', 'ImageId', imageId)]}))
     const polls = await pollUntilReady(sandbox, eb, ec2)
     expect(polls.every((seen) => seen.healthyIds.length >= 2 && seen.live.length <= 4)).toBe(true)
     expect(polls.map((seen) => seen.live.length)).toEqual(expect.arrayContaining([3, 4]))
@@ -226,7 +211,7 @@ describe('sandbox EB: rolling update by health', () => {
   it('Immutable with a Red instance: the new instances go, the old fleet is untouched', async () => {
     const {sandbox, eb, ec2} = await readyEnvironment(['health-red:elasticbeanstalk:UpdateEnvironment'])
     const old = (await liveInstances(ec2)).map((i) => i.InstanceId ?? '')
-    await eb.send(new UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option(ROLLING, 'RollingUpdateType', 'Immutable'), option('aws:autoscaling:launchconfiguration', 'ImageId', await newImage(ec2))]}))
+    await eb.send(new EB.UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option(ROLLING, 'RollingUpdateType', 'Immutable'), option('aws:autoscaling:launchconfiguration', 'ImageId', await newImage(ec2))]}))
     const polls = await pollUntilReady(sandbox, eb, ec2)
     expect(polls.every((seen) => old.every((id) => seen.healthyIds.includes(id)))).toBe(true)
     expect((await liveInstances(ec2)).map((i) => i.InstanceId)).toEqual(old)
@@ -235,7 +220,7 @@ describe('sandbox EB: rolling update by health', () => {
   it('Immutable needs enhanced health', async () => {
     const {eb, ec2} = await readyEnvironment()
     await expect(
-      eb.send(new UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option('aws:elasticbeanstalk:healthreporting:system', 'SystemType', 'basic'), option(ROLLING, 'RollingUpdateType', 'Immutable'), option('aws:autoscaling:launchconfiguration', 'ImageId', await newImage(ec2))]})),
+      eb.send(new EB.UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option('aws:elasticbeanstalk:healthreporting:system', 'SystemType', 'basic'), option(ROLLING, 'RollingUpdateType', 'Immutable'), option('aws:autoscaling:launchconfiguration', 'ImageId', await newImage(ec2))]})),
     ).rejects.toMatchObject({name: 'ConfigurationValidationException'})
   })
 })

@@ -10,41 +10,14 @@ import {
   type EC2Client,
   type Instance,
 } from '@aws-sdk/client-ec2'
-import {
-  type ConfigurationOptionSetting,
-  CreateApplicationCommand,
-  CreateApplicationVersionCommand,
-  CreateEnvironmentCommand,
-  type CreateEnvironmentCommandInput,
-  CreateStorageLocationCommand,
-  DeleteApplicationCommand,
-  DescribeApplicationVersionsCommand,
-  DescribeApplicationsCommand,
-  DescribeConfigurationSettingsCommand,
-  DescribeEnvironmentHealthCommand,
-  DescribeEnvironmentResourcesCommand,
-  DescribeEnvironmentsCommand,
-  DescribeEventsCommand,
-  DescribeInstancesHealthCommand,
-  DescribePlatformVersionCommand,
-  ElasticBeanstalkClient,
-  ElasticBeanstalkSyntheticServiceException,
-  InvalidRequestException,
-  ListPlatformVersionsCommand,
-  ListTagsForResourceCommand,
-  ResourceNotFoundException,
-  TerminateEnvironmentCommand,
-  UpdateEnvironmentCommand,
-  UpdateTagsForResourceCommand,
-} from '@aws-sdk/client-elastic-beanstalk'
+import * as EB from '@aws-sdk/client-elastic-beanstalk'
 import {AddRoleToInstanceProfileCommand, CreateInstanceProfileCommand, CreateRoleCommand, IAMClient} from '@aws-sdk/client-iam'
-import {ConfiguredRetryStrategy} from '@smithy/core/retry'
 
 import {STATE_FILE} from '../../../src/sandbox'
 import {DURATIONS} from '../../../src/sandbox/durations'
 import type {S3ObjectRecord, S3State} from '../../../src/sandbox/services/s3-model'
 import type {SandboxState} from '../../../src/sandbox/types'
-import {REGION, manualSandbox, removeTempStateDirs} from './clients'
+import {clientOn, REGION, manualSandbox, removeTempStateDirs} from './clients'
 
 const ACCOUNT = '123456789012'
 const BUCKET = `elasticbeanstalk-${REGION}-${ACCOUNT}`
@@ -53,14 +26,8 @@ const PHP83_ARN = `arn:aws:elasticbeanstalk:${REGION}::platform/${PHP83}/4.7.1`
 
 afterAll(removeTempStateDirs)
 
-function ebClient(sandbox: ReturnType<typeof manualSandbox>, attempts = 1): ElasticBeanstalkClient {
-  const client = new ElasticBeanstalkClient({
-    region: REGION,
-    credentials: {accessKeyId: 'x', secretAccessKey: 'y'},
-    retryStrategy: new ConfiguredRetryStrategy(attempts, () => 0),
-  })
-  client.middlewareStack.use(sandbox.handle.plugin('elasticbeanstalk'))
-  return client
+function ebClient(sandbox: ReturnType<typeof manualSandbox>, attempts = 1): EB.ElasticBeanstalkClient {
+  return clientOn(sandbox.handle, EB.ElasticBeanstalkClient, 'elasticbeanstalk', {attempts})
 }
 
 function iamClient(sandbox: ReturnType<typeof manualSandbox>): IAMClient {
@@ -96,7 +63,7 @@ function putBundle(stateDir: string, bucket: string, key: string): void {
 
 interface World {
   readonly sandbox: ReturnType<typeof manualSandbox>
-  readonly eb: ElasticBeanstalkClient
+  readonly eb: EB.ElasticBeanstalkClient
   readonly ec2: EC2Client
 }
 
@@ -104,14 +71,14 @@ interface World {
 async function world(faults: string[] = []): Promise<World> {
   const sandbox = manualSandbox({faults})
   const eb = ebClient(sandbox)
-  await eb.send(new CreateStorageLocationCommand({}))
+  await eb.send(new EB.CreateStorageLocationCommand({}))
   putBundle(sandbox.stateDir, BUCKET, 'demo/v1.zip')
-  await eb.send(new CreateApplicationCommand({ApplicationName: 'demo', Tags: [{Key: 'hactl:site', Value: 'demo'}]}))
-  await eb.send(new CreateApplicationVersionCommand({ApplicationName: 'demo', VersionLabel: 'v1', SourceBundle: {S3Bucket: BUCKET, S3Key: 'demo/v1.zip'}}))
+  await eb.send(new EB.CreateApplicationCommand({ApplicationName: 'demo', Tags: [{Key: 'hactl:site', Value: 'demo'}]}))
+  await eb.send(new EB.CreateApplicationVersionCommand({ApplicationName: 'demo', VersionLabel: 'v1', SourceBundle: {S3Bucket: BUCKET, S3Key: 'demo/v1.zip'}}))
   return {sandbox, eb, ec2: sandbox.ec2}
 }
 
-function option(Namespace: string, OptionName: string, Value: string): ConfigurationOptionSetting {
+function option(Namespace: string, OptionName: string, Value: string): EB.ConfigurationOptionSetting {
   return {Namespace, OptionName, Value}
 }
 
@@ -123,7 +90,7 @@ const BASE_OPTIONS = [
   option('aws:ec2:instances', 'InstanceTypes', 't3.small'),
 ]
 
-function createInput(extra: Partial<CreateEnvironmentCommandInput> = {}): CreateEnvironmentCommandInput {
+function createInput(extra: Partial<EB.CreateEnvironmentCommandInput> = {}): EB.CreateEnvironmentCommandInput {
   return {
     ApplicationName: 'demo',
     EnvironmentName: 'demo-prod',
@@ -135,8 +102,8 @@ function createInput(extra: Partial<CreateEnvironmentCommandInput> = {}): Create
   }
 }
 
-async function environment(eb: ElasticBeanstalkClient, name = 'demo-prod') {
-  const {Environments} = await eb.send(new DescribeEnvironmentsCommand({EnvironmentNames: [name]}))
+async function environment(eb: EB.ElasticBeanstalkClient, name = 'demo-prod') {
+  const {Environments} = await eb.send(new EB.DescribeEnvironmentsCommand({EnvironmentNames: [name]}))
   return Environments?.[0]
 }
 
@@ -151,9 +118,9 @@ function live(instances: readonly Instance[]): Instance[] {
   return instances.filter((instance) => instance.State?.Name === 'pending' || instance.State?.Name === 'running')
 }
 
-async function readyEnvironment(extra: Partial<CreateEnvironmentCommandInput> = {}): Promise<World> {
+async function readyEnvironment(extra: Partial<EB.CreateEnvironmentCommandInput> = {}): Promise<World> {
   const w = await world()
-  await w.eb.send(new CreateEnvironmentCommand(createInput(extra)))
+  await w.eb.send(new EB.CreateEnvironmentCommand(createInput(extra)))
   w.sandbox.clock.advance(DURATIONS.ebEnvironmentLaunching)
   return w
 }
@@ -162,40 +129,40 @@ describe('sandbox EB: storage, applications and versions', () => {
   it('makes the storage bucket once and returns it on every call', async () => {
     const sandbox = manualSandbox()
     const eb = ebClient(sandbox)
-    expect((await eb.send(new CreateStorageLocationCommand({}))).S3Bucket).toBe(BUCKET)
-    expect((await eb.send(new CreateStorageLocationCommand({}))).S3Bucket).toBe(BUCKET)
+    expect((await eb.send(new EB.CreateStorageLocationCommand({}))).S3Bucket).toBe(BUCKET)
+    expect((await eb.send(new EB.CreateStorageLocationCommand({}))).S3Bucket).toBe(BUCKET)
     const state = JSON.parse(fs.readFileSync(path.join(sandbox.stateDir, STATE_FILE), 'utf8')) as SandboxState
     expect(Object.keys(state.regions[REGION].s3?.buckets ?? {})).toEqual([BUCKET])
   })
 
   it('creates an application once; the second create is InvalidParameterValue', async () => {
     const {eb} = await world()
-    const {Applications} = await eb.send(new DescribeApplicationsCommand({ApplicationNames: ['demo']}))
+    const {Applications} = await eb.send(new EB.DescribeApplicationsCommand({ApplicationNames: ['demo']}))
     expect(Applications?.[0]).toMatchObject({
       ApplicationName: 'demo',
       ApplicationArn: `arn:aws:elasticbeanstalk:${REGION}:${ACCOUNT}:application/demo`,
       Versions: ['v1'],
     })
-    await expect(eb.send(new CreateApplicationCommand({ApplicationName: 'demo'}))).rejects.toMatchObject({
+    await expect(eb.send(new EB.CreateApplicationCommand({ApplicationName: 'demo'}))).rejects.toMatchObject({
       name: 'InvalidParameterValue',
       message: 'Application demo already exists.',
       $metadata: expect.objectContaining({httpStatusCode: 400}),
     })
-    expect((await eb.send(new DescribeApplicationsCommand({ApplicationNames: ['nope']}))).Applications).toEqual([])
+    expect((await eb.send(new EB.DescribeApplicationsCommand({ApplicationNames: ['nope']}))).Applications).toEqual([])
   })
 
   it('creates a version only from a bundle that is in S3, once per label', async () => {
     const {eb, sandbox} = await world()
     await expect(
-      eb.send(new CreateApplicationVersionCommand({ApplicationName: 'demo', VersionLabel: 'v2', SourceBundle: {S3Bucket: BUCKET, S3Key: 'demo/missing.zip'}})),
+      eb.send(new EB.CreateApplicationVersionCommand({ApplicationName: 'demo', VersionLabel: 'v2', SourceBundle: {S3Bucket: BUCKET, S3Key: 'demo/missing.zip'}})),
     ).rejects.toMatchObject({
       name: 'InvalidParameterCombination',
       message: `Unable to download from S3 location (Bucket: ${BUCKET}  Key: demo/missing.zip). Reason: Not Found`,
     })
     await expect(
-      eb.send(new CreateApplicationVersionCommand({ApplicationName: 'demo', VersionLabel: 'v1', SourceBundle: {S3Bucket: BUCKET, S3Key: 'demo/v1.zip'}})),
+      eb.send(new EB.CreateApplicationVersionCommand({ApplicationName: 'demo', VersionLabel: 'v1', SourceBundle: {S3Bucket: BUCKET, S3Key: 'demo/v1.zip'}})),
     ).rejects.toMatchObject({name: 'InvalidParameterValue', message: 'Application Version v1 already exists.'})
-    await expect(eb.send(new CreateApplicationVersionCommand({ApplicationName: 'other', VersionLabel: 'v1'}))).rejects.toMatchObject({
+    await expect(eb.send(new EB.CreateApplicationVersionCommand({ApplicationName: 'other', VersionLabel: 'v1'}))).rejects.toMatchObject({
       name: 'InvalidParameterValue',
       message: "No Application named 'other' found.",
     })
@@ -203,26 +170,26 @@ describe('sandbox EB: storage, applications and versions', () => {
     sandbox.clock.advance(1000)
     putBundle(sandbox.stateDir, BUCKET, 'demo/v2.zip')
     const {ApplicationVersion} = await eb.send(
-      new CreateApplicationVersionCommand({ApplicationName: 'demo', VersionLabel: 'v2', SourceBundle: {S3Bucket: BUCKET, S3Key: 'demo/v2.zip'}, Tags: [{Key: 'hactl:site', Value: 'demo'}]}),
+      new EB.CreateApplicationVersionCommand({ApplicationName: 'demo', VersionLabel: 'v2', SourceBundle: {S3Bucket: BUCKET, S3Key: 'demo/v2.zip'}, Tags: [{Key: 'hactl:site', Value: 'demo'}]}),
     )
     expect(ApplicationVersion).toMatchObject({
       ApplicationVersionArn: `arn:aws:elasticbeanstalk:${REGION}:${ACCOUNT}:applicationversion/demo/v2`,
       Status: 'Unprocessed',
       SourceBundle: {S3Bucket: BUCKET, S3Key: 'demo/v2.zip'},
     })
-    const {ApplicationVersions} = await eb.send(new DescribeApplicationVersionsCommand({ApplicationName: 'demo'}))
+    const {ApplicationVersions} = await eb.send(new EB.DescribeApplicationVersionsCommand({ApplicationName: 'demo'}))
     expect(ApplicationVersions?.map((version) => version.VersionLabel)).toEqual(['v2', 'v1'])
-    const page = await eb.send(new DescribeApplicationVersionsCommand({ApplicationName: 'demo', MaxRecords: 1}))
+    const page = await eb.send(new EB.DescribeApplicationVersionsCommand({ApplicationName: 'demo', MaxRecords: 1}))
     expect(page.ApplicationVersions).toHaveLength(1)
-    const next = await eb.send(new DescribeApplicationVersionsCommand({ApplicationName: 'demo', MaxRecords: 1, NextToken: page.NextToken}))
+    const next = await eb.send(new EB.DescribeApplicationVersionsCommand({ApplicationName: 'demo', MaxRecords: 1, NextToken: page.NextToken}))
     expect(next.ApplicationVersions?.[0].VersionLabel).toBe('v1')
     expect(next.NextToken).toBeUndefined()
   })
 
   it('creates the application with the version when asked to', async () => {
     const {eb} = await world()
-    await eb.send(new CreateApplicationVersionCommand({ApplicationName: 'auto', VersionLabel: 'sample', AutoCreateApplication: true}))
-    const {Applications} = await eb.send(new DescribeApplicationsCommand({ApplicationNames: ['auto']}))
+    await eb.send(new EB.CreateApplicationVersionCommand({ApplicationName: 'auto', VersionLabel: 'sample', AutoCreateApplication: true}))
+    const {Applications} = await eb.send(new EB.DescribeApplicationsCommand({ApplicationNames: ['auto']}))
     expect(Applications?.[0].Versions).toEqual(['sample'])
   })
 })
@@ -234,40 +201,40 @@ describe('sandbox EB: platforms', () => {
       {Type: 'PlatformBranchName', Operator: '=', Values: [PHP83]},
       {Type: 'PlatformStatus', Operator: '=', Values: ['Ready']},
     ]
-    const {PlatformSummaryList} = await eb.send(new ListPlatformVersionsCommand({Filters: filters}))
+    const {PlatformSummaryList} = await eb.send(new EB.ListPlatformVersionsCommand({Filters: filters}))
     expect(PlatformSummaryList?.map((summary) => summary.PlatformVersion)).toEqual(['4.5.2', '4.6.0', '4.7.1'])
     expect(PlatformSummaryList?.at(-1)).toMatchObject({PlatformArn: PHP83_ARN, PlatformLifecycleState: 'Recommended', PlatformStatus: 'Ready', PlatformBranchName: PHP83})
     expect(PlatformSummaryList?.[0].PlatformLifecycleState).toBe('Deprecated')
 
-    const first = await eb.send(new ListPlatformVersionsCommand({Filters: filters, MaxRecords: 2}))
+    const first = await eb.send(new EB.ListPlatformVersionsCommand({Filters: filters, MaxRecords: 2}))
     expect(first.PlatformSummaryList).toHaveLength(2)
-    const second = await eb.send(new ListPlatformVersionsCommand({Filters: filters, MaxRecords: 2, NextToken: first.NextToken}))
+    const second = await eb.send(new EB.ListPlatformVersionsCommand({Filters: filters, MaxRecords: 2, NextToken: first.NextToken}))
     expect(second.PlatformSummaryList?.map((summary) => summary.PlatformVersion)).toEqual(['4.7.1'])
     expect(second.NextToken).toBeUndefined()
 
-    const deprecated = await eb.send(new ListPlatformVersionsCommand({Filters: [{Type: 'PlatformLifecycleState', Operator: '=', Values: ['Deprecated']}]}))
+    const deprecated = await eb.send(new EB.ListPlatformVersionsCommand({Filters: [{Type: 'PlatformLifecycleState', Operator: '=', Values: ['Deprecated']}]}))
     expect(deprecated.PlatformSummaryList?.every((summary) => summary.PlatformLifecycleState === 'Deprecated')).toBe(true)
-    const none = await eb.send(new ListPlatformVersionsCommand({Filters: [{Type: 'PlatformBranchName', Operator: '=', Values: ['PHP 7.4 running on 64bit Amazon Linux 2']}]}))
+    const none = await eb.send(new EB.ListPlatformVersionsCommand({Filters: [{Type: 'PlatformBranchName', Operator: '=', Values: ['PHP 7.4 running on 64bit Amazon Linux 2']}]}))
     expect(none.PlatformSummaryList).toEqual([])
   })
 
   it('describes a version with the platform AMIs the EC2 account has', async () => {
     const sandbox = manualSandbox()
     const eb = ebClient(sandbox)
-    const {PlatformDescription} = await eb.send(new DescribePlatformVersionCommand({PlatformArn: PHP83_ARN}))
+    const {PlatformDescription} = await eb.send(new EB.DescribePlatformVersionCommand({PlatformArn: PHP83_ARN}))
     expect(PlatformDescription).toMatchObject({PlatformVersion: '4.7.1', SolutionStackName: '64bit Amazon Linux 2023 v4.7.1 running PHP 8.3'})
     const amis = PlatformDescription?.CustomAmiList ?? []
     expect(amis.map((ami) => ami.VirtualizationType).sort()).toEqual(['arm64', 'hvm'])
     const {Images} = await sandbox.ec2.send(new DescribeImagesCommand({ImageIds: amis.map((ami) => ami.ImageId ?? '')}))
     expect(Images?.every((image) => image.Name?.includes('-php83-'))).toBe(true)
-    await expect(eb.send(new DescribePlatformVersionCommand({PlatformArn: `${PHP83_ARN}9`}))).rejects.toMatchObject({name: 'InvalidParameterValue'})
+    await expect(eb.send(new EB.DescribePlatformVersionCommand({PlatformArn: `${PHP83_ARN}9`}))).rejects.toMatchObject({name: 'InvalidParameterValue'})
   })
 })
 
 describe('sandbox EB: CreateEnvironment', () => {
   it('refuses bad names, unknown applications, versions, platforms and namespaces, and duplicates', async () => {
     const {eb} = await world()
-    const cases: Array<[Partial<CreateEnvironmentCommandInput>, string, RegExp]> = [
+    const cases: Array<[Partial<EB.CreateEnvironmentCommandInput>, string, RegExp]> = [
       [{EnvironmentName: 'ab'}, 'InvalidParameterValue', /^Environment name must be 4 to 40 characters/],
       [{EnvironmentName: '-demo'}, 'InvalidParameterValue', /^Environment name must be 4 to 40 characters/],
       [{ApplicationName: 'nope'}, 'InvalidParameterValue', /^No Application named 'nope' found\.$/],
@@ -286,13 +253,13 @@ describe('sandbox EB: CreateEnvironment', () => {
       [{OptionSettings: [option('aws:autoscaling:asg', 'MinSize', '5'), option('aws:autoscaling:asg', 'MaxSize', '2')]}, 'ConfigurationValidationException', /MinSize/],
     ]
     for (const [extra, code, message] of cases) {
-      await expect(eb.send(new CreateEnvironmentCommand(createInput(extra)))).rejects.toMatchObject({name: code, message: expect.stringMatching(message)})
+      await expect(eb.send(new EB.CreateEnvironmentCommand(createInput(extra)))).rejects.toMatchObject({name: code, message: expect.stringMatching(message)})
     }
 
     // Nothing was created by the refused calls.
-    expect((await eb.send(new DescribeEnvironmentsCommand({}))).Environments).toEqual([])
-    await eb.send(new CreateEnvironmentCommand(createInput()))
-    await expect(eb.send(new CreateEnvironmentCommand(createInput()))).rejects.toMatchObject({
+    expect((await eb.send(new EB.DescribeEnvironmentsCommand({}))).Environments).toEqual([])
+    await eb.send(new EB.CreateEnvironmentCommand(createInput()))
+    await expect(eb.send(new EB.CreateEnvironmentCommand(createInput()))).rejects.toMatchObject({
       name: 'InvalidParameterValue',
       message: 'Environment demo-prod already exists.',
     })
@@ -300,7 +267,7 @@ describe('sandbox EB: CreateEnvironment', () => {
 
   it('launches: Launching/Grey with AWS-shaped ids and endpoints, then Ready/Green after the launch duration', async () => {
     const {eb, sandbox} = await world()
-    const created = await eb.send(new CreateEnvironmentCommand(createInput()))
+    const created = await eb.send(new EB.CreateEnvironmentCommand(createInput()))
     expect(created).toMatchObject({Status: 'Launching', Health: 'Grey', HealthStatus: 'Pending', PlatformArn: PHP83_ARN, VersionLabel: 'v1'})
     expect(created.EnvironmentId).toMatch(/^e-[a-z0-9]{10}$/)
     expect(created.EndpointURL).toMatch(new RegExp(`^awseb--AWSEB-[A-Za-z0-9]{12}-\\d{10}\\.${REGION}\\.elb\\.amazonaws\\.com$`))
@@ -319,7 +286,7 @@ describe('sandbox EB: CreateEnvironment', () => {
     const {Subnets} = await ec2.send(new DescribeSubnetsCommand({}))
     const subnets = (Subnets ?? []).slice(0, 2).map((subnet) => subnet.SubnetId ?? '')
     const created = await eb.send(
-      new CreateEnvironmentCommand(
+      new EB.CreateEnvironmentCommand(
         createInput({
           OptionSettings: [
             ...BASE_OPTIONS,
@@ -355,7 +322,7 @@ describe('sandbox EB: CreateEnvironment', () => {
     const {Images} = await ec2.send(new DescribeImagesCommand({Owners: ['amazon'], Filters: [{Name: 'name', Values: ['al2023-ami-*']}]}))
     const imageId = Images?.[0].ImageId ?? ''
     await eb.send(
-      new CreateEnvironmentCommand(
+      new EB.CreateEnvironmentCommand(
         createInput({OptionSettings: [option('aws:autoscaling:launchconfiguration', 'ImageId', imageId), option('aws:elasticbeanstalk:environment', 'EnvironmentType', 'SingleInstance')]}),
       ),
     )
@@ -370,12 +337,12 @@ describe('sandbox EB: events', () => {
   it('derives the launch events from the clock, newest first, filtered by time and severity, in pages', async () => {
     const {eb, sandbox} = await world()
     const start = new Date(sandbox.clock.now())
-    await eb.send(new CreateEnvironmentCommand(createInput()))
-    const early = await eb.send(new DescribeEventsCommand({EnvironmentName: 'demo-prod'}))
+    await eb.send(new EB.CreateEnvironmentCommand(createInput()))
+    const early = await eb.send(new EB.DescribeEventsCommand({EnvironmentName: 'demo-prod'}))
     expect(early.Events?.map((event) => event.Message)).toEqual(['createEnvironment is starting.'])
 
     sandbox.clock.advance(DURATIONS.ebEnvironmentLaunching)
-    const {Events} = await eb.send(new DescribeEventsCommand({EnvironmentName: 'demo-prod', StartTime: start}))
+    const {Events} = await eb.send(new EB.DescribeEventsCommand({EnvironmentName: 'demo-prod', StartTime: start}))
     const messages = Events?.map((event) => event.Message) ?? []
     expect(messages[0]).toBe('Successfully launched environment: demo-prod')
     expect(messages.at(-1)).toBe('createEnvironment is starting.')
@@ -397,13 +364,13 @@ describe('sandbox EB: events', () => {
     expect(Events?.every((event) => event.Severity === 'INFO' && event.ApplicationName === 'demo' && /^[0-9a-f-]{36}$/.test(event.RequestId ?? ''))).toBe(true)
 
     // StartTime is inclusive: the newest event's own date still finds it.
-    const latest = await eb.send(new DescribeEventsCommand({EnvironmentName: 'demo-prod', StartTime: Events?.[0].EventDate}))
+    const latest = await eb.send(new EB.DescribeEventsCommand({EnvironmentName: 'demo-prod', StartTime: Events?.[0].EventDate}))
     expect(latest.Events?.map((event) => event.Message)).toEqual(['Successfully launched environment: demo-prod'])
-    expect((await eb.send(new DescribeEventsCommand({EnvironmentName: 'demo-prod', Severity: 'WARN'}))).Events).toEqual([])
+    expect((await eb.send(new EB.DescribeEventsCommand({EnvironmentName: 'demo-prod', Severity: 'WARN'}))).Events).toEqual([])
 
-    const page = await eb.send(new DescribeEventsCommand({EnvironmentName: 'demo-prod', MaxRecords: 3}))
+    const page = await eb.send(new EB.DescribeEventsCommand({EnvironmentName: 'demo-prod', MaxRecords: 3}))
     expect(page.Events).toHaveLength(3)
-    const rest = await eb.send(new DescribeEventsCommand({EnvironmentName: 'demo-prod', NextToken: page.NextToken}))
+    const rest = await eb.send(new EB.DescribeEventsCommand({EnvironmentName: 'demo-prod', NextToken: page.NextToken}))
     expect([...(page.Events ?? []), ...(rest.Events ?? [])].map((event) => event.Message)).toEqual(messages)
   })
 })
@@ -411,22 +378,22 @@ describe('sandbox EB: events', () => {
 describe('sandbox EB: health, resources and settings', () => {
   it('reports enhanced health with only the attributes asked for', async () => {
     const {eb} = await readyEnvironment()
-    const bare = await eb.send(new DescribeEnvironmentHealthCommand({EnvironmentName: 'demo-prod'}))
+    const bare = await eb.send(new EB.DescribeEnvironmentHealthCommand({EnvironmentName: 'demo-prod'}))
     expect(bare).toMatchObject({EnvironmentName: 'demo-prod'})
     expect(bare.HealthStatus).toBeUndefined()
-    const all = await eb.send(new DescribeEnvironmentHealthCommand({EnvironmentName: 'demo-prod', AttributeNames: ['All']}))
+    const all = await eb.send(new EB.DescribeEnvironmentHealthCommand({EnvironmentName: 'demo-prod', AttributeNames: ['All']}))
     expect(all).toMatchObject({Status: 'Ready', Color: 'Green', HealthStatus: 'Ok', Causes: [], InstancesHealth: expect.objectContaining({Ok: 2, Severe: 0})})
 
-    const {InstanceHealthList} = await eb.send(new DescribeInstancesHealthCommand({EnvironmentName: 'demo-prod', AttributeNames: ['HealthStatus', 'Deployment']}))
+    const {InstanceHealthList} = await eb.send(new EB.DescribeInstancesHealthCommand({EnvironmentName: 'demo-prod', AttributeNames: ['HealthStatus', 'Deployment']}))
     expect(InstanceHealthList).toHaveLength(2)
     expect(InstanceHealthList?.[0]).toMatchObject({HealthStatus: 'Ok', Deployment: expect.objectContaining({VersionLabel: 'v1'})})
     expect(InstanceHealthList?.[0].InstanceType).toBeUndefined()
   })
 
-  it('answers InvalidRequestException for an environment with basic health', async () => {
+  it('answers EB.InvalidRequestException for an environment with basic health', async () => {
     const {eb} = await readyEnvironment({OptionSettings: []})
-    const request = eb.send(new DescribeEnvironmentHealthCommand({EnvironmentName: 'demo-prod', AttributeNames: ['All']}))
-    await expect(request).rejects.toBeInstanceOf(InvalidRequestException)
+    const request = eb.send(new EB.DescribeEnvironmentHealthCommand({EnvironmentName: 'demo-prod', AttributeNames: ['All']}))
+    await expect(request).rejects.toBeInstanceOf(EB.InvalidRequestException)
     await expect(request).rejects.toMatchObject({message: 'DescribeEnvironmentHealth is not supported.'})
     expect((await environment(eb))?.HealthStatus).toBeUndefined()
   })
@@ -434,9 +401,9 @@ describe('sandbox EB: health, resources and settings', () => {
   it('turns Red when instances fail their status checks', async () => {
     const sandbox = manualSandbox()
     const eb = ebClient(sandbox)
-    await eb.send(new CreateStorageLocationCommand({}))
-    await eb.send(new CreateApplicationCommand({ApplicationName: 'demo'}))
-    await eb.send(new CreateEnvironmentCommand(createInput({VersionLabel: undefined})))
+    await eb.send(new EB.CreateStorageLocationCommand({}))
+    await eb.send(new EB.CreateApplicationCommand({ApplicationName: 'demo'}))
+    await eb.send(new EB.CreateEnvironmentCommand(createInput({VersionLabel: undefined})))
     // EB launches inside an EB call, out of reach of EC2's `impaired` fault: one instance is marked by hand.
     const file = path.join(sandbox.stateDir, STATE_FILE)
     const state = JSON.parse(fs.readFileSync(file, 'utf8')) as SandboxState
@@ -444,14 +411,14 @@ describe('sandbox EB: health, resources and settings', () => {
     Object.assign(first ?? {}, {impaired: true})
     fs.writeFileSync(file, JSON.stringify(state))
     sandbox.clock.advance(DURATIONS.ebEnvironmentLaunching)
-    const health = await eb.send(new DescribeEnvironmentHealthCommand({EnvironmentName: 'demo-prod', AttributeNames: ['All']}))
+    const health = await eb.send(new EB.DescribeEnvironmentHealthCommand({EnvironmentName: 'demo-prod', AttributeNames: ['All']}))
     expect(health).toMatchObject({Color: 'Red', HealthStatus: 'Degraded', InstancesHealth: expect.objectContaining({Ok: 1, Severe: 1})})
     expect(health.Causes?.[0]).toMatch(/1 out of 2 instances/)
   })
 
   it('lists the environment resources and the deployed settings', async () => {
     const {eb, ec2} = await readyEnvironment()
-    const {EnvironmentResources} = await eb.send(new DescribeEnvironmentResourcesCommand({EnvironmentName: 'demo-prod'}))
+    const {EnvironmentResources} = await eb.send(new EB.DescribeEnvironmentResourcesCommand({EnvironmentName: 'demo-prod'}))
     const instanceIds = live(await instancesOf(ec2, 'demo-prod')).map((instance) => instance.InstanceId)
     expect(EnvironmentResources?.Instances?.map((instance) => instance.Id).sort()).toEqual(instanceIds.sort())
     expect(EnvironmentResources?.AutoScalingGroups?.[0].Name).toMatch(/-AWSEBAutoScalingGroup-/)
@@ -459,7 +426,7 @@ describe('sandbox EB: health, resources and settings', () => {
     expect(EnvironmentResources?.LoadBalancers?.[0].Name).toMatch(/^arn:aws:elasticloadbalancing:.*:loadbalancer\/app\/awseb--AWSEB-/)
     expect(EnvironmentResources?.Triggers).toEqual([])
 
-    const {ConfigurationSettings} = await eb.send(new DescribeConfigurationSettingsCommand({ApplicationName: 'demo', EnvironmentName: 'demo-prod'}))
+    const {ConfigurationSettings} = await eb.send(new EB.DescribeConfigurationSettingsCommand({ApplicationName: 'demo', EnvironmentName: 'demo-prod'}))
     expect(ConfigurationSettings).toHaveLength(1)
     expect(ConfigurationSettings?.[0]).toMatchObject({DeploymentStatus: 'deployed', PlatformArn: PHP83_ARN})
     expect(ConfigurationSettings?.[0].OptionSettings).toEqual(
@@ -476,16 +443,16 @@ describe('sandbox EB: health, resources and settings', () => {
 describe('sandbox EB: UpdateEnvironment', () => {
   it('refuses an update while launching and one that changes release and configuration together', async () => {
     const {eb, sandbox} = await world()
-    await eb.send(new CreateEnvironmentCommand(createInput()))
-    await expect(eb.send(new UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option('aws:autoscaling:asg', 'MaxSize', '6')]}))).rejects.toMatchObject({
+    await eb.send(new EB.CreateEnvironmentCommand(createInput()))
+    await expect(eb.send(new EB.UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option('aws:autoscaling:asg', 'MaxSize', '6')]}))).rejects.toMatchObject({
       name: 'InvalidParameterValue',
       message: 'Environment named demo-prod is in an invalid state for this operation. Must be Ready.',
     })
     sandbox.clock.advance(DURATIONS.ebEnvironmentLaunching)
     await expect(
-      eb.send(new UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', VersionLabel: 'v1', OptionSettings: [option('aws:autoscaling:asg', 'MaxSize', '6')]})),
+      eb.send(new EB.UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', VersionLabel: 'v1', OptionSettings: [option('aws:autoscaling:asg', 'MaxSize', '6')]})),
     ).rejects.toMatchObject({name: 'InvalidParameterCombination'})
-    await expect(eb.send(new UpdateEnvironmentCommand({EnvironmentName: 'nope', OptionSettings: []}))).rejects.toMatchObject({
+    await expect(eb.send(new EB.UpdateEnvironmentCommand({EnvironmentName: 'nope', OptionSettings: []}))).rejects.toMatchObject({
       name: 'InvalidParameterValue',
       message: "No Environment found for EnvironmentName = 'nope'.",
     })
@@ -497,17 +464,17 @@ describe('sandbox EB: UpdateEnvironment', () => {
     sandbox.clock.advance(1000)
     const start = new Date(sandbox.clock.now())
     const updated = await eb.send(
-      new UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option('aws:elasticbeanstalk:application:environment', 'HACTL_SITE', 'demo')]}),
+      new EB.UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option('aws:elasticbeanstalk:application:environment', 'HACTL_SITE', 'demo')]}),
     )
     expect(updated).toMatchObject({Status: 'Updating', AbortableOperationInProgress: true})
-    const during = await eb.send(new DescribeConfigurationSettingsCommand({ApplicationName: 'demo', EnvironmentName: 'demo-prod'}))
+    const during = await eb.send(new EB.DescribeConfigurationSettingsCommand({ApplicationName: 'demo', EnvironmentName: 'demo-prod'}))
     expect(during.ConfigurationSettings?.map((set) => set.DeploymentStatus)).toEqual(['deployed', 'pending'])
     sandbox.clock.advance(DURATIONS.ebEnvironmentUpdating)
     expect(await environment(eb)).toMatchObject({Status: 'Ready', Health: 'Green'})
     expect(live(await instancesOf(ec2, 'demo-prod')).map((instance) => instance.InstanceId)).toEqual(before)
-    const after = await eb.send(new DescribeConfigurationSettingsCommand({ApplicationName: 'demo', EnvironmentName: 'demo-prod'}))
+    const after = await eb.send(new EB.DescribeConfigurationSettingsCommand({ApplicationName: 'demo', EnvironmentName: 'demo-prod'}))
     expect(after.ConfigurationSettings?.[0].OptionSettings).toEqual(expect.arrayContaining([option('aws:elasticbeanstalk:application:environment', 'HACTL_SITE', 'demo')]))
-    const {Events} = await eb.send(new DescribeEventsCommand({EnvironmentName: 'demo-prod', StartTime: start}))
+    const {Events} = await eb.send(new EB.DescribeEventsCommand({EnvironmentName: 'demo-prod', StartTime: start}))
     expect(Events?.[0].Message).toBe('Environment update completed successfully.')
     expect(Events?.at(-1)?.Message).toBe('Environment update is starting.')
   })
@@ -517,7 +484,7 @@ describe('sandbox EB: UpdateEnvironment', () => {
     const before = live(await instancesOf(ec2, 'demo-prod')).map((instance) => instance.InstanceId)
     const {Images} = await ec2.send(new DescribeImagesCommand({Owners: ['amazon'], Filters: [{Name: 'name', Values: ['al2023-ami-*']}]}))
     const imageId = Images?.[0].ImageId ?? ''
-    await eb.send(new UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option('aws:autoscaling:launchconfiguration', 'ImageId', imageId)]}))
+    await eb.send(new EB.UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option('aws:autoscaling:launchconfiguration', 'ImageId', imageId)]}))
     const now = live(await instancesOf(ec2, 'demo-prod'))
     expect(now).toHaveLength(2)
     expect(now.every((instance) => instance.ImageId === imageId && !before.includes(instance.InstanceId))).toBe(true)
@@ -525,10 +492,10 @@ describe('sandbox EB: UpdateEnvironment', () => {
     expect(old.every((instance) => instance.State?.Name === 'shutting-down')).toBe(true)
 
     sandbox.clock.advance(DURATIONS.ebEnvironmentUpdating)
-    await eb.send(new UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option('aws:autoscaling:asg', 'MinSize', '3')]}))
+    await eb.send(new EB.UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option('aws:autoscaling:asg', 'MinSize', '3')]}))
     expect(live(await instancesOf(ec2, 'demo-prod'))).toHaveLength(3)
     sandbox.clock.advance(DURATIONS.ebEnvironmentUpdating)
-    const {EnvironmentResources} = await eb.send(new DescribeEnvironmentResourcesCommand({EnvironmentName: 'demo-prod'}))
+    const {EnvironmentResources} = await eb.send(new EB.DescribeEnvironmentResourcesCommand({EnvironmentName: 'demo-prod'}))
     expect(EnvironmentResources?.Instances).toHaveLength(3)
   })
 
@@ -536,8 +503,8 @@ describe('sandbox EB: UpdateEnvironment', () => {
     const {eb, ec2, sandbox} = await readyEnvironment()
     const before = live(await instancesOf(ec2, 'demo-prod')).map((instance) => instance.InstanceId)
     putBundle(sandbox.stateDir, BUCKET, 'demo/v2.zip')
-    await eb.send(new CreateApplicationVersionCommand({ApplicationName: 'demo', VersionLabel: 'v2', SourceBundle: {S3Bucket: BUCKET, S3Key: 'demo/v2.zip'}}))
-    expect(await eb.send(new UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', VersionLabel: 'v2'}))).toMatchObject({Status: 'Updating', VersionLabel: 'v2'})
+    await eb.send(new EB.CreateApplicationVersionCommand({ApplicationName: 'demo', VersionLabel: 'v2', SourceBundle: {S3Bucket: BUCKET, S3Key: 'demo/v2.zip'}}))
+    expect(await eb.send(new EB.UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', VersionLabel: 'v2'}))).toMatchObject({Status: 'Updating', VersionLabel: 'v2'})
     sandbox.clock.advance(DURATIONS.ebEnvironmentUpdating)
     expect(await environment(eb)).toMatchObject({Status: 'Ready', VersionLabel: 'v2'})
     expect(live(await instancesOf(ec2, 'demo-prod')).map((instance) => instance.InstanceId)).toEqual(before)
@@ -547,42 +514,42 @@ describe('sandbox EB: UpdateEnvironment', () => {
 describe('sandbox EB: TerminateEnvironment and DeleteApplication', () => {
   it('terminates: Terminating, then Terminated for an hour (hidden with IncludeDeleted false), instances gone', async () => {
     const {eb, ec2, sandbox} = await readyEnvironment()
-    const terminating = await eb.send(new TerminateEnvironmentCommand({EnvironmentName: 'demo-prod'}))
+    const terminating = await eb.send(new EB.TerminateEnvironmentCommand({EnvironmentName: 'demo-prod'}))
     expect(terminating).toMatchObject({Status: 'Terminating', Health: 'Grey'})
     expect(live(await instancesOf(ec2, 'demo-prod'))).toEqual([])
-    await expect(eb.send(new TerminateEnvironmentCommand({EnvironmentName: 'demo-prod'}))).rejects.toMatchObject({name: 'InvalidParameterValue'})
+    await expect(eb.send(new EB.TerminateEnvironmentCommand({EnvironmentName: 'demo-prod'}))).rejects.toMatchObject({name: 'InvalidParameterValue'})
 
     sandbox.clock.advance(DURATIONS.ebEnvironmentTerminating)
     expect(await environment(eb)).toMatchObject({Status: 'Terminated'})
-    expect((await eb.send(new DescribeEnvironmentsCommand({EnvironmentNames: ['demo-prod'], IncludeDeleted: false}))).Environments).toEqual([])
-    const {Events} = await eb.send(new DescribeEventsCommand({EnvironmentName: 'demo-prod', MaxRecords: 1}))
+    expect((await eb.send(new EB.DescribeEnvironmentsCommand({EnvironmentNames: ['demo-prod'], IncludeDeleted: false}))).Environments).toEqual([])
+    const {Events} = await eb.send(new EB.DescribeEventsCommand({EnvironmentName: 'demo-prod', MaxRecords: 1}))
     expect(Events?.[0].Message).toBe('terminateEnvironment completed successfully.')
 
     // The name is free again while the terminated one is still listed.
-    await eb.send(new CreateEnvironmentCommand(createInput()))
-    expect((await eb.send(new DescribeEnvironmentsCommand({EnvironmentNames: ['demo-prod']}))).Environments?.map((env) => env.Status)).toEqual([
+    await eb.send(new EB.CreateEnvironmentCommand(createInput()))
+    expect((await eb.send(new EB.DescribeEnvironmentsCommand({EnvironmentNames: ['demo-prod']}))).Environments?.map((env) => env.Status)).toEqual([
       'Terminated',
       'Launching',
     ])
     sandbox.clock.advance(DURATIONS.ebTerminatedVisible)
-    expect((await eb.send(new DescribeEnvironmentsCommand({EnvironmentNames: ['demo-prod']}))).Environments?.map((env) => env.Status)).toEqual(['Ready'])
+    expect((await eb.send(new EB.DescribeEnvironmentsCommand({EnvironmentNames: ['demo-prod']}))).Environments?.map((env) => env.Status)).toEqual(['Ready'])
   })
 
   it('refuses to terminate during an update', async () => {
     const {eb} = await readyEnvironment()
-    await eb.send(new UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option('aws:autoscaling:asg', 'MaxSize', '6')]}))
-    await expect(eb.send(new TerminateEnvironmentCommand({EnvironmentName: 'demo-prod'}))).rejects.toMatchObject({
+    await eb.send(new EB.UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option('aws:autoscaling:asg', 'MaxSize', '6')]}))
+    await expect(eb.send(new EB.TerminateEnvironmentCommand({EnvironmentName: 'demo-prod'}))).rejects.toMatchObject({
       message: 'Cannot terminate environment named demo-prod. It is currently pending deployment.',
     })
   })
 
   it('deletes an application only with force while it has a live environment', async () => {
     const {eb} = await readyEnvironment()
-    await expect(eb.send(new DeleteApplicationCommand({ApplicationName: 'demo'}))).rejects.toMatchObject({name: 'InvalidParameterValue'})
-    await eb.send(new DeleteApplicationCommand({ApplicationName: 'demo', TerminateEnvByForce: true}))
-    expect((await eb.send(new DescribeApplicationsCommand({}))).Applications).toEqual([])
+    await expect(eb.send(new EB.DeleteApplicationCommand({ApplicationName: 'demo'}))).rejects.toMatchObject({name: 'InvalidParameterValue'})
+    await eb.send(new EB.DeleteApplicationCommand({ApplicationName: 'demo', TerminateEnvByForce: true}))
+    expect((await eb.send(new EB.DescribeApplicationsCommand({}))).Applications).toEqual([])
     expect((await environment(eb))?.Status).toBe('Terminating')
-    await expect(eb.send(new DeleteApplicationCommand({ApplicationName: 'demo'}))).rejects.toMatchObject({message: "No Application named 'demo' found."})
+    await expect(eb.send(new EB.DeleteApplicationCommand({ApplicationName: 'demo'}))).rejects.toMatchObject({message: "No Application named 'demo' found."})
   })
 })
 
@@ -590,32 +557,32 @@ describe('sandbox EB: tags', () => {
   it('lists and updates an environment\'s tags, with EB\'s own, and passes changes to its instances', async () => {
     const {eb, ec2} = await readyEnvironment()
     const arn = (await environment(eb))?.EnvironmentArn ?? ''
-    const {ResourceTags} = await eb.send(new ListTagsForResourceCommand({ResourceArn: arn}))
+    const {ResourceTags} = await eb.send(new EB.ListTagsForResourceCommand({ResourceArn: arn}))
     expect(ResourceTags).toEqual(
       expect.arrayContaining([{Key: 'hactl:site', Value: 'demo'}, {Key: 'elasticbeanstalk:environment-name', Value: 'demo-prod'}]),
     )
-    await eb.send(new UpdateTagsForResourceCommand({ResourceArn: arn, TagsToAdd: [{Key: 'hactl:live-image', Value: 'ami-1'}], TagsToRemove: ['hactl:role']}))
-    const after = await eb.send(new ListTagsForResourceCommand({ResourceArn: arn}))
+    await eb.send(new EB.UpdateTagsForResourceCommand({ResourceArn: arn, TagsToAdd: [{Key: 'hactl:live-image', Value: 'ami-1'}], TagsToRemove: ['hactl:role']}))
+    const after = await eb.send(new EB.ListTagsForResourceCommand({ResourceArn: arn}))
     expect(after.ResourceTags).toEqual(expect.arrayContaining([{Key: 'hactl:live-image', Value: 'ami-1'}]))
     expect(after.ResourceTags?.some((tag) => tag.Key === 'hactl:role')).toBe(false)
     const instance = live(await instancesOf(ec2, 'demo-prod'))[0]
     expect(instance.Tags).toEqual(expect.arrayContaining([{Key: 'hactl:live-image', Value: 'ami-1'}]))
-    await expect(eb.send(new UpdateTagsForResourceCommand({ResourceArn: arn, TagsToAdd: [{Key: 'aws:x', Value: '1'}]}))).rejects.toMatchObject({
+    await expect(eb.send(new EB.UpdateTagsForResourceCommand({ResourceArn: arn, TagsToAdd: [{Key: 'aws:x', Value: '1'}]}))).rejects.toMatchObject({
       name: 'InvalidParameterValue',
     })
-    await expect(eb.send(new ListTagsForResourceCommand({ResourceArn: `${arn}-gone`}))).rejects.toBeInstanceOf(ResourceNotFoundException)
+    await expect(eb.send(new EB.ListTagsForResourceCommand({ResourceArn: `${arn}-gone`}))).rejects.toBeInstanceOf(EB.ResourceNotFoundException)
   })
 })
 
 describe('sandbox EB: faults', () => {
   it('throttles with Throttling (retried by the SDK) and fails with InternalFailure', async () => {
     const throttled = manualSandbox({faults: ['throttle:elasticbeanstalk:DescribeEnvironments*1']})
-    const out = await ebClient(throttled, 3).send(new DescribeEnvironmentsCommand({}))
+    const out = await ebClient(throttled, 3).send(new EB.DescribeEnvironmentsCommand({}))
     expect(out.$metadata.attempts).toBe(2)
 
     const failing = manualSandbox({faults: ['fail:elasticbeanstalk:CreateStorageLocation']})
-    const request = ebClient(failing).send(new CreateStorageLocationCommand({}))
-    await expect(request).rejects.toBeInstanceOf(ElasticBeanstalkSyntheticServiceException)
+    const request = ebClient(failing).send(new EB.CreateStorageLocationCommand({}))
+    await expect(request).rejects.toBeInstanceOf(EB.ElasticBeanstalkSyntheticServiceException)
     await expect(request).rejects.toMatchObject({name: 'InternalFailure', $metadata: expect.objectContaining({httpStatusCode: 500})})
   })
 })
@@ -632,8 +599,8 @@ async function ebGroups(ec2: EC2Client, envName: string) {
   return SecurityGroups ?? []
 }
 
-async function messages(eb: ElasticBeanstalkClient, envName = 'demo-prod'): Promise<string[]> {
-  const {Events} = await eb.send(new DescribeEventsCommand({EnvironmentName: envName}))
+async function messages(eb: EB.ElasticBeanstalkClient, envName = 'demo-prod'): Promise<string[]> {
+  const {Events} = await eb.send(new EB.DescribeEventsCommand({EnvironmentName: envName}))
   return (Events ?? []).map((event) => event.Message ?? '')
 }
 
@@ -641,7 +608,7 @@ describe("sandbox EB: EB's own instance security group", () => {
   it('creates AWSEBSecurityGroup (HTTP and SSH open to the world, EB tags only) and puts it on every instance besides SecurityGroups', async () => {
     const {eb, ec2, sandbox} = await world()
     const {GroupId: web = ''} = await ec2.send(new CreateSecurityGroupCommand({GroupName: 'demo-web', Description: 'web'}))
-    const created = await eb.send(new CreateEnvironmentCommand(createInput({OptionSettings: [...BASE_OPTIONS, option(LAUNCH, 'SecurityGroups', web)]})))
+    const created = await eb.send(new EB.CreateEnvironmentCommand(createInput({OptionSettings: [...BASE_OPTIONS, option(LAUNCH, 'SecurityGroups', web)]})))
     const groups = await ebGroups(ec2, 'demo-prod')
     expect(groups).toHaveLength(1)
     const [group] = groups
@@ -673,7 +640,7 @@ describe("sandbox EB: EB's own instance security group", () => {
   it('deletes the group when the environment terminates, at the "Deleted security group" event', async () => {
     const {eb, ec2, sandbox} = await readyEnvironment()
     const [group] = await ebGroups(ec2, 'demo-prod')
-    await eb.send(new TerminateEnvironmentCommand({EnvironmentName: 'demo-prod'}))
+    await eb.send(new EB.TerminateEnvironmentCommand({EnvironmentName: 'demo-prod'}))
     sandbox.clock.advance(DURATIONS.ebEnvironmentTerminating * 0.8 - 1)
     await environment(eb)
     expect(await ebGroups(ec2, 'demo-prod')).toHaveLength(1)
@@ -687,13 +654,13 @@ describe("sandbox EB: EB's own instance security group", () => {
     const {eb, ec2, sandbox} = await world()
     const {GroupId: web = ''} = await ec2.send(new CreateSecurityGroupCommand({GroupName: 'demo-web', Description: 'web'}))
     const settings = [...BASE_OPTIONS, option(LAUNCH, 'SecurityGroups', web), option(LAUNCH, 'DisableDefaultEC2SecurityGroup', 'true')]
-    await eb.send(new CreateEnvironmentCommand(createInput({OptionSettings: settings})))
+    await eb.send(new EB.CreateEnvironmentCommand(createInput({OptionSettings: settings})))
     sandbox.clock.advance(DURATIONS.ebEnvironmentLaunching)
     expect(await ebGroups(ec2, 'demo-prod')).toEqual([])
     expect(live(await instancesOf(ec2, 'demo-prod')).every((instance) => instance.SecurityGroups?.map((g) => g.GroupId).join() === web)).toBe(true)
     expect((await messages(eb)).some((message) => message.startsWith('Created security group named: awseb-'))).toBe(false)
 
-    await eb.send(new UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option(LAUNCH, 'DisableDefaultEC2SecurityGroup', 'false')]}))
+    await eb.send(new EB.UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option(LAUNCH, 'DisableDefaultEC2SecurityGroup', 'false')]}))
     const [group] = await ebGroups(ec2, 'demo-prod')
     expect(group?.GroupName).toMatch(/-stack-AWSEBSecurityGroup-/)
     const replaced = live(await instancesOf(ec2, 'demo-prod'))
@@ -702,7 +669,7 @@ describe("sandbox EB: EB's own instance security group", () => {
     sandbox.clock.advance(DURATIONS.ebEnvironmentUpdating)
     expect(await messages(eb)).toContain(`Created security group named: ${group.GroupName}`)
 
-    await eb.send(new UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option(LAUNCH, 'DisableDefaultEC2SecurityGroup', 'true')]}))
+    await eb.send(new EB.UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option(LAUNCH, 'DisableDefaultEC2SecurityGroup', 'true')]}))
     expect(live(await instancesOf(ec2, 'demo-prod')).every((instance) => instance.SecurityGroups?.map((g) => g.GroupId).join() === web)).toBe(true)
     // The old instances still hold the group until the update ends.
     expect(await ebGroups(ec2, 'demo-prod')).toHaveLength(1)
@@ -759,7 +726,7 @@ describe('sandbox EB: settings EB checks against IAM and the network', () => {
 
   it('refuses a missing or role-less instance profile, a service role EB cannot assume, and load balancer, rolling-update and VPC mistakes', async () => {
     const {eb, settings, subnets, web, lb, foreign} = await hactlWorld()
-    const cases: Array<[ConfigurationOptionSetting, string, string | RegExp]> = [
+    const cases: Array<[EB.ConfigurationOptionSetting, string, string | RegExp]> = [
       [option(LAUNCH, 'IamInstanceProfile', 'nope'), 'InvalidParameterValue', 'The instance profile nope associated with the environment does not exist.'],
       [option(LAUNCH, 'IamInstanceProfile', 'bare'), 'InvalidParameterValue', 'The instance profile bare associated with the environment has no role. Please attach a role to the instance profile.'],
       [
@@ -787,35 +754,35 @@ describe('sandbox EB: settings EB checks against IAM and the network', () => {
       [option('aws:ec2:vpc', 'VPCId', 'vpc-0123456789abcdef0'), 'ConfigurationValidationException', /The VPC 'vpc-0123456789abcdef0' does not exist\.$/],
     ]
     for (const [bad, code, message] of cases) {
-      const request = eb.send(new CreateEnvironmentCommand(createInput({OptionSettings: [...settings, bad]})))
+      const request = eb.send(new EB.CreateEnvironmentCommand(createInput({OptionSettings: [...settings, bad]})))
       await expect(request).rejects.toMatchObject({name: code, message: typeof message === 'string' ? message : expect.stringMatching(message)})
     }
 
-    expect((await eb.send(new DescribeEnvironmentsCommand({}))).Environments).toEqual([])
+    expect((await eb.send(new EB.DescribeEnvironmentsCommand({}))).Environments).toEqual([])
   })
 
   it('accepts what hactl gives (profile by name or ARN), and checks an update against the merged settings', async () => {
     const {eb, ec2, sandbox, settings} = await hactlWorld()
-    await eb.send(new CreateEnvironmentCommand(createInput({OptionSettings: settings})))
+    await eb.send(new EB.CreateEnvironmentCommand(createInput({OptionSettings: settings})))
     sandbox.clock.advance(DURATIONS.ebEnvironmentLaunching)
     expect(await environment(eb)).toMatchObject({Status: 'Ready', Health: 'Green'})
     expect(await ebGroups(ec2, 'demo-prod')).toEqual([])
 
     await expect(
-      eb.send(new UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option('aws:autoscaling:asg', 'MaxSize', '2')]})),
+      eb.send(new EB.UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option('aws:autoscaling:asg', 'MaxSize', '2')]})),
     ).rejects.toMatchObject({name: 'ConfigurationValidationException', message: expect.stringContaining('should be less than the maximum instance count for the Autoscaling group (2).')})
     await expect(
-      eb.send(new UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option(LAUNCH, 'IamInstanceProfile', 'gone')]})),
+      eb.send(new EB.UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option(LAUNCH, 'IamInstanceProfile', 'gone')]})),
     ).rejects.toMatchObject({name: 'InvalidParameterValue', message: 'The instance profile gone associated with the environment does not exist.'})
     const byArn = option(LAUNCH, 'IamInstanceProfile', `arn:aws:iam::${ACCOUNT}:instance-profile/demo-web`)
-    expect(await eb.send(new UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [byArn]}))).toMatchObject({Status: 'Updating'})
+    expect(await eb.send(new EB.UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [byArn]}))).toMatchObject({Status: 'Updating'})
   })
 })
 
 describe('sandbox EB: a failed launch (the health-red fault)', () => {
   it('ends Ready on schedule but Red/Severe, with causes and ERROR events, in later processes too, until a version deploys', async () => {
     const {eb, sandbox} = await world(['health-red:elasticbeanstalk:CreateEnvironment*1'])
-    expect(await eb.send(new CreateEnvironmentCommand(createInput()))).toMatchObject({Status: 'Launching', Health: 'Grey'})
+    expect(await eb.send(new EB.CreateEnvironmentCommand(createInput()))).toMatchObject({Status: 'Launching', Health: 'Grey'})
 
     // A later process, without the fault, sees the failure: it is on the environment's record.
     const later = manualSandbox({stateDir: sandbox.stateDir})
@@ -824,16 +791,16 @@ describe('sandbox EB: a failed launch (the health-red fault)', () => {
     expect(await environment(eb2)).toMatchObject({Status: 'Launching', Health: 'Grey'})
     later.clock.advance(1)
     expect(await environment(eb2)).toMatchObject({Status: 'Ready', Health: 'Red', HealthStatus: 'Severe'})
-    const health = await eb2.send(new DescribeEnvironmentHealthCommand({EnvironmentName: 'demo-prod', AttributeNames: ['All']}))
+    const health = await eb2.send(new EB.DescribeEnvironmentHealthCommand({EnvironmentName: 'demo-prod', AttributeNames: ['All']}))
     expect(health).toMatchObject({Status: 'Ready', Color: 'Red', HealthStatus: 'Severe', InstancesHealth: expect.objectContaining({Severe: 2, Ok: 0})})
     expect(health.Causes).toEqual(['100.0 % of the requests are failing with HTTP 5xx.', "Instance deployment failed. For details, see 'eb-engine.log'."])
-    const {InstanceHealthList} = await eb2.send(new DescribeInstancesHealthCommand({EnvironmentName: 'demo-prod', AttributeNames: ['HealthStatus', 'Deployment']}))
+    const {InstanceHealthList} = await eb2.send(new EB.DescribeInstancesHealthCommand({EnvironmentName: 'demo-prod', AttributeNames: ['HealthStatus', 'Deployment']}))
     expect(InstanceHealthList?.map((item) => [item.HealthStatus, item.Deployment?.Status])).toEqual([
       ['Severe', 'Failed'],
       ['Severe', 'Failed'],
     ])
 
-    const {Events = []} = await eb2.send(new DescribeEventsCommand({EnvironmentName: 'demo-prod', Severity: 'ERROR'}))
+    const {Events = []} = await eb2.send(new EB.DescribeEventsCommand({EnvironmentName: 'demo-prod', Severity: 'ERROR'}))
     const errors = Events.map((event) => event.Message)
     expect(errors[0]).toBe('Create environment operation is complete, but with errors. For more information, see troubleshooting documentation.')
     expect(errors).toContain("Instance deployment failed. For details, see 'eb-engine.log'.")
@@ -843,15 +810,15 @@ describe('sandbox EB: a failed launch (the health-red fault)', () => {
     expect(all).not.toContain('Instance deployment completed successfully.')
 
     // A configuration update does not mend it; deploying a version does.
-    await eb2.send(new UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option('aws:elasticbeanstalk:application:environment', 'X', '1')]}))
+    await eb2.send(new EB.UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option('aws:elasticbeanstalk:application:environment', 'X', '1')]}))
     later.clock.advance(DURATIONS.ebEnvironmentUpdating)
     expect(await environment(eb2)).toMatchObject({Status: 'Ready', Health: 'Red'})
-    await eb2.send(new UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', VersionLabel: 'v1'}))
+    await eb2.send(new EB.UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', VersionLabel: 'v1'}))
     later.clock.advance(DURATIONS.ebEnvironmentUpdating)
     expect(await environment(eb2)).toMatchObject({Status: 'Ready', Health: 'Green', HealthStatus: 'Ok'})
 
     // The fault fired once: the next environment launches cleanly.
-    await eb.send(new CreateEnvironmentCommand(createInput({EnvironmentName: 'demo-next'})))
+    await eb.send(new EB.CreateEnvironmentCommand(createInput({EnvironmentName: 'demo-next'})))
     sandbox.clock.advance(DURATIONS.ebEnvironmentLaunching * 2 + DURATIONS.ebEnvironmentUpdating * 2)
     expect(await environment(eb, 'demo-next')).toMatchObject({Status: 'Ready', Health: 'Green'})
   })

@@ -1,53 +1,20 @@
 import {CreateSecurityGroupCommand, DescribeSecurityGroupsCommand, DescribeSubnetsCommand} from '@aws-sdk/client-ec2'
-import {
-  CreateAccessPointCommand,
-  CreateFileSystemCommand,
-  CreateMountTargetCommand,
-  DeleteAccessPointCommand,
-  DeleteFileSystemCommand,
-  DeleteFileSystemPolicyCommand,
-  DeleteMountTargetCommand,
-  DescribeAccessPointsCommand,
-  DescribeBackupPolicyCommand,
-  DescribeFileSystemPolicyCommand,
-  DescribeFileSystemsCommand,
-  DescribeMountTargetSecurityGroupsCommand,
-  DescribeMountTargetsCommand,
-  EFSClient,
-  FileSystemAlreadyExists,
-  FileSystemNotFound,
-  IncorrectFileSystemLifeCycleState,
-  InvalidPolicyException,
-  ListTagsForResourceCommand,
-  ModifyMountTargetSecurityGroupsCommand,
-  PutBackupPolicyCommand,
-  PutFileSystemPolicyCommand,
-  TagResourceCommand,
-  UntagResourceCommand,
-  paginateDescribeFileSystems,
-} from '@aws-sdk/client-efs'
-import {ConfiguredRetryStrategy} from '@smithy/core/retry'
+import * as EFS from '@aws-sdk/client-efs'
 
 import {DURATIONS} from '../../../src/sandbox/durations'
 import type {SandboxOptions} from '../../../src/sandbox'
-import {manualSandbox, removeTempStateDirs, REGION} from './clients'
+import {clientOn, manualSandbox, removeTempStateDirs, REGION} from './clients'
 
 afterAll(removeTempStateDirs)
 
 /** The sandbox's EC2 and ManualClock, plus a real EFS client on it (no retry backoff). */
 function sandbox(options: Partial<SandboxOptions> = {}) {
   const base = manualSandbox(options)
-  const efs = new EFSClient({
-    region: REGION,
-    credentials: {accessKeyId: 'x', secretAccessKey: 'y'},
-    retryStrategy: new ConfiguredRetryStrategy(4, () => 0),
-  })
-  efs.middlewareStack.use(base.handle.plugin('efs'))
-  return {...base, efs}
+  return {...base, efs: clientOn(base.handle, EFS.EFSClient, 'efs')}
 }
 
 async function availableFileSystem(s: ReturnType<typeof sandbox>, token = 'uploads-demo'): Promise<string> {
-  const fs = await s.efs.send(new CreateFileSystemCommand({CreationToken: token, Encrypted: true}))
+  const fs = await s.efs.send(new EFS.CreateFileSystemCommand({CreationToken: token, Encrypted: true}))
   s.clock.advance(DURATIONS.efsCreating)
   return fs.FileSystemId!
 }
@@ -61,7 +28,7 @@ describe('sandbox EFS file systems', () => {
   it('creates an encrypted file system: creating, then available after efsCreating', async () => {
     const s = sandbox()
     const created = await s.efs.send(
-      new CreateFileSystemCommand({
+      new EFS.CreateFileSystemCommand({
         CreationToken: 'uploads-demo',
         Encrypted: true,
         ThroughputMode: 'elastic',
@@ -84,27 +51,27 @@ describe('sandbox EFS file systems', () => {
     expect(created.Tags).toEqual(expect.arrayContaining([{Key: 'hactl:site', Value: 'demo'}]))
 
     s.clock.advance(DURATIONS.efsCreating - 1)
-    const still = await s.efs.send(new DescribeFileSystemsCommand({FileSystemId: created.FileSystemId}))
+    const still = await s.efs.send(new EFS.DescribeFileSystemsCommand({FileSystemId: created.FileSystemId}))
     expect(still.FileSystems?.[0].LifeCycleState).toBe('creating')
     s.clock.advance(1)
-    const ready = await s.efs.send(new DescribeFileSystemsCommand({CreationToken: 'uploads-demo'}))
+    const ready = await s.efs.send(new EFS.DescribeFileSystemsCommand({CreationToken: 'uploads-demo'}))
     expect(ready.FileSystems?.map((fs) => [fs.FileSystemId, fs.LifeCycleState])).toEqual([[created.FileSystemId, 'available']])
-    const backup = await s.efs.send(new DescribeBackupPolicyCommand({FileSystemId: created.FileSystemId}))
+    const backup = await s.efs.send(new EFS.DescribeBackupPolicyCommand({FileSystemId: created.FileSystemId}))
     expect(backup.BackupPolicy?.Status).toBe('ENABLED')
   })
 
-  it('answers a reused creation token with FileSystemAlreadyExists naming the file system', async () => {
+  it('answers a reused creation token with EFS.FileSystemAlreadyExists naming the file system', async () => {
     const s = sandbox()
-    const first = await s.efs.send(new CreateFileSystemCommand({CreationToken: 'tok'}))
-    const error = await s.efs.send(new CreateFileSystemCommand({CreationToken: 'tok'})).catch((e: unknown) => e)
-    expect(error).toBeInstanceOf(FileSystemAlreadyExists)
+    const first = await s.efs.send(new EFS.CreateFileSystemCommand({CreationToken: 'tok'}))
+    const error = await s.efs.send(new EFS.CreateFileSystemCommand({CreationToken: 'tok'})).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(EFS.FileSystemAlreadyExists)
     expect(error).toMatchObject({name: 'FileSystemAlreadyExists', FileSystemId: first.FileSystemId, ErrorCode: 'FileSystemAlreadyExists', $metadata: {httpStatusCode: 409}})
   })
 
   it('checks throughput settings and a One Zone AZ', async () => {
     const s = sandbox()
-    await expect(s.efs.send(new CreateFileSystemCommand({CreationToken: 'a', ThroughputMode: 'provisioned'}))).rejects.toMatchObject({name: 'BadRequest'})
-    await expect(s.efs.send(new CreateFileSystemCommand({CreationToken: 'b', AvailabilityZoneName: 'mars-1a'}))).rejects.toMatchObject({
+    await expect(s.efs.send(new EFS.CreateFileSystemCommand({CreationToken: 'a', ThroughputMode: 'provisioned'}))).rejects.toMatchObject({name: 'BadRequest'})
+    await expect(s.efs.send(new EFS.CreateFileSystemCommand({CreationToken: 'b', AvailabilityZoneName: 'mars-1a'}))).rejects.toMatchObject({
       name: 'UnsupportedAvailabilityZone',
     })
   })
@@ -112,11 +79,11 @@ describe('sandbox EFS file systems', () => {
   it('backup policy: DISABLED by default, PolicyNotFound for a One Zone file system without backup, PutBackupPolicy sets it', async () => {
     const s = sandbox()
     const regional = await availableFileSystem(s)
-    expect((await s.efs.send(new DescribeBackupPolicyCommand({FileSystemId: regional}))).BackupPolicy?.Status).toBe('DISABLED')
-    const put = await s.efs.send(new PutBackupPolicyCommand({FileSystemId: regional, BackupPolicy: {Status: 'ENABLED'}}))
+    expect((await s.efs.send(new EFS.DescribeBackupPolicyCommand({FileSystemId: regional}))).BackupPolicy?.Status).toBe('DISABLED')
+    const put = await s.efs.send(new EFS.PutBackupPolicyCommand({FileSystemId: regional, BackupPolicy: {Status: 'ENABLED'}}))
     expect(put.BackupPolicy?.Status).toBe('ENABLED')
-    const oneZone = await s.efs.send(new CreateFileSystemCommand({CreationToken: 'oz', AvailabilityZoneName: `${REGION}a`, Backup: false}))
-    await expect(s.efs.send(new DescribeBackupPolicyCommand({FileSystemId: oneZone.FileSystemId}))).rejects.toMatchObject({
+    const oneZone = await s.efs.send(new EFS.CreateFileSystemCommand({CreationToken: 'oz', AvailabilityZoneName: `${REGION}a`, Backup: false}))
+    await expect(s.efs.send(new EFS.DescribeBackupPolicyCommand({FileSystemId: oneZone.FileSystemId}))).rejects.toMatchObject({
       name: 'PolicyNotFound',
       $metadata: {httpStatusCode: 404},
     })
@@ -124,20 +91,20 @@ describe('sandbox EFS file systems', () => {
 
   it('pages DescribeFileSystems with Marker / NextMarker', async () => {
     const s = sandbox()
-    for (const token of ['a', 'b', 'c']) await s.efs.send(new CreateFileSystemCommand({CreationToken: token}))
-    const first = await s.efs.send(new DescribeFileSystemsCommand({MaxItems: 2}))
+    for (const token of ['a', 'b', 'c']) await s.efs.send(new EFS.CreateFileSystemCommand({CreationToken: token}))
+    const first = await s.efs.send(new EFS.DescribeFileSystemsCommand({MaxItems: 2}))
     expect(first.FileSystems).toHaveLength(2)
     expect(first.NextMarker).toBeDefined()
     const tokens: string[] = []
-    for await (const page of paginateDescribeFileSystems({client: s.efs, pageSize: 1}, {})) tokens.push(...page.FileSystems!.map((fs) => fs.CreationToken!))
+    for await (const page of EFS.paginateDescribeFileSystems({client: s.efs, pageSize: 1}, {})) tokens.push(...page.FileSystems!.map((fs) => fs.CreationToken!))
     expect(tokens).toEqual(['a', 'b', 'c'])
-    await expect(s.efs.send(new DescribeFileSystemsCommand({Marker: 'junk'}))).rejects.toMatchObject({name: 'BadRequest'})
+    await expect(s.efs.send(new EFS.DescribeFileSystemsCommand({Marker: 'junk'}))).rejects.toMatchObject({name: 'BadRequest'})
   })
 
-  it('answers an unknown id with FileSystemNotFound (404)', async () => {
+  it('answers an unknown id with EFS.FileSystemNotFound (404)', async () => {
     const s = sandbox()
-    const error = await s.efs.send(new DescribeFileSystemsCommand({FileSystemId: 'fs-0123456789abcdef0'})).catch((e: unknown) => e)
-    expect(error).toBeInstanceOf(FileSystemNotFound)
+    const error = await s.efs.send(new EFS.DescribeFileSystemsCommand({FileSystemId: 'fs-0123456789abcdef0'})).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(EFS.FileSystemNotFound)
     expect(error).toMatchObject({$metadata: {httpStatusCode: 404}, message: "File system 'fs-0123456789abcdef0' does not exist."})
   })
 })
@@ -145,9 +112,9 @@ describe('sandbox EFS file systems', () => {
 describe('sandbox EFS mount targets', () => {
   it('refuses a mount target until the file system is available', async () => {
     const s = sandbox()
-    const fs = await s.efs.send(new CreateFileSystemCommand({CreationToken: 'early'}))
+    const fs = await s.efs.send(new EFS.CreateFileSystemCommand({CreationToken: 'early'}))
     const [subnet] = await defaultSubnets(s)
-    await expect(s.efs.send(new CreateMountTargetCommand({FileSystemId: fs.FileSystemId, SubnetId: subnet.SubnetId}))).rejects.toMatchObject({
+    await expect(s.efs.send(new EFS.CreateMountTargetCommand({FileSystemId: fs.FileSystemId, SubnetId: subnet.SubnetId}))).rejects.toMatchObject({
       name: 'IncorrectFileSystemLifeCycleState',
       $metadata: {httpStatusCode: 409},
     })
@@ -157,7 +124,7 @@ describe('sandbox EFS mount targets', () => {
     const s = sandbox()
     const fileSystemId = await availableFileSystem(s)
     const [subnet] = await defaultSubnets(s)
-    const mt = await s.efs.send(new CreateMountTargetCommand({FileSystemId: fileSystemId, SubnetId: subnet.SubnetId}))
+    const mt = await s.efs.send(new EFS.CreateMountTargetCommand({FileSystemId: fileSystemId, SubnetId: subnet.SubnetId}))
     expect(mt.MountTargetId).toMatch(/^fsmt-[0-9a-f]{17}$/)
     expect(mt).toMatchObject({
       LifeCycleState: 'creating',
@@ -170,20 +137,20 @@ describe('sandbox EFS mount targets', () => {
     expect(mt.IpAddress).toMatch(/^172\.31\.\d+\.\d+$/)
     expect(mt.NetworkInterfaceId).toMatch(/^eni-/)
     const {SecurityGroups} = await s.ec2.send(new DescribeSecurityGroupsCommand({Filters: [{Name: 'group-name', Values: ['default']}]}))
-    expect((await s.efs.send(new DescribeMountTargetSecurityGroupsCommand({MountTargetId: mt.MountTargetId}))).SecurityGroups).toEqual([
+    expect((await s.efs.send(new EFS.DescribeMountTargetSecurityGroupsCommand({MountTargetId: mt.MountTargetId}))).SecurityGroups).toEqual([
       SecurityGroups![0].GroupId,
     ])
 
-    await expect(s.efs.send(new CreateMountTargetCommand({FileSystemId: fileSystemId, SubnetId: subnet.SubnetId}))).rejects.toMatchObject({
+    await expect(s.efs.send(new EFS.CreateMountTargetCommand({FileSystemId: fileSystemId, SubnetId: subnet.SubnetId}))).rejects.toMatchObject({
       name: 'MountTargetConflict',
     })
-    const described = await s.efs.send(new DescribeFileSystemsCommand({FileSystemId: fileSystemId}))
+    const described = await s.efs.send(new EFS.DescribeFileSystemsCommand({FileSystemId: fileSystemId}))
     expect(described.FileSystems?.[0].NumberOfMountTargets).toBe(1)
 
     s.clock.advance(DURATIONS.efsMountTargetCreating)
-    const {MountTargets} = await s.efs.send(new DescribeMountTargetsCommand({FileSystemId: fileSystemId}))
+    const {MountTargets} = await s.efs.send(new EFS.DescribeMountTargetsCommand({FileSystemId: fileSystemId}))
     expect(MountTargets?.map((m) => m.LifeCycleState)).toEqual(['available'])
-    const byId = await s.efs.send(new DescribeMountTargetsCommand({MountTargetId: mt.MountTargetId}))
+    const byId = await s.efs.send(new EFS.DescribeMountTargetsCommand({MountTargetId: mt.MountTargetId}))
     expect(byId.MountTargets?.[0].MountTargetId).toBe(mt.MountTargetId)
   })
 
@@ -191,14 +158,14 @@ describe('sandbox EFS mount targets', () => {
     const s = sandbox()
     const fileSystemId = await availableFileSystem(s)
     const [subnet] = await defaultSubnets(s)
-    await expect(s.efs.send(new CreateMountTargetCommand({FileSystemId: fileSystemId, SubnetId: 'subnet-0123456789abcdef0'}))).rejects.toMatchObject({
+    await expect(s.efs.send(new EFS.CreateMountTargetCommand({FileSystemId: fileSystemId, SubnetId: 'subnet-0123456789abcdef0'}))).rejects.toMatchObject({
       name: 'SubnetNotFound',
     })
     await expect(
-      s.efs.send(new CreateMountTargetCommand({FileSystemId: fileSystemId, SubnetId: subnet.SubnetId, SecurityGroups: ['sg-0123456789abcdef0']})),
+      s.efs.send(new EFS.CreateMountTargetCommand({FileSystemId: fileSystemId, SubnetId: subnet.SubnetId, SecurityGroups: ['sg-0123456789abcdef0']})),
     ).rejects.toMatchObject({name: 'SecurityGroupNotFound'})
     const six = Array.from({length: 6}, (_, i) => `sg-0000000000000000${i}`)
-    await expect(s.efs.send(new CreateMountTargetCommand({FileSystemId: fileSystemId, SubnetId: subnet.SubnetId, SecurityGroups: six}))).rejects.toMatchObject({
+    await expect(s.efs.send(new EFS.CreateMountTargetCommand({FileSystemId: fileSystemId, SubnetId: subnet.SubnetId, SecurityGroups: six}))).rejects.toMatchObject({
       name: 'SecurityGroupLimitExceeded',
     })
   })
@@ -208,46 +175,46 @@ describe('sandbox EFS mount targets', () => {
     const fileSystemId = await availableFileSystem(s)
     const [subnet] = await defaultSubnets(s)
     const {GroupId} = await s.ec2.send(new CreateSecurityGroupCommand({GroupName: 'efs', Description: 'efs'}))
-    const mt = await s.efs.send(new CreateMountTargetCommand({FileSystemId: fileSystemId, SubnetId: subnet.SubnetId, SecurityGroups: [GroupId!]}))
-    await expect(s.efs.send(new ModifyMountTargetSecurityGroupsCommand({MountTargetId: mt.MountTargetId, SecurityGroups: [GroupId!]}))).rejects.toMatchObject({
+    const mt = await s.efs.send(new EFS.CreateMountTargetCommand({FileSystemId: fileSystemId, SubnetId: subnet.SubnetId, SecurityGroups: [GroupId!]}))
+    await expect(s.efs.send(new EFS.ModifyMountTargetSecurityGroupsCommand({MountTargetId: mt.MountTargetId, SecurityGroups: [GroupId!]}))).rejects.toMatchObject({
       name: 'IncorrectMountTargetState',
     })
     s.clock.advance(DURATIONS.efsMountTargetCreating)
     const {SecurityGroups} = await s.ec2.send(new DescribeSecurityGroupsCommand({Filters: [{Name: 'group-name', Values: ['default']}]}))
-    await s.efs.send(new ModifyMountTargetSecurityGroupsCommand({MountTargetId: mt.MountTargetId, SecurityGroups: [GroupId!, SecurityGroups![0].GroupId!]}))
-    expect((await s.efs.send(new DescribeMountTargetSecurityGroupsCommand({MountTargetId: mt.MountTargetId}))).SecurityGroups).toEqual([
+    await s.efs.send(new EFS.ModifyMountTargetSecurityGroupsCommand({MountTargetId: mt.MountTargetId, SecurityGroups: [GroupId!, SecurityGroups![0].GroupId!]}))
+    expect((await s.efs.send(new EFS.DescribeMountTargetSecurityGroupsCommand({MountTargetId: mt.MountTargetId}))).SecurityGroups).toEqual([
       GroupId,
       SecurityGroups![0].GroupId,
     ])
 
-    await s.efs.send(new DeleteMountTargetCommand({MountTargetId: mt.MountTargetId}))
-    const deleting = await s.efs.send(new DescribeMountTargetsCommand({FileSystemId: fileSystemId}))
+    await s.efs.send(new EFS.DeleteMountTargetCommand({MountTargetId: mt.MountTargetId}))
+    const deleting = await s.efs.send(new EFS.DescribeMountTargetsCommand({FileSystemId: fileSystemId}))
     expect(deleting.MountTargets?.[0].LifeCycleState).toBe('deleting')
-    await expect(s.efs.send(new DeleteFileSystemCommand({FileSystemId: fileSystemId}))).rejects.toMatchObject({
+    await expect(s.efs.send(new EFS.DeleteFileSystemCommand({FileSystemId: fileSystemId}))).rejects.toMatchObject({
       name: 'FileSystemInUse',
       $metadata: {httpStatusCode: 409},
     })
     s.clock.advance(DURATIONS.efsMountTargetDeleting)
-    expect((await s.efs.send(new DescribeMountTargetsCommand({FileSystemId: fileSystemId}))).MountTargets).toEqual([])
-    await expect(s.efs.send(new DescribeMountTargetsCommand({MountTargetId: mt.MountTargetId}))).rejects.toMatchObject({name: 'MountTargetNotFound'})
+    expect((await s.efs.send(new EFS.DescribeMountTargetsCommand({FileSystemId: fileSystemId}))).MountTargets).toEqual([])
+    await expect(s.efs.send(new EFS.DescribeMountTargetsCommand({MountTargetId: mt.MountTargetId}))).rejects.toMatchObject({name: 'MountTargetNotFound'})
   })
 
   it('requires exactly one of FileSystemId, MountTargetId, AccessPointId', async () => {
     const s = sandbox()
-    await expect(s.efs.send(new DescribeMountTargetsCommand({}))).rejects.toMatchObject({name: 'BadRequest'})
+    await expect(s.efs.send(new EFS.DescribeMountTargetsCommand({}))).rejects.toMatchObject({name: 'BadRequest'})
   })
 })
 
 describe('sandbox EFS deletion, access points and tags', () => {
-  it('deletes a file system: deleting, then FileSystemNotFound after efsDeleting, its access points with it', async () => {
+  it('deletes a file system: deleting, then EFS.FileSystemNotFound after efsDeleting, its access points with it', async () => {
     const s = sandbox()
     const fileSystemId = await availableFileSystem(s)
-    const ap = await s.efs.send(new CreateAccessPointCommand({FileSystemId: fileSystemId, ClientToken: 'ap-1'}))
-    await s.efs.send(new DeleteFileSystemCommand({FileSystemId: fileSystemId}))
-    expect((await s.efs.send(new DescribeFileSystemsCommand({FileSystemId: fileSystemId}))).FileSystems?.[0].LifeCycleState).toBe('deleting')
+    const ap = await s.efs.send(new EFS.CreateAccessPointCommand({FileSystemId: fileSystemId, ClientToken: 'ap-1'}))
+    await s.efs.send(new EFS.DeleteFileSystemCommand({FileSystemId: fileSystemId}))
+    expect((await s.efs.send(new EFS.DescribeFileSystemsCommand({FileSystemId: fileSystemId}))).FileSystems?.[0].LifeCycleState).toBe('deleting')
     s.clock.advance(DURATIONS.efsDeleting)
-    await expect(s.efs.send(new DescribeFileSystemsCommand({FileSystemId: fileSystemId}))).rejects.toMatchObject({name: 'FileSystemNotFound'})
-    await expect(s.efs.send(new DescribeAccessPointsCommand({AccessPointId: ap.AccessPointId}))).rejects.toMatchObject({name: 'AccessPointNotFound'})
+    await expect(s.efs.send(new EFS.DescribeFileSystemsCommand({FileSystemId: fileSystemId}))).rejects.toMatchObject({name: 'FileSystemNotFound'})
+    await expect(s.efs.send(new EFS.DescribeAccessPointsCommand({AccessPointId: ap.AccessPointId}))).rejects.toMatchObject({name: 'AccessPointNotFound'})
   })
 
   it('creates an access point with root directory and POSIX user; a reused ClientToken → AccessPointAlreadyExists', async () => {
@@ -260,7 +227,7 @@ describe('sandbox EFS deletion, access points and tags', () => {
       RootDirectory: {Path: '/uploads', CreationInfo: {OwnerUid: 48, OwnerGid: 48, Permissions: '0755'}},
       Tags: [{Key: 'hactl:site', Value: 'demo'}],
     }
-    const ap = await s.efs.send(new CreateAccessPointCommand(input))
+    const ap = await s.efs.send(new EFS.CreateAccessPointCommand(input))
     expect(ap.AccessPointId).toMatch(/^fsap-[0-9a-f]{17}$/)
     expect(ap).toMatchObject({
       LifeCycleState: 'available',
@@ -268,31 +235,31 @@ describe('sandbox EFS deletion, access points and tags', () => {
       PosixUser: {Uid: 48, Gid: 48},
       AccessPointArn: `arn:aws:elasticfilesystem:${REGION}:123456789012:access-point/${ap.AccessPointId}`,
     })
-    await expect(s.efs.send(new CreateAccessPointCommand(input))).rejects.toMatchObject({
+    await expect(s.efs.send(new EFS.CreateAccessPointCommand(input))).rejects.toMatchObject({
       name: 'AccessPointAlreadyExists',
       AccessPointId: ap.AccessPointId,
       $metadata: {httpStatusCode: 409},
     })
     await expect(
-      s.efs.send(new CreateAccessPointCommand({...input, ClientToken: 'other', RootDirectory: {Path: 'relative'}})),
+      s.efs.send(new EFS.CreateAccessPointCommand({...input, ClientToken: 'other', RootDirectory: {Path: 'relative'}})),
     ).rejects.toMatchObject({name: 'BadRequest'})
-    expect((await s.efs.send(new DescribeAccessPointsCommand({FileSystemId: fileSystemId}))).AccessPoints?.map((a) => a.AccessPointId)).toEqual([
+    expect((await s.efs.send(new EFS.DescribeAccessPointsCommand({FileSystemId: fileSystemId}))).AccessPoints?.map((a) => a.AccessPointId)).toEqual([
       ap.AccessPointId,
     ])
-    await s.efs.send(new DeleteAccessPointCommand({AccessPointId: ap.AccessPointId}))
-    await expect(s.efs.send(new DeleteAccessPointCommand({AccessPointId: ap.AccessPointId}))).rejects.toMatchObject({name: 'AccessPointNotFound'})
+    await s.efs.send(new EFS.DeleteAccessPointCommand({AccessPointId: ap.AccessPointId}))
+    await expect(s.efs.send(new EFS.DeleteAccessPointCommand({AccessPointId: ap.AccessPointId}))).rejects.toMatchObject({name: 'AccessPointNotFound'})
   })
 
   it('tags and untags file systems and access points', async () => {
     const s = sandbox()
     const fileSystemId = await availableFileSystem(s)
-    await s.efs.send(new TagResourceCommand({ResourceId: fileSystemId, Tags: [{Key: 'hactl:role', Value: 'uploads'}, {Key: 'x', Value: '1'}]}))
-    await s.efs.send(new UntagResourceCommand({ResourceId: fileSystemId, TagKeys: ['x']}))
-    expect((await s.efs.send(new ListTagsForResourceCommand({ResourceId: fileSystemId}))).Tags).toEqual([{Key: 'hactl:role', Value: 'uploads'}])
-    await expect(s.efs.send(new TagResourceCommand({ResourceId: fileSystemId, Tags: [{Key: 'aws:x', Value: '1'}]}))).rejects.toMatchObject({
+    await s.efs.send(new EFS.TagResourceCommand({ResourceId: fileSystemId, Tags: [{Key: 'hactl:role', Value: 'uploads'}, {Key: 'x', Value: '1'}]}))
+    await s.efs.send(new EFS.UntagResourceCommand({ResourceId: fileSystemId, TagKeys: ['x']}))
+    expect((await s.efs.send(new EFS.ListTagsForResourceCommand({ResourceId: fileSystemId}))).Tags).toEqual([{Key: 'hactl:role', Value: 'uploads'}])
+    await expect(s.efs.send(new EFS.TagResourceCommand({ResourceId: fileSystemId, Tags: [{Key: 'aws:x', Value: '1'}]}))).rejects.toMatchObject({
       name: 'BadRequest',
     })
-    await expect(s.efs.send(new ListTagsForResourceCommand({ResourceId: 'fsap-0123456789abcdef0'}))).rejects.toMatchObject({name: 'AccessPointNotFound'})
+    await expect(s.efs.send(new EFS.ListTagsForResourceCommand({ResourceId: 'fsap-0123456789abcdef0'}))).rejects.toMatchObject({name: 'AccessPointNotFound'})
   })
 })
 
@@ -318,24 +285,24 @@ describe('sandbox EFS file system policies', () => {
   it('has none at first (PolicyNotFound), stores the text as given, replaces it and deletes it', async () => {
     const s = sandbox()
     const fileSystemId = await availableFileSystem(s)
-    const none = s.efs.send(new DescribeFileSystemPolicyCommand({FileSystemId: fileSystemId}))
+    const none = s.efs.send(new EFS.DescribeFileSystemPolicyCommand({FileSystemId: fileSystemId}))
     await expect(none).rejects.toMatchObject({name: 'PolicyNotFound', $metadata: {httpStatusCode: 404}})
     const arn = `arn:aws:elasticfilesystem:${REGION}:123456789012:file-system/${fileSystemId}`
     const policy = policyFor(arn)
-    expect(await s.efs.send(new PutFileSystemPolicyCommand({FileSystemId: fileSystemId, Policy: policy}))).toMatchObject({FileSystemId: fileSystemId, Policy: policy})
-    expect(await s.efs.send(new DescribeFileSystemPolicyCommand({FileSystemId: arn}))).toMatchObject({FileSystemId: fileSystemId, Policy: policy})
+    expect(await s.efs.send(new EFS.PutFileSystemPolicyCommand({FileSystemId: fileSystemId, Policy: policy}))).toMatchObject({FileSystemId: fileSystemId, Policy: policy})
+    expect(await s.efs.send(new EFS.DescribeFileSystemPolicyCommand({FileSystemId: arn}))).toMatchObject({FileSystemId: fileSystemId, Policy: policy})
 
     const pretty = JSON.stringify(JSON.parse(policy), undefined, 2)
-    await s.efs.send(new PutFileSystemPolicyCommand({BypassPolicyLockoutSafetyCheck: true, FileSystemId: fileSystemId, Policy: pretty}))
-    expect((await s.efs.send(new DescribeFileSystemPolicyCommand({FileSystemId: fileSystemId}))).Policy).toBe(pretty)
+    await s.efs.send(new EFS.PutFileSystemPolicyCommand({BypassPolicyLockoutSafetyCheck: true, FileSystemId: fileSystemId, Policy: pretty}))
+    expect((await s.efs.send(new EFS.DescribeFileSystemPolicyCommand({FileSystemId: fileSystemId}))).Policy).toBe(pretty)
 
-    await s.efs.send(new DeleteFileSystemPolicyCommand({FileSystemId: fileSystemId}))
-    await expect(s.efs.send(new DescribeFileSystemPolicyCommand({FileSystemId: fileSystemId}))).rejects.toMatchObject({name: 'PolicyNotFound'})
+    await s.efs.send(new EFS.DeleteFileSystemPolicyCommand({FileSystemId: fileSystemId}))
+    await expect(s.efs.send(new EFS.DescribeFileSystemPolicyCommand({FileSystemId: fileSystemId}))).rejects.toMatchObject({name: 'PolicyNotFound'})
     // Deleting again is fine: the default policy is what remains.
-    await s.efs.send(new DeleteFileSystemPolicyCommand({FileSystemId: fileSystemId}))
+    await s.efs.send(new EFS.DeleteFileSystemPolicyCommand({FileSystemId: fileSystemId}))
   })
 
-  it('refuses a malformed policy with InvalidPolicyException (400)', async () => {
+  it('refuses a malformed policy with EFS.InvalidPolicyException (400)', async () => {
     const s = sandbox()
     const fileSystemId = await availableFileSystem(s)
     const statement = {Effect: 'Allow', Principal: {AWS: '*'}, Action: 'elasticfilesystem:ClientMount'}
@@ -351,46 +318,46 @@ describe('sandbox EFS file system policies', () => {
       JSON.stringify({Statement: [statement], Padding: 'x'.repeat(20_000)}),
     ]
     for (const policy of bad) {
-      const put = s.efs.send(new PutFileSystemPolicyCommand({FileSystemId: fileSystemId, Policy: policy}))
-      await expect(put).rejects.toThrow(InvalidPolicyException)
+      const put = s.efs.send(new EFS.PutFileSystemPolicyCommand({FileSystemId: fileSystemId, Policy: policy}))
+      await expect(put).rejects.toThrow(EFS.InvalidPolicyException)
       await expect(put).rejects.toMatchObject({ErrorCode: 'InvalidPolicyException', $metadata: {httpStatusCode: 400}})
     }
 
-    await expect(s.efs.send(new DescribeFileSystemPolicyCommand({FileSystemId: fileSystemId}))).rejects.toMatchObject({name: 'PolicyNotFound'})
-    await s.efs.send(new PutFileSystemPolicyCommand({FileSystemId: fileSystemId, Policy: JSON.stringify({Statement: [statement]})}))
+    await expect(s.efs.send(new EFS.DescribeFileSystemPolicyCommand({FileSystemId: fileSystemId}))).rejects.toMatchObject({name: 'PolicyNotFound'})
+    await s.efs.send(new EFS.PutFileSystemPolicyCommand({FileSystemId: fileSystemId, Policy: JSON.stringify({Statement: [statement]})}))
   })
 
   it('needs an existing, available file system; the policy goes with the file system', async () => {
     const s = sandbox()
     const policy = policyFor('*')
-    const missing = s.efs.send(new PutFileSystemPolicyCommand({FileSystemId: 'fs-0123456789abcdef0', Policy: policy}))
-    await expect(missing).rejects.toThrow(FileSystemNotFound)
-    await expect(s.efs.send(new DescribeFileSystemPolicyCommand({FileSystemId: 'fs-0123456789abcdef0'}))).rejects.toThrow(FileSystemNotFound)
-    await expect(s.efs.send(new DeleteFileSystemPolicyCommand({FileSystemId: 'fs-0123456789abcdef0'}))).rejects.toThrow(FileSystemNotFound)
+    const missing = s.efs.send(new EFS.PutFileSystemPolicyCommand({FileSystemId: 'fs-0123456789abcdef0', Policy: policy}))
+    await expect(missing).rejects.toThrow(EFS.FileSystemNotFound)
+    await expect(s.efs.send(new EFS.DescribeFileSystemPolicyCommand({FileSystemId: 'fs-0123456789abcdef0'}))).rejects.toThrow(EFS.FileSystemNotFound)
+    await expect(s.efs.send(new EFS.DeleteFileSystemPolicyCommand({FileSystemId: 'fs-0123456789abcdef0'}))).rejects.toThrow(EFS.FileSystemNotFound)
 
-    const {FileSystemId} = await s.efs.send(new CreateFileSystemCommand({CreationToken: 'young', Encrypted: true}))
-    const early = s.efs.send(new PutFileSystemPolicyCommand({FileSystemId, Policy: policy}))
-    await expect(early).rejects.toThrow(IncorrectFileSystemLifeCycleState)
+    const {FileSystemId} = await s.efs.send(new EFS.CreateFileSystemCommand({CreationToken: 'young', Encrypted: true}))
+    const early = s.efs.send(new EFS.PutFileSystemPolicyCommand({FileSystemId, Policy: policy}))
+    await expect(early).rejects.toThrow(EFS.IncorrectFileSystemLifeCycleState)
     await expect(early).rejects.toMatchObject({$metadata: {httpStatusCode: 409}})
     s.clock.advance(DURATIONS.efsCreating)
-    await s.efs.send(new PutFileSystemPolicyCommand({FileSystemId, Policy: policy}))
-    await s.efs.send(new DeleteFileSystemCommand({FileSystemId}))
-    await expect(s.efs.send(new PutFileSystemPolicyCommand({FileSystemId, Policy: policy}))).rejects.toThrow(IncorrectFileSystemLifeCycleState)
+    await s.efs.send(new EFS.PutFileSystemPolicyCommand({FileSystemId, Policy: policy}))
+    await s.efs.send(new EFS.DeleteFileSystemCommand({FileSystemId}))
+    await expect(s.efs.send(new EFS.PutFileSystemPolicyCommand({FileSystemId, Policy: policy}))).rejects.toThrow(EFS.IncorrectFileSystemLifeCycleState)
     s.clock.advance(DURATIONS.efsDeleting)
-    await expect(s.efs.send(new DescribeFileSystemPolicyCommand({FileSystemId}))).rejects.toThrow(FileSystemNotFound)
+    await expect(s.efs.send(new EFS.DescribeFileSystemPolicyCommand({FileSystemId}))).rejects.toThrow(EFS.FileSystemNotFound)
   })
 })
 
 describe('sandbox EFS faults', () => {
   it('throttles with ThrottlingException (429), which the SDK retries', async () => {
     const s = sandbox({faults: ['throttle:efs:DescribeFileSystems']})
-    const result = await s.efs.send(new DescribeFileSystemsCommand({}))
+    const result = await s.efs.send(new EFS.DescribeFileSystemsCommand({}))
     expect(result.$metadata.attempts).toBe(2)
   })
 
   it('fails with InternalServerError (500) by default', async () => {
     const s = sandbox({faults: ['fail:efs:CreateFileSystem']})
-    await expect(s.efs.send(new CreateFileSystemCommand({CreationToken: 'x'}))).rejects.toMatchObject({
+    await expect(s.efs.send(new EFS.CreateFileSystemCommand({CreationToken: 'x'}))).rejects.toMatchObject({
       name: 'InternalServerError',
       $fault: 'server',
       $metadata: {httpStatusCode: 500},

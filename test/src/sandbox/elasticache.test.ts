@@ -1,59 +1,18 @@
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {
-  AddTagsToResourceCommand,
-  CacheClusterAlreadyExistsFault,
-  CacheClusterNotFoundFault,
-  CacheSubnetGroupAlreadyExistsFault,
-  CacheSubnetGroupInUse,
-  CacheSubnetGroupNotFoundFault,
-  CreateCacheClusterCommand,
-  CreateCacheSubnetGroupCommand,
-  CreateReplicationGroupCommand,
-  DeleteCacheClusterCommand,
-  DeleteCacheSubnetGroupCommand,
-  DeleteReplicationGroupCommand,
-  DescribeCacheClustersCommand,
-  DescribeCacheSubnetGroupsCommand,
-  DescribeReplicationGroupsCommand,
-  ElastiCacheClient,
-  InvalidParameterCombinationException,
-  InvalidParameterValueException,
-  InvalidReplicationGroupStateFault,
-  InvalidSubnet,
-  ListTagsForResourceCommand,
-  ModifyReplicationGroupCommand,
-  RemoveTagsFromResourceCommand,
-  ReplicationGroupAlreadyExistsFault,
-  ReplicationGroupNotFoundFault,
-  TagNotFoundFault,
-  paginateDescribeCacheClusters,
-  waitUntilCacheClusterAvailable,
-  waitUntilCacheClusterDeleted,
-  waitUntilReplicationGroupAvailable,
-  waitUntilReplicationGroupDeleted,
-  type CreateCacheClusterCommandInput,
-  type CreateReplicationGroupCommandInput,
-} from '@aws-sdk/client-elasticache'
+import * as ElastiCache from '@aws-sdk/client-elasticache'
 import {CreateSecurityGroupCommand, DescribeSubnetsCommand, type EC2Client} from '@aws-sdk/client-ec2'
-import {ConfiguredRetryStrategy} from '@smithy/core/retry'
 
 import {DURATIONS} from '../../../src/sandbox/durations'
 import type {SandboxOptions} from '../../../src/sandbox'
 import {regionCode} from '../../../src/sandbox/services/elasticache-model'
-import {REGION, manualSandbox, removeTempStateDirs, sandboxClients, tempStateDir, type SandboxClients} from './clients'
+import {clientOn, manualSandbox, removeTempStateDirs, sandboxClients, tempStateDir, type SandboxClients} from './clients'
 
 afterAll(removeTempStateDirs)
 
-function cacheClient(sandbox: SandboxClients): ElastiCacheClient {
-  const client = new ElastiCacheClient({
-    region: REGION,
-    credentials: {accessKeyId: 'x', secretAccessKey: 'y'},
-    retryStrategy: new ConfiguredRetryStrategy(4, () => 0),
-  })
-  client.middlewareStack.use(sandbox.handle.plugin('elasticache'))
-  return client
+function cacheClient(sandbox: SandboxClients): ElastiCache.ElastiCacheClient {
+  return clientOn(sandbox.handle, ElastiCache.ElastiCacheClient, 'elasticache')
 }
 
 function manualCache(options: Partial<SandboxOptions> = {}) {
@@ -66,9 +25,9 @@ async function subnetIds(ec2: EC2Client): Promise<string[]> {
   return (Subnets ?? []).map((subnet) => subnet.SubnetId ?? '')
 }
 
-async function subnetGroup(cache: ElastiCacheClient, ec2: EC2Client, name = 'hactl-demo'): Promise<string> {
+async function subnetGroup(cache: ElastiCache.ElastiCacheClient, ec2: EC2Client, name = 'hactl-demo'): Promise<string> {
   await cache.send(
-    new CreateCacheSubnetGroupCommand({
+    new ElastiCache.CreateCacheSubnetGroupCommand({
       CacheSubnetGroupDescription: 'hactl demo',
       CacheSubnetGroupName: name,
       SubnetIds: (await subnetIds(ec2)).slice(0, 2),
@@ -78,13 +37,13 @@ async function subnetGroup(cache: ElastiCacheClient, ec2: EC2Client, name = 'hac
   return name
 }
 
-const REDIS: CreateReplicationGroupCommandInput = {
+const REDIS: ElastiCache.CreateReplicationGroupCommandInput = {
   CacheNodeType: 'cache.t4g.small',
   ReplicationGroupDescription: 'hactl demo sessions',
   ReplicationGroupId: 'hactl-demo-cache',
 }
 
-const MEMCACHED: CreateCacheClusterCommandInput = {
+const MEMCACHED: ElastiCache.CreateCacheClusterCommandInput = {
   CacheClusterId: 'hactl-demo-mc',
   CacheNodeType: 'cache.t4g.small',
   Engine: 'memcached',
@@ -97,25 +56,25 @@ describe('sandbox ElastiCache: cache subnet groups', () => {
   it('creates, lists (with default), refuses duplicates and unknown subnets, deletes', async () => {
     const {cache, ec2} = manualCache()
     await subnetGroup(cache, ec2)
-    const {CacheSubnetGroups} = await cache.send(new DescribeCacheSubnetGroupsCommand({}))
+    const {CacheSubnetGroups} = await cache.send(new ElastiCache.DescribeCacheSubnetGroupsCommand({}))
     expect(CacheSubnetGroups?.map((group) => group.CacheSubnetGroupName)).toEqual(['default', 'hactl-demo'])
     expect(CacheSubnetGroups?.[1]).toMatchObject({ARN: 'arn:aws:elasticache:eu-west-1:123456789012:subnetgroup:hactl-demo', VpcId: expect.stringMatching(/^vpc-/)})
     expect(CacheSubnetGroups?.[1].Subnets).toHaveLength(2)
-    await expect(subnetGroup(cache, ec2)).rejects.toThrow(CacheSubnetGroupAlreadyExistsFault)
+    await expect(subnetGroup(cache, ec2)).rejects.toThrow(ElastiCache.CacheSubnetGroupAlreadyExistsFault)
     await expect(
-      cache.send(new CreateCacheSubnetGroupCommand({CacheSubnetGroupDescription: 'd', CacheSubnetGroupName: 'x', SubnetIds: ['subnet-0123456789abcdef0']})),
-    ).rejects.toThrow(InvalidSubnet)
-    await cache.send(new DeleteCacheSubnetGroupCommand({CacheSubnetGroupName: 'hactl-demo'}))
-    const gone = cache.send(new DescribeCacheSubnetGroupsCommand({CacheSubnetGroupName: 'hactl-demo'}))
-    await expect(gone).rejects.toThrow(CacheSubnetGroupNotFoundFault)
+      cache.send(new ElastiCache.CreateCacheSubnetGroupCommand({CacheSubnetGroupDescription: 'd', CacheSubnetGroupName: 'x', SubnetIds: ['subnet-0123456789abcdef0']})),
+    ).rejects.toThrow(ElastiCache.InvalidSubnet)
+    await cache.send(new ElastiCache.DeleteCacheSubnetGroupCommand({CacheSubnetGroupName: 'hactl-demo'}))
+    const gone = cache.send(new ElastiCache.DescribeCacheSubnetGroupsCommand({CacheSubnetGroupName: 'hactl-demo'}))
+    await expect(gone).rejects.toThrow(ElastiCache.CacheSubnetGroupNotFoundFault)
     await expect(gone).rejects.toMatchObject({name: 'CacheSubnetGroupNotFoundFault', Code: 'CacheSubnetGroupNotFoundFault'})
   })
 
   it('will not delete a group in use', async () => {
     const {cache, ec2} = manualCache()
     const group = await subnetGroup(cache, ec2)
-    await cache.send(new CreateReplicationGroupCommand({...REDIS, CacheSubnetGroupName: group}))
-    await expect(cache.send(new DeleteCacheSubnetGroupCommand({CacheSubnetGroupName: group}))).rejects.toThrow(CacheSubnetGroupInUse)
+    await cache.send(new ElastiCache.CreateReplicationGroupCommand({...REDIS, CacheSubnetGroupName: group}))
+    await expect(cache.send(new ElastiCache.DeleteCacheSubnetGroupCommand({CacheSubnetGroupName: group}))).rejects.toThrow(ElastiCache.CacheSubnetGroupInUse)
   })
 })
 
@@ -124,7 +83,7 @@ describe('sandbox ElastiCache: Redis replication groups', () => {
     const {cache, ec2, clock, stateDir} = manualCache()
     const group = await subnetGroup(cache, ec2)
     const {ReplicationGroup: created} = await cache.send(
-      new CreateReplicationGroupCommand({
+      new ElastiCache.CreateReplicationGroupCommand({
         ...REDIS,
         AtRestEncryptionEnabled: true,
         AuthToken: TOKEN,
@@ -153,7 +112,7 @@ describe('sandbox ElastiCache: Redis replication groups', () => {
     expect(JSON.stringify(created)).not.toContain(TOKEN)
 
     clock.advance(DURATIONS.cacheReplicationGroupCreating)
-    const {ReplicationGroups} = await cache.send(new DescribeReplicationGroupsCommand({ReplicationGroupId: 'hactl-demo-cache'}))
+    const {ReplicationGroups} = await cache.send(new ElastiCache.DescribeReplicationGroupsCommand({ReplicationGroupId: 'hactl-demo-cache'}))
     const [available] = ReplicationGroups ?? []
     expect(available.Status).toBe('available')
     const nodeGroup = available.NodeGroups?.[0]
@@ -166,7 +125,7 @@ describe('sandbox ElastiCache: Redis replication groups', () => {
     // Nor is it kept: the state file has no trace of it.
     expect(readFileSync(join(stateDir, 'sandbox.json'), 'utf8')).not.toContain(TOKEN)
 
-    const {TagList} = await cache.send(new ListTagsForResourceCommand({ResourceName: available.ARN}))
+    const {TagList} = await cache.send(new ElastiCache.ListTagsForResourceCommand({ResourceName: available.ARN}))
     expect(TagList).toEqual([{Key: 'hactl:site', Value: 'demo'}, {Key: 'hactl:role', Value: 'cache'}])
   })
 
@@ -174,9 +133,9 @@ describe('sandbox ElastiCache: Redis replication groups', () => {
     const {cache, ec2, clock} = manualCache()
     const group = await subnetGroup(cache, ec2)
     const {GroupId} = await ec2.send(new CreateSecurityGroupCommand({Description: 'cache', GroupName: 'cache'}))
-    await cache.send(new CreateReplicationGroupCommand({...REDIS, CacheSubnetGroupName: group, NumCacheClusters: 2, SecurityGroupIds: [GroupId!]}))
+    await cache.send(new ElastiCache.CreateReplicationGroupCommand({...REDIS, CacheSubnetGroupName: group, NumCacheClusters: 2, SecurityGroupIds: [GroupId!]}))
     clock.advance(DURATIONS.cacheReplicationGroupCreating)
-    const {CacheClusters} = await cache.send(new DescribeCacheClustersCommand({CacheClusterId: 'hactl-demo-cache-002', ShowCacheNodeInfo: true}))
+    const {CacheClusters} = await cache.send(new ElastiCache.DescribeCacheClustersCommand({CacheClusterId: 'hactl-demo-cache-002', ShowCacheNodeInfo: true}))
     expect(CacheClusters?.[0]).toMatchObject({
       CacheClusterId: 'hactl-demo-cache-002',
       CacheClusterStatus: 'available',
@@ -185,61 +144,61 @@ describe('sandbox ElastiCache: Redis replication groups', () => {
       NumCacheNodes: 1,
       CacheNodes: [{CacheNodeId: '0001', Endpoint: {Address: expect.stringMatching(/^hactl-demo-cache-002\.hactl-demo-cache\./), Port: 6379}}],
     })
-    const {CacheClusters: standalone} = await cache.send(new DescribeCacheClustersCommand({ShowCacheClustersNotInReplicationGroups: true}))
+    const {CacheClusters: standalone} = await cache.send(new ElastiCache.DescribeCacheClustersCommand({ShowCacheClustersNotInReplicationGroups: true}))
     expect(standalone).toEqual([])
   })
 
   it('validates the request as AWS does', async () => {
     const {cache} = manualCache()
-    const failoverAlone = cache.send(new CreateReplicationGroupCommand({...REDIS, AutomaticFailoverEnabled: true}))
-    await expect(failoverAlone).rejects.toThrow(InvalidParameterCombinationException)
+    const failoverAlone = cache.send(new ElastiCache.CreateReplicationGroupCommand({...REDIS, AutomaticFailoverEnabled: true}))
+    await expect(failoverAlone).rejects.toThrow(ElastiCache.InvalidParameterCombinationException)
     await expect(failoverAlone).rejects.toMatchObject({name: 'InvalidParameterCombinationException', Code: 'InvalidParameterCombination'})
-    await expect(cache.send(new CreateReplicationGroupCommand({...REDIS, NumCacheClusters: 2, MultiAZEnabled: true}))).rejects.toThrow(
-      InvalidParameterCombinationException,
+    await expect(cache.send(new ElastiCache.CreateReplicationGroupCommand({...REDIS, NumCacheClusters: 2, MultiAZEnabled: true}))).rejects.toThrow(
+      ElastiCache.InvalidParameterCombinationException,
     )
-    await expect(cache.send(new CreateReplicationGroupCommand({...REDIS, AuthToken: TOKEN}))).rejects.toThrow(InvalidParameterCombinationException)
+    await expect(cache.send(new ElastiCache.CreateReplicationGroupCommand({...REDIS, AuthToken: TOKEN}))).rejects.toThrow(ElastiCache.InvalidParameterCombinationException)
     for (const bad of ['too-short', `${'x'.repeat(20)}@`, `${'x'.repeat(20)}/`, `${'x'.repeat(20)}"`, 'x'.repeat(129)]) {
-      await expect(cache.send(new CreateReplicationGroupCommand({...REDIS, AuthToken: bad, TransitEncryptionEnabled: true}))).rejects.toThrow(
-        InvalidParameterValueException,
+      await expect(cache.send(new ElastiCache.CreateReplicationGroupCommand({...REDIS, AuthToken: bad, TransitEncryptionEnabled: true}))).rejects.toThrow(
+        ElastiCache.InvalidParameterValueException,
       )
     }
 
-    await expect(cache.send(new CreateReplicationGroupCommand({...REDIS, NumCacheClusters: 7}))).rejects.toThrow(InvalidParameterValueException)
-    await expect(cache.send(new CreateReplicationGroupCommand({...REDIS, ReplicationGroupId: 'x'.repeat(41)}))).rejects.toThrow(InvalidParameterValueException)
-    await expect(cache.send(new CreateReplicationGroupCommand({...REDIS, ReplicationGroupId: 'bad--id'}))).rejects.toThrow(InvalidParameterValueException)
-    await expect(cache.send(new CreateReplicationGroupCommand({...REDIS, CacheSubnetGroupName: 'nope'}))).rejects.toThrow(CacheSubnetGroupNotFoundFault)
-    await expect(cache.send(new CreateReplicationGroupCommand({...REDIS, SecurityGroupIds: ['sg-0123456789abcdef0']}))).rejects.toThrow(
-      InvalidParameterValueException,
+    await expect(cache.send(new ElastiCache.CreateReplicationGroupCommand({...REDIS, NumCacheClusters: 7}))).rejects.toThrow(ElastiCache.InvalidParameterValueException)
+    await expect(cache.send(new ElastiCache.CreateReplicationGroupCommand({...REDIS, ReplicationGroupId: 'x'.repeat(41)}))).rejects.toThrow(ElastiCache.InvalidParameterValueException)
+    await expect(cache.send(new ElastiCache.CreateReplicationGroupCommand({...REDIS, ReplicationGroupId: 'bad--id'}))).rejects.toThrow(ElastiCache.InvalidParameterValueException)
+    await expect(cache.send(new ElastiCache.CreateReplicationGroupCommand({...REDIS, CacheSubnetGroupName: 'nope'}))).rejects.toThrow(ElastiCache.CacheSubnetGroupNotFoundFault)
+    await expect(cache.send(new ElastiCache.CreateReplicationGroupCommand({...REDIS, SecurityGroupIds: ['sg-0123456789abcdef0']}))).rejects.toThrow(
+      ElastiCache.InvalidParameterValueException,
     )
-    await expect(cache.send(new CreateReplicationGroupCommand({...REDIS, NumNodeGroups: 2}))).rejects.toMatchObject({name: 'SandboxUnsupportedOperation'})
-    const {ReplicationGroup} = await cache.send(new CreateReplicationGroupCommand({...REDIS, Engine: 'valkey'}))
+    await expect(cache.send(new ElastiCache.CreateReplicationGroupCommand({...REDIS, NumNodeGroups: 2}))).rejects.toMatchObject({name: 'SandboxUnsupportedOperation'})
+    const {ReplicationGroup} = await cache.send(new ElastiCache.CreateReplicationGroupCommand({...REDIS, Engine: 'valkey'}))
     expect(ReplicationGroup).toMatchObject({Engine: 'valkey', AutomaticFailover: 'disabled', MultiAZ: 'disabled', AuthTokenEnabled: false})
-    await expect(cache.send(new CreateReplicationGroupCommand(REDIS))).rejects.toThrow(ReplicationGroupAlreadyExistsFault)
-    await expect(cache.send(new CreateCacheClusterCommand({...MEMCACHED, CacheClusterId: 'hactl-demo-cache-001'}))).rejects.toThrow(
-      CacheClusterAlreadyExistsFault,
+    await expect(cache.send(new ElastiCache.CreateReplicationGroupCommand(REDIS))).rejects.toThrow(ElastiCache.ReplicationGroupAlreadyExistsFault)
+    await expect(cache.send(new ElastiCache.CreateCacheClusterCommand({...MEMCACHED, CacheClusterId: 'hactl-demo-cache-001'}))).rejects.toThrow(
+      ElastiCache.CacheClusterAlreadyExistsFault,
     )
   })
 
   it('deletes only when available: deleting, then gone', async () => {
     const {cache, clock} = manualCache()
-    await cache.send(new CreateReplicationGroupCommand(REDIS))
-    await expect(cache.send(new DeleteReplicationGroupCommand({ReplicationGroupId: 'hactl-demo-cache'}))).rejects.toThrow(InvalidReplicationGroupStateFault)
+    await cache.send(new ElastiCache.CreateReplicationGroupCommand(REDIS))
+    await expect(cache.send(new ElastiCache.DeleteReplicationGroupCommand({ReplicationGroupId: 'hactl-demo-cache'}))).rejects.toThrow(ElastiCache.InvalidReplicationGroupStateFault)
     clock.advance(DURATIONS.cacheReplicationGroupCreating)
-    await expect(cache.send(new DeleteCacheClusterCommand({CacheClusterId: 'hactl-demo-cache-001'}))).rejects.toMatchObject({name: 'InvalidCacheClusterStateFault'})
-    const {ReplicationGroup} = await cache.send(new DeleteReplicationGroupCommand({ReplicationGroupId: 'hactl-demo-cache'}))
+    await expect(cache.send(new ElastiCache.DeleteCacheClusterCommand({CacheClusterId: 'hactl-demo-cache-001'}))).rejects.toMatchObject({name: 'InvalidCacheClusterStateFault'})
+    const {ReplicationGroup} = await cache.send(new ElastiCache.DeleteReplicationGroupCommand({ReplicationGroupId: 'hactl-demo-cache'}))
     expect(ReplicationGroup?.Status).toBe('deleting')
     clock.advance(DURATIONS.cacheDeleting)
-    const gone = cache.send(new DescribeReplicationGroupsCommand({ReplicationGroupId: 'hactl-demo-cache'}))
-    await expect(gone).rejects.toThrow(ReplicationGroupNotFoundFault)
+    const gone = cache.send(new ElastiCache.DescribeReplicationGroupsCommand({ReplicationGroupId: 'hactl-demo-cache'}))
+    await expect(gone).rejects.toThrow(ElastiCache.ReplicationGroupNotFoundFault)
     await expect(gone).rejects.toMatchObject({message: 'Replication group hactl-demo-cache not found.', $metadata: {httpStatusCode: 404}})
-    await expect(cache.send(new DescribeCacheClustersCommand({CacheClusterId: 'hactl-demo-cache-001'}))).rejects.toThrow(CacheClusterNotFoundFault)
+    await expect(cache.send(new ElastiCache.DescribeCacheClustersCommand({CacheClusterId: 'hactl-demo-cache-001'}))).rejects.toThrow(ElastiCache.CacheClusterNotFoundFault)
   })
 })
 
 describe('sandbox ElastiCache: in-transit encryption mode', () => {
-  async function modes(cache: ElastiCacheClient, id = 'hactl-demo-cache') {
-    const {ReplicationGroups} = await cache.send(new DescribeReplicationGroupsCommand({ReplicationGroupId: id}))
-    const {CacheClusters} = await cache.send(new DescribeCacheClustersCommand({CacheClusterId: `${id}-001`}))
+  async function modes(cache: ElastiCache.ElastiCacheClient, id = 'hactl-demo-cache') {
+    const {ReplicationGroups} = await cache.send(new ElastiCache.DescribeReplicationGroupsCommand({ReplicationGroupId: id}))
+    const {CacheClusters} = await cache.send(new ElastiCache.DescribeCacheClustersCommand({CacheClusterId: `${id}-001`}))
     const [group] = ReplicationGroups ?? []
     const [member] = CacheClusters ?? []
     return {
@@ -250,57 +209,57 @@ describe('sandbox ElastiCache: in-transit encryption mode', () => {
 
   it('is required when TLS is on without a mode, as given otherwise, absent when TLS is off; members show it too', async () => {
     const {cache} = manualCache()
-    await cache.send(new CreateReplicationGroupCommand({...REDIS, AuthToken: TOKEN, TransitEncryptionEnabled: true}))
+    await cache.send(new ElastiCache.CreateReplicationGroupCommand({...REDIS, AuthToken: TOKEN, TransitEncryptionEnabled: true}))
     expect(await modes(cache)).toEqual({group: {enabled: true, mode: 'required', auth: true}, member: {enabled: true, mode: 'required', auth: true}})
     const {ReplicationGroup} = await cache.send(
-      new CreateReplicationGroupCommand({...REDIS, AuthToken: TOKEN, ReplicationGroupId: 'explicit', TransitEncryptionEnabled: true, TransitEncryptionMode: 'required'}),
+      new ElastiCache.CreateReplicationGroupCommand({...REDIS, AuthToken: TOKEN, ReplicationGroupId: 'explicit', TransitEncryptionEnabled: true, TransitEncryptionMode: 'required'}),
     )
     expect(ReplicationGroup?.TransitEncryptionMode).toBe('required')
-    await cache.send(new CreateReplicationGroupCommand({...REDIS, ReplicationGroupId: 'lenient', TransitEncryptionEnabled: true, TransitEncryptionMode: 'preferred'}))
+    await cache.send(new ElastiCache.CreateReplicationGroupCommand({...REDIS, ReplicationGroupId: 'lenient', TransitEncryptionEnabled: true, TransitEncryptionMode: 'preferred'}))
     expect(await modes(cache, 'lenient')).toEqual({group: {enabled: true, mode: 'preferred', auth: false}, member: {enabled: true, mode: 'preferred', auth: false}})
-    await cache.send(new CreateReplicationGroupCommand({...REDIS, ReplicationGroupId: 'plain'}))
+    await cache.send(new ElastiCache.CreateReplicationGroupCommand({...REDIS, ReplicationGroupId: 'plain'}))
     expect(await modes(cache, 'plain')).toEqual({group: {enabled: false, mode: undefined, auth: false}, member: {enabled: false, mode: undefined, auth: false}})
   })
 
   it('refuses a mode without TLS, preferred with an AUTH token, a mode on Redis before 7.0.5, and unknown modes', async () => {
     const {cache} = manualCache()
-    const refused: Array<[CreateReplicationGroupCommandInput, typeof InvalidParameterCombinationException | typeof InvalidParameterValueException, RegExp]> = [
-      [{...REDIS, TransitEncryptionMode: 'required'}, InvalidParameterCombinationException, /only when TransitEncryptionEnabled is true/],
-      [{...REDIS, TransitEncryptionEnabled: false, TransitEncryptionMode: 'preferred'}, InvalidParameterCombinationException, /TransitEncryptionEnabled/],
+    const refused: Array<[ElastiCache.CreateReplicationGroupCommandInput, typeof ElastiCache.InvalidParameterCombinationException | typeof ElastiCache.InvalidParameterValueException, RegExp]> = [
+      [{...REDIS, TransitEncryptionMode: 'required'}, ElastiCache.InvalidParameterCombinationException, /only when TransitEncryptionEnabled is true/],
+      [{...REDIS, TransitEncryptionEnabled: false, TransitEncryptionMode: 'preferred'}, ElastiCache.InvalidParameterCombinationException, /TransitEncryptionEnabled/],
       [
         {...REDIS, AuthToken: TOKEN, TransitEncryptionEnabled: true, TransitEncryptionMode: 'preferred'},
-        InvalidParameterCombinationException,
+        ElastiCache.InvalidParameterCombinationException,
         /^Transit encryption preferred is not supported with redis access control\.$/,
       ],
-      [{...REDIS, EngineVersion: '6.2', TransitEncryptionEnabled: true, TransitEncryptionMode: 'required'}, InvalidParameterCombinationException, /7\.0\.5 or higher/],
-      [{...REDIS, TransitEncryptionEnabled: true, TransitEncryptionMode: 'sometimes' as 'required'}, InvalidParameterValueException, /TransitEncryptionMode/],
+      [{...REDIS, EngineVersion: '6.2', TransitEncryptionEnabled: true, TransitEncryptionMode: 'required'}, ElastiCache.InvalidParameterCombinationException, /7\.0\.5 or higher/],
+      [{...REDIS, TransitEncryptionEnabled: true, TransitEncryptionMode: 'sometimes' as 'required'}, ElastiCache.InvalidParameterValueException, /TransitEncryptionMode/],
     ]
     for (const [input, error, message] of refused) {
-      const create = cache.send(new CreateReplicationGroupCommand(input))
+      const create = cache.send(new ElastiCache.CreateReplicationGroupCommand(input))
       await expect(create).rejects.toThrow(error)
       await expect(create).rejects.toThrow(message)
     }
 
     // TLS without a mode on older Redis is fine (the mode is what AWS reports).
-    const {ReplicationGroup} = await cache.send(new CreateReplicationGroupCommand({...REDIS, EngineVersion: '6.2', TransitEncryptionEnabled: true}))
+    const {ReplicationGroup} = await cache.send(new ElastiCache.CreateReplicationGroupCommand({...REDIS, EngineVersion: '6.2', TransitEncryptionEnabled: true}))
     expect(ReplicationGroup?.TransitEncryptionEnabled).toBe(true)
     const {ReplicationGroup: valkey} = await cache.send(
-      new CreateReplicationGroupCommand({...REDIS, Engine: 'valkey', ReplicationGroupId: 'vk', TransitEncryptionEnabled: true, TransitEncryptionMode: 'preferred'}),
+      new ElastiCache.CreateReplicationGroupCommand({...REDIS, Engine: 'valkey', ReplicationGroupId: 'vk', TransitEncryptionEnabled: true, TransitEncryptionMode: 'preferred'}),
     )
     expect(valkey?.TransitEncryptionMode).toBe('preferred')
   })
 
   it('migrates with ModifyReplicationGroup: off → preferred → required → preferred → off, applied immediately', async () => {
     const {cache, clock} = manualCache()
-    await cache.send(new CreateReplicationGroupCommand(REDIS))
-    const modify = (change: Partial<ModifyReplicationGroupCommand['input']>) =>
-      cache.send(new ModifyReplicationGroupCommand({ApplyImmediately: true, ReplicationGroupId: 'hactl-demo-cache', ...change}))
-    await expect(modify({TransitEncryptionEnabled: true, TransitEncryptionMode: 'preferred'})).rejects.toThrow(InvalidReplicationGroupStateFault)
+    await cache.send(new ElastiCache.CreateReplicationGroupCommand(REDIS))
+    const modify = (change: Partial<ElastiCache.ModifyReplicationGroupCommand['input']>) =>
+      cache.send(new ElastiCache.ModifyReplicationGroupCommand({ApplyImmediately: true, ReplicationGroupId: 'hactl-demo-cache', ...change}))
+    await expect(modify({TransitEncryptionEnabled: true, TransitEncryptionMode: 'preferred'})).rejects.toThrow(ElastiCache.InvalidReplicationGroupStateFault)
     clock.advance(DURATIONS.cacheReplicationGroupCreating)
 
     // Straight to required, or TLS on without a mode: refused (preferred first).
     await expect(modify({TransitEncryptionEnabled: true, TransitEncryptionMode: 'required'})).rejects.toThrow(/set TransitEncryptionMode to preferred/)
-    await expect(modify({TransitEncryptionEnabled: true})).rejects.toThrow(InvalidParameterCombinationException)
+    await expect(modify({TransitEncryptionEnabled: true})).rejects.toThrow(ElastiCache.InvalidParameterCombinationException)
     await expect(modify({TransitEncryptionMode: 'preferred'})).rejects.toThrow(/^To modify transit encryption mode, set encryption-in-transit as enabled\.$/)
 
     const {ReplicationGroup: preferred} = await modify({TransitEncryptionEnabled: true, TransitEncryptionMode: 'preferred'})
@@ -318,24 +277,24 @@ describe('sandbox ElastiCache: in-transit encryption mode', () => {
 
   it('refuses TLS changes with an AUTH token, no-op requests, other fields and deferred changes', async () => {
     const {cache, clock} = manualCache()
-    await cache.send(new CreateReplicationGroupCommand({...REDIS, AuthToken: TOKEN, TransitEncryptionEnabled: true}))
+    await cache.send(new ElastiCache.CreateReplicationGroupCommand({...REDIS, AuthToken: TOKEN, TransitEncryptionEnabled: true}))
     clock.advance(DURATIONS.cacheReplicationGroupCreating)
     const input = {ApplyImmediately: true, ReplicationGroupId: 'hactl-demo-cache'}
-    const auth = cache.send(new ModifyReplicationGroupCommand({...input, TransitEncryptionMode: 'preferred'}))
-    await expect(auth).rejects.toThrow(InvalidParameterCombinationException)
+    const auth = cache.send(new ElastiCache.ModifyReplicationGroupCommand({...input, TransitEncryptionMode: 'preferred'}))
+    await expect(auth).rejects.toThrow(ElastiCache.InvalidParameterCombinationException)
     await expect(auth).rejects.toThrow(/^Modification of transit encryption is not supported for access control enabled clusters\.$/)
     expect((await modes(cache)).group.mode).toBe('required')
 
-    await expect(cache.send(new ModifyReplicationGroupCommand(input))).rejects.toThrow(/No modifications were requested/)
-    await expect(cache.send(new ModifyReplicationGroupCommand({...input, CacheNodeType: 'cache.t4g.medium'}))).rejects.toMatchObject({
+    await expect(cache.send(new ElastiCache.ModifyReplicationGroupCommand(input))).rejects.toThrow(/No modifications were requested/)
+    await expect(cache.send(new ElastiCache.ModifyReplicationGroupCommand({...input, CacheNodeType: 'cache.t4g.medium'}))).rejects.toMatchObject({
       name: 'SandboxUnsupportedOperation',
     })
-    await expect(cache.send(new ModifyReplicationGroupCommand({...input, ReplicationGroupId: 'nope', TransitEncryptionMode: 'preferred'}))).rejects.toThrow(
-      ReplicationGroupNotFoundFault,
+    await expect(cache.send(new ElastiCache.ModifyReplicationGroupCommand({...input, ReplicationGroupId: 'nope', TransitEncryptionMode: 'preferred'}))).rejects.toThrow(
+      ElastiCache.ReplicationGroupNotFoundFault,
     )
-    await cache.send(new CreateReplicationGroupCommand({...REDIS, ReplicationGroupId: 'open', TransitEncryptionEnabled: true}))
+    await cache.send(new ElastiCache.CreateReplicationGroupCommand({...REDIS, ReplicationGroupId: 'open', TransitEncryptionEnabled: true}))
     clock.advance(DURATIONS.cacheReplicationGroupCreating)
-    await expect(cache.send(new ModifyReplicationGroupCommand({ReplicationGroupId: 'open', TransitEncryptionMode: 'preferred'}))).rejects.toMatchObject({
+    await expect(cache.send(new ElastiCache.ModifyReplicationGroupCommand({ReplicationGroupId: 'open', TransitEncryptionMode: 'preferred'}))).rejects.toMatchObject({
       name: 'SandboxUnsupportedOperation',
     })
     expect((await modes(cache, 'open')).group.mode).toBe('required')
@@ -347,12 +306,12 @@ describe('sandbox ElastiCache: Memcached clusters', () => {
     const {cache, ec2, clock} = manualCache()
     const group = await subnetGroup(cache, ec2)
     const {CacheCluster} = await cache.send(
-      new CreateCacheClusterCommand({...MEMCACHED, AZMode: 'cross-az', CacheSubnetGroupName: group, TransitEncryptionEnabled: true, Tags: [{Key: 'hactl:site', Value: 'demo'}]}),
+      new ElastiCache.CreateCacheClusterCommand({...MEMCACHED, AZMode: 'cross-az', CacheSubnetGroupName: group, TransitEncryptionEnabled: true, Tags: [{Key: 'hactl:site', Value: 'demo'}]}),
     )
     expect(CacheCluster).toMatchObject({CacheClusterStatus: 'creating', Engine: 'memcached', EngineVersion: '1.6.22', PreferredAvailabilityZone: 'Multiple', TransitEncryptionEnabled: true})
     expect(CacheCluster?.ConfigurationEndpoint).toBeUndefined()
     clock.advance(DURATIONS.cacheClusterCreating)
-    const {CacheClusters} = await cache.send(new DescribeCacheClustersCommand({CacheClusterId: 'hactl-demo-mc', ShowCacheNodeInfo: true}))
+    const {CacheClusters} = await cache.send(new ElastiCache.DescribeCacheClustersCommand({CacheClusterId: 'hactl-demo-mc', ShowCacheNodeInfo: true}))
     const [cluster] = CacheClusters ?? []
     expect(cluster.CacheClusterStatus).toBe('available')
     expect(cluster.ConfigurationEndpoint).toEqual({Address: expect.stringMatching(/^hactl-demo-mc\.[a-z0-9]{6}\.cfg\.euw1\.cache\.amazonaws\.com$/), Port: 11211})
@@ -360,13 +319,13 @@ describe('sandbox ElastiCache: Memcached clusters', () => {
     expect(new Set(cluster.CacheNodes?.map((node) => node.CustomerAvailabilityZone)).size).toBe(2)
     expect(cluster.CacheNodes?.[1].Endpoint?.Address).toMatch(/^hactl-demo-mc\.[a-z0-9]{6}\.0002\.euw1\.cache\.amazonaws\.com$/)
 
-    const {TagList} = await cache.send(new AddTagsToResourceCommand({ResourceName: cluster.ARN, Tags: [{Key: 'hactl:role', Value: 'cache'}]}))
+    const {TagList} = await cache.send(new ElastiCache.AddTagsToResourceCommand({ResourceName: cluster.ARN, Tags: [{Key: 'hactl:role', Value: 'cache'}]}))
     expect(TagList).toEqual([{Key: 'hactl:site', Value: 'demo'}, {Key: 'hactl:role', Value: 'cache'}])
-    await expect(cache.send(new RemoveTagsFromResourceCommand({ResourceName: cluster.ARN, TagKeys: ['nope']}))).rejects.toThrow(TagNotFoundFault)
+    await expect(cache.send(new ElastiCache.RemoveTagsFromResourceCommand({ResourceName: cluster.ARN, TagKeys: ['nope']}))).rejects.toThrow(ElastiCache.TagNotFoundFault)
 
-    await cache.send(new DeleteCacheClusterCommand({CacheClusterId: 'hactl-demo-mc'}))
+    await cache.send(new ElastiCache.DeleteCacheClusterCommand({CacheClusterId: 'hactl-demo-mc'}))
     clock.advance(DURATIONS.cacheDeleting)
-    await expect(cache.send(new DescribeCacheClustersCommand({CacheClusterId: 'hactl-demo-mc'}))).rejects.toMatchObject({
+    await expect(cache.send(new ElastiCache.DescribeCacheClustersCommand({CacheClusterId: 'hactl-demo-mc'}))).rejects.toMatchObject({
       name: 'CacheClusterNotFoundFault',
       Code: 'CacheClusterNotFound',
       message: 'CacheCluster not found: hactl-demo-mc',
@@ -375,23 +334,23 @@ describe('sandbox ElastiCache: Memcached clusters', () => {
 
   it('validates as AWS does', async () => {
     const {cache} = manualCache()
-    await expect(cache.send(new CreateCacheClusterCommand({...MEMCACHED, NumCacheNodes: 1, AZMode: 'cross-az'}))).rejects.toThrow(InvalidParameterValueException)
-    await expect(cache.send(new CreateCacheClusterCommand({...MEMCACHED, EngineVersion: '1.6.6', TransitEncryptionEnabled: true}))).rejects.toThrow(
-      InvalidParameterCombinationException,
+    await expect(cache.send(new ElastiCache.CreateCacheClusterCommand({...MEMCACHED, NumCacheNodes: 1, AZMode: 'cross-az'}))).rejects.toThrow(ElastiCache.InvalidParameterValueException)
+    await expect(cache.send(new ElastiCache.CreateCacheClusterCommand({...MEMCACHED, EngineVersion: '1.6.6', TransitEncryptionEnabled: true}))).rejects.toThrow(
+      ElastiCache.InvalidParameterCombinationException,
     )
-    await expect(cache.send(new CreateCacheClusterCommand({...MEMCACHED, AuthToken: TOKEN}))).rejects.toThrow(InvalidParameterCombinationException)
-    await expect(cache.send(new CreateCacheClusterCommand({...MEMCACHED, Engine: 'redis'}))).rejects.toMatchObject({name: 'SandboxUnsupportedOperation'})
-    const {CacheCluster} = await cache.send(new CreateCacheClusterCommand(MEMCACHED))
+    await expect(cache.send(new ElastiCache.CreateCacheClusterCommand({...MEMCACHED, AuthToken: TOKEN}))).rejects.toThrow(ElastiCache.InvalidParameterCombinationException)
+    await expect(cache.send(new ElastiCache.CreateCacheClusterCommand({...MEMCACHED, Engine: 'redis'}))).rejects.toMatchObject({name: 'SandboxUnsupportedOperation'})
+    const {CacheCluster} = await cache.send(new ElastiCache.CreateCacheClusterCommand(MEMCACHED))
     expect(CacheCluster?.PreferredAvailabilityZone).toMatch(/^eu-west-1[abc]$/)
-    await expect(cache.send(new CreateCacheClusterCommand(MEMCACHED))).rejects.toThrow(CacheClusterAlreadyExistsFault)
-    await expect(cache.send(new DeleteCacheClusterCommand({CacheClusterId: 'hactl-demo-mc'}))).rejects.toMatchObject({name: 'InvalidCacheClusterStateFault'})
+    await expect(cache.send(new ElastiCache.CreateCacheClusterCommand(MEMCACHED))).rejects.toThrow(ElastiCache.CacheClusterAlreadyExistsFault)
+    await expect(cache.send(new ElastiCache.DeleteCacheClusterCommand({CacheClusterId: 'hactl-demo-mc'}))).rejects.toMatchObject({name: 'InvalidCacheClusterStateFault'})
   })
 
   it('pages DescribeCacheClusters', async () => {
     const {cache} = manualCache()
-    for (let i = 0; i < 21; i += 1) await cache.send(new CreateCacheClusterCommand({...MEMCACHED, CacheClusterId: `mc-${String(i).padStart(2, '0')}`}))
+    for (let i = 0; i < 21; i += 1) await cache.send(new ElastiCache.CreateCacheClusterCommand({...MEMCACHED, CacheClusterId: `mc-${String(i).padStart(2, '0')}`}))
     const sizes: number[] = []
-    for await (const page of paginateDescribeCacheClusters({client: cache, pageSize: 20}, {})) sizes.push(page.CacheClusters?.length ?? 0)
+    for await (const page of ElastiCache.paginateDescribeCacheClusters({client: cache, pageSize: 20}, {})) sizes.push(page.CacheClusters?.length ?? 0)
     expect(sizes).toEqual([20, 1])
   })
 })
@@ -399,25 +358,25 @@ describe('sandbox ElastiCache: Memcached clusters', () => {
 describe('sandbox ElastiCache: SDK waiters, faults, names', () => {
   const FAST_WAITER = {minDelay: 0.001, maxDelay: 0.002, maxWaitTime: 10}
 
-  it('waitUntilReplicationGroupAvailable / Deleted and waitUntilCacheClusterAvailable / Deleted succeed', async () => {
+  it('waitUntilReplicationGroupAvailable / Deleted and ElastiCache.waitUntilCacheClusterAvailable / Deleted succeed', async () => {
     const sandbox = sandboxClients({stateDir: tempStateDir(), speed: 1e4})
     const cache = cacheClient(sandbox)
-    await cache.send(new CreateReplicationGroupCommand(REDIS))
-    expect((await waitUntilReplicationGroupAvailable({client: cache, ...FAST_WAITER}, {ReplicationGroupId: 'hactl-demo-cache'})).state).toBe('SUCCESS')
-    await cache.send(new DeleteReplicationGroupCommand({ReplicationGroupId: 'hactl-demo-cache'}))
-    expect((await waitUntilReplicationGroupDeleted({client: cache, ...FAST_WAITER}, {ReplicationGroupId: 'hactl-demo-cache'})).state).toBe('SUCCESS')
+    await cache.send(new ElastiCache.CreateReplicationGroupCommand(REDIS))
+    expect((await ElastiCache.waitUntilReplicationGroupAvailable({client: cache, ...FAST_WAITER}, {ReplicationGroupId: 'hactl-demo-cache'})).state).toBe('SUCCESS')
+    await cache.send(new ElastiCache.DeleteReplicationGroupCommand({ReplicationGroupId: 'hactl-demo-cache'}))
+    expect((await ElastiCache.waitUntilReplicationGroupDeleted({client: cache, ...FAST_WAITER}, {ReplicationGroupId: 'hactl-demo-cache'})).state).toBe('SUCCESS')
 
-    await cache.send(new CreateCacheClusterCommand(MEMCACHED))
-    expect((await waitUntilCacheClusterAvailable({client: cache, ...FAST_WAITER}, {CacheClusterId: 'hactl-demo-mc'})).state).toBe('SUCCESS')
-    await cache.send(new DeleteCacheClusterCommand({CacheClusterId: 'hactl-demo-mc'}))
-    expect((await waitUntilCacheClusterDeleted({client: cache, ...FAST_WAITER}, {CacheClusterId: 'hactl-demo-mc'})).state).toBe('SUCCESS')
+    await cache.send(new ElastiCache.CreateCacheClusterCommand(MEMCACHED))
+    expect((await ElastiCache.waitUntilCacheClusterAvailable({client: cache, ...FAST_WAITER}, {CacheClusterId: 'hactl-demo-mc'})).state).toBe('SUCCESS')
+    await cache.send(new ElastiCache.DeleteCacheClusterCommand({CacheClusterId: 'hactl-demo-mc'}))
+    expect((await ElastiCache.waitUntilCacheClusterDeleted({client: cache, ...FAST_WAITER}, {CacheClusterId: 'hactl-demo-mc'})).state).toBe('SUCCESS')
   })
 
   it('throttles with Throttling (retried) and fails with InternalFailure', async () => {
     const throttled = manualCache({faults: ['throttle:elasticache:DescribeReplicationGroups*2']})
-    expect((await throttled.cache.send(new DescribeReplicationGroupsCommand({}))).ReplicationGroups).toEqual([])
+    expect((await throttled.cache.send(new ElastiCache.DescribeReplicationGroupsCommand({}))).ReplicationGroups).toEqual([])
     const failing = manualCache({faults: ['fail:elasticache:CreateReplicationGroup']})
-    await expect(failing.cache.send(new CreateReplicationGroupCommand(REDIS))).rejects.toMatchObject({name: 'InternalFailure', $fault: 'server'})
+    await expect(failing.cache.send(new ElastiCache.CreateReplicationGroupCommand(REDIS))).rejects.toMatchObject({name: 'InternalFailure', $fault: 'server'})
   })
 
   it('names regions in endpoints as ElastiCache does', () => {

@@ -10,17 +10,14 @@ import {
   ResourceNotFoundException,
   paginateFilterLogEvents,
 } from '@aws-sdk/client-cloudwatch-logs'
-import {ConfiguredRetryStrategy} from '@smithy/core/retry'
 
-import {manualSandbox, removeTempStateDirs} from './clients'
+import {clientOn, manualSandbox, removeTempStateDirs} from './clients'
 
 afterAll(removeTempStateDirs)
 
 function sandbox() {
   const base = manualSandbox()
-  const logs = new CloudWatchLogsClient({region: 'eu-west-1', credentials: {accessKeyId: 'x', secretAccessKey: 'y'}, retryStrategy: new ConfiguredRetryStrategy(2, () => 0)})
-  logs.middlewareStack.use(base.handle.plugin('logs'))
-  return {...base, logs}
+  return {...base, logs: clientOn(base.handle, CloudWatchLogsClient, 'logs', {attempts: 2})}
 }
 
 const G = '/hactl/demo/audit'

@@ -1,8 +1,7 @@
 import {RDSClient, type CreateDBInstanceCommandInput} from '@aws-sdk/client-rds'
-import {ConfiguredRetryStrategy} from '@smithy/core/retry'
 
 import type {SandboxOptions} from '../../../src/sandbox'
-import {REGION, manualSandbox, type SandboxClients} from './clients'
+import {clientOn, manualSandbox, type SandboxClients} from './clients'
 
 /*
  * What the RDS sandbox tests share: a real RDS client wired to a sandbox (its
@@ -10,13 +9,7 @@ import {REGION, manualSandbox, type SandboxClients} from './clients'
  */
 
 export function rdsClient(sandbox: SandboxClients): RDSClient {
-  const client = new RDSClient({
-    region: REGION,
-    credentials: {accessKeyId: 'x', secretAccessKey: 'y'},
-    retryStrategy: new ConfiguredRetryStrategy(4, () => 0),
-  })
-  client.middlewareStack.use(sandbox.handle.plugin('rds'))
-  return client
+  return clientOn(sandbox.handle, RDSClient, 'rds')
 }
 
 /** A sandbox on a manual clock, with an RDS client besides its others. */

@@ -16,11 +16,10 @@ import {
   S3Client,
   paginateListObjectsV2,
 } from '@aws-sdk/client-s3'
-import {ConfiguredRetryStrategy} from '@smithy/core/retry'
 
 import type {SandboxOptions} from '../../../src/sandbox'
 import {findObject} from '../../../src/sandbox/services/s3-model'
-import {manualSandbox, removeTempStateDirs, REGION} from './clients'
+import {clientOn, manualSandbox, removeTempStateDirs, REGION} from './clients'
 
 afterAll(removeTempStateDirs)
 
@@ -28,9 +27,7 @@ const BUCKET = 'elasticbeanstalk-eu-west-1-123456789012'
 
 function sandbox(options: Partial<SandboxOptions> = {}) {
   const base = manualSandbox(options)
-  const s3 = new S3Client({region: REGION, credentials: {accessKeyId: 'x', secretAccessKey: 'y'}, retryStrategy: new ConfiguredRetryStrategy(4, () => 0)})
-  s3.middlewareStack.use(base.handle.plugin('s3'))
-  return {...base, s3}
+  return {...base, s3: clientOn(base.handle, S3Client, 's3')}
 }
 
 async function bucket(s3: S3Client, name = BUCKET): Promise<void> {

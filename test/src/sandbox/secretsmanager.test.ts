@@ -13,10 +13,9 @@ import {
   UntagResourceCommand,
   paginateListSecrets,
 } from '@aws-sdk/client-secrets-manager'
-import {ConfiguredRetryStrategy} from '@smithy/core/retry'
 
 import type {SandboxOptions} from '../../../src/sandbox'
-import {manualSandbox, removeTempStateDirs, REGION} from './clients'
+import {clientOn, manualSandbox, removeTempStateDirs, REGION} from './clients'
 
 afterAll(removeTempStateDirs)
 
@@ -26,13 +25,7 @@ const TOKEN = 'hactl-demo-cache-auth-0000000001'
 
 function sandbox(options: Partial<SandboxOptions> = {}) {
   const base = manualSandbox(options)
-  const secrets = new SecretsManagerClient({
-    region: REGION,
-    credentials: {accessKeyId: 'x', secretAccessKey: 'y'},
-    retryStrategy: new ConfiguredRetryStrategy(4, () => 0),
-  })
-  secrets.middlewareStack.use(base.handle.plugin('secretsmanager'))
-  return {...base, secrets}
+  return {...base, secrets: clientOn(base.handle, SecretsManagerClient, 'secretsmanager')}
 }
 
 describe('sandbox Secrets Manager', () => {

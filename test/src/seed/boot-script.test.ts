@@ -12,7 +12,7 @@ import {join, relative} from 'node:path'
 import {secretShapeOf} from '../../../src/security/secret-scan'
 import {bootScript, bootUserData, moodleReleaseUrl, seedFiles, USER_DATA_MAX_BYTES, type BootScriptOptions} from '../../../src/seed/boot-script'
 import {HACTL_PHP_SETTINGS} from '../../../src/seed/web-server'
-import {describeNeeding, shellcheck} from '../../_helpers/real-tools'
+import {describeNeeding, shellcheckText} from '../../_helpers/real-tools'
 
 const APPS: readonly BootScriptOptions[] = [
   {app: 'wordpress', region: 'eu-west-1', site: 'demo', source: {kind: 'release', version: '6.7.1'}, uploadsPath: 'wp-content/uploads'},
@@ -51,18 +51,8 @@ describe('seed boot script', () => {
 })
 
 describeNeeding(['shellcheck'], 'seed boot script: shellcheck', () => {
-  let dir: string
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'hactl-boot-sc-'))
-  })
-  afterAll(() => {
-    rmSync(dir, {force: true, recursive: true})
-  })
-
   it.each(APPS)('$app: the user data passes shellcheck', (options) => {
-    const file = join(dir, options.app)
-    writeFileSync(file, bootScript(options))
-    expect(shellcheck(file).output).toBe('')
+    expect(shellcheckText(options.app, bootScript(options)).output).toBe('')
   })
 })
 

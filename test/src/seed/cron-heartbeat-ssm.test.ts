@@ -4,46 +4,22 @@
  * writes. Run for real in bash with a stub AWS CLI and a loopback IMDSv2
  * stand-in that answers the token and the Region.
  */
-import {execFile} from 'node:child_process'
 import {chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
-import {createServer, type Server} from 'node:http'
-import type {AddressInfo} from 'node:net'
 import {tmpdir, userInfo} from 'node:os'
 import {join} from 'node:path'
 
 import {cronHeartbeatParameterName, cronRunScript} from '../../../src/seed/cron'
+import {useImdsStub} from '../../_helpers/imds-stub'
+import {runBash} from '../../_helpers/run-bash'
 import {createAwsStub, type AwsStub} from './aws-stub'
 
-function run(file: string, env: Record<string, string>): Promise<{code: number; stderr: string}> {
-  return new Promise((resolve) => {
-    execFile('bash', [file], {env, timeout: 20_000}, (error, _stdout, stderr) => {
-      resolve({code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stderr: String(stderr)})
-    })
-  })
-}
+const run = runBash
 
 describe('seed cron: the heartbeat in SSM', () => {
-  let server: Server
-  let url: string
+  const imds = useImdsStub()
   let dir: string
   let aws: AwsStub
   let env: Record<string, string>
-
-  beforeAll(async () => {
-    // IMDSv2: a token on PUT, then the Region with that token.
-    server = createServer((request, response) => {
-      if (request.method === 'PUT' && request.url === '/latest/api/token') return response.end('token-1')
-      if (request.url === '/latest/meta-data/placement/region' && request.headers['x-aws-ec2-metadata-token'] === 'token-1') return response.end('eu-west-1')
-      response.statusCode = 404
-      response.end()
-    })
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-  })
-
-  afterAll(async () => {
-    await new Promise((resolve) => server.close(resolve))
-  })
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'hactl-cron-ssm-'))
@@ -58,7 +34,7 @@ describe('seed cron: the heartbeat in SSM', () => {
       PATH: `${aws.binDir}:${process.env.PATH ?? '/usr/bin:/bin'}`,
       HACTL_CRON_HEARTBEAT: join(dir, 'state', 'cron-heartbeat.json'),
       HACTL_CRON_LOCK: join(dir, 'lock'),
-      HACTL_IMDS_URL: url,
+      HACTL_IMDS_URL: imds.url,
       HACTL_SITE_FILE: join(dir, 'site'),
     }
   })

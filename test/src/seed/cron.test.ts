@@ -12,40 +12,20 @@ import {tmpdir, userInfo} from 'node:os'
 import {join} from 'node:path'
 
 import {cronFiles, cronRunScript, cronServiceUnit, cronTimerUnit, roleGateScript, shellQuote} from '../../../src/seed/cron'
-import {startImdsStub, type ImdsStub} from '../../_helpers/imds-stub'
+import {useImdsStub} from '../../_helpers/imds-stub'
+import {runBash, type BashRun} from '../../_helpers/run-bash'
 
-interface Run {
-  readonly code: number
-  readonly stdout: string
-  readonly stderr: string
-}
-
-/** Runs a script without blocking the event loop (the IMDS stand-in answers from this process). */
-function run(file: string, env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile('bash', [file], {env: {PATH: process.env.PATH ?? '/usr/bin:/bin', ...env}, timeout: 20_000}, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0
-      resolve({code, stderr: String(stderr), stdout: String(stdout)})
-    })
-  })
-}
+/** The scripts run with a PATH, as systemd gives them one. */
+const run = (file: string, env: Record<string, string>): Promise<BashRun> => runBash(file, {PATH: process.env.PATH ?? '/usr/bin:/bin', ...env})
 
 describe('seed cron: role gate and runner', () => {
-  let imds: ImdsStub
+  const imds = useImdsStub()
   let dir: string
   let appDir: string
   let gate: string
   let runner: string
   let heartbeat: string
   let env: Record<string, string>
-
-  beforeAll(async () => {
-    imds = await startImdsStub()
-  })
-
-  afterAll(async () => {
-    await imds.close()
-  })
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'hactl-cron-'))
@@ -70,7 +50,7 @@ describe('seed cron: role gate and runner', () => {
   })
 
   /** What systemd does for hactl-cron.service: ExecCondition, then ExecStart only if it exited 0. */
-  async function fireTimer(): Promise<{gate: Run; job?: Run}> {
+  async function fireTimer(): Promise<{gate: BashRun; job?: BashRun}> {
     const gateRun = await run(gate, env)
     if (gateRun.code !== 0) return {gate: gateRun}
     return {gate: gateRun, job: await run(runner, env)}

@@ -4,7 +4,7 @@
  * a /run-like directory only, follows the role tag, survives any password
  * characters, and keeps the last good file when AWS fails.
  */
-import {execFile, spawnSync} from 'node:child_process'
+import {spawnSync} from 'node:child_process'
 import {chmodSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -15,24 +15,13 @@ import {roleGateScript} from '../../../src/seed/cron'
 import {dbAppUserScript} from '../../../src/seed/db-user'
 import {type SitePointers} from '../../../src/seed/pointers'
 import {configServiceUnit, configTimerUnit, renderConfigScript, siteJsonPhp} from '../../../src/seed/render-config'
-import {startImdsStub, type ImdsStub} from '../../_helpers/imds-stub'
+import {useImdsStub} from '../../_helpers/imds-stub'
+import {runBash} from '../../_helpers/run-bash'
+import {useTempDir} from '../../_helpers/sandbox-dir'
 import {createAwsStub, type AwsStub} from './aws-stub'
-import {describeNeeding, shellcheck} from '../../_helpers/real-tools'
+import {describeNeeding, shellcheckText} from '../../_helpers/real-tools'
 
-interface Run {
-  readonly code: number
-  readonly stdout: string
-  readonly stderr: string
-}
-
-/** Runs a script without blocking the event loop (the IMDS stand-in answers from this process). */
-function run(file: string, env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile('bash', [file], {env, timeout: 20_000}, (error, stdout, stderr) => {
-      resolve({code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stderr: String(stderr), stdout: String(stdout)})
-    })
-  })
-}
+const run = runBash
 
 /** A value out of the rendered PHP array, as PHP reads it. */
 function phpValue(file: string, expression: string): string {
@@ -61,21 +50,13 @@ export const DEMO_POINTERS: SitePointers = {
 }
 
 describeNeeding(['php', 'curl'], 'seed render-config', () => {
-  let imds: ImdsStub
+  const imds = useImdsStub()
   let dir: string
   let aws: AwsStub
   let runDir: string
   let script: string
   let env: Record<string, string>
   const password = `p'a"s\\s$(x)\`y\`%s\nz`
-
-  beforeAll(async () => {
-    imds = await startImdsStub()
-  })
-
-  afterAll(async () => {
-    await imds.close()
-  })
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'hactl-render-'))
@@ -174,38 +155,22 @@ describeNeeding(['php', 'curl'], 'seed render-config', () => {
 })
 
 describeNeeding(['shellcheck'], 'seed render-config: shellcheck', () => {
-  let dir: string
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'hactl-shellcheck-'))
-  })
-  afterAll(() => {
-    rmSync(dir, {force: true, recursive: true})
-  })
-
   it.each([
     ['render-config', renderConfigScript()],
     ['db-app-user', dbAppUserScript()],
   ])('%s passes shellcheck', (name, text) => {
-    const file = join(dir, name)
-    writeFileSync(file, text)
-    expect(shellcheck(file).output).toBe('')
+    expect(shellcheckText(name, text).output).toBe('')
   })
 })
 
 describeNeeding(['php'], 'seed app config files', () => {
-  let dir: string
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'hactl-appconfig-'))
-  })
-  afterAll(() => {
-    rmSync(dir, {force: true, recursive: true})
-  })
+  const dir = useTempDir('hactl-appconfig-')
 
   it.each([
     ['wp-config.php', renderWpConfig()],
     ['config.php', renderMoodleConfig()],
   ])('%s is valid PHP, requires the rendered file under /run and holds no credential', (name, text) => {
-    const file = join(dir, name)
+    const file = join(dir.path, name)
     writeFileSync(file, text)
     const lint = spawnSync('php', ['-l', file], {encoding: 'utf8'})
     expect(lint.stdout).toContain('No syntax errors')

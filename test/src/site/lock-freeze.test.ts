@@ -1,9 +1,9 @@
-import {ManualClock} from '../../../src/core/clock'
+import type {ManualClock} from '../../../src/core/clock'
 import {LockHeldError} from '../../../src/core/errors'
 import {ExitCode} from '../../../src/core/exit-codes'
 import {RecordingReporter} from '../../../src/core/progress'
 import {acquireLock, freezeMessageOf, freezeSite, lockParameterName, readLock, releaseFreeze} from '../../../src/site/lock'
-import {MemorySsm} from '../../_helpers/memory-ssm'
+import {clockedSsm, type MemorySsm} from '../../_helpers/memory-ssm'
 
 const ALICE = 'arn:aws:iam::123456789012:user/alice'
 const BOB = 'arn:aws:iam::123456789012:user/bob'
@@ -12,10 +12,7 @@ describe('deploy freeze (manual site lock)', () => {
   let clock: ManualClock
   let ssm: MemorySsm
 
-  beforeEach(() => {
-    clock = new ManualClock(Date.UTC(2026, 10, 21, 12, 0, 0))
-    ssm = new MemorySsm(() => clock.now())
-  })
+  beforeEach(() => ({clock, ssm} = clockedSsm()))
 
   const freeze = (principal = ALICE, message = 'exam week') => freezeSite({clock, host: 'laptop', message, principal, site: 'demo', ssm})
   const take = (extra: {breakStale?: boolean; waitMs?: number; reporter?: RecordingReporter} = {}) =>

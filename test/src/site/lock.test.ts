@@ -1,19 +1,16 @@
-import {ManualClock} from '../../../src/core/clock'
+import type {ManualClock} from '../../../src/core/clock'
 import {acquireLock, lockParameterName, readLock, withLock} from '../../../src/site/lock'
 import {ExitCode} from '../../../src/core/exit-codes'
 import {LockHeldError} from '../../../src/core/errors'
 import {RecordingReporter} from '../../../src/core/progress'
-import {MemorySsm} from '../../_helpers/memory-ssm'
+import {clockedSsm, type MemorySsm} from '../../_helpers/memory-ssm'
 import {seededRandom, yieldTimes} from '../../_helpers/random'
 
 describe('site lock', () => {
   let clock: ManualClock
   let ssm: MemorySsm
 
-  beforeEach(() => {
-    clock = new ManualClock(Date.UTC(2026, 10, 21, 12, 0, 0))
-    ssm = new MemorySsm(() => clock.now())
-  })
+  beforeEach(() => ({clock, ssm} = clockedSsm()))
 
   const take = (holder: string, extra: {breakStale?: boolean; staleAfterMs?: number} = {}) =>
     acquireLock({clock, holder, operation: 'env create', site: 'demo', ssm, ...extra})
