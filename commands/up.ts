@@ -35,7 +35,7 @@ Stops at the first failing stage with that stage's exit code (e.g. 9 when a stag
       render: renderUp,
       work: async (context) => {
         const {up} = await import('../src/pipeline/up')
-        return up({...context, runId: this.runId})
+        return up({...context, hactlVersion: this.config.version, runId: this.runId})
       },
     })
   }

@@ -15,10 +15,16 @@ import type {AwsClients} from '../aws/clients'
 import type {HactlConfig} from '../config/schema'
 import type {Deadline} from '../core/deadline'
 import type {Reporter} from '../core/progress'
+import {bake} from '../bake/bake'
+import {readSeedMarker} from '../bake/gate'
+import {readImageRoles} from '../bake/images'
+import {latestBakeParameterName, parseBakeRecord} from '../bake/record'
+import {rollout} from '../bake/rollout'
 import {buildBundle} from '../env/bundle'
 import {createEnvironment} from '../env/create'
 import {planLive} from '../env/plan'
 import {createSeed} from '../seed/create'
+import {requireSeed} from '../seed/state'
 import {seedStatus} from '../seed/status'
 import {siteNames} from '../site/names'
 
@@ -31,7 +37,9 @@ export interface UpOptions {
   readonly signal: AbortSignal
   readonly deadline: Deadline
   /** The run id (audit trail, lock record, the bake's tags). */
-  readonly runId?: string
+  readonly runId: string
+  /** hactl's version, tagged on the bake. */
+  readonly hactlVersion: string
 }
 
 export interface UpResult {
@@ -80,10 +88,60 @@ export function seedStage(options: UpOptions): Stage {
   }
 }
 
+/** The seed's change marker now: an SSM command on the seed (its code, plugins, app version, PHP modules). */
+async function currentMarker(options: UpOptions): Promise<string> {
+  const {clients, config, reporter, signal} = options
+  const [ec2, ssm] = await Promise.all([clients.ec2(), clients.ssm()])
+  const seed = await requireSeed(ec2, config.site)
+  const marker = await readSeedMarker({clock: clients.clock, instanceId: seed.InstanceId ?? '', reporter, signal, ssm})
+  return marker.value
+}
+
+const short = (marker: string) => marker.replace(/^sha256:/, '').slice(0, 12)
+
+export function bakeStage(options: UpOptions): Stage {
+  const {clients, config} = options
+  return {
+    async check(): Promise<StageCheck> {
+      const ssm = await clients.ssm()
+      const [marker, latest] = await Promise.all([currentMarker(options), ssm.getParameter(latestBakeParameterName(config.site))])
+      const record = latest ? parseBakeRecord(latest.value) : undefined
+      if (record?.marker !== marker) return {done: false, why: record ? `the latest bake is of marker ${short(record.marker)}` : 'no bake yet'}
+      const [image] = await (await clients.ec2()).describeImages({imageIds: [record.imageId]})
+      if (image?.State !== 'available') return {done: false, why: `${record.imageId} is ${image?.State ?? 'gone'}`}
+      return {detail: `${record.imageId} is a bake of the seed's current code (${short(marker)})`, done: true}
+    },
+    id: 'bake',
+    async run() {
+      const result = await bake({...options})
+      return `${result.imageId} ${result.created ? 'baked' : 'found'} from ${result.seedInstance} at marker ${short(result.marker)}`
+    },
+    title: 'Bake',
+  }
+}
+
+export function rolloutStage(options: UpOptions): Stage {
+  const {clients, config} = options
+  return {
+    async check(): Promise<StageCheck> {
+      const roles = await readImageRoles({clients, region: config.region, site: config.site})
+      if (roles.latest === undefined) return {done: false, why: 'no bake to roll out'}
+      if (roles.live !== roles.latest) return {done: false, why: `the environment runs ${roles.live ?? "the platform's AMI"}`}
+      return {detail: `the environment runs the latest bake ${roles.latest}`, done: true}
+    },
+    id: 'rollout',
+    async run() {
+      const result = await rollout({...options})
+      return `${result.imageId} on ${result.instances.length} instance(s), never fewer than ${result.lowestHealthy ?? '-'} healthy, in ${Math.round(result.seconds / 60)} min`
+    },
+    title: 'Roll out',
+  }
+}
+
 export async function up(options: UpOptions): Promise<UpResult> {
   const {clients} = options
   const startedAt = clients.clock.now()
-  const stages = [envStage(options), seedStage(options)]
+  const stages = [envStage(options), seedStage(options), bakeStage(options), rolloutStage(options)]
   const result = await runStages({calls: () => clients.calls(), clock: clients.clock, reporter: options.reporter, signal: options.signal, stages})
   if (result.error) throw result.error
   const total = result.stages.reduce((sum, stage) => sum + stage.awsCalls.total, 0)

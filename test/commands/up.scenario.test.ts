@@ -28,13 +28,15 @@ describe('hactl up (sandbox)', () => {
     expect(result.stages.map((stage: {id: string; outcome: string}) => [stage.id, stage.outcome])).toEqual([
       ['env', 'done'],
       ['seed', 'done'],
+      ['bake', 'done'],
+      ['rollout', 'done'],
     ])
     expect(result.nothingToDo).toBe(false)
 
     const second = await project.run(['up', '--sandbox', '--yes', '--json', ...WAIT])
     expectOk(second)
     const again = JSON.parse(second.stdout)
-    expect(again.stages.map((stage: {outcome: string}) => stage.outcome)).toEqual(['skipped', 'skipped'])
+    expect(again.stages.map((stage: {outcome: string}) => stage.outcome)).toEqual(['skipped', 'skipped', 'skipped', 'skipped'])
     expect(again.nothingToDo).toBe(true)
     expect(again.awsCalls.mutations).toBe(0)
   }, 300_000)
