@@ -73,6 +73,8 @@ export const SERVICES = {
     },
     // Seeds boot, register with SSM and run cron; Run Command invocations complete (services/ssm-seed.ts, ssm-commands.ts).
     advances: true,
+    // The staging runner's report names its first selected check as failed (services/ssm-staging.ts).
+    faults: {'check-failed': ['SendCommand']},
   },
   elasticbeanstalk: {
     load: async () => (await import('./services/eb')).eb,
@@ -117,6 +119,12 @@ export const SERVICES = {
   route53: {
     load: async () => (await import('./services/route53')).route53,
     slice: {key: 'route53', arrays: ['zones', 'changes'], objects: []},
+  },
+  scheduler: {
+    load: async () => (await import('./services/scheduler')).scheduler,
+    slice: {key: 'scheduler', arrays: ['schedules'], objects: []},
+    // Schedules fire on the simulated clock (services/scheduler.ts).
+    advances: true,
   },
 } as const satisfies Readonly<Record<SandboxServiceName, ServiceEntry>>
 

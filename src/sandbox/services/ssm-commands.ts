@@ -184,7 +184,7 @@ export function sendCommand(context: RunCommandContext, input: SendCommandComman
   const scripted = simulateScript(commands, executionTimeout)
   const resultOn = (instanceId: string) => {
     const instance = instanceOf(context.region, instanceId)
-    return (instance && isSeed(instance) && simulateRunner(commands, instance, context.state.seeds[instanceId])) || scripted
+    return (instance && isSeed(instance) && simulateRunner(commands, instance, context.state.seeds[instanceId], {operation, state: context.state})) || scripted
   }
   const command: CommandRecord = {
     id: commandId(operation),
