@@ -87,6 +87,16 @@ function toSchedule(out: GetScheduleOutput): Schedule {
 }
 
 export function createSchedulerApi(client: SchedulerClient, _context: ApiContext): SchedulerApi {
+  /** One call; a schedule that does not exist (ResourceNotFoundException) answers `missing`, anything else is translated. */
+  async function orIfMissing<T>(operation: string, call: () => Promise<T>, missing: T): Promise<T> {
+    try {
+      return await call()
+    } catch (error) {
+      if (hasAwsCode(error, 'ResourceNotFoundException')) return missing
+      return awsCall(operation, () => Promise.reject(error))
+    }
+  }
+
   return {
     async createSchedule(spec) {
       try {
@@ -98,24 +108,9 @@ export function createSchedulerApi(client: SchedulerClient, _context: ApiContext
       }
     },
 
-    async deleteSchedule(name) {
-      try {
-        await client.send(new DeleteScheduleCommand({Name: name}))
-        return true
-      } catch (error) {
-        if (hasAwsCode(error, 'ResourceNotFoundException')) return false
-        return awsCall('scheduler:DeleteSchedule', () => Promise.reject(error))
-      }
-    },
+    deleteSchedule: (name) => orIfMissing('scheduler:DeleteSchedule', async () => Boolean(await client.send(new DeleteScheduleCommand({Name: name}))), false),
 
-    async getSchedule(name) {
-      try {
-        return toSchedule(await client.send(new GetScheduleCommand({Name: name})))
-      } catch (error) {
-        if (hasAwsCode(error, 'ResourceNotFoundException')) return undefined
-        return awsCall('scheduler:GetSchedule', () => Promise.reject(error))
-      }
-    },
+    getSchedule: (name) => orIfMissing<Schedule | undefined>('scheduler:GetSchedule', async () => toSchedule(await client.send(new GetScheduleCommand({Name: name}))), undefined),
 
     async updateSchedule(spec) {
       await awsCall('scheduler:UpdateSchedule', () => client.send(new UpdateScheduleCommand(request(spec))))
