@@ -28,6 +28,7 @@ import type {LogsApi} from './logs'
 import type {RdsApi} from './rds'
 import type {Route53Api} from './route53'
 import type {S3Api} from './s3'
+import type {SchedulerApi} from './scheduler'
 import type {SecretsApi} from './secrets'
 import type {SsmApi} from './ssm'
 import type {StsApi} from './sts'
@@ -143,6 +144,13 @@ export class AwsClients {
     return this.memo('ssm', async () => {
       const [{SSMClient}, {createSsmApi}] = await Promise.all([import('@aws-sdk/client-ssm'), import('./ssm')])
       return createSsmApi(this.attach(new SSMClient(this.clientConfig('ssm')), 'ssm'), this.context())
+    })
+  }
+
+  public scheduler(): Promise<SchedulerApi> {
+    return this.memo('scheduler', async () => {
+      const [{SchedulerClient}, {createSchedulerApi}] = await Promise.all([import('@aws-sdk/client-scheduler'), import('./scheduler')])
+      return createSchedulerApi(this.attach(new SchedulerClient(this.clientConfig('scheduler')), 'scheduler'), this.context())
     })
   }
 

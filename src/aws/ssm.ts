@@ -10,6 +10,7 @@ import {
   PutParameterCommand,
   SendCommandCommand,
   paginateDescribeInstanceInformation,
+  paginateGetParameterHistory,
   paginateGetParametersByPath,
   paginateListCommandInvocations,
   type SSMClient,
@@ -94,6 +95,8 @@ export interface SsmApi {
   putParameter(input: PutParameterInput): Promise<{created: boolean; version?: number}>
   /** Deletes a parameter; true if it existed. */
   deleteParameter(name: string): Promise<boolean>
+  /** Every version Parameter Store still keeps of a parameter (the newest 100), oldest first, all pages; [] when it does not exist. */
+  getParameterHistory(name: string): Promise<Parameter[]>
   /** Every parameter under a path, all pages. */
   getParametersByPath(path: string, options?: {decrypt?: boolean; recursive?: boolean}): Promise<Parameter[]>
   /** The managed instances among these ids (all pages); an instance that never registered is absent. */
@@ -176,6 +179,17 @@ export function createSsmApi(client: SSMClient, _context: ApiContext): SsmApi {
         // Eventually consistent: right after SendCommand the invocation may not exist yet.
         if (hasAwsCode(error, 'InvocationDoesNotExist')) return undefined
         return awsCall('ssm:GetCommandInvocation', () => Promise.reject(error))
+      }
+    },
+
+    async getParameterHistory(name) {
+      try {
+        const found: Parameter[] = []
+        for await (const page of paginateGetParameterHistory({client}, {Name: name})) found.push(...(page.Parameters ?? []).map(toParameter))
+        return found
+      } catch (error) {
+        if (hasAwsCode(error, 'ParameterNotFound')) return []
+        return awsCall('ssm:GetParameterHistory', () => Promise.reject(error))
       }
     },
 

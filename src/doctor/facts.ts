@@ -35,9 +35,10 @@ import {dbTlsParameters} from '../env/spec'
 import {findSeeds, readCronHeartbeat, type CronHeartbeat} from '../seed/state'
 import {attachmentsOf} from './attachments'
 import {readHttpsFacts, type HttpsFacts} from './https-facts'
+import {readStagingFacts, type StagingFacts} from '../staging/facts'
 
 /** ACM, SSM and the clock are optional: without ACM the HTTPS checks see no certificate; without SSM the seed is not read and its checks are skipped. */
-export type DoctorClients = Pick<AwsClients, 'eb' | 'ec2' | 'efs' | 'elasticache' | 'rds'> & Partial<Pick<AwsClients, 'acm' | 'clock' | 'ssm'>>
+export type DoctorClients = Pick<AwsClients, 'eb' | 'ec2' | 'efs' | 'elasticache' | 'rds'> & Partial<Pick<AwsClients, 'acm' | 'clock' | 'scheduler' | 'ssm'>>
 
 /** The site's seed as doctor judges it. */
 export interface SeedFacts {
@@ -116,6 +117,8 @@ export interface SiteFacts {
   readonly https?: HttpsFacts
   /** The seed; absent when not read (no SSM client given). */
   readonly seed?: SeedFacts
+  /** The staging schedule and runs; absent when not read (no SSM or Scheduler client given). */
+  readonly staging?: StagingFacts
 }
 
 export interface VpcFacts {
@@ -126,9 +129,9 @@ export interface VpcFacts {
 }
 
 /** A fact a check can declare in its `needs`. */
-export type FactKey = 'cache' | 'database' | 'environment' | 'fileSystem' | 'https' | 'images' | 'network' | 'securityGroups' | 'seed' | 'siteInstances' | 'vpc'
+export type FactKey = 'cache' | 'database' | 'environment' | 'fileSystem' | 'https' | 'images' | 'network' | 'securityGroups' | 'seed' | 'siteInstances' | 'staging' | 'vpc'
 
-export const FACT_KEYS: readonly FactKey[] = ['environment', 'siteInstances', 'fileSystem', 'database', 'cache', 'securityGroups', 'images', 'network', 'vpc', 'https', 'seed']
+export const FACT_KEYS: readonly FactKey[] = ['environment', 'siteInstances', 'fileSystem', 'database', 'cache', 'securityGroups', 'images', 'network', 'vpc', 'https', 'seed', 'staging']
 
 /**
  * Facts that another fact is read from: the groups attached to the site's
@@ -259,6 +262,13 @@ async function readSeed(clients: DoctorClients, config: HactlConfig): Promise<Se
   return {groups, heartbeat, instances, readAt, userData}
 }
 
+/** The staging schedule and runs; undefined when no SSM or Scheduler client was given. */
+async function readStaging(clients: DoctorClients, config: HactlConfig): Promise<StagingFacts | undefined> {
+  const {scheduler, ssm} = clients
+  if (!scheduler || !ssm) return undefined
+  return readStagingFacts({ec2: () => clients.ec2(), scheduler: () => scheduler.call(clients), ssm: () => ssm.call(clients)}, config, () => (clients.clock ?? systemClock).now())
+}
+
 /**
  * Reads the facts that checks needing `needs` judge (every fact by default)
  * through the site inventory; independent lookups run side by side.
@@ -266,10 +276,11 @@ async function readSeed(clients: DoctorClients, config: HactlConfig): Promise<Se
 export async function readSiteFacts(clients: DoctorClients, config: HactlConfig, needs: Iterable<FactKey> = FACT_KEYS): Promise<SiteFacts> {
   const wanted = factsToRead(needs)
   const when = async <T>(key: FactKey, read: () => Promise<T>, absent: T): Promise<T> => (wanted.has(key) ? read() : absent)
-  const [site, network, seed] = await Promise.all([
+  const [site, network, seed, staging] = await Promise.all([
     readSite({clients, config, want: inventoryWant(wanted, config)}),
     when('network', () => readNetwork(clients, config), undefined),
     when('seed', () => readSeed(clients, config), undefined),
+    when('staging', () => readStaging(clients, config), undefined),
   ])
   const environment = environmentFacts(site)
   const taggedImages = site.images?.images ?? []
@@ -286,6 +297,7 @@ export async function readSiteFacts(clients: DoctorClients, config: HactlConfig,
     securityGroups: [...(site.taggedSecurityGroups ?? [])],
     seed,
     siteInstances: site.siteInstances ?? [],
+    staging,
   }
   const [environmentImage, attachedGroups, vpc, https] = await Promise.all([
     when('images', () => readEnvironmentImage(clients, environmentImageId, taggedImages), []),

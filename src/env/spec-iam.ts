@@ -5,6 +5,8 @@
  */
 import type {HactlConfig} from '../config/schema'
 import {siteNames} from '../site/names'
+import {lockParameterName} from '../site/lock'
+import {notifyTopicArn, recordingPolicyStatement} from '../staging/record'
 import type {Refs} from './spec'
 
 export const MANAGED_POLICIES = {
@@ -62,7 +64,10 @@ function parameterArn(config: HactlConfig, account: string, name: string): strin
  * secret and the cache token), the site's pointer parameter, the uploads
  * file system through its access point, and their own tags (the role
  * fallback when instance metadata tags are off). They may write only under
- * the seed's SSM path (`/hactl/<site>/seed/*`: the boot result). Least
+ * the seed's SSM path (`/hactl/<site>/seed/*`: the boot result) and the
+ * staging runner's two records (tests/last, last-pass); the runner also
+ * reads the site lock (a frozen site skips scheduled runs) and publishes to
+ * the site's notification topic (a failing scheduled run, its recovery). Least
  * privilege: each statement names its resources, nothing is `*` but
  * ec2:DescribeTags, which takes no resource.
  */
@@ -84,6 +89,9 @@ export function instancePolicy(config: HactlConfig, refs: Pick<Refs, 'account' |
       },
       {Action: 'ssm:GetParameter', Effect: 'Allow', Resource: parameterArn(config, refs.account, names.pointerParameter), Sid: 'SitePointers'},
       {Action: 'ssm:PutParameter', Effect: 'Allow', Resource: `${parameterArn(config, refs.account, names.seedParameterPrefix)}*`, Sid: 'SeedResults'},
+      recordingPolicyStatement({account: refs.account, region, site: config.site}),
+      {Action: 'ssm:GetParameter', Effect: 'Allow', Resource: parameterArn(config, refs.account, lockParameterName(config.site)), Sid: 'StagingSeesFreeze'},
+      {Action: 'sns:Publish', Effect: 'Allow', Resource: notifyTopicArn(config, refs.account), Sid: 'StagingNotifies'},
       {Action: 'ec2:DescribeTags', Effect: 'Allow', Resource: '*', Sid: 'OwnRoleTag'},
     ],
     Version: '2012-10-17',

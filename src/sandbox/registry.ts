@@ -73,6 +73,8 @@ export const SERVICES = {
     },
     // Seeds boot, register with SSM and run cron; Run Command invocations complete (services/ssm-seed.ts, ssm-commands.ts).
     advances: true,
+    // The staging runner's report names its first selected check as failed (services/ssm-staging.ts).
+    faults: {'check-failed': ['SendCommand']},
   },
   elasticbeanstalk: {
     load: async () => (await import('./services/eb')).eb,
@@ -123,6 +125,12 @@ export const SERVICES = {
     slice: {key: 'cloudwatch', arrays: ['alarms'], objects: []},
     // The alarms a DescribeAlarms names go to ALARM a few simulated minutes later (a bad rollout's 5xx alarm).
     faults: {'alarm-fires': ['DescribeAlarms']},
+  },
+  scheduler: {
+    load: async () => (await import('./services/scheduler')).scheduler,
+    slice: {key: 'scheduler', arrays: ['schedules'], objects: []},
+    // Schedules fire on the simulated clock (services/scheduler.ts).
+    advances: true,
   },
 } as const satisfies Readonly<Record<SandboxServiceName, ServiceEntry>>
 

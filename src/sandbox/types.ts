@@ -14,11 +14,12 @@ import type {LogsState} from './services/logs'
 import type {RdsState} from './services/rds'
 import type {Route53State} from './services/route53'
 import type {S3State} from './services/s3'
+import type {SchedulerState} from './services/scheduler'
 import type {SecretsState} from './services/secretsmanager'
 import type {SsmState} from './services/ssm'
 
-/** The services the sandbox simulates, by the SDK's signing name. Later issues add scheduler. */
-export const SANDBOX_SERVICES = ['sts', 'ec2', 'ssm', 'elasticbeanstalk', 'efs', 'rds', 'elasticache', 's3', 'secretsmanager', 'iam', 'logs', 'acm', 'route53', 'cloudwatch'] as const
+/** The services the sandbox simulates, by the SDK's signing name. */
+export const SANDBOX_SERVICES = ['sts', 'ec2', 'ssm', 'elasticbeanstalk', 'efs', 'rds', 'elasticache', 's3', 'secretsmanager', 'iam', 'logs', 'acm', 'route53', 'cloudwatch', 'scheduler'] as const
 export type SandboxServiceName = (typeof SANDBOX_SERVICES)[number]
 
 /** The state of one simulated region of the account. Each service creates its part on first use. */
@@ -45,6 +46,8 @@ export interface RegionState {
   route53?: Route53State
   /** CloudWatch metric alarms (no metrics): what a rollout watches. */
   cloudwatch?: CloudWatchState
+  /** EventBridge Scheduler: schedules that fire on the simulated clock. */
+  scheduler?: SchedulerState
 }
 
 /** The parts of the account that belong to no region (IAM). */

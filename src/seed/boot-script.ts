@@ -15,6 +15,10 @@
  */
 import {gzipSync} from 'node:zlib'
 
+import {APP_PROFILES, type HactlConfig} from '../config'
+import {COMMON_DEFAULTS} from '../config/app-defaults'
+import {STAGING_MANIFEST, stagingFiles} from '../staging'
+
 import {renderMoodleConfig} from './app-config/moodle'
 import {renderWpConfig} from './app-config/wordpress'
 import {cronFiles, shellQuote, type SeedFile, SEED_LIBEXEC, CRON_TIMER} from './cron'
@@ -40,6 +44,20 @@ export interface BootScriptOptions {
   readonly publicDir?: boolean
   /** @default 'webapp' (EB's PHP platform user) */
   readonly phpUser?: string
+  /** hactl.yml `staging`: the runner's checks and limits. @default the app's defaults */
+  readonly staging?: HactlConfig['staging']
+}
+
+/** hactl.yml's staging defaults for an app (what `init` writes). */
+function defaultStaging(app: BootScriptOptions['app']): HactlConfig['staging'] {
+  return {
+    checkLimitSeconds: COMMON_DEFAULTS.stagingCheckLimitSeconds,
+    checks: [...APP_PROFILES[app].checks],
+    custom: [],
+    schedule: COMMON_DEFAULTS.schedule,
+    suiteLimitSeconds: COMMON_DEFAULTS.stagingSuiteLimitSeconds,
+    timezone: COMMON_DEFAULTS.timezone,
+  }
 }
 
 /** EC2 refuses user data over 16 KB (before base64): the script goes gzipped, which cloud-init unpacks. */
@@ -51,8 +69,72 @@ const CRON_COMMAND: Readonly<Record<'moodle' | 'wordpress', string[]>> = {
   wordpress: ['php', 'wp-cron.php'],
 }
 
+type Quote = '' | '"' | "'"
+
+/** Scans a line of sh from a quote state: the state at its end, and where a comment starts outside quotes (or -1). */
+function scanShLine(line: string, start: Quote): {state: Quote; comment: number} {
+  let state = start
+  for (let index = 0; index < line.length; index++) {
+    const char = line[index]
+    if (state === "'") {
+      if (char === "'") state = ''
+    } else if (char === '\\') {
+      index++
+    } else if (state === '"') {
+      if (char === '"') state = ''
+    } else if (char === "'" || char === '"') {
+      state = char
+    } else if (char === '#' && (index === 0 || /\s/.test(line[index - 1]))) {
+      return {comment: index, state}
+    }
+  }
+
+  return {comment: -1, state}
+}
+
+/**
+ * The file as installed: the comments of sh and PHP files left out (the
+ * shebang kept), and sh's indentation. The sources keep their comments and
+ * shellcheck directives (the tests lint the sources); the seed needs none of
+ * them, and they would push the gzipped user data past EC2's 16 KB. Text
+ * inside a multi-line sh string is kept whatever it looks like.
+ */
+export function compactFile(file: SeedFile): SeedFile {
+  const lines = file.content.split('\n')
+  if (lines[0]?.startsWith('#!/bin/')) {
+    let state: Quote = ''
+    const kept: string[] = [lines[0]]
+    for (const line of lines.slice(1)) {
+      const inString = state !== ''
+      const scan = scanShLine(line, state)
+      state = scan.state
+      const code = (scan.comment >= 0 ? line.slice(0, scan.comment) : line).trimEnd()
+      // Indentation means nothing to sh outside a string; a line that was only a comment goes.
+      if (inString) kept.push(scan.comment >= 0 ? code : line)
+      else if (code.trim() !== '') kept.push(code.trimStart())
+    }
+
+    return {...file, content: `${kept.join('\n')}\n`}
+  }
+
+  if (file.path.endsWith('.php')) {
+    // hactl's PHP has no multi-line strings: indentation and blank lines go too.
+    const kept = lines.filter((line) => !/^\s*(\/\/|\/\*\*?(\s|$)|\*\/|\*(\s|$))/.test(line) && line.trim() !== '')
+    return {...file, content: `${kept.map((line) => line.trimStart()).join('\n')}\n`}
+  }
+
+  return file
+}
+
 /** Every file the seed installs, in order (the scratch-root test checks this list). */
 export function seedFiles(options: BootScriptOptions): SeedFile[] {
+  const files = allSeedFiles(options).map(compactFile)
+  // PHP next to PHP: gzip finds more of what they share.
+  const isPhp = (file: SeedFile) => file.path.endsWith('.php')
+  return [...files.filter((file) => !isPhp(file)), ...files.filter(isPhp)]
+}
+
+function allSeedFiles(options: BootScriptOptions): SeedFile[] {
   const user = options.phpUser ?? 'webapp'
   return [
     ...cronFiles({appDir: '/opt/hactl/app', command: CRON_COMMAND[options.app], user}),
@@ -60,6 +142,7 @@ export function seedFiles(options: BootScriptOptions): SeedFile[] {
     ...dbUserFiles(),
     ...seedWebFiles({frontController: FRONT_CONTROLLER[options.app], user}),
     {content: options.app === 'wordpress' ? renderWpConfig() : renderMoodleConfig(), mode: 0o644, path: `/etc/hactl/app-config.php`},
+    ...stagingFiles({app: options.app, staging: options.staging ?? defaultStaging(options.app), uploads: {path: options.uploadsPath}}, {phpGroup: user}),
   ]
 }
 
@@ -101,7 +184,9 @@ export function bootScript(options: BootScriptOptions): string {
   const user = options.phpUser ?? 'webapp'
   const configName = options.app === 'wordpress' ? 'wp-config.php' : 'config.php'
   const dbClient = options.app === 'moodle' ? 'postgresql15' : 'mariadb105'
-  return `#!/bin/bash
+  const hasManifest = seedFiles(options).some((file) => file.path === STAGING_MANIFEST)
+  const FILES = '@@HACTL_SEED_FILES@@'
+  const script = `#!/bin/bash
 # hactl seed boot for site ${options.site} (${options.app}). Idempotent. Logs to
 # /var/log/hactl-boot.log and the journal; reports to SSM ${bootResultParameterName(options.site)}.
 # No secret in here: only names and ARNs; secrets are read at run time into /run.
@@ -167,7 +252,7 @@ install_file() {
 step='writing the seed files'
 log "$step"
 printf '%s\\n' "$SITE" | install_file ${SITE_NAME_FILE} 0644
-${seedFiles(options).map(fileSection).join('')}
+${FILES}
 if [[ $PHASE == files ]]; then
   exit 0
 fi
@@ -213,7 +298,9 @@ if [[ ! -d $APP_DIR ]]; then
   fetch_code /opt/hactl/app.new
   mv /opt/hactl/app.new "$APP_DIR"
   printf '%s\\n' "$CODE_VERSION" >/opt/hactl/code-version
-fi
+${hasManifest ? `  # The release as installed: what the staging check of core files compares with.
+  ${STAGING_MANIFEST} record
+` : ''}fi
 ln -sfn -- "$APP_DIR${options.publicDir ? '/public' : ''}" /opt/hactl/webroot
 install -m 0644 /etc/hactl/app-config.php "$APP_DIR/${configName}"
 if [[ $UPLOADS_PATH != /* ]]; then
@@ -240,6 +327,12 @@ step=reporting
 log "ok: $CODE_VERSION"
 report ok ''
 `
+  // The boot script's own comments go too (the header stays): the files' heredocs are put in after.
+  const lines = script.split('\n')
+  const headerEnd = lines.findIndex((line) => !line.startsWith('#'))
+  const body = `${lines.slice(0, headerEnd).join('\n')}\n${compactFile({content: `#!/bin/bash\n${lines.slice(headerEnd).join('\n')}`, mode: 0o755, path: 'boot'}).content.replace(/^#!\/bin\/bash\n/, '')}`
+  // A function, not a string: `$'` in a file would be a replacement pattern.
+  return body.replace(FILES, () => seedFiles(options).map(fileSection).join('').trimEnd())
 }
 
 /** The user data as RunInstances takes it (before base64): gzipped, under EC2's 16 KB. */

@@ -30,10 +30,12 @@ import {architectureOf, chooseSeedImage, seedRunInstancesInput, type SeedImage} 
 import {findSeeds, nextGeneration, readGeneration, waitForSeedsGone, type BootResult} from './state'
 import {checkedUserData, seedBootOptions} from './user-data'
 import {waitForAgent, waitForBoot} from './wait'
+import {retargetSchedule} from '../staging/schedule'
 
 export interface CreateSeedOptions {
   readonly config: HactlConfig
-  readonly clients: Pick<AwsClients, 'clock' | 'eb' | 'ec2' | 'ssm'>
+  /** iam, scheduler and sts: to point an existing staging-test schedule at a new seed. */
+  readonly clients: Pick<AwsClients, 'clock' | 'eb' | 'ec2' | 'ssm'> & Partial<Pick<AwsClients, 'iam' | 'scheduler' | 'sts'>>
   readonly reporter: Reporter
   /** The command's --wait from when the lock was taken. */
   readonly deadline: Deadline
@@ -161,6 +163,17 @@ function bootFailedError(result: BootResult, instanceId: string): HactlError {
   })
 }
 
+/** A new seed has a new instance id: an existing staging-test schedule must send to it (a failure here is a warning). */
+async function retargetStagingSchedule(options: CreateSeedOptions, instanceId: string): Promise<void> {
+  const {iam, scheduler, sts} = options.clients
+  if (!iam || !scheduler || !sts) return
+  try {
+    await retargetSchedule({clients: {ec2: options.clients.ec2, iam, scheduler, sts}, config: options.config, instanceId, reporter: options.reporter})
+  } catch (error) {
+    options.reporter.emit({message: `Could not point the staging test schedule at ${instanceId}: ${(error as Error).message}. Run \`hactl test schedule\`.`, type: 'warning'})
+  }
+}
+
 export async function createSeed(options: CreateSeedOptions): Promise<CreateSeedResult> {
   const {clients, config, deadline, reporter, signal} = options
   const [ec2, ssm] = await Promise.all([clients.ec2(), clients.ssm()])
@@ -183,6 +196,7 @@ export async function createSeed(options: CreateSeedOptions): Promise<CreateSeed
     const boot = await waitForBoot({clock: clients.clock, deadline, instanceId, reporter, signal, site: config.site, ssm})
     if (boot.status !== 'ok') throw bootFailedError(boot, instanceId)
     const [now] = await ec2.describeInstances({instanceIds: [instanceId]})
+    if (existing === undefined) await retargetStagingSchedule(options, instanceId)
     return {
       agent: 'Online',
       boot: {at: boot.at, status: 'ok', version: boot.version},

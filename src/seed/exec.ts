@@ -34,6 +34,8 @@ export interface ExecOnSeedOptions {
   readonly argv: readonly string[]
   readonly deadline: Deadline
   readonly signal?: AbortSignal
+  /** SSM's Comment for the command (cut to its 100 characters). @default `hactl seed exec: <the command>` */
+  readonly comment?: string
   /** Output as it arrives, in order; the library never prints. */
   readonly onOutput?: (stream: 'stderr' | 'stdout', text: string) => void
 }
@@ -78,7 +80,7 @@ export async function execOnSeed(options: ExecOnSeedOptions): Promise<ExecOnSeed
 
   const line = commandLine(options.argv)
   const commandId = await ssm.sendCommand({
-    comment: `hactl seed exec: ${line}`,
+    comment: (options.comment ?? `hactl seed exec: ${line}`).slice(0, 100),
     commands: [line],
     // AWS-RunShellScript allows up to 48 h (AWS-NOTES-2 B.4); past --wait hactl stops watching anyway.
     executionTimeoutSeconds: Math.min(172_800, Math.max(30, Math.ceil(deadline.remainingMs() / 1000))),

@@ -27,6 +27,7 @@ export function seedBootOptions(config: HactlConfig): BootScriptOptions {
     region: config.region,
     site: config.site,
     source: DEFAULT_SOURCE[config.app],
+    staging: config.staging,
     uploadsPath: config.uploads.path ?? '',
   }
 }

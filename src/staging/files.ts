@@ -24,7 +24,7 @@ m ${STAGING_USER} ${phpGroup}
 `
 }
 
-export function stagingFiles(config: Pick<HactlConfig, 'app' | 'staging' | 'uploads'>, options: StagingFilesOptions = {}): SeedFile[] {
+export function stagingFiles(config: Pick<HactlConfig, 'app' | 'staging'> & {readonly uploads: Pick<HactlConfig['uploads'], 'path'>}, options: StagingFilesOptions = {}): SeedFile[] {
   const profile = profileFor(config.app)
   const phpGroup = options.phpGroup ?? 'webapp'
   const files: SeedFile[] = [

@@ -110,7 +110,9 @@ function env(string $name): string { return (string) getenv($name); }
 function report(): void {
     $checks = results(env('HACTL_R_RESULTS'));
     $failed = array_filter($checks, fn ($c) => $c['status'] === 'fail');
-    $marker = json_decode(env('HACTL_R_MARKER'), true) ?: [];
+    $marker = json_decode(env('HACTL_R_MARKER'), true) ?: new stdClass();
+    // A scheduled run that did not run: frozen, or backoff.
+    $skipped = env('HACTL_R_SKIPPED');
     echo json_encode([
         'version' => ${REPORT_VERSION},
         'runId' => env('HACTL_R_RUN_ID'),
@@ -123,8 +125,8 @@ function report(): void {
         'marker' => $marker,
         'selection' => env('HACTL_R_SELECTION'),
         'checks' => $checks,
-        'result' => $failed || !$checks ? 'fail' : 'pass',
-    ], JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_INVALID_UTF8_SUBSTITUTE), "\\n";
+        'result' => $skipped ? 'skip' : ($failed || !$checks ? 'fail' : 'pass'),
+    ] + ($skipped ? ['skipped' => $skipped] : []), JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_INVALID_UTF8_SUBSTITUTE), "\\n";
 }
 
 // The summary: messages of failures first go, then get shorter, until it fits.

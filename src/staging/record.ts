@@ -65,8 +65,10 @@ export interface StagingReport {
   /** `all`, or `partial` when --only/--skip left checks out (a partial pass never becomes last-pass). */
   readonly selection: 'all' | 'partial'
   readonly checks: readonly StagingCheckResult[]
-  /** pass when no check failed. */
-  readonly result: 'fail' | 'pass'
+  /** pass when no check failed; skip for a scheduled run that did not run (see `skipped`). */
+  readonly result: 'fail' | 'pass' | 'skip'
+  /** Why a scheduled run did not run: the site was frozen (a manual lock), or the runner backed off (BACKOFF). */
+  readonly skipped?: 'backoff' | 'frozen'
 }
 
 /** The value of /hactl/<site>/tests/last and last-pass: the report, made to fit 4,096 characters. */
@@ -87,6 +89,14 @@ export function lastRunParameterName(site: string): string {
 export function lastPassParameterName(site: string): string {
   return `/hactl/${site}/tests/last-pass`
 }
+
+/**
+ * The runner's back-off (runner.ts): Scheduler cannot see a run fail, so
+ * after `after` failed full scheduled runs in a row only every `every`th
+ * scheduled run runs; the others record a skip. A full passing run, manual
+ * or scheduled, ends it.
+ */
+export const BACKOFF = {after: 3, every: 4} as const
 
 /** Runner exit codes, for `hactl test run` to tell its causes apart. */
 export const RUNNER_EXIT = {
@@ -114,6 +124,14 @@ export function recordingPolicyStatement(options: {readonly partition?: string; 
     Resource: [`${base}${lastRunParameterName(options.site)}`, `${base}${lastPassParameterName(options.site)}`],
     Sid: 'HactlStagingRecordOwnSite',
   } as const
+}
+
+/**
+ * Where the runner publishes a failing scheduled run and its recovery:
+ * hactl.yml `notify.topicArn`, else the site's own topic (hactl-<site>-notify).
+ */
+export function notifyTopicArn(config: {readonly site: string; readonly region: string; readonly notify: {readonly topicArn?: string}}, account: string, partition = 'aws'): string {
+  return config.notify.topicArn ?? `arn:${partition}:sns:${config.region}:${account}:hactl-${config.site}-notify`
 }
 
 /** Parses a report or summary line; throws on anything else (for `hactl test run` reading SSM output). */

@@ -4,7 +4,7 @@
  * as root) or `hactl test run` starts it; EventBridge Scheduler starts it the
  * same way, so scheduled and manual runs record alike.
  *
- *   staging-run [--trigger manual|schedule] [--only ID,..] [--skip ID,..] [--no-record]
+ *   staging-run [--trigger manual|schedule] [--only ID,..] [--skip ID,..] [--no-record] [--notify TOPIC_ARN]
  *   staging-run --marker        prints the change marker (ChangeMarker JSON, one line) and exits 0:
  *                               what `hactl bake` compares with the last passing run
  *     │ root: change marker (code, plugins, app version, php -m)
@@ -33,7 +33,9 @@ import {CRON_HEARTBEAT, SEED_LIBEXEC, shellQuote} from '../seed/cron'
 import {RUN_DIR, SITE_NAME_FILE} from '../seed/pointers'
 
 import {HTTP_MAX_MS, PRIVILEGED_CHECKS, type RunnerCheck, runnerChecks} from './checks'
-import {lastPassParameterName, lastRunParameterName, RUNNER_EXIT} from './record'
+import {lockParameterName} from '../site/lock'
+
+import {BACKOFF, lastPassParameterName, lastRunParameterName, RUNNER_EXIT} from './record'
 
 /** The runner's path on the seed. */
 export const STAGING_RUNNER = `${SEED_LIBEXEC}/staging-run`
@@ -227,6 +229,19 @@ ensure_user() {
   id -u "$RUN_AS" >/dev/null 2>&1
 }
 
+# report SITE STARTED MARKER SELECTION: prints it, keeps it on the seed; a skipped run is recorded too.
+report() {
+  report=$(HACTL_R_RESULTS="$WORK/results" HACTL_R_RUN_ID="$RUN_ID" HACTL_R_SITE="$1" HACTL_R_APP="$APP" \\
+    HACTL_R_INSTANCE="$(imds instance-id || true)" HACTL_R_TRIGGER="$TRIGGER" HACTL_R_STARTED="$2" \\
+    HACTL_R_FINISHED="$(date -u +%Y-%m-%dT%H:%M:%SZ)" HACTL_R_MARKER="$3" HACTL_R_SELECTION="$4" HACTL_R_SKIPPED="\${SKIPPED:-}" probe report) ||
+    { log "could not write the report"; exit ${RUNNER_EXIT.fail}; }
+  printf '%s\\n' "$report" >"$STATE_DIR/reports/$RUN_ID.json"
+  cp -f -- "$STATE_DIR/reports/$RUN_ID.json" "$STATE_DIR/last.json"
+  find "$STATE_DIR/reports" -name '*.json' | LC_ALL=C sort -r | tail -n +${REPORTS_KEPT + 1} | while read -r old; do rm -f -- "$old"; done
+  printf '%s\\n' "$report"
+  [ -z "\${SKIPPED:-}" ] || [ -n "$NO_RECORD" ] || record "$1" "$report" ${RUNNER_EXIT.fail}
+}
+
 run_suite() {
   started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
   RUN_ID=$(date -u +%Y%m%dT%H%M%SZ)-$(od -An -N4 -tx4 /dev/urandom | tr -d ' ')
@@ -239,6 +254,7 @@ run_suite() {
   # The test user passes through to its own directory per check, and sees nothing else here.
   chmod 0711 "$WORK"
   trap 'rm -rf -- "$WORK"' EXIT
+  [ "$TRIGGER" = schedule ] && scheduled_gate "$site"
   : >"$WORK/results"
   marker=$(compute_marker) || marker='{}'
   selection=all
@@ -277,36 +293,78 @@ run_suite() {
       *) result "$id" fail "$ms" "\${message:-exited $code}" ;;
     esac
   done
-  finished=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 
   # Where the logs end now: php-errors looks only at what comes after, next run.
   for f in "$LOG_DIR"/seed-php-fpm.log "$LOG_DIR"/seed-nginx-error.log; do
     [ -r "$f" ] && printf '%s %s\\n' "$f" "$(wc -c <"$f")"
   done >"$STATE_DIR/log-offsets"
 
-  report=$(HACTL_R_RESULTS="$WORK/results" HACTL_R_RUN_ID="$RUN_ID" HACTL_R_SITE="$site" HACTL_R_APP="$APP" \\
-    HACTL_R_INSTANCE="$(imds instance-id || true)" HACTL_R_TRIGGER="$TRIGGER" HACTL_R_STARTED="$started" \\
-    HACTL_R_FINISHED="$finished" HACTL_R_MARKER="$marker" HACTL_R_SELECTION="$selection" probe report) ||
-    { log "could not write the report"; exit ${RUNNER_EXIT.fail}; }
-  printf '%s\\n' "$report" >"$STATE_DIR/reports/$RUN_ID.json"
-  cp -f -- "$STATE_DIR/reports/$RUN_ID.json" "$STATE_DIR/last.json"
-  find "$STATE_DIR/reports" -name '*.json' | LC_ALL=C sort -r | tail -n +${REPORTS_KEPT + 1} | while read -r old; do rm -f -- "$old"; done
-  printf '%s\\n' "$report"
-
+  report "$site" "$started" "$marker" "$selection"
   status=${RUNNER_EXIT.pass}
   case $report in *'"result":"pass"'*) ;; *) status=${RUNNER_EXIT.fail} ;; esac
+  [ "$selection" = all ] && streak_after "$site" "$status"
   [ -n "$NO_RECORD" ] && exit "$status"
   record "$site" "$report" "$status" || [ "$status" -ne ${RUNNER_EXIT.pass} ] || status=${RUNNER_EXIT.notRecorded}
   exit "$status"
 }
 
+# ---- scheduled runs: a freeze, the back-off and notifications ----
+# Scheduler cannot see a run fail, so the runner keeps the streak of failed
+# full scheduled runs. From ${BACKOFF.after} on, only every ${BACKOFF.every}th scheduled run runs;
+# the others, and any while the site is frozen (a manual lock), record a skip.
+# With --notify, the first failing scheduled run and the recovery publish once each.
+count_of() {
+  n=$(cat -- "$STATE_DIR/$1" 2>/dev/null)
+  case $n in '' | *[!0-9]*) echo 0 ;; *) echo "$n" ;; esac
+}
+
+aws_region() {
+  [ -n "\${AWS_REGION:-}" ] && return 0
+  AWS_REGION=$(imds placement/region) || { log "cannot tell the AWS region"; return 1; }
+  export AWS_REGION
+}
+
+notify() {
+  [ -n "$NOTIFY" ] || return 0
+  aws sns publish --topic-arn "$NOTIFY" --subject "hactl $1: staging tests $2" --message "Scheduled staging tests of $1 $2 (run $RUN_ID): see hactl test history" >/dev/null ||
+    log "could not publish to $NOTIFY"
+}
+
+skip_run() {
+  log "scheduled run skipped: $2"
+  SKIPPED=$2 report "$1" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" '{}' all
+  exit 0
+}
+
+scheduled_gate() {
+  aws_region || return 0
+  case $(aws ssm get-parameter --name "${lockParameterName('$1')}" --query Parameter.Value --output text 2>/dev/null) in
+    *'"kind":"manual"'*) skip_run "$1" frozen ;;
+  esac
+  streak=$(count_of streak)
+  [ "$streak" -ge ${BACKOFF.after} ] || return 0
+  n=$(($(count_of backoff) + 1))
+  echo "$n" >"$STATE_DIR/backoff"
+  [ $((n % ${BACKOFF.every})) -eq 0 ] || skip_run "$1" backoff
+}
+
+streak_after() {
+  if [ "$2" -eq 0 ]; then
+    echo 0 >"$STATE_DIR/streak"
+    rm -f -- "$STATE_DIR/backoff"
+    [ "$TRIGGER" = schedule ] && [ -f "$STATE_DIR/notified" ] && rm -f -- "$STATE_DIR/notified" &&
+      notify "$1" 'pass again'
+  elif [ "$TRIGGER" = schedule ]; then
+    echo $(($(count_of streak) + 1)) >"$STATE_DIR/streak"
+    [ -f "$STATE_DIR/notified" ] || { touch "$STATE_DIR/notified"; notify "$1" fail; }
+  fi
+  return 0
+}
+
 # Records the summary with the instance role; only a full passing run becomes last-pass.
 record() {
   summary=$(printf '%s\\n' "$2" | probe summary) || { log "$summary"; return 1; }
-  if [ -z "\${AWS_REGION:-}" ]; then
-    AWS_REGION=$(imds placement/region) || { log "cannot tell the AWS region: not recorded"; return 1; }
-    export AWS_REGION
-  fi
+  aws_region || return 1
   aws ssm put-parameter --overwrite --type String --name "${lastRunParameterName('$1')}" --value "$summary" >/dev/null ||
     { log "could not record the run in SSM /hactl/$1/tests/last (does the instance role allow ssm:PutParameter on it?)"; return 1; }
   if [ "$3" -eq ${RUNNER_EXIT.pass} ] && [ "$selection" = all ]; then
@@ -317,18 +375,19 @@ record() {
 }
 
 usage() {
-  log "usage: staging-run [--trigger manual|schedule] [--only ID,...] [--skip ID,...] [--no-record] | --marker"
+  log "usage: staging-run [--trigger manual|schedule] [--only ID,...] [--skip ID,...] [--no-record] [--notify TOPIC_ARN] | --marker"
   log "checks: $ALL_CHECKS"
   exit ${RUNNER_EXIT.usage}
 }
 
-TRIGGER=manual ONLY='' SKIP='' NO_RECORD='' CHECK='' MARKER_ONLY=''
+TRIGGER=manual ONLY='' SKIP='' NO_RECORD='' CHECK='' MARKER_ONLY='' NOTIFY=''
 while [ $# -gt 0 ]; do
   case $1 in
     --trigger) [ $# -ge 2 ] || usage; TRIGGER=$2; shift 2 ;;
     --only) [ $# -ge 2 ] || usage; ONLY=$2; shift 2 ;;
     --skip) [ $# -ge 2 ] || usage; SKIP=$2; shift 2 ;;
     --no-record) NO_RECORD=1; shift ;;
+    --notify) [ $# -ge 2 ] || usage; NOTIFY=$2; shift 2 ;;
     --marker) MARKER_ONLY=1; shift ;;
     --check) [ $# -ge 2 ] || usage; CHECK=$2; shift 2 ;;
     *) log "unknown option $1"; usage ;;

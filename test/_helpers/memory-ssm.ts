@@ -35,6 +35,13 @@ export class MemorySsm implements SsmApi {
     return this.parameters.get(name)
   }
 
+  /** Only the current version: this store keeps no history. */
+  public async getParameterHistory(name: string): Promise<Parameter[]> {
+    await this.enter('getParameterHistory', name)
+    const current = this.parameters.get(name)
+    return current ? [current] : []
+  }
+
   public async getParametersByPath(path: string): Promise<Parameter[]> {
     await this.enter('getParametersByPath', path)
     return [...this.parameters.values()].filter((p) => p.name.startsWith(path))

@@ -167,17 +167,21 @@ describe('hactl doctor (sandbox)', () => {
   it('passes every check on a site env create just made', async () => {
     const run = await doctor(project)
     expect(run.exitCode).toBe(0)
-    // No domain: the https check is the one skip, a warning that the site is HTTP only (issue 13).
-    expect(run.result).toMatchObject({failed: 0, site: SITE, skipped: 1})
-    expect(run.result.checks.filter((check) => check.status !== 'pass')).toEqual([expect.objectContaining({detail: expect.stringMatching(/HTTP only/), id: 'https', status: 'skip'})])
-    expect(run.result.passed).toBe(run.result.checks.length - 1)
+    // No domain: the https check skips, a warning that the site is HTTP only (issue 13); no staging run or schedule yet: those skip too.
+    expect(run.result).toMatchObject({failed: 0, site: SITE, skipped: 3})
+    expect(run.result.checks.filter((check) => check.status !== 'pass')).toEqual([
+      expect.objectContaining({detail: expect.stringMatching(/HTTP only/), id: 'https', status: 'skip'}),
+      expect.objectContaining({detail: 'no staging test schedule', id: 'staging-schedule', status: 'skip'}),
+      expect.objectContaining({detail: 'no staging run is recorded yet', id: 'staging-last-run', status: 'skip'}),
+    ])
+    expect(run.result.passed).toBe(run.result.checks.length - 3)
   })
 
   it('prints one line per check and the counts', async () => {
     const run = await project.run(['doctor', '--sandbox'], {HACTL_SANDBOX_SPEED: SPEED})
     expect(exitCodeOf(run)).toBe(0)
     expect(run.stdout).toMatch(/^✓ imdsv2 +IMDSv2 required on \d+ instances/m)
-    expect(run.stdout).toMatch(/^22 passed, 0 failed, 1 skipped$/m)
+    expect(run.stdout).toMatch(/^22 passed, 0 failed, 3 skipped$/m)
   })
 
   it('imdsv2: the environment no longer disables IMDSv1', async () => {
@@ -348,7 +352,7 @@ describe('hactl doctor (sandbox)', () => {
     const human = await project.run(['doctor', '--sandbox'], {HACTL_SANDBOX_SPEED: SPEED})
     expect(exitCodeOf(human)).toBe(ExitCode.ChecksFailed)
     expect(human.stdout).toMatch(/^✗ no-plaintext-secrets +property DB_PASSWORD/m)
-    expect(human.stdout).toMatch(/^21 passed, 1 failed, 1 skipped$/m)
+    expect(human.stdout).toMatch(/^21 passed, 1 failed, 3 skipped$/m)
     expect(human.stderr).toContain('Error (checks-failed): 1 check failed for site demo: no-plaintext-secrets.')
     expect(human.stdout + human.stderr).not.toContain('hunter2')
   })
@@ -390,7 +394,7 @@ describe('hactl doctor (sandbox, Aurora)', () => {
     if (exitCodeOf(seeded) !== 0) throw new Error(`seed create failed: ${seeded.stdout}${seeded.stderr}`)
 
     const fresh = await doctor(project)
-    expect(fresh.result.checks.filter((check) => check.status !== 'pass' && check.id !== 'https')).toEqual([])
+    expect(fresh.result.checks.filter((check) => check.status !== 'pass' && !['https', 'staging-schedule', 'staging-last-run'].includes(check.id))).toEqual([])
     expect(checkOf(fresh.result, 'db-multi-az').detail).toMatch(new RegExp(`^Aurora cluster ${ENV}-db has 1 reader outside the writer's zone \\S+ \\(${ENV}-db-2 in \\S+\\) to fail over to$`))
     expect(checkOf(fresh.result, 'cache-encrypted').detail).toMatch(/^Redis replication group .* is encrypted at rest and in transit, TLS required, AUTH on$/)
     const pristine = readFileSync(stateFile(project), 'utf8')

@@ -133,6 +133,10 @@ describe('--json schemas', () => {
       expect(expectValid('seed status', await project.run(['seed', 'status', '--sandbox', '--json']))).toMatchObject({boot: {status: 'ok'}})
       expectValid('seed exec', await project.run(['seed', 'exec', '--sandbox', '--json', ...WAIT, '--', 'echo', 'hi'], {}, {configFlag: false}))
       expectValid('seed tunnel', await project.run(['seed', 'tunnel', '--sandbox', '--json']))
+      expectValid('test run', await project.run(['test', 'run', '--sandbox', '--json', ...WAIT]))
+      expectValid('test schedule', await project.run(['test', 'schedule', '--sandbox', '--yes', '--every', '1h', '--json']))
+      expectValid('test history', await project.run(['test', 'history', '--sandbox', '--json', ...WAIT]))
+      expectValid('test schedule', await project.run(['test', 'schedule', '--sandbox', '--yes', '--off', '--json']))
       // A bake (forced: no staging run here), then the bakes listed and pruned.
       expectValid('bake', await project.run(['bake', '--sandbox', '--yes', '--force', '--json', ...WAIT]))
       expect(expectValid('images list', await project.run(['images', 'list', '--sandbox', '--json']))).toMatchObject({images: [expect.any(Object)]})

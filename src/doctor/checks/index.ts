@@ -14,6 +14,7 @@ import {noPlaintextSecrets} from './secrets'
 import {rolloutCapacity} from './rollout-capacity'
 import {securityGroups} from './security-groups'
 import {seedCron, seedMetadata, seedNoInbound, seedSecrets, seedSingle} from './seed'
+import {stagingLastRun, stagingSchedule} from './staging'
 
 export const CHECKS = [
   imdsv2,
@@ -35,6 +36,7 @@ export const CHECKS = [
   vpcEgress,
   https,
   seedSingle, seedMetadata, seedNoInbound, seedSecrets, seedCron,
+  stagingSchedule, stagingLastRun,
 ] as const
 
 export type CheckId = (typeof CHECKS)[number]['id']

@@ -17,6 +17,24 @@ export interface SsmParameterRecord {
   version: number
   lastModified: number
   description: string | undefined
+  /** Earlier versions, oldest first: with the current one, the newest 100 (GetParameterHistory). Absent in older state files. */
+  history?: SsmParameterVersion[]
+}
+
+/** One earlier version of a parameter. */
+export interface SsmParameterVersion {
+  readonly version: number
+  readonly type: ParameterType
+  readonly value: string
+  readonly lastModified: number
+}
+
+/** Parameter Store keeps the newest 100 versions and drops the oldest (unlabelled) one on each put. */
+export const VERSIONS_KEPT = 100
+
+/** Keeps the current version in the history before it is overwritten. */
+export function keepVersion(record: SsmParameterRecord): void {
+  record.history = [...(record.history ?? []), {version: record.version, type: record.type, value: record.value, lastModified: record.lastModified}].slice(-(VERSIONS_KEPT - 1))
 }
 
 /** One instance's part of a command: its result is decided when sent (the sandbox's shell is deterministic). */
@@ -69,6 +87,7 @@ export function ssmSlice(region: RegionState): SsmState {
 export function writeStringParameter(state: SsmState, name: string, value: string, at: number): void {
   const existing = state.parameters[name]
   if (existing) {
+    keepVersion(existing)
     existing.value = value
     existing.type = 'String'
     existing.version += 1

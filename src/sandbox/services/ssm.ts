@@ -6,6 +6,8 @@ import {
   type DescribeParametersCommandInput,
   type DescribeParametersCommandOutput,
   type GetParameterCommandInput,
+  type GetParameterHistoryCommandInput,
+  type GetParameterHistoryCommandOutput,
   type GetParameterCommandOutput,
   type GetParametersByPathCommandInput,
   type GetParametersByPathCommandOutput,
@@ -24,8 +26,9 @@ import {hexOf} from '../ids'
 import {paginate} from '../paging'
 import {defineService, type AdvanceContext, type Handler, type OperationContext, type RegionState, type Result, THROTTLING} from '../types'
 import {advanceCommands, getCommandInvocation, listCommandInvocations, listCommands, sendCommand, type RunCommandContext} from './ssm-commands'
-import {ssmSlice, type SsmParameterRecord, type SsmState} from './ssm-model'
+import {keepVersion, ssmSlice, type SsmParameterRecord, type SsmState} from './ssm-model'
 import {advanceSeeds, describeInstanceInformation} from './ssm-seed'
+import {advanceStagingRecords} from './ssm-staging'
 
 const SPEC_FILE = 'src/sandbox/services/ssm.md'
 
@@ -110,6 +113,31 @@ function getParameter(state: SsmState, input: GetParameterCommandInput, context:
   return {Parameter: toParameter(record, input.WithDecryption, context)}
 }
 
+/** The versions still kept, oldest first (the API's order), paged: MaxResults 1–50, default 50. */
+function getParameterHistory(state: SsmState, input: GetParameterHistoryCommandInput, context: OperationContext): Result<GetParameterHistoryCommandOutput> {
+  const name = checkName(input.Name)
+  const record = state.parameters[name]
+  if (!record) throw notFound(name)
+  const versions = [...(record.history ?? []), {version: record.version, type: record.type, value: record.value, lastModified: record.lastModified}]
+  const page = paginate(versions, {maxResults: checkMaxResults(input.MaxResults, 50), nextToken: input.NextToken, defaultSize: 50, badToken})
+  return {
+    Parameters: page.items.map((version) => ({
+      Name: record.name,
+      Type: version.type,
+      Value: valueOf({...record, ...version}, input.WithDecryption),
+      Version: version.version,
+      LastModifiedDate: new Date(version.lastModified),
+      LastModifiedUser: `arn:aws:iam::${context.account}:user/hactl-sandbox`,
+      Description: record.description,
+      Labels: [],
+      Tier: 'Standard',
+      Policies: [],
+      DataType: 'text',
+    })),
+    NextToken: page.nextToken,
+  }
+}
+
 function getParameters(state: SsmState, input: GetParametersCommandInput, context: OperationContext): Result<GetParametersCommandOutput> {
   const names = input.Names ?? []
   if (names.length < 1 || names.length > 10) {
@@ -183,6 +211,7 @@ function putParameter(state: SsmState, input: PutParameterCommandInput, context:
       )
     }
 
+    keepVersion(existing)
     existing.value = value
     existing.type = input.Type ?? existing.type
     existing.description = input.Description ?? existing.description
@@ -271,7 +300,9 @@ function parameters<I, O>(handler: Handler<SsmState, I, O>): Handler<RunCommandC
 /** Seeds boot and run cron, then commands end: both in time order within their own kind (advance.ts). */
 function advanceSsm(region: RegionState, context: AdvanceContext): boolean {
   const seeds = advanceSeeds(region, context)
-  return advanceCommands(region, context) || seeds
+  const commands = advanceCommands(region, context)
+  // What the staging runner records at its end, once its invocation has ended (ssm-staging.ts).
+  return advanceStagingRecords(region, context) || commands || seeds
 }
 
 /** The simulated SSM service (Parameter Store, managed instances, Run Command). Behaviour: ssm.md beside this file. */
@@ -289,6 +320,7 @@ export const ssm = defineService<RunCommandContext>({
     DescribeParameters: parameters(describeParameters),
     GetCommandInvocation: getCommandInvocation,
     GetParameter: parameters(getParameter),
+    GetParameterHistory: parameters(getParameterHistory),
     GetParameters: parameters(getParameters),
     GetParametersByPath: parameters(getParametersByPath),
     ListCommandInvocations: listCommandInvocations,

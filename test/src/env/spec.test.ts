@@ -193,9 +193,25 @@ describe('instance policy', () => {
     expect(ssm).toEqual([
       expect.objectContaining({Action: 'ssm:GetParameter', Resource: 'arn:aws:ssm:eu-west-1:123456789012:parameter/hactl/demo/site'}),
       expect.objectContaining({Action: 'ssm:PutParameter', Resource: 'arn:aws:ssm:eu-west-1:123456789012:parameter/hactl/demo/seed/*'}),
+      // The staging runner records only its own site's runs, and reads only the lock (a freeze skips scheduled runs).
+      expect.objectContaining({
+        Action: ['ssm:PutParameter'],
+        Resource: ['arn:aws:ssm:eu-west-1:123456789012:parameter/hactl/demo/tests/last', 'arn:aws:ssm:eu-west-1:123456789012:parameter/hactl/demo/tests/last-pass'],
+      }),
+      expect.objectContaining({Action: 'ssm:GetParameter', Resource: 'arn:aws:ssm:eu-west-1:123456789012:parameter/hactl/demo/lock'}),
     ])
     // Only DescribeTags (which takes no resource) may say "*".
     expect(policy.Statement.filter((s) => s.Resource === '*').map((s) => s.Action)).toEqual(['ec2:DescribeTags'])
+  })
+})
+
+describe('instance policy: staging notifications', () => {
+  it('publishes only to the site\'s topic, or to notify.topicArn when hactl.yml names one', () => {
+    const publish = (config: ReturnType<typeof testConfig>) =>
+      (JSON.parse(instancePolicy(config, refs)) as {Statement: Array<{Action: unknown; Resource: unknown}>}).Statement.filter((s) => JSON.stringify(s.Action).includes('sns:'))
+    expect(publish(testConfig())).toEqual([expect.objectContaining({Action: 'sns:Publish', Resource: 'arn:aws:sns:eu-west-1:123456789012:hactl-demo-notify'})])
+    const own = 'arn:aws:sns:eu-west-1:123456789012:ops-alerts'
+    expect(publish({...testConfig(), notify: {topicArn: own}})).toEqual([expect.objectContaining({Resource: own})])
   })
 })
 

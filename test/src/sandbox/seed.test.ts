@@ -27,8 +27,20 @@ import {cronHeartbeatParameterName} from '../../../src/seed/cron'
 import {bootResultParameterName} from '../../../src/seed/pointers'
 import {DURATIONS} from '../../../src/sandbox/durations'
 import {SEED_PARAMETERS} from '../../../src/sandbox/services/ssm-seed'
-import {STAGING_RUNNER_PATH} from '../../../src/sandbox/services/ssm-staging'
-import {type ChangeMarker, STAGING_RUNNER} from '../../../src/staging'
+import {SANDBOX_REPORT_VERSION, STAGING_RUNNER_PATH} from '../../../src/sandbox/services/ssm-staging'
+import {profileFor} from '../../../src/apps'
+import {
+  type ChangeMarker,
+  lastPassParameterName,
+  lastRunParameterName,
+  parseStagingReport,
+  REPORT_VERSION,
+  RUNNER_EXIT,
+  runnerChecks,
+  STAGING_RUNNER,
+  type StagingReport,
+} from '../../../src/staging'
+import {stagingConfig} from '../staging/_config'
 import {REGION, manualSandbox, removeTempStateDirs} from './clients'
 
 afterAll(removeTempStateDirs)
@@ -412,6 +424,68 @@ describe('sandbox seed: the staging runner', () => {
     const sandbox = manualSandbox()
     const id = await onlineSeed(sandbox)
     expect(await marker(sandbox, id)).toEqual({status: 'Failed', marker: null})
+  })
+})
+
+describe('sandbox seed: the staging suite', () => {
+  /** Sends the runner, lets the run end and its records land, and returns the invocation. */
+  const suite = async (sandbox: Sandbox, id: string, args: string) => {
+    const commandId = await run(sandbox, id, [`${STAGING_RUNNER} ${args}`.trim()])
+    sandbox.clock.advance(DURATIONS.ssmCommandDelivery + DURATIONS.ssmCommandRun + 60_000)
+    return invocation(sandbox, commandId, id)
+  }
+  const bootedSeed = async (sandbox: Sandbox) => {
+    const id = await onlineSeed(sandbox)
+    sandbox.clock.advance(DURATIONS.seedBoot)
+    return id
+  }
+  // The seed's user data is the product's: its runner's check list is the product's too.
+  const CHECKS = runnerChecks(profileFor('wordpress'), stagingConfig('wordpress').staging).map((check) => check.id)
+
+  it('reports the checks the seed\'s own runner has, in the shape record.ts reads, and records it when it ends', async () => {
+    const sandbox = manualSandbox()
+    const id = await bootedSeed(sandbox)
+    const result = await suite(sandbox, id, '--trigger manual')
+    expect(result).toMatchObject({Status: 'Success', ResponseCode: RUNNER_EXIT.pass})
+    const report = parseStagingReport(result.StandardOutputContent ?? '') as StagingReport
+    expect(report).toMatchObject({version: REPORT_VERSION, site: SITE, app: 'wordpress', instance: id, trigger: 'manual', selection: 'all', result: 'pass'})
+    expect(report.checks.map((check) => check.id)).toEqual(CHECKS)
+    expect(Object.keys(report)).toEqual(['version', 'runId', 'site', 'app', 'instance', 'trigger', 'started', 'finished', 'marker', 'selection', 'checks', 'result'])
+    expect(Object.keys(report.marker).sort()).toEqual(['appVersion', 'code', 'php', 'plugins', 'value'])
+    expect(result.StandardErrorContent).toContain('hactl-staging: http-home pass')
+    const last = await parameterJson(sandbox.ssm, lastRunParameterName(SITE))
+    expect(last).toMatchObject({runId: report.runId, result: 'pass'})
+    expect(await parameterJson(sandbox.ssm, lastPassParameterName(SITE))).toMatchObject({runId: report.runId})
+    expect(SANDBOX_REPORT_VERSION).toBe(REPORT_VERSION)
+  })
+
+  it('selects with --only/--skip (a partial pass is not the last pass), refuses an unknown id, and skips recording with --no-record', async () => {
+    const sandbox = manualSandbox()
+    const id = await bootedSeed(sandbox)
+    const partial = await suite(sandbox, id, '--only http-home,db-connect')
+    expect((parseStagingReport(partial.StandardOutputContent ?? '') as StagingReport).selection).toBe('partial')
+    expect(await parameterJson(sandbox.ssm, lastPassParameterName(SITE))).toBeUndefined()
+    const bad = await suite(sandbox, id, '--skip nope')
+    expect(bad).toMatchObject({ResponseCode: RUNNER_EXIT.usage, StandardOutputContent: ''})
+    expect(bad.StandardErrorContent).toContain('no check nope')
+    const before = await parameterJson(sandbox.ssm, lastRunParameterName(SITE))
+    await suite(sandbox, id, '--no-record')
+    expect(await parameterJson(sandbox.ssm, lastRunParameterName(SITE))).toEqual(before)
+  })
+
+  it('fails the first selected check under the check-failed fault (exit 1), and a scheduled run on a frozen site records a skip', async () => {
+    const sandbox = manualSandbox({faults: ['check-failed:ssm:SendCommand*1']})
+    const id = await bootedSeed(sandbox)
+    const failed = await suite(sandbox, id, '--only db-connect,http-home')
+    expect(failed.ResponseCode).toBe(RUNNER_EXIT.fail)
+    const report = parseStagingReport(failed.StandardOutputContent ?? '') as StagingReport
+    expect(report.checks.filter((check) => check.status === 'fail').map((check) => check.id)).toEqual(['http-home'])
+    expect(await parameterJson(sandbox.ssm, lastRunParameterName(SITE))).toMatchObject({result: 'fail', checks: expect.arrayContaining([expect.objectContaining({id: 'http-home', message: expect.stringContaining('sandbox fault')})])})
+
+    await sandbox.ssm.send(new PutParameterCommand({Name: `/hactl/${SITE}/lock`, Type: 'String', Value: JSON.stringify({holder: 'me', kind: 'manual', message: 'exams', operation: 'deploy freeze: exams', since: 'x', token: 't'})}))
+    const skipped = await suite(sandbox, id, '--trigger schedule')
+    expect(skipped.ResponseCode).toBe(0)
+    expect(await parameterJson(sandbox.ssm, lastRunParameterName(SITE))).toMatchObject({result: 'skip', skipped: 'frozen', trigger: 'schedule', checks: []})
   })
 })
 

@@ -20,7 +20,7 @@ export interface AwsStub {
 const key = (name: string): string => name.replaceAll(/[^A-Za-z0-9]/g, '_')
 
 const SCRIPT = `#!/bin/bash
-# A stub of the AWS CLI for tests: ssm get-parameter/put-parameter, secretsmanager get-secret-value.
+# A stub of the AWS CLI for tests: ssm get-parameter/put-parameter, secretsmanager get-secret-value, sns publish (logged only).
 set -euo pipefail
 here=$(dirname -- "$(readlink -f -- "$0")")
 service=$1 operation=$2
@@ -28,9 +28,9 @@ shift 2
 name='' value=''
 while (($#)); do
   case $1 in
-    --name | --secret-id) name=$2; shift 2 ;;
+    --name | --secret-id | --topic-arn) name=$2; shift 2 ;;
     --value) value=$2; shift 2 ;;
-    --query | --output | --type | --region) shift 2 ;;
+    --query | --output | --type | --region | --subject | --message) shift 2 ;;
     *) shift ;;
   esac
 done
@@ -43,6 +43,7 @@ case "$service $operation" in
     printf '%s' "$value" >"$here/ssm/$file"
     exit 0
     ;;
+  'sns publish') exit 0 ;;
   *) echo "aws stub: $service $operation is not stubbed" >&2; exit 2 ;;
 esac
 if [[ ! -f $here/$dir/$file ]]; then

@@ -236,6 +236,35 @@ describeNeeding(['php', 'curl', 'timeout', 'findmnt'], 'the staging runner on a 
     expect(broken.stderr).toContain('could not record the run in SSM /hactl/demo/tests/last')
   })
 
+  it('scheduled runs: skip a frozen site, back off after 3 failures (every 4th runs), notify the first failure and the recovery once', async () => {
+    const failing = runner('staging:\n  checks: [moodle-cron-age]\n  custom:\n    - id: flag\n      shell: {command: "test ! -e ' + join(dir, 'broken') + '"}\n')
+    const scheduled = ['--trigger', 'schedule', '--notify', 'arn:aws:sns:eu-west-1:123456789012:hactl-demo-notify']
+    const last = () => JSON.parse(aws.parameter('/hactl/demo/tests/last') ?? '{}') as {result: string; skipped?: string; trigger: string}
+    const published = () => aws.calls().filter((call) => call.startsWith('sns publish')).length
+
+    aws.setParameter('/hactl/demo/lock', JSON.stringify({holder: 'me', kind: 'manual', message: 'exams', token: 't'}))
+    const frozen = await runStaging(failing, scheduled, env)
+    expect(frozen.code).toBe(0)
+    expect(last()).toMatchObject({result: 'skip', skipped: 'frozen', trigger: 'schedule'})
+    aws.setParameter('/hactl/demo/lock', '{"holder":"op","token":"x"}')
+
+    writeFileSync(join(dir, 'broken'), '')
+    for (let run = 1; run <= 3; run++) expect((await runStaging(failing, scheduled, env)).code).toBe(1)
+    expect(published()).toBe(1)
+    const outcomes: string[] = []
+    for (let run = 0; run < 4; run++) {
+      await runStaging(failing, scheduled, env)
+      outcomes.push(last().skipped ?? last().result)
+    }
+    expect(outcomes).toEqual(['backoff', 'backoff', 'backoff', 'fail'])
+    // A manual run still runs, and a full pass ends the back-off; the next scheduled pass announces the recovery.
+    rmSync(join(dir, 'broken'))
+    expect((await runStaging(failing, [], env)).code).toBe(0)
+    expect((await runStaging(failing, scheduled, env)).code).toBe(0)
+    expect(last()).toMatchObject({result: 'pass', trigger: 'schedule'})
+    expect(published()).toBe(2)
+  })
+
   it('keeps the recorded summary under an SSM parameter\'s 4,096 characters', async () => {
     const custom = Array.from({length: 16}, (_, i) => `    - id: c${i}\n      shell: {command: "printf '%0300d' 0; exit 1"}\n`).join('')
     const run = await runStaging(runner(`staging:\n  checks: [http-home]\n  custom:\n${custom}`), ['--skip', 'http-home'], env)
