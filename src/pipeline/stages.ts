@@ -29,7 +29,12 @@ export interface StageOutcome {
   readonly elapsedMs: number
   /** Wall time on this computer. */
   readonly realMs: number
-  readonly awsCalls: {readonly total: number; readonly mutations: number; readonly byOperation: Readonly<Record<string, number>>}
+  /**
+   * `mutations` are calls that change AWS resources; `commands` are SSM Run
+   * Command invocations, counted apart because what they change is the
+   * instance, not AWS (a stage's check sends only the read-only marker command).
+   */
+  readonly awsCalls: {readonly total: number; readonly mutations: number; readonly commands: number; readonly byOperation: Readonly<Record<string, number>>}
   /** The failing stage's exit code. */
   readonly exitCode?: number
 }
@@ -66,16 +71,20 @@ function callsBetween(before: ReadonlyMap<CallKey, number>, after: ReadonlyMap<C
   const byOperation: Record<string, number> = {}
   let total = 0
   let mutations = 0
+  let commands = 0
   for (const [key, count] of after) {
     const made = count - (before.get(key) ?? 0)
     if (made <= 0) continue
     byOperation[key] = made
     total += made
-    if (!isReadOnlyOperation(key.slice(key.indexOf(':') + 1))) mutations += made
+    if (key === RUN_COMMAND) commands += made
+    else if (!isReadOnlyOperation(key.slice(key.indexOf(':') + 1))) mutations += made
   }
 
-  return {byOperation, mutations, total}
+  return {byOperation, commands, mutations, total}
 }
+
+const RUN_COMMAND: CallKey = 'ssm:SendCommand'
 
 /** Runs the stages in order; stops at the first failure and marks the rest not run. */
 export async function runStages(options: RunStagesOptions): Promise<RunStagesResult> {
@@ -85,7 +94,7 @@ export async function runStages(options: RunStagesOptions): Promise<RunStagesRes
   for (const [index, stage] of stages.entries()) {
     const position = {index: index + 1, total: stages.length}
     if (error !== undefined || options.signal?.aborted) {
-      outcomes.push({awsCalls: {byOperation: {}, mutations: 0, total: 0}, detail: error ? 'an earlier stage failed' : 'interrupted', elapsedMs: 0, id: stage.id, outcome: 'not-run', realMs: 0, title: stage.title})
+      outcomes.push({awsCalls: {byOperation: {}, commands: 0, mutations: 0, total: 0}, detail: error ? 'an earlier stage failed' : 'interrupted', elapsedMs: 0, id: stage.id, outcome: 'not-run', realMs: 0, title: stage.title})
       continue
     }
 

@@ -14,9 +14,11 @@
 import type {AwsClients} from '../aws/clients'
 import type {HactlConfig} from '../config/schema'
 import type {Deadline} from '../core/deadline'
+import {HactlError} from '../core/errors'
+import {ExitCode} from '../core/exit-codes'
 import type {Reporter} from '../core/progress'
 import {bake} from '../bake/bake'
-import {readSeedMarker} from '../bake/gate'
+import {readLastPass, readSeedMarker} from '../bake/gate'
 import {readImageRoles} from '../bake/images'
 import {latestBakeParameterName, parseBakeRecord} from '../bake/record'
 import {rollout} from '../bake/rollout'
@@ -27,6 +29,7 @@ import {createSeed} from '../seed/create'
 import {requireSeed} from '../seed/state'
 import {seedStatus} from '../seed/status'
 import {siteNames} from '../site/names'
+import {exitCodeOf, runStaging} from '../staging/run'
 
 import {runStages, type Stage, type StageCheck, type StageOutcome} from './stages'
 
@@ -48,7 +51,8 @@ export interface UpResult {
   readonly nothingToDo: boolean
   readonly stages: readonly StageOutcome[]
   readonly elapsedMs: number
-  readonly awsCalls: {readonly total: number; readonly mutations: number}
+  /** Summed over the stages (see StageOutcome.awsCalls). */
+  readonly awsCalls: {readonly total: number; readonly mutations: number; readonly commands: number}
 }
 
 export function envStage(options: UpOptions): Stage {
@@ -99,6 +103,31 @@ async function currentMarker(options: UpOptions): Promise<string> {
 
 const short = (marker: string) => marker.replace(/^sha256:/, '').slice(0, 12)
 
+export function testStage(options: UpOptions): Stage {
+  const {clients, config} = options
+  return {
+    async check(): Promise<StageCheck> {
+      const [marker, lastPass] = await Promise.all([currentMarker(options), clients.ssm().then((ssm) => readLastPass(ssm, config.site))])
+      if (lastPass?.marker.value !== marker) return {done: false, why: lastPass ? `the last pass was at marker ${short(lastPass.marker.value)}` : 'no passing run yet'}
+      return {detail: `run ${lastPass.runId} passed at the seed's current marker ${short(marker)}`, done: true}
+    },
+    id: 'test',
+    async run() {
+      const result = await runStaging({...options})
+      const passed = result.checks.filter((check) => check.status === 'pass').length
+      if (exitCodeOf(result) !== ExitCode.Success) {
+        throw new HactlError(result.result === 'pass' ? 'staging-not-recorded' : 'staging-failed', result.result === 'pass' ? 'The staging tests passed but the run was not recorded, so a bake would not trust it.' : `Staging checks failed: ${result.failed.join(', ')}.`, {
+          exitCode: ExitCode.ChecksFailed,
+          suggestions: ['`hactl test history` shows the run; fix what the failing checks say on the seed (`hactl seed exec`), then run `hactl up` again.'],
+        })
+      }
+
+      return `run ${result.runId}: ${passed} of ${result.checks.length} checks passed at marker ${short(result.marker.value)}`
+    },
+    title: 'Staging tests',
+  }
+}
+
 export function bakeStage(options: UpOptions): Stage {
   const {clients, config} = options
   return {
@@ -141,13 +170,14 @@ export function rolloutStage(options: UpOptions): Stage {
 export async function up(options: UpOptions): Promise<UpResult> {
   const {clients} = options
   const startedAt = clients.clock.now()
-  const stages = [envStage(options), seedStage(options), bakeStage(options), rolloutStage(options)]
+  const stages = [envStage(options), seedStage(options), testStage(options), bakeStage(options), rolloutStage(options)]
   const result = await runStages({calls: () => clients.calls(), clock: clients.clock, reporter: options.reporter, signal: options.signal, stages})
   if (result.error) throw result.error
   const total = result.stages.reduce((sum, stage) => sum + stage.awsCalls.total, 0)
   const mutations = result.stages.reduce((sum, stage) => sum + stage.awsCalls.mutations, 0)
+  const commands = result.stages.reduce((sum, stage) => sum + stage.awsCalls.commands, 0)
   return {
-    awsCalls: {mutations, total},
+    awsCalls: {commands, mutations, total},
     elapsedMs: clients.clock.now() - startedAt,
     nothingToDo: result.stages.every((stage) => stage.outcome === 'skipped'),
     site: options.config.site,

@@ -12,7 +12,7 @@ export function renderUp(result: UpResult): string {
       `${MARK[stage.outcome]} ${stage.title.padEnd(width)}  ${stage.outcome.padEnd(7)}  ${formatElapsed(stage.elapsedMs).padStart(6)}  ${String(stage.awsCalls.total).padStart(4)} calls  ${stage.detail}`,
   )
   const summary = result.nothingToDo
-    ? `${result.site} is up: every stage was already done, nothing changed (${result.awsCalls.total} AWS reads).`
+    ? `${result.site} is up: every stage was already done, nothing changed (${result.awsCalls.total} AWS calls, none a change${result.awsCalls.commands > 0 ? `; ${result.awsCalls.commands} read the seed's marker` : ''}).`
     : `${result.site} is up in ${formatElapsed(result.elapsedMs)}, ${result.awsCalls.total} AWS calls (${result.awsCalls.mutations} changes).`
   return [...lines, '', summary].join('\n')
 }

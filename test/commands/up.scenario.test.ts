@@ -28,6 +28,7 @@ describe('hactl up (sandbox)', () => {
     expect(result.stages.map((stage: {id: string; outcome: string}) => [stage.id, stage.outcome])).toEqual([
       ['env', 'done'],
       ['seed', 'done'],
+      ['test', 'done'],
       ['bake', 'done'],
       ['rollout', 'done'],
     ])
@@ -36,8 +37,10 @@ describe('hactl up (sandbox)', () => {
     const second = await project.run(['up', '--sandbox', '--yes', '--json', ...WAIT])
     expectOk(second)
     const again = JSON.parse(second.stdout)
-    expect(again.stages.map((stage: {outcome: string}) => stage.outcome)).toEqual(['skipped', 'skipped', 'skipped', 'skipped'])
+    expect(again.stages.map((stage: {outcome: string}) => stage.outcome)).toEqual(['skipped', 'skipped', 'skipped', 'skipped', 'skipped'])
     expect(again.nothingToDo).toBe(true)
+    // No call that changes AWS; the only commands are the two read-only marker reads (test and bake checks).
     expect(again.awsCalls.mutations).toBe(0)
+    expect(again.awsCalls.commands).toBe(2)
   }, 300_000)
 })

@@ -33,8 +33,8 @@ describe('runStages', () => {
     const result = await runStages({...h, stages})
     expect(result.error).toBeUndefined()
     expect(result.stages).toEqual([
-      expect.objectContaining({awsCalls: {byOperation: {'elasticbeanstalk:DescribeEnvironments': 1}, mutations: 0, total: 1}, detail: 'Ready, Green', id: 'env', outcome: 'skipped'}),
-      expect.objectContaining({awsCalls: {byOperation: {'ec2:CreateImage': 1, 'ec2:DescribeImages': 1}, mutations: 1, total: 2}, detail: 'ami-1', elapsedMs: 90_000, id: 'bake', outcome: 'done'}),
+      expect.objectContaining({awsCalls: {byOperation: {'elasticbeanstalk:DescribeEnvironments': 1}, commands: 0, mutations: 0, total: 1}, detail: 'Ready, Green', id: 'env', outcome: 'skipped'}),
+      expect.objectContaining({awsCalls: {byOperation: {'ec2:CreateImage': 1, 'ec2:DescribeImages': 1}, commands: 0, mutations: 1, total: 2}, detail: 'ami-1', elapsedMs: 90_000, id: 'bake', outcome: 'done'}),
     ])
     expect(h.reporter.ofType('stage').map((e) => formatEventLine(e))).toEqual([
       '[1/2] Environment: started',
