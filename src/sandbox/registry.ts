@@ -108,7 +108,9 @@ export const SERVICES = {
   },
   logs: {
     load: async () => (await import('./services/logs')).logs,
-    slice: {key: 'logs', arrays: [], objects: ['groups'] satisfies ReadonlyArray<keyof LogsState>},
+    slice: {key: 'logs', arrays: [], objects: ['groups'] satisfies ReadonlyArray<keyof LogsState>, added: {objects: ['streamedTo'] satisfies ReadonlyArray<keyof LogsState>}},
+    // EB instances and seeds stream their logs as time passes (services/logs-instances.ts).
+    advances: true,
   },
   acm: {
     load: async () => (await import('./services/acm')).acm,
