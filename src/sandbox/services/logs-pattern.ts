@@ -5,7 +5,7 @@ import {SandboxUnsupportedError, SimError} from '../errors'
  * applies them ("Filter pattern syntax for metric filters, subscription
  * filters, filter log events, and Live Tail"):
  *
- *   ERROR                 events containing the term (case-sensitive)
+ *   ERROR                 events containing the term as a word (case-sensitive)
  *   ERROR Exception       both terms (AND)
  *   "Out of memory"       the exact phrase
  *   ?ERROR ?WARN          either term (OR)
@@ -67,7 +67,9 @@ function termOf(word: string): Term {
   }
 
   const text = body.startsWith('"') ? body.slice(1).replaceAll('\\"', '"') : body
-  return {kind, test: (message) => message.includes(text)}
+  // Terms match whole words: `AUTHORIZED` is not found in UNAUTHORIZED (the regex page's example says so).
+  const whole = new RegExp(`(?<![A-Za-z0-9])${text.replaceAll(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![A-Za-z0-9])`)
+  return {kind, test: (message) => whole.test(message)}
 }
 
 /** The pattern as a predicate on an event's message; an empty pattern matches every event. */
