@@ -28,6 +28,7 @@ import type {RdsApi} from './rds'
 import type {Route53Api} from './route53'
 import type {S3Api} from './s3'
 import type {SecretsApi} from './secrets'
+import type {SnsApi} from './sns'
 import type {SsmApi} from './ssm'
 import type {StsApi} from './sts'
 import type {SandboxServiceName} from '../sandbox/types'
@@ -203,6 +204,13 @@ export class AwsClients {
     return this.memo('route53', async () => {
       const [{Route53Client}, {createRoute53Api}] = await Promise.all([import('@aws-sdk/client-route-53'), import('./route53')])
       return createRoute53Api(this.attach(new Route53Client(this.clientConfig('route53')), 'route53'), this.context())
+    })
+  }
+
+  public sns(): Promise<SnsApi> {
+    return this.memo('sns', async () => {
+      const [{SNSClient}, {createSnsApi}] = await Promise.all([import('@aws-sdk/client-sns'), import('./sns')])
+      return createSnsApi(this.attach(new SNSClient(this.clientConfig('sns')), 'sns'), this.context())
     })
   }
 

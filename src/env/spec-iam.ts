@@ -4,6 +4,7 @@
  * and the inline policies hactl writes. Pure, like the rest of the spec.
  */
 import type {HactlConfig} from '../config/schema'
+import {seedLogGroupPrefix} from '../site/log-groups'
 import {siteNames} from '../site/names'
 import type {Refs} from './spec'
 
@@ -62,7 +63,10 @@ function parameterArn(config: HactlConfig, account: string, name: string): strin
  * secret and the cache token), the site's pointer parameter, the uploads
  * file system through its access point, and their own tags (the role
  * fallback when instance metadata tags are off). They may write only under
- * the seed's SSM path (`/hactl/<site>/seed/*`: the boot result). Least
+ * the seed's SSM path (`/hactl/<site>/seed/*`: the boot result), to the
+ * seed's log groups (`/hactl/<site>/seed/*`: its CloudWatch agent; env create
+ * makes the groups, so no logs:CreateLogGroup), and publish to the site's
+ * notification topic (failing scheduled tests). Least
  * privilege: each statement names its resources, nothing is `*` but
  * ec2:DescribeTags, which takes no resource.
  */
@@ -85,6 +89,13 @@ export function instancePolicy(config: HactlConfig, refs: Pick<Refs, 'account' |
       {Action: 'ssm:GetParameter', Effect: 'Allow', Resource: parameterArn(config, refs.account, names.pointerParameter), Sid: 'SitePointers'},
       {Action: 'ssm:PutParameter', Effect: 'Allow', Resource: `${parameterArn(config, refs.account, names.seedParameterPrefix)}*`, Sid: 'SeedResults'},
       {Action: 'ec2:DescribeTags', Effect: 'Allow', Resource: '*', Sid: 'OwnRoleTag'},
+      {
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Effect: 'Allow',
+        Resource: `arn:aws:logs:${region}:${refs.account}:log-group:${seedLogGroupPrefix(config.site)}*:log-stream:*`,
+        Sid: 'SeedLogs',
+      },
+      {Action: 'sns:Publish', Effect: 'Allow', Resource: `arn:aws:sns:${region}:${refs.account}:${names.notifyTopic}`, Sid: 'SiteNotifications'},
     ],
     Version: '2012-10-17',
   })

@@ -1,6 +1,7 @@
 import type {Ec2State} from './services/ec2-model'
 import type {LogsState} from './services/logs'
 import type {S3State} from './services/s3-model'
+import type {SnsState} from './services/sns'
 import type {SsmState} from './services/ssm'
 import type {RegionState, SandboxServiceName, SimulatedService} from './types'
 
@@ -119,6 +120,10 @@ export const SERVICES = {
   route53: {
     load: async () => (await import('./services/route53')).route53,
     slice: {key: 'route53', arrays: ['zones', 'changes'], objects: []},
+  },
+  sns: {
+    load: async () => (await import('./services/sns')).sns,
+    slice: {key: 'sns', arrays: ['topics', 'published'] satisfies ReadonlyArray<keyof SnsState>, objects: []},
   },
 } as const satisfies Readonly<Record<SandboxServiceName, ServiceEntry>>
 

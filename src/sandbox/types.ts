@@ -14,10 +14,11 @@ import type {RdsState} from './services/rds'
 import type {Route53State} from './services/route53'
 import type {S3State} from './services/s3'
 import type {SecretsState} from './services/secretsmanager'
+import type {SnsState} from './services/sns'
 import type {SsmState} from './services/ssm'
 
 /** The services the sandbox simulates, by the SDK's signing name. Later issues add scheduler. */
-export const SANDBOX_SERVICES = ['sts', 'ec2', 'ssm', 'elasticbeanstalk', 'efs', 'rds', 'elasticache', 's3', 'secretsmanager', 'iam', 'logs', 'acm', 'route53'] as const
+export const SANDBOX_SERVICES = ['sts', 'ec2', 'ssm', 'elasticbeanstalk', 'efs', 'rds', 'elasticache', 's3', 'secretsmanager', 'iam', 'logs', 'acm', 'route53', 'sns'] as const
 export type SandboxServiceName = (typeof SANDBOX_SERVICES)[number]
 
 /** The state of one simulated region of the account. Each service creates its part on first use. */
@@ -42,6 +43,8 @@ export interface RegionState {
   acm?: AcmState
   /** Route 53 is global on AWS; the sandbox keeps it with the region (hactl works in one Region per site). */
   route53?: Route53State
+  /** SNS: topics, their subscriptions, and what was published. */
+  sns?: SnsState
 }
 
 /** The parts of the account that belong to no region (IAM). */
