@@ -28,7 +28,7 @@ import {isSeed, seedSite, userDataText} from './ssm-seed'
  */
 
 /** How far back instance logs are filled in at most. */
-export const LOG_BACKFILL_MS = 2 * 60 * 60_000
+export const LOG_BACKFILL_MS = 60 * 60_000
 const MINUTE = 60_000
 /** Deployment on a new member takes about this long after `running` (its first engine lines). */
 const DEPLOY_AFTER_RUNNING_MS = 30_000
@@ -40,7 +40,7 @@ const EB_DEFAULT_RETENTION = 7
  * --speed simulated days pass in a test, and the state file is rewritten on
  * every call. AWS keeps them all for the group's retention.
  */
-export const MAX_INSTANCE_STREAM_EVENTS = 600
+export const MAX_INSTANCE_STREAM_EVENTS = 120
 
 export const EB_LOG_FILES = ['/var/log/eb-engine.log', '/var/log/eb-hooks.log', '/var/log/nginx/access.log', '/var/log/nginx/error.log', '/var/log/php-fpm/www-error.log'] as const
 export const SEED_LOG_NAMES = ['boot', 'cron', 'nginx-access', 'nginx-error', 'php'] as const
