@@ -8,19 +8,19 @@ const folder = (name) => [`**/${name}`, `**/${name}/**`]
 /**
  * Lower layers never import higher ones:
  *
- *   core  <-  aws  <-  site, apps  <-  features (env, doctor, seed, staging, bake, pipeline, status)  <-  ui  <-  cli
+ *   core  <-  aws  <-  site, apps  <-  features (env, doctor, seed, staging, bake, pipeline, status, ops)  <-  ui  <-  cli
  *   core  <-  config
  *   core  <-  sandbox   (the simulator imports no product code, only core's clock)
  */
 const LAYERS = [
-  {files: ['src/core/**/*.ts'], forbid: ['aws', 'config', 'sandbox', 'site', 'apps', 'security', 'env', 'doctor', 'seed', 'staging', 'bake', 'pipeline', 'status', 'ui', 'cli'], why: 'src/core is the bottom layer: it imports nothing else from src/.'},
-  {files: ['src/security/**/*.ts'], forbid: ['aws', 'config', 'sandbox', 'site', 'apps', 'env', 'doctor', 'seed', 'staging', 'bake', 'pipeline', 'status', 'ui', 'cli'], why: 'src/security holds pure scanners on src/core only.'},
-  {files: ['src/config/**/*.ts'], forbid: ['aws', 'sandbox', 'site', 'apps', 'env', 'doctor', 'seed', 'staging', 'bake', 'pipeline', 'status', 'ui', 'cli'], why: 'src/config reads hactl.yml; it depends on src/core only.'},
+  {files: ['src/core/**/*.ts'], forbid: ['aws', 'config', 'sandbox', 'site', 'apps', 'security', 'env', 'doctor', 'seed', 'staging', 'bake', 'pipeline', 'status', 'ops', 'ui', 'cli'], why: 'src/core is the bottom layer: it imports nothing else from src/.'},
+  {files: ['src/security/**/*.ts'], forbid: ['aws', 'config', 'sandbox', 'site', 'apps', 'env', 'doctor', 'seed', 'staging', 'bake', 'pipeline', 'status', 'ops', 'ui', 'cli'], why: 'src/security holds pure scanners on src/core only.'},
+  {files: ['src/config/**/*.ts'], forbid: ['aws', 'sandbox', 'site', 'apps', 'env', 'doctor', 'seed', 'staging', 'bake', 'pipeline', 'status', 'ops', 'ui', 'cli'], why: 'src/config reads hactl.yml; it depends on src/core only.'},
   // clients.ts attaches the sandbox (type import of its handle); nothing else in aws/ knows of it.
-  {files: ['src/aws/**/*.ts'], forbid: ['config', 'site', 'apps', 'env', 'doctor', 'seed', 'staging', 'bake', 'pipeline', 'status', 'ui', 'cli'], why: 'src/aws depends only on src/core.'},
-  {files: ['src/sandbox/**/*.ts'], forbid: ['aws', 'config', 'site', 'apps', 'security', 'env', 'doctor', 'seed', 'staging', 'bake', 'pipeline', 'status', 'ui', 'cli'], why: 'The simulator imports no product code, so a wrong list cannot pass on both sides.'},
-  {files: ['src/site/**/*.ts', 'src/apps/**/*.ts'], forbid: ['sandbox', 'env', 'doctor', 'seed', 'staging', 'bake', 'pipeline', 'status', 'ui', 'cli'], why: 'src/site and src/apps sit below the features.'},
-  {files: ['src/{env,doctor,seed,staging,bake,pipeline,status}/**/*.ts'], forbid: ['sandbox', 'ui', 'cli'], why: 'Features report through core/progress; they never render or parse flags.'},
+  {files: ['src/aws/**/*.ts'], forbid: ['config', 'site', 'apps', 'env', 'doctor', 'seed', 'staging', 'bake', 'pipeline', 'status', 'ops', 'ui', 'cli'], why: 'src/aws depends only on src/core.'},
+  {files: ['src/sandbox/**/*.ts'], forbid: ['aws', 'config', 'site', 'apps', 'security', 'env', 'doctor', 'seed', 'staging', 'bake', 'pipeline', 'status', 'ops', 'ui', 'cli'], why: 'The simulator imports no product code, so a wrong list cannot pass on both sides.'},
+  {files: ['src/site/**/*.ts', 'src/apps/**/*.ts'], forbid: ['sandbox', 'env', 'doctor', 'seed', 'staging', 'bake', 'pipeline', 'status', 'ops', 'ui', 'cli'], why: 'src/site and src/apps sit below the features.'},
+  {files: ['src/{env,doctor,seed,staging,bake,pipeline,status,ops}/**/*.ts'], forbid: ['sandbox', 'ui', 'cli'], why: 'Features report through core/progress; they never render or parse flags.'},
   {files: ['src/ui/**/*.ts'], forbid: ['cli', 'sandbox'], why: 'Renderers take results; they do not reach the command layer.'},
 ]
 

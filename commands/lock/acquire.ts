@@ -12,6 +12,8 @@ export default class LockAcquire extends HactlCommand<typeof LockAcquire> {
 
 A freeze has no heartbeat and never goes stale: --break-lock does not break it, and it holds until \`hactl lock release\` (by you, or by anyone with --force). \`hactl lock status\` and \`hactl status\` show its age so a forgotten freeze is seen.
 
+With notify in hactl.yml, a new freeze sends one notification (a re-run does not).
+
 Re-running it is safe: your own freeze is kept (with its start time) and its reason updated. If a command holds the lock now, this fails with exit 6, or with --lock-wait waits for it to finish first.`
 
   public static examples = [
@@ -53,6 +55,11 @@ Re-running it is safe: your own freeze is kept (with its start time) and its rea
         waitMs: lockWait === undefined ? 0 : lockWait * 60_000,
       }),
     )
+    if (result.action === 'created') {
+      const {notify} = await import('../../src/ops/notify')
+      await notify({clients: aws, reporter: this.reporter, settings: config}, {details: {by: result.lock.principal, since: result.lock.since}, kind: 'freeze', title: `deploys frozen: ${this.flags.message}`})
+    }
+
     this.reporter.stop(true)
     const out = {...result, site: config.site}
     if (!this.jsonEnabled()) this.log(renderFreeze(out))

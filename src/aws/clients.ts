@@ -30,6 +30,7 @@ import type {Route53Api} from './route53'
 import type {S3Api} from './s3'
 import type {SchedulerApi} from './scheduler'
 import type {SecretsApi} from './secrets'
+import type {SnsApi} from './sns'
 import type {SsmApi} from './ssm'
 import type {StsApi} from './sts'
 import type {SandboxServiceName} from '../sandbox/types'
@@ -234,6 +235,13 @@ export class AwsClients {
   /** Every AWS call made through these clients so far, by service and operation (attempts after a retry not counted). */
   public calls(): ReadonlyMap<CallKey, number> {
     return new Map(this.callCounts)
+  }
+
+  public sns(): Promise<SnsApi> {
+    return this.memo('sns', async () => {
+      const [{SNSClient}, {createSnsApi}] = await Promise.all([import('@aws-sdk/client-sns'), import('./sns')])
+      return createSnsApi(this.attach(new SNSClient(this.clientConfig('sns')), 'sns'), this.context())
+    })
   }
 
   /** The config every client is built from. Exposed for tests of the factory itself. */

@@ -21,6 +21,8 @@ export const EB = {
   /** Environment properties (what the instances see as environment variables). */
   properties: namespace('aws:elasticbeanstalk:application:environment', []),
   asg: namespace('aws:autoscaling:asg', ['MinSize', 'MaxSize']),
+  /** Instance log streaming to CloudWatch Logs (`hactl logs` reads it). */
+  cloudwatchLogs: namespace('aws:elasticbeanstalk:cloudwatch:logs', ['StreamLogs', 'DeleteOnTerminate', 'RetentionInDays']),
   command: namespace('aws:elasticbeanstalk:command', ['DeploymentPolicy', 'BatchSizeType', 'BatchSize']),
   environment: namespace('aws:elasticbeanstalk:environment', ['EnvironmentType', 'LoadBalancerType', 'ServiceRole']),
   healthReporting: namespace('aws:elasticbeanstalk:healthreporting:system', ['SystemType']),

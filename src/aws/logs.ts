@@ -27,6 +27,17 @@ export interface LogEvent {
   readonly timestamp: number
   readonly message: string
   readonly stream: string
+  /** CloudWatch's event id: what tells apart two events of the same millisecond when a follow re-reads it. */
+  readonly id?: string
+}
+
+export interface FilterOptions {
+  readonly startTime?: number
+  readonly endTime?: number
+  /** A CloudWatch Logs filter pattern (terms, "phrases", ?or, -not, %regex%). */
+  readonly filterPattern?: string
+  /** Stop after this many events (the newest are then missing). @default all */
+  readonly maxEvents?: number
 }
 
 export interface LogsApi {
@@ -36,8 +47,8 @@ export interface LogsApi {
   ensureLogStream(group: string, stream: string): Promise<void>
   /** Writes events (oldest first) to a stream. */
   putLogEvents(group: string, stream: string, events: ReadonlyArray<{timestamp: number; message: string}>): Promise<void>
-  /** Every event of the group from `startTime` on, all pages, by time; none when the group does not exist. */
-  filterLogEvents(group: string, options: {startTime?: number; endTime?: number}): Promise<LogEvent[]>
+  /** Every event of the group from `startTime` on (matching the pattern), all pages, by time; none when the group does not exist. */
+  filterLogEvents(group: string, options: FilterOptions): Promise<LogEvent[]>
 }
 
 export function createLogsApi(client: CloudWatchLogsClient, _context: ApiContext): LogsApi {
@@ -68,11 +79,16 @@ export function createLogsApi(client: CloudWatchLogsClient, _context: ApiContext
     async filterLogEvents(group, options) {
       try {
         const found: LogEvent[] = []
-        const pages = paginateFilterLogEvents({client}, {endTime: options.endTime, logGroupName: group, startTime: options.startTime})
+        const pages = paginateFilterLogEvents(
+          {client},
+          {endTime: options.endTime, filterPattern: options.filterPattern || undefined, logGroupName: group, startTime: options.startTime},
+        )
         for await (const page of pages) {
           for (const event of page.events ?? []) {
-            found.push({message: event.message ?? '', stream: event.logStreamName ?? '', timestamp: event.timestamp ?? 0})
+            found.push({id: event.eventId, message: event.message ?? '', stream: event.logStreamName ?? '', timestamp: event.timestamp ?? 0})
           }
+
+          if (options.maxEvents !== undefined && found.length >= options.maxEvents) break
         }
 
         return found.sort((a, b) => a.timestamp - b.timestamp)

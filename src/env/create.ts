@@ -40,6 +40,7 @@ import {accessPointStep, efsPolicyStep, fileSystemStep, mountTargetsStep} from '
 import {environmentStep, UNHEALTHY_CODE} from './steps/environment'
 import {iamStep, instancePolicyStep} from './steps/iam'
 import {networkStep} from './steps/network'
+import {notifyStep, seedLogGroupsStep} from './steps/ops'
 import {appDbSecretStep, pointersStep} from './steps/pointers'
 import {preflight, type LiveDataTier} from './steps/preflight'
 import {securityGroupsStep} from './steps/security-groups'
@@ -126,6 +127,7 @@ function createGraph(
   const steps: Step[] = [
     network, groups, iam, efs, mountTargets, accessPoint, efsPolicy, parameterGroup, dbSubnetGroup, database,
     secret, cacheSubnetGroup, cache, appDbSecret, pointers, bundleVersion, platform, certificate, instancePolicy, environment,
+    seedLogGroupsStep(options), notifyStep(options),
   ]
   return {environment, steps}
 }

@@ -4,6 +4,7 @@
  * and the inline policies hactl writes. Pure, like the rest of the spec.
  */
 import type {HactlConfig} from '../config/schema'
+import {seedLogGroupPrefix} from '../site/log-groups'
 import {siteNames} from '../site/names'
 import {lockParameterName} from '../site/lock'
 import {notifyTopicArn, recordingPolicyStatement} from '../staging/record'
@@ -64,10 +65,12 @@ function parameterArn(config: HactlConfig, account: string, name: string): strin
  * secret and the cache token), the site's pointer parameter, the uploads
  * file system through its access point, and their own tags (the role
  * fallback when instance metadata tags are off). They may write only under
- * the seed's SSM path (`/hactl/<site>/seed/*`: the boot result) and the
- * staging runner's two records (tests/last, last-pass); the runner also
- * reads the site lock (a frozen site skips scheduled runs) and publishes to
- * the site's notification topic (a failing scheduled run, its recovery). Least
+ * the seed's SSM path (`/hactl/<site>/seed/*`: the boot result), to the
+ * seed's log groups (`/hactl/<site>/seed/*`: its CloudWatch agent; env create
+ * makes the groups, so no logs:CreateLogGroup), and the staging runner's two
+ * records (tests/last, last-pass); the runner also reads the site lock (a
+ * frozen site skips scheduled runs) and publishes to the site's notification
+ * topic (a failing scheduled run, its recovery). Least
  * privilege: each statement names its resources, nothing is `*` but
  * ec2:DescribeTags, which takes no resource.
  */
@@ -93,6 +96,13 @@ export function instancePolicy(config: HactlConfig, refs: Pick<Refs, 'account' |
       {Action: 'ssm:GetParameter', Effect: 'Allow', Resource: parameterArn(config, refs.account, lockParameterName(config.site)), Sid: 'StagingSeesFreeze'},
       {Action: 'sns:Publish', Effect: 'Allow', Resource: notifyTopicArn(config, refs.account), Sid: 'StagingNotifies'},
       {Action: 'ec2:DescribeTags', Effect: 'Allow', Resource: '*', Sid: 'OwnRoleTag'},
+      {
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Effect: 'Allow',
+        Resource: `arn:aws:logs:${region}:${refs.account}:log-group:${seedLogGroupPrefix(config.site)}*:log-stream:*`,
+        Sid: 'SeedLogs',
+      },
+      {Action: 'sns:Publish', Effect: 'Allow', Resource: `arn:aws:sns:${region}:${refs.account}:${names.notifyTopic}`, Sid: 'SiteNotifications'},
     ],
     Version: '2012-10-17',
   })

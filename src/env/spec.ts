@@ -17,6 +17,7 @@ import {EB} from '../aws/eb-options'
 import {tagList} from '../aws/resource-calls'
 import {isAuroraEngine, SCALING_METRIC_INFO} from '../config/constants'
 import type {HactlConfig} from '../config/schema'
+import {INSTANCE_LOG_RETENTION_DAYS} from '../site/log-groups'
 import {siteNames, type SecurityGroupRole} from '../site/names'
 import type {SitePointers} from '../seed/pointers'
 import {httpsEnabled, httpsOptionSettings} from './https'
@@ -268,6 +269,10 @@ export function optionSettings(config: HactlConfig, refs: Refs): ConfigurationOp
       ? [option(EB.command.namespace, EB.command.BatchSizeType, 'Fixed'), option(EB.command.namespace, EB.command.BatchSize, rollout.batchSize)]
       : []),
     option(EB.phpIni.namespace, EB.phpIni.document_root, DOCUMENT_ROOT),
+    // The instance logs in CloudWatch (`hactl logs`), kept after instances are replaced.
+    option(EB.cloudwatchLogs.namespace, EB.cloudwatchLogs.StreamLogs, true),
+    option(EB.cloudwatchLogs.namespace, EB.cloudwatchLogs.DeleteOnTerminate, false),
+    option(EB.cloudwatchLogs.namespace, EB.cloudwatchLogs.RetentionInDays, INSTANCE_LOG_RETENTION_DAYS),
     ...httpsOptionSettings(refs.certificateArn),
     ...Object.entries(environmentProperties(config, refs)).map(([key, value]) =>
       option(EB.properties.namespace, key, value),

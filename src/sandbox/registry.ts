@@ -1,6 +1,7 @@
 import type {Ec2State} from './services/ec2-model'
 import type {LogsState} from './services/logs'
 import type {S3State} from './services/s3-model'
+import type {SnsState} from './services/sns'
 import type {SsmState} from './services/ssm'
 import type {RegionState, SandboxServiceName, SimulatedService} from './types'
 
@@ -110,7 +111,9 @@ export const SERVICES = {
   },
   logs: {
     load: async () => (await import('./services/logs')).logs,
-    slice: {key: 'logs', arrays: [], objects: ['groups'] satisfies ReadonlyArray<keyof LogsState>},
+    slice: {key: 'logs', arrays: [], objects: ['groups'] satisfies ReadonlyArray<keyof LogsState>, added: {objects: ['streamedTo'] satisfies ReadonlyArray<keyof LogsState>}},
+    // EB instances and seeds stream their logs as time passes (services/logs-instances.ts).
+    advances: true,
   },
   acm: {
     load: async () => (await import('./services/acm')).acm,
@@ -131,6 +134,10 @@ export const SERVICES = {
     slice: {key: 'scheduler', arrays: ['schedules'], objects: []},
     // Schedules fire on the simulated clock (services/scheduler.ts).
     advances: true,
+  },
+  sns: {
+    load: async () => (await import('./services/sns')).sns,
+    slice: {key: 'sns', arrays: ['topics', 'published'] satisfies ReadonlyArray<keyof SnsState>, objects: []},
   },
 } as const satisfies Readonly<Record<SandboxServiceName, ServiceEntry>>
 

@@ -16,10 +16,11 @@ import type {Route53State} from './services/route53'
 import type {S3State} from './services/s3'
 import type {SchedulerState} from './services/scheduler'
 import type {SecretsState} from './services/secretsmanager'
+import type {SnsState} from './services/sns'
 import type {SsmState} from './services/ssm'
 
 /** The services the sandbox simulates, by the SDK's signing name. */
-export const SANDBOX_SERVICES = ['sts', 'ec2', 'ssm', 'elasticbeanstalk', 'efs', 'rds', 'elasticache', 's3', 'secretsmanager', 'iam', 'logs', 'acm', 'route53', 'cloudwatch', 'scheduler'] as const
+export const SANDBOX_SERVICES = ['sts', 'ec2', 'ssm', 'elasticbeanstalk', 'efs', 'rds', 'elasticache', 's3', 'secretsmanager', 'iam', 'logs', 'acm', 'route53', 'cloudwatch', 'scheduler', 'sns'] as const
 export type SandboxServiceName = (typeof SANDBOX_SERVICES)[number]
 
 /** The state of one simulated region of the account. Each service creates its part on first use. */
@@ -48,6 +49,8 @@ export interface RegionState {
   cloudwatch?: CloudWatchState
   /** EventBridge Scheduler: schedules that fire on the simulated clock. */
   scheduler?: SchedulerState
+  /** SNS: topics, their subscriptions, and what was published. */
+  sns?: SnsState
 }
 
 /** The parts of the account that belong to no region (IAM). */

@@ -21,6 +21,7 @@ import {STAGING_MANIFEST, stagingFiles} from '../staging'
 
 import {renderMoodleConfig} from './app-config/moodle'
 import {renderWpConfig} from './app-config/wordpress'
+import {cloudwatchAgentSection} from './cloudwatch-agent'
 import {cronFiles, shellQuote, type SeedFile, SEED_LIBEXEC, CRON_TIMER} from './cron'
 import {dbUserFiles} from './db-user'
 import {bootResultParameterName, SITE_NAME_FILE} from './pointers'
@@ -319,6 +320,7 @@ systemctl daemon-reload
 systemctl start ${CONFIG_SERVICE}
 ${SEED_LIBEXEC}/db-app-user
 
+${cloudwatchAgentSection(options.site)}
 step='enabling the seed units'
 log "$step"
 systemctl enable --now ${CONFIG_TIMER} ${CRON_TIMER} ${SEED_PHP_FPM_SERVICE} ${SEED_NGINX_SERVICE}

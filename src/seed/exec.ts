@@ -3,18 +3,11 @@
  * (no SSH, no open port), its output passed on as it arrives, and its own
  * exit code as the result.
  *
- *   tag lookup ─► agent Online? ─► SendCommand(InstanceIds=[seed]) ─► poll GetCommandInvocation
- *                                                                       │ new output ─► onOutput
- *                                                                       ▼ Success/Failed/…
- *                                                              ResponseCode = exit code
- *
- * SSM keeps only the first 24,000 characters of stdout and 8,000 of stderr
- * in GetCommandInvocation (AWS-NOTES-2 B.4); the result says when output was
- * cut so nobody takes a cut log for the whole of it.
+ *   tag lookup ─► agent Online? ─► runOnInstance (src/aws/run-command.ts: SendCommand, poll, output)
+ *                                          ▼ Success/Failed/…  ResponseCode = exit code
  */
 import type {AwsClients} from '../aws/clients'
-import type {CommandInvocation} from '../aws/ssm'
-import {pollUntil} from '../aws/wait'
+import {runOnInstance, type RunOnInstanceResult} from '../aws/run-command'
 import type {Deadline} from '../core/deadline'
 import {HactlError} from '../core/errors'
 import {ExitCode} from '../core/exit-codes'
@@ -23,8 +16,7 @@ import {shellQuote} from './cron'
 import {requireSeed} from './state'
 import {waitForAgent} from './wait'
 
-export const STDOUT_LIMIT = 24_000
-export const STDERR_LIMIT = 8000
+export {STDERR_LIMIT, STDOUT_LIMIT} from '../aws/run-command'
 
 export interface ExecOnSeedOptions {
   readonly site: string
@@ -40,20 +32,8 @@ export interface ExecOnSeedOptions {
   readonly onOutput?: (stream: 'stderr' | 'stdout', text: string) => void
 }
 
-export interface ExecOnSeedResult {
-  readonly instanceId: string
-  readonly commandId: string
-  /** SSM's final status: Success, Failed, TimedOut, Cancelled. */
-  readonly status: string
-  /** The command's own exit code (SSM ResponseCode). */
-  readonly exitCode: number
-  readonly stdout: string
-  readonly stderr: string
-  /** SSM kept only the first 24,000 (stdout) / 8,000 (stderr) characters. */
-  readonly truncated: {readonly stdout: boolean; readonly stderr: boolean}
-}
-
-const DONE = new Set(['Cancelled', 'Failed', 'Success', 'TimedOut'])
+/** The seed's instance, the command id, SSM's status, the exit code, the output and whether SSM cut it. */
+export type ExecOnSeedResult = Omit<RunOnInstanceResult, 'statusDetails'>
 
 /** `seed exec -- ls -l '/opt/hactl/app'` → the script line SSM runs. */
 export function commandLine(argv: readonly string[]): string {
@@ -79,69 +59,28 @@ export async function execOnSeed(options: ExecOnSeedOptions): Promise<ExecOnSeed
   })
 
   const line = commandLine(options.argv)
-  const commandId = await ssm.sendCommand({
-    comment: (options.comment ?? `hactl seed exec: ${line}`).slice(0, 100),
-    commands: [line],
-    // AWS-RunShellScript allows up to 48 h (AWS-NOTES-2 B.4); past --wait hactl stops watching anyway.
-    executionTimeoutSeconds: Math.min(172_800, Math.max(30, Math.ceil(deadline.remainingMs() / 1000))),
-    instanceId,
-  })
-  reporter.emit({detail: commandId, id: 'seed/exec', state: 'start', title: `Run on ${instanceId}: ${line}`, type: 'step'})
-
-  const shown = {stderr: 0, stdout: 0}
-  const pass = (stream: 'stderr' | 'stdout', content: string | undefined): void => {
-    const text = content ?? ''
-    if (text.length > shown[stream]) {
-      options.onOutput?.(stream, text.slice(shown[stream]))
-      shown[stream] = text.length
-    }
-  }
-
-  // A deadline here ends in exit 7: the command goes on on the seed, as the resume hint says.
-  const final = (await pollUntil<CommandInvocation | undefined>({
-    check: (invocation) => {
-      pass('stdout', invocation?.stdout)
-      pass('stderr', invocation?.stderr)
-      const status = invocation?.status ?? 'Pending'
-      return DONE.has(status) && invocation ? {state: 'done-with', value: invocation} : {state: 'retry', status}
-    },
+  reporter.emit({id: 'seed/exec', state: 'start', title: `Run on ${instanceId}: ${line}`, type: 'step'})
+  const {statusDetails, ...result} = await runOnInstance({
     clock: clients.clock,
-    maxDelayMs: 5000,
-    minDelayMs: 1000,
-    poll: () => ssm.getCommandInvocation(commandId, instanceId),
+    comment: (options.comment ?? `hactl seed exec: ${line}`).slice(0, 100),
+    deadline,
+    instanceId,
+    line,
+    onOutput: options.onOutput,
     reporter,
-    resumeHint: `The command goes on on the seed: \`aws ssm get-command-invocation --command-id ${commandId} --instance-id ${instanceId}\` shows its result.`,
     signal,
-    timeoutMs: deadline.remainingMs(),
-    what: `the command ${commandId} on ${instanceId}`,
-  })) as CommandInvocation
-
-  const {stderr, stdout} = final
-  const exitCode = final.responseCode
-  reporter.emit({detail: `${final.status} (exit ${exitCode})`, id: 'seed/exec', state: 'done', title: `Run on ${instanceId}: ${line}`, type: 'step'})
-  if (final.status === 'TimedOut' || final.status === 'Cancelled' || exitCode < 0) {
-    throw new HactlError('seed-command-not-run', `The command on ${instanceId} ended ${final.status} without an exit code of its own${final.statusDetails ? ` (${final.statusDetails})` : ''}.`, {
-      data: {commandId, instanceId, status: final.status},
-      exitCode: final.status === 'TimedOut' ? ExitCode.TimedOut : ExitCode.Failure,
+    ssm,
+    where: 'the seed',
+  })
+  const {commandId, exitCode, status} = result
+  reporter.emit({detail: `${status} (exit ${exitCode})`, id: 'seed/exec', state: 'done', title: `Run on ${instanceId}: ${line}`, type: 'step'})
+  if (status === 'TimedOut' || status === 'Cancelled' || exitCode < 0) {
+    throw new HactlError('seed-command-not-run', `The command on ${instanceId} ended ${status} without an exit code of its own${statusDetails ? ` (${statusDetails})` : ''}.`, {
+      data: {commandId, instanceId, status},
+      exitCode: status === 'TimedOut' ? ExitCode.TimedOut : ExitCode.Failure,
       suggestions: ['Pass a larger --wait for long commands; `hactl seed status` shows whether the seed is reachable.'],
     })
   }
 
-  const truncated = {stderr: stderr.length >= STDERR_LIMIT, stdout: stdout.length >= STDOUT_LIMIT}
-  if (truncated.stdout || truncated.stderr) {
-    reporter.emit({
-      message: `SSM keeps only the first ${STDOUT_LIMIT.toLocaleString('en')} characters of output (${STDERR_LIMIT.toLocaleString('en')} of errors): the rest was cut. Write long output to a file on the seed and read it in parts.`,
-      type: 'warning',
-    })
-  }
-
-  return {
-    commandId,
-    exitCode,
-    instanceId,
-    status: final.status,
-    stderr,
-    stdout,
-    truncated,
-  }
+  return result
 }

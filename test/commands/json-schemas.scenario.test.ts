@@ -118,6 +118,10 @@ describe('--json schemas', () => {
       expectValid('lock release', await project.run(['lock', 'release', '--sandbox', '--json']))
       expectValid('audit', await project.run(['audit', '--sandbox', '--json', '--since', '30d']))
 
+      // Day two: the web nodes' logs, and a command on every web node.
+      expectValid('logs', await project.run(['logs', '--since', '1h', '--sandbox', '--json']))
+      expectValid('exec', await project.run(['exec', '--all-web', '--sandbox', '--json', ...WAIT, '--', 'true'], {}, {configFlag: false}))
+
       // Doctor prints its result, or on a failed check the error envelope with the result as its data.
       const doctor = await project.run(['doctor', '--sandbox', '--json'])
       const doctorJson = expectValid('doctor', doctor)
@@ -132,6 +136,10 @@ describe('--json schemas', () => {
       expectValid('seed create', await project.run(['seed', 'create', '--sandbox', '--yes', '--json', ...WAIT]))
       expect(expectValid('seed status', await project.run(['seed', 'status', '--sandbox', '--json']))).toMatchObject({boot: {status: 'ok'}})
       expectValid('seed exec', await project.run(['seed', 'exec', '--sandbox', '--json', ...WAIT, '--', 'echo', 'hi'], {}, {configFlag: false}))
+      // The seed streams its own logs (its boot script starts the CloudWatch agent).
+      const seedLogs = expectValid('logs', await project.run(['logs', '--seed', '--since', '1h', '--sandbox', '--json'])) as {events: Array<{role: string; log: string}>}
+      expect(seedLogs.events.length).toBeGreaterThan(0)
+      expect(new Set(seedLogs.events.map((event) => event.log))).toEqual(expect.objectContaining(new Set(['boot', 'cron'])))
       expectValid('seed tunnel', await project.run(['seed', 'tunnel', '--sandbox', '--json']))
       expectValid('test run', await project.run(['test', 'run', '--sandbox', '--json', ...WAIT]))
       expectValid('test schedule', await project.run(['test', 'schedule', '--sandbox', '--yes', '--every', '1h', '--json']))

@@ -19,7 +19,10 @@ import {
 
 import {SandboxUnsupportedError, SimError, modeledExceptions} from '../errors'
 import {paginate} from '../paging'
-import {defineService, type OperationContext, type RegionState, type Result} from '../types'
+import {defineService, type AdvanceContext, type OperationContext, type RegionState, type Result} from '../types'
+import {advanceInstanceLogs} from './logs-instances'
+import {compileFilterPattern} from './logs-pattern'
+import {isSeed} from './ssm-seed'
 
 const SPEC_FILE = 'src/sandbox/services/logs.md'
 
@@ -57,6 +60,8 @@ export interface LogGroupRecord {
 export interface LogsState {
   /** By exact name. */
   groups: Record<string, LogGroupRecord>
+  /** How far each instance's own logs are materialised (logs-instances.ts), by `web|seed <instance id>`. */
+  streamedTo: Record<string, number>
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000
@@ -68,7 +73,7 @@ const TOO_OLD_MS = 14 * DAY_MS
 const TOO_NEW_MS = 2 * 60 * 60 * 1000
 
 function slice(region: RegionState): LogsState {
-  region.logs ??= {groups: {}}
+  region.logs ??= {groups: {}, streamedTo: {}}
   return region.logs
 }
 
@@ -141,18 +146,22 @@ function putLogEvents(state: LogsState, input: PutLogEventsCommandInput, context
 }
 
 function filterLogEvents(state: LogsState, input: FilterLogEventsCommandInput, context: OperationContext): Result<FilterLogEventsCommandOutput> {
-  if (input.logGroupIdentifier !== undefined || input.filterPattern !== undefined || input.logStreamNamePrefix !== undefined) {
-    throw new SandboxUnsupportedError('logs', 'FilterLogEvents with logGroupIdentifier, filterPattern or logStreamNamePrefix', SPEC_FILE)
+  if (input.logGroupIdentifier !== undefined) throw new SandboxUnsupportedError('logs', 'FilterLogEvents with logGroupIdentifier', SPEC_FILE)
+  if (input.logStreamNames !== undefined && input.logStreamNamePrefix !== undefined) {
+    throw invalid('logStreamNames and logStreamNamePrefix are mutually exclusive: specify at most one.')
   }
 
   const group = groupOf(state, input.logGroupName)
   if (input.limit !== undefined && (input.limit < 1 || input.limit > 10_000)) throw invalid('1 validation error detected: Value at \'limit\' failed to satisfy constraint: Member must have value between 1 and 10000')
+  const matches = compileFilterPattern(input.filterPattern)
   // Retention: expired events are gone (AWS deletes them within days; the sandbox at once).
   const keptFrom = group.retentionDays === undefined ? -Infinity : context.now - group.retentionDays * DAY_MS
-  const streams = input.logStreamNames ? input.logStreamNames.map((name) => group.streams[name]).filter((s) => s !== undefined) : Object.values(group.streams)
+  const named = input.logStreamNames ? input.logStreamNames.map((name) => group.streams[name]).filter((s) => s !== undefined) : Object.values(group.streams)
+  const streams = named.filter((stream) => input.logStreamNamePrefix === undefined || stream.name.startsWith(input.logStreamNamePrefix))
   const matching = streams
     .flatMap((stream) => stream.events.map((event) => ({event, stream: stream.name})))
     .filter(({event}) => event.timestamp >= Math.max(keptFrom, input.startTime ?? -Infinity) && event.timestamp <= (input.endTime ?? Infinity))
+    .filter(({event}) => matches(event.message))
     .sort((a, b) => a.event.timestamp - b.event.timestamp || a.event.ingestedAt - b.event.ingestedAt || a.event.seq - b.event.seq)
   const page = paginate(matching, {
     badToken: () => invalid('The specified nextToken is invalid.'),
@@ -179,12 +188,19 @@ const toException = modeledExceptions(
   'json',
 )
 
+/** The instances' own logs (EB log streaming, the seed's CloudWatch agent), materialised as time passes. */
+function advanceLogs(region: RegionState, context: AdvanceContext): boolean {
+  const streaming = (region.eb?.environments.length ?? 0) > 0 || (region.ec2?.instances.some((instance) => isSeed(instance)) ?? false)
+  return streaming && advanceInstanceLogs(slice(region), region, context)
+}
+
 export const logs = defineService<LogsState>({
   name: 'logs',
   specFile: SPEC_FILE,
   throttleError: {code: 'ThrottlingException', message: 'Rate exceeded', status: 400},
   internalError: {code: 'ServiceUnavailableException', message: 'The service cannot complete the request.', status: 500},
   slice,
+  advance: advanceLogs,
   operations: {
     CreateLogGroup: createLogGroup,
     CreateLogStream: createLogStream,

@@ -135,7 +135,7 @@ describe('hactl env (sandbox)', () => {
     expect(created.stdout).toContain('Environment hactl-demo is Ready and Green.')
     // Kinds come in the order parallel steps finish, so each is looked for on its own.
     const createdLine = created.stdout.split('\n').find((line) => line.trim().startsWith('created')) ?? ''
-    for (const count of ['26: ', '2 secrets', '1 SSM parameter', '2 IAM roles', '6 security groups', '3 EFS mount targets', '1 EB environment']) expect(createdLine).toContain(count)
+    for (const count of ['31: ', '5 log groups', '2 secrets', '1 SSM parameter', '2 IAM roles', '6 security groups', '3 EFS mount targets', '1 EB environment']) expect(createdLine).toContain(count)
 
     const status = await project.run(['env', 'status', '--sandbox'])
     expect(status.stdout).toMatch(/status +Ready, health Green/)

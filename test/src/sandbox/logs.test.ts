@@ -11,6 +11,8 @@ import {
   paginateFilterLogEvents,
 } from '@aws-sdk/client-cloudwatch-logs'
 
+import {EB_LOG_FILES, SEED_LOG_NAMES} from '../../../src/sandbox/services/logs-instances'
+import {WEB_LOG_SOURCES, seedLogGroups} from '../../../src/site/log-groups'
 import {clientOn, manualSandbox, removeTempStateDirs} from './clients'
 
 afterAll(removeTempStateDirs)
@@ -59,5 +61,36 @@ describe('sandbox CloudWatch Logs', () => {
 
     clock.advance(2 * 86_400_000)
     expect((await logs.send(new FilterLogEventsCommand({logGroupName: G}))).events).toEqual([])
+  })
+
+  it('applies filter patterns as CloudWatch does: terms, "phrases", ?or, -not, %regex%, and refuses what it would refuse', async () => {
+    const {clock, logs} = sandbox()
+    const now = clock.now()
+    await logs.send(new CreateLogGroupCommand({logGroupName: G}))
+    for (const stream of ['i-1', 'i-2', 'x-3']) await logs.send(new CreateLogStreamCommand({logGroupName: G, logStreamName: stream}))
+    const lines = ['PHP Fatal error: out of memory', 'GET /index.php 200', 'PHP Warning: Undefined array key', 'ERROR timeout after 30 s']
+    await logs.send(new PutLogEventsCommand({logGroupName: G, logStreamName: 'i-1', logEvents: lines.slice(0, 2).map((message, i) => ({message, timestamp: now + i}))}))
+    await logs.send(new PutLogEventsCommand({logGroupName: G, logStreamName: 'i-2', logEvents: lines.slice(2).map((message, i) => ({message, timestamp: now + 10 + i}))}))
+    await logs.send(new PutLogEventsCommand({logGroupName: G, logStreamName: 'x-3', logEvents: [{message: 'PHP elsewhere', timestamp: now + 20}]}))
+    const filter = async (filterPattern: string, extra: object = {}) =>
+      ((await logs.send(new FilterLogEventsCommand({logGroupName: G, filterPattern, ...extra}))).events ?? []).map((e) => e.message)
+
+    expect(await filter('PHP')).toEqual([lines[0], lines[2], 'PHP elsewhere'])
+    expect(await filter('PHP error')).toEqual([lines[0]])
+    expect(await filter('"Fatal error"')).toEqual([lines[0]])
+    expect(await filter('?Fatal ?timeout')).toEqual([lines[0], lines[3]])
+    expect(await filter('PHP -Warning')).toEqual([lines[0], 'PHP elsewhere'])
+    expect(await filter('%[Ee]rror|Warning%')).toEqual([lines[0], lines[2]])
+    expect(await filter('Fata')).toEqual([])
+    expect(await filter('index')).toEqual([lines[1]])
+    expect(await filter('PHP', {logStreamNamePrefix: 'i-'})).toEqual([lines[0], lines[2]])
+    await expect(filter('%(a|b)%')).rejects.toBeInstanceOf(InvalidParameterException)
+    await expect(filter('%a% %b% %c%')).rejects.toBeInstanceOf(InvalidParameterException)
+    await expect(filter('PHP', {logStreamNamePrefix: 'i-', logStreamNames: ['i-1']})).rejects.toBeInstanceOf(InvalidParameterException)
+  })
+
+  it("names the instances' log groups as src/site/log-groups.ts does", () => {
+    expect([...EB_LOG_FILES]).toEqual(WEB_LOG_SOURCES.map((source) => source.file))
+    expect([...SEED_LOG_NAMES]).toEqual(seedLogGroups('demo').map(({group}) => group.replace('/hactl/demo/seed/', '')))
   })
 })

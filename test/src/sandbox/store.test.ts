@@ -236,6 +236,6 @@ describe('sandbox state file: collections newer than the file', () => {
   })
 
   it('every service that keeps state declares its part in the registry', () => {
-    expect(sliceShapes().map((slice) => slice.key).sort()).toEqual(['acm', 'cloudwatch', 'eb', 'ec2', 'efs', 'elasticache', 'iam', 'logs', 'rds', 'route53', 's3', 'scheduler', 'secretsmanager', 'ssm'])
+    expect(sliceShapes().map((slice) => slice.key).sort()).toEqual(['acm', 'cloudwatch', 'eb', 'ec2', 'efs', 'elasticache', 'iam', 'logs', 'rds', 'route53', 's3', 'scheduler', 'secretsmanager', 'sns', 'ssm'])
   })
 })
