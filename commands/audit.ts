@@ -30,10 +30,13 @@ Entries live on AWS in the CloudWatch Logs group /hactl/<site>/audit (one stream
   public static summary = 'Show who changed the site, when, how, and with what outcome.'
 
   public async run(): Promise<AuditResult> {
-    const [{config}, aws] = await Promise.all([this.loadConfig(), this.aws()])
-    const [{readAudit}, logs] = await Promise.all([import('../src/site/audit'), aws.logs()])
-    const result = await readAudit({clock: aws.clock, limit: this.flags.limit, logs, sinceMs: this.flags.since, site: config.site})
-    if (!this.jsonEnabled()) this.log(renderAudit(result))
-    return result
+    const {limit, since} = this.flags
+    return this.runRead({
+      async read({clients, config}) {
+        const [{readAudit}, logs] = await Promise.all([import('../src/site/audit'), clients.logs()])
+        return readAudit({clock: clients.clock, limit, logs, sinceMs: since, site: config.site})
+      },
+      render: renderAudit,
+    })
   }
 }

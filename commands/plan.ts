@@ -36,7 +36,6 @@ With --sandbox, --live or an endpoint it also looks at what exists and shows wha
     const [{plan}, {buildBundle}] = await Promise.all([import('../src/env/plan'), import('../src/env/bundle')])
     const target = {endpointUrl: this.flags['endpoint-url'], live: this.flags.live, sandbox: this.flags.sandbox}
     const result = await plan({bundle: buildBundle(), clients: () => this.aws(), config, target})
-    if (!this.jsonEnabled()) this.log(renderPlan(result, {files: this.flags.files}))
-    return result
+    return this.present(result, (planned) => renderPlan(planned, {files: this.flags.files}))
   }
 }

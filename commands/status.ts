@@ -31,8 +31,6 @@ Shows who the credentials belong to, the region, the hactl.yml in use, and for i
   public async run(): Promise<StatusResult> {
     const [aws, config] = await Promise.all([this.aws(), this.optionalConfig()])
     const result = await getStatus({clients: aws, config, marker: this.flags.marker, reporter: this.reporter})
-    this.reporter.stop(true)
-    if (!this.jsonEnabled()) this.log(renderStatus(result))
-    return result
+    return this.present(result, renderStatus)
   }
 }

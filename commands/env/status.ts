@@ -10,10 +10,12 @@ export default class EnvStatus extends HactlCommand<typeof EnvStatus> {
   public static summary = 'Show the environment, its instances and its data tier.'
 
   public async run(): Promise<EnvStatusResult> {
-    const [{config}, aws] = await Promise.all([this.loadConfig(), this.aws()])
-    const {getEnvStatus} = await import('../../src/env/status')
-    const result = await getEnvStatus({clients: aws, config})
-    if (!this.jsonEnabled()) this.log(renderEnvStatus(result))
-    return result
+    return this.runRead({
+      async read({clients, config}) {
+        const {getEnvStatus} = await import('../../src/env/status')
+        return getEnvStatus({clients, config})
+      },
+      render: renderEnvStatus,
+    })
   }
 }

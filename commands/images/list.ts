@@ -10,10 +10,12 @@ export default class ImagesList extends HactlCommand<typeof ImagesList> {
   public static summary = 'List the site\'s baked AMIs: live, previous, latest, retired.'
 
   public async run(): Promise<ImagesListResult> {
-    const [{config}, clients] = await Promise.all([this.loadConfig(), this.aws()])
-    const {listImages} = await import('../../src/bake/images-list')
-    const result = await listImages({clients, config, reporter: this.reporter})
-    if (!this.jsonEnabled()) this.log(renderImagesList(result))
-    return result
+    return this.runRead({
+      async read(context) {
+        const {listImages} = await import('../../src/bake/images-list')
+        return listImages(context)
+      },
+      render: renderImagesList,
+    })
   }
 }

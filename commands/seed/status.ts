@@ -10,10 +10,12 @@ export default class SeedStatus extends HactlCommand<typeof SeedStatus> {
   public static summary = 'Show the seed: state, image, boot result, cron heartbeat, SSM agent.'
 
   public async run(): Promise<SeedStatusResult> {
-    const [{config}, aws] = await Promise.all([this.loadConfig(), this.aws()])
-    const {seedStatus} = await import('../../src/seed/status')
-    const result = await seedStatus({clients: aws, config})
-    if (!this.jsonEnabled()) this.log(renderSeedStatus(result))
-    return result
+    return this.runRead({
+      async read({clients, config}) {
+        const {seedStatus} = await import('../../src/seed/status')
+        return seedStatus({clients, config})
+      },
+      render: renderSeedStatus,
+    })
   }
 }

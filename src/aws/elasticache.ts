@@ -24,8 +24,7 @@ import {
 
 import type {ApiContext, Tags, WaitControl} from './types'
 import {awsCall, hasAwsCode} from './errors'
-import {statesIn, tagList, unlessNotFound, waitUntilGone, waiterPacing} from './resource-calls'
-import {runSdkWaiter} from './wait'
+import {lifecycleWaits, statesIn, tagList, unlessNotFound, waiterPacing} from './resource-calls'
 
 export interface ElastiCacheApi {
   /** The group, or undefined (CacheSubnetGroupNotFoundFault). */
@@ -90,9 +89,9 @@ export function createElastiCacheApi(client: ElastiCacheClient, context: ApiCont
     return out?.CacheClusters?.[0]
   }
 
-  function waitOptions(wait: WaitControl) {
-    return waiterPacing(client, context, CACHE_WAITER_DELAY_SECONDS, wait)
-  }
+  const pacing = (wait: WaitControl) => waiterPacing(client, context, CACHE_WAITER_DELAY_SECONDS, wait)
+  const clusterWaits = lifecycleWaits({what: 'cache cluster', input: (id) => ({CacheClusterId: id}), describe: clusterStates, untilAvailable: waitUntilCacheClusterAvailable, untilDeleted: waitUntilCacheClusterDeleted, notFound: CLUSTER_NOT_FOUND}, pacing)
+  const groupWaits = lifecycleWaits({what: 'replication group', input: (id) => ({ReplicationGroupId: id}), describe: groupStates, untilAvailable: waitUntilReplicationGroupAvailable, untilDeleted: waitUntilReplicationGroupDeleted, notFound: GROUP_NOT_FOUND}, pacing)
 
   return {
     async nodeTypeExists(nodeType) {
@@ -162,49 +161,21 @@ export function createElastiCacheApi(client: ElastiCacheClient, context: ApiCont
     },
 
     async waitForCacheClusterAvailable(id, wait) {
-      await runSdkWaiter({
-        ...waitOptions(wait),
-        describe: clusterStates,
-        input: {CacheClusterId: id},
-        waiter: waitUntilCacheClusterAvailable,
-        what: `cache cluster ${id} to be available`,
-      })
+      await clusterWaits.available(id, wait)
       const cluster = await awsCall('elasticache:DescribeCacheClusters', () =>
         client.send(new DescribeCacheClustersCommand({CacheClusterId: id, ShowCacheNodeInfo: true})),
       )
       return cluster.CacheClusters?.[0] ?? {}
     },
 
-    async waitForCacheClusterDeleted(id, wait) {
-      await waitUntilGone(CLUSTER_NOT_FOUND, {
-        ...waitOptions(wait),
-        describe: clusterStates,
-        input: {CacheClusterId: id},
-        waiter: waitUntilCacheClusterDeleted,
-        what: `cache cluster ${id} to be deleted`,
-      })
-    },
+    waitForCacheClusterDeleted: clusterWaits.deleted,
 
     async waitForReplicationGroupAvailable(id, wait) {
-      await runSdkWaiter({
-        ...waitOptions(wait),
-        describe: groupStates,
-        input: {ReplicationGroupId: id},
-        waiter: waitUntilReplicationGroupAvailable,
-        what: `replication group ${id} to be available`,
-      })
+      await groupWaits.available(id, wait)
       const out = await awsCall('elasticache:DescribeReplicationGroups', () => client.send(new DescribeReplicationGroupsCommand({ReplicationGroupId: id})))
       return out.ReplicationGroups?.[0] ?? {}
     },
 
-    async waitForReplicationGroupDeleted(id, wait) {
-      await waitUntilGone(GROUP_NOT_FOUND, {
-        ...waitOptions(wait),
-        describe: groupStates,
-        input: {ReplicationGroupId: id},
-        waiter: waitUntilReplicationGroupDeleted,
-        what: `replication group ${id} to be deleted`,
-      })
-    },
+    waitForReplicationGroupDeleted: groupWaits.deleted,
   }
 }

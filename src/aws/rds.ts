@@ -46,8 +46,7 @@ import {
 import {UserError} from '../core/errors'
 import type {ApiContext, Tags, WaitControl} from './types'
 import {awsCall} from './errors'
-import {statesIn, tagList, unlessNotFound, waitUntilGone, waiterPacing} from './resource-calls'
-import {runSdkWaiter} from './wait'
+import {lifecycleWaits, statesIn, tagList, unlessNotFound, waiterPacing} from './resource-calls'
 
 export interface RdsApi {
   /** The group, or undefined (DBSubnetGroupNotFoundFault). */
@@ -149,9 +148,9 @@ export function createRdsApi(client: RDSClient, context: ApiContext): RdsApi {
     return out.DBClusters?.[0]
   }
 
-  function waitOptions(wait: WaitControl) {
-    return waiterPacing(client, context, RDS_WAITER_DELAY_SECONDS, wait)
-  }
+  const pacing = (wait: WaitControl) => waiterPacing(client, context, RDS_WAITER_DELAY_SECONDS, wait)
+  const clusterWaits = lifecycleWaits({what: 'DB cluster', input: (id) => ({DBClusterIdentifier: id}), describe: clusterStates, untilAvailable: waitUntilDBClusterAvailable, untilDeleted: waitUntilDBClusterDeleted, notFound: CLUSTER_NOT_FOUND}, pacing)
+  const instanceWaits = lifecycleWaits({what: 'DB instance', input: (id) => ({DBInstanceIdentifier: id}), describe: instanceStates, untilAvailable: waitUntilDBInstanceAvailable, untilDeleted: waitUntilDBInstanceDeleted, notFound: INSTANCE_NOT_FOUND}, pacing)
 
   /** All engine versions DescribeDBEngineVersions gives for these criteria, every page. */
   async function engineVersions(engine: string, version: string | undefined, defaultOnly: boolean) {
@@ -422,46 +421,18 @@ export function createRdsApi(client: RDSClient, context: ApiContext): RdsApi {
     },
 
     async waitForClusterAvailable(id, wait) {
-      await runSdkWaiter({
-        ...waitOptions(wait),
-        describe: clusterStates,
-        input: {DBClusterIdentifier: id},
-        waiter: waitUntilDBClusterAvailable,
-        what: `DB cluster ${id} to be available`,
-      })
+      await clusterWaits.available(id, wait)
       return (await getCluster(id)) ?? {}
     },
 
-    async waitForClusterDeleted(id, wait) {
-      await waitUntilGone(CLUSTER_NOT_FOUND, {
-        ...waitOptions(wait),
-        describe: clusterStates,
-        input: {DBClusterIdentifier: id},
-        waiter: waitUntilDBClusterDeleted,
-        what: `DB cluster ${id} to be deleted`,
-      })
-    },
+    waitForClusterDeleted: clusterWaits.deleted,
 
     async waitForInstanceAvailable(id, wait) {
-      await runSdkWaiter({
-        ...waitOptions(wait),
-        describe: instanceStates,
-        input: {DBInstanceIdentifier: id},
-        waiter: waitUntilDBInstanceAvailable,
-        what: `DB instance ${id} to be available`,
-      })
+      await instanceWaits.available(id, wait)
       return (await getInstance(id)) ?? {}
     },
 
-    async waitForInstanceDeleted(id, wait) {
-      await waitUntilGone(INSTANCE_NOT_FOUND, {
-        ...waitOptions(wait),
-        describe: instanceStates,
-        input: {DBInstanceIdentifier: id},
-        waiter: waitUntilDBInstanceDeleted,
-        what: `DB instance ${id} to be deleted`,
-      })
-    },
+    waitForInstanceDeleted: instanceWaits.deleted,
   }
 }
 

@@ -7,7 +7,7 @@
  */
 import type {ApiContext, Tags, WaitControl} from './types'
 import {awsCall, hasAwsCode} from './errors'
-import {runSdkWaiter, type SdkWaitOptions} from './wait'
+import {runSdkWaiter, type SdkWaiter, type SdkWaitOptions} from './wait'
 
 /**
  * Longest pause between polls. The SDK backs off to 120 s, which can notice a
@@ -65,6 +65,41 @@ export function waiterPacing<C>(client: C, context: ApiContext, minDelaySeconds:
     reporter: context.reporter,
     signal: wait.signal,
     timeoutMs: wait.timeoutMs,
+  }
+}
+
+/** One kind of data-tier resource (a DB instance, a replication group) as its two SDK waiters see it. */
+export interface WaitedKind<C, I> {
+  /** How the wait names it: `DB cluster`, `replication group`. */
+  readonly what: string
+  /** The waiters' input for one resource. */
+  readonly input: (id: string) => I
+  /** The progress line of one poll (see statesIn). */
+  readonly describe: (output: unknown) => string
+  readonly untilAvailable: SdkWaiter<C, I>
+  readonly untilDeleted: SdkWaiter<C, I>
+  /** The kind's not-found code: what the delete wait awaits. */
+  readonly notFound: string
+}
+
+/** The pacing part of a client's waits, as waiterPacing gives it. */
+type Pacing<C> = (wait: WaitControl) => ReturnType<typeof waiterPacing<C>>
+
+/**
+ * The two waits of one kind of resource, paced as its client's: until it is
+ * available, and until it is gone (waitUntilGone).
+ */
+export function lifecycleWaits<C extends {send: (...args: never[]) => Promise<unknown>}, I>(kind: WaitedKind<C, I>, pacing: Pacing<C>) {
+  const options = (id: string, wait: WaitControl, state: string, waiter: SdkWaiter<C, I>): SdkWaitOptions<C, I> => ({
+    ...pacing(wait),
+    describe: kind.describe,
+    input: kind.input(id),
+    waiter,
+    what: `${kind.what} ${id} to be ${state}`,
+  })
+  return {
+    available: (id: string, wait: WaitControl): Promise<void> => runSdkWaiter(options(id, wait, 'available', kind.untilAvailable)),
+    deleted: (id: string, wait: WaitControl): Promise<void> => waitUntilGone(kind.notFound, options(id, wait, 'deleted', kind.untilDeleted)),
   }
 }
 

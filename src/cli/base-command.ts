@@ -71,6 +71,21 @@ export interface MutationSpec<R> {
   readonly render: (result: R) => string
 }
 
+/** What a read-only command's library call gets. */
+export interface ReadContext {
+  readonly config: HactlConfig
+  readonly clients: AwsClients
+  readonly reporter: Reporter
+}
+
+/** A command that only reads: no confirmation, no lock. */
+export interface ReadSpec<R> {
+  /** The one library call. */
+  readonly read: (context: ReadContext) => Promise<R>
+  /** The human rendering of the result (not used under --json). */
+  readonly render: (result: R) => string
+}
+
 export abstract class HactlCommand<T extends typeof Command> extends Command {
   public static baseFlags = globalFlags
   public static enableJsonFlag = true
@@ -280,8 +295,23 @@ export abstract class HactlCommand<T extends typeof Command> extends Command {
     const result = await this.withSiteLock(config.site, spec.operation, ({signal}) =>
       spec.work({clients, config, deadline: Deadline.after(clients.clock, this.waitMinutes() * 60_000), reporter: this.reporter, signal}),
     )
+    return this.present(result, spec.render)
+  }
+
+  /**
+   * A command that reads a site: load hactl.yml and the AWS clients, call
+   * the library, stop the progress display, and render the result unless
+   * `--json` prints it.
+   */
+  protected async runRead<R>(spec: ReadSpec<R>): Promise<R> {
+    const [{config}, clients] = await Promise.all([this.loadConfig(), this.aws()])
+    return this.present(await spec.read({clients, config, reporter: this.reporter}), spec.render)
+  }
+
+  /** The end of every command: the progress display stopped, then the result rendered unless `--json` prints it. */
+  protected present<R>(result: R, render: (result: R) => string): R {
     this.reporter.stop(true)
-    if (!this.jsonEnabled()) this.log(spec.render(result))
+    if (!this.jsonEnabled()) this.log(render(result))
     return result
   }
 

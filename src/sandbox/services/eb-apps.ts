@@ -21,7 +21,7 @@ import type {
 
 import {SandboxUnsupportedError, SimError} from '../errors'
 import {paginate} from '../paging'
-import type {OperationContext, Result} from '../types'
+import type {Handler, OperationContext, Result} from '../types'
 import {ec2Slice} from './ec2-model'
 import {liveMembers} from './eb-fleet'
 import {startTermination} from './eb-environments'
@@ -52,11 +52,7 @@ const SPEC_FILE = 'src/sandbox/services/eb.md'
 // ---- CreateStorageLocation --------------------------------------------------
 
 /** The account's EB bucket, made on first call and returned as it is afterwards. */
-export function createStorageLocation(
-  eb: EbContext,
-  _input: CreateStorageLocationCommandInput,
-  context: OperationContext,
-): Result<CreateStorageLocationCommandOutput> {
+export const createStorageLocation: Handler<EbContext, CreateStorageLocationCommandInput, Result<CreateStorageLocationCommandOutput>> = (eb, _input, context) => {
   return {S3Bucket: ensureBucket(eb.region, storageBucket(context), context.now).name}
 }
 
@@ -98,18 +94,14 @@ function addApplication(eb: EbContext, name: string, description: string | undef
   return app
 }
 
-export function createApplication(eb: EbContext, input: CreateApplicationCommandInput, context: OperationContext): Result<CreateApplicationCommandOutput> {
+export const createApplication: Handler<EbContext, CreateApplicationCommandInput, Result<CreateApplicationCommandOutput>> = (eb, input, context) => {
   const name = checkApplicationName(input.ApplicationName)
   if (eb.state.applications.some((app) => app.name === name)) throw invalidParameterValue(`Application ${name} already exists.`)
   const app = addApplication(eb, name, input.Description, checkTags(input.Tags), context)
   return {Application: toApplication(eb, app, context)}
 }
 
-export function describeApplications(
-  eb: EbContext,
-  input: DescribeApplicationsCommandInput,
-  context: OperationContext,
-): Result<DescribeApplicationsCommandOutput> {
+export const describeApplications: Handler<EbContext, DescribeApplicationsCommandInput, Result<DescribeApplicationsCommandOutput>> = (eb, input, context) => {
   const names = input.ApplicationNames ?? []
   const apps = eb.state.applications.filter((app) => names.length === 0 || names.includes(app.name))
   return {Applications: apps.map((app) => toApplication(eb, app, context))}
@@ -119,7 +111,7 @@ export function describeApplications(
  * Deletes the application and its versions. With TerminateEnvByForce its live
  * environments start terminating; without, a live environment stops it.
  */
-export function deleteApplication(eb: EbContext, input: DeleteApplicationCommandInput, context: OperationContext): Result<DeleteApplicationCommandOutput> {
+export const deleteApplication: Handler<EbContext, DeleteApplicationCommandInput, Result<DeleteApplicationCommandOutput>> = (eb, input, context) => {
   const app = findApplication(eb.state, input.ApplicationName)
   const live = eb.state.environments.filter((env) => env.application === app.name && isLive(env, context.now))
   if (live.length > 0 && !input.TerminateEnvByForce) {
@@ -162,11 +154,7 @@ function checkSourceBundle(eb: EbContext, bundle: CreateApplicationVersionComman
   return {bucket, key}
 }
 
-export function createApplicationVersion(
-  eb: EbContext,
-  input: CreateApplicationVersionCommandInput,
-  context: OperationContext,
-): Result<CreateApplicationVersionCommandOutput> {
+export const createApplicationVersion: Handler<EbContext, CreateApplicationVersionCommandInput, Result<CreateApplicationVersionCommandOutput>> = (eb, input, context) => {
   if (input.SourceBuildInformation !== undefined || input.BuildConfiguration !== undefined) {
     throw new SandboxUnsupportedError('elasticbeanstalk', 'CreateApplicationVersion from CodeCommit or with a CodeBuild build', SPEC_FILE)
   }
@@ -201,11 +189,7 @@ export function createApplicationVersion(
 }
 
 /** Newest first. */
-export function describeApplicationVersions(
-  eb: EbContext,
-  input: DescribeApplicationVersionsCommandInput,
-  context: OperationContext,
-): Result<DescribeApplicationVersionsCommandOutput> {
+export const describeApplicationVersions: Handler<EbContext, DescribeApplicationVersionsCommandInput, Result<DescribeApplicationVersionsCommandOutput>> = (eb, input, context) => {
   const labels = input.VersionLabels ?? []
   const matching = eb.state.versions
     .filter((version) => input.ApplicationName === undefined || version.application === input.ApplicationName)
@@ -239,11 +223,7 @@ function taggable(eb: EbContext, arn: string | undefined, context: OperationCont
   throw errors.resourceNotFound(wanted)
 }
 
-export function listTagsForResource(
-  eb: EbContext,
-  input: ListTagsForResourceCommandInput,
-  context: OperationContext,
-): Result<ListTagsForResourceCommandOutput> {
+export const listTagsForResource: Handler<EbContext, ListTagsForResourceCommandInput, Result<ListTagsForResourceCommandOutput>> = (eb, input, context) => {
   return {ResourceArn: input.ResourceArn, ResourceTags: toTagList(taggable(eb, input.ResourceArn, context).record.tags)}
 }
 
@@ -251,11 +231,7 @@ export function listTagsForResource(
  * Adds and removes tags. On an environment EB propagates them to its
  * resources: the live instances get the same change.
  */
-export function updateTagsForResource(
-  eb: EbContext,
-  input: UpdateTagsForResourceCommandInput,
-  context: OperationContext,
-): Result<UpdateTagsForResourceCommandOutput> {
+export const updateTagsForResource: Handler<EbContext, UpdateTagsForResourceCommandInput, Result<UpdateTagsForResourceCommandOutput>> = (eb, input, context) => {
   const target = taggable(eb, input.ResourceArn, context)
   const added = checkTags(input.TagsToAdd)
   const removed = input.TagsToRemove ?? []

@@ -15,7 +15,7 @@ import type {
 import {DURATIONS} from '../durations'
 import {SandboxUnsupportedError} from '../errors'
 import {paginate} from '../paging'
-import type {OperationContext, Result} from '../types'
+import type {Handler, OperationContext, Result} from '../types'
 import {ec2Slice} from './ec2-model'
 import {planEvents, type PlannedEvent} from './eb-events'
 import {fleetSize, launchInstances, launchSpec, replaceFleet, resizeFleet, sameSpec, terminateMembers, type FleetChange} from './eb-fleet'
@@ -220,7 +220,7 @@ function launchEvents(env: EbEnvironmentRecord, groupCreated: boolean, context: 
   return steps.sort((a, b) => a[0] - b[0])
 }
 
-export function createEnvironment(eb: EbContext, input: CreateEnvironmentCommandInput, context: OperationContext): Result<CreateEnvironmentCommandOutput> {
+export const createEnvironment: Handler<EbContext, CreateEnvironmentCommandInput, Result<CreateEnvironmentCommandOutput>> = (eb, input, context) => {
   const name = checkName(eb, input.EnvironmentName, context)
   const app = findApplication(eb.state, input.ApplicationName)
   if (input.Tier !== undefined && (input.Tier.Name ?? 'WebServer') !== 'WebServer') {
@@ -271,11 +271,7 @@ export function createEnvironment(eb: EbContext, input: CreateEnvironmentCommand
 
 // ---- DescribeEnvironments ---------------------------------------------------
 
-export function describeEnvironments(
-  eb: EbContext,
-  input: DescribeEnvironmentsCommandInput,
-  context: OperationContext,
-): Result<DescribeEnvironmentsCommandOutput> {
+export const describeEnvironments: Handler<EbContext, DescribeEnvironmentsCommandInput, Result<DescribeEnvironmentsCommandOutput>> = (eb, input, context) => {
   const ids = input.EnvironmentIds ?? []
   const names = input.EnvironmentNames ?? []
   // Terminated environments are listed for about an hour unless IncludeDeleted is false.
@@ -337,7 +333,7 @@ function updatePlatform(env: EbEnvironmentRecord, input: UpdateEnvironmentComman
   return resolvePlatform(input, context)
 }
 
-export function updateEnvironment(eb: EbContext, input: UpdateEnvironmentCommandInput, context: OperationContext): Result<UpdateEnvironmentCommandOutput> {
+export const updateEnvironment: Handler<EbContext, UpdateEnvironmentCommandInput, Result<UpdateEnvironmentCommandOutput>> = (eb, input, context) => {
   const env = findLiveEnvironment(eb.state, input, context)
   if (input.Tier !== undefined) throw new SandboxUnsupportedError('elasticbeanstalk', 'UpdateEnvironment with a Tier', SPEC_FILE)
   const added = input.OptionSettings ?? []
@@ -418,11 +414,7 @@ function rollingStartEvents(env: EbEnvironmentRecord, group: GroupChange): Plann
  * cancelled (AbortableOperationInProgress); EB then rolls back. Anything else
  * in progress (an all-at-once update, a version deployment) is not simulated.
  */
-export function abortEnvironmentUpdate(
-  eb: EbContext,
-  input: AbortEnvironmentUpdateCommandInput,
-  context: OperationContext,
-): Result<AbortEnvironmentUpdateCommandOutput> {
+export const abortEnvironmentUpdate: Handler<EbContext, AbortEnvironmentUpdateCommandInput, Result<AbortEnvironmentUpdateCommandOutput>> = (eb, input, context) => {
   const env = findLiveEnvironment(eb.state, input, context)
   const updating = environmentStatus(env, context.now) === 'Updating'
   if (updating && env.operation.rolling === undefined) {
@@ -459,11 +451,7 @@ export function startTermination(eb: EbContext, env: EbEnvironmentRecord, contex
   ])
 }
 
-export function terminateEnvironment(
-  eb: EbContext,
-  input: TerminateEnvironmentCommandInput,
-  context: OperationContext,
-): Result<TerminateEnvironmentCommandOutput> {
+export const terminateEnvironment: Handler<EbContext, TerminateEnvironmentCommandInput, Result<TerminateEnvironmentCommandOutput>> = (eb, input, context) => {
   const env = findLiveEnvironment(eb.state, input, context)
   if (input.TerminateResources === false) throw new SandboxUnsupportedError('elasticbeanstalk', 'TerminateEnvironment with TerminateResources false', SPEC_FILE)
   const status = environmentStatus(env, context.now)

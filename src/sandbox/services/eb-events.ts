@@ -1,7 +1,7 @@
 import type {DescribeEventsCommandInput, DescribeEventsCommandOutput, EventDescription, EventSeverity} from '@aws-sdk/client-elastic-beanstalk'
 
 import {paginate} from '../paging'
-import type {OperationContext, Result} from '../types'
+import type {Handler, Result} from '../types'
 import {checkMaxRecords, errors, type EbContext, type EbEnvironmentRecord, type EbEventRecord, type EbState} from './eb-model'
 
 /*
@@ -66,7 +66,7 @@ function toEvent(event: EbEventRecord): EventDescription {
 }
 
 /** Newest first, as EB returns them; events of the same instant in reverse order of planning. */
-export function describeEvents(eb: EbContext, input: DescribeEventsCommandInput, context: OperationContext): Result<DescribeEventsCommandOutput> {
+export const describeEvents: Handler<EbContext, DescribeEventsCommandInput, Result<DescribeEventsCommandOutput>> = (eb, input, context) => {
   const visible = eb.state.events
     .map((event, index) => ({event, index}))
     .filter(({event}) => matches(event, input, context.now))

@@ -18,7 +18,7 @@ import type {
 import {DURATIONS} from '../durations'
 import {SandboxUnsupportedError, SimError} from '../errors'
 import {paginate} from '../paging'
-import type {OperationContext, Result} from '../types'
+import type {Handler, OperationContext, Result} from '../types'
 import {ec2Slice, type InstanceRecord} from './ec2-model'
 import {liveMembers} from './eb-fleet'
 import {
@@ -156,11 +156,7 @@ function refreshedAt(now: number): Date {
 }
 
 /** Only the attributes asked for: "If no attribute names are specified, returns the name of the environment." */
-export function describeEnvironmentHealth(
-  eb: EbContext,
-  input: DescribeEnvironmentHealthCommandInput,
-  context: OperationContext,
-): Result<DescribeEnvironmentHealthCommandOutput> {
+export const describeEnvironmentHealth: Handler<EbContext, DescribeEnvironmentHealthCommandInput, Result<DescribeEnvironmentHealthCommandOutput>> = (eb, input, context) => {
   const env = enhancedEnvironment(eb, input, 'DescribeEnvironmentHealth', context)
   const health = healthOf(eb, env, context)
   const wanted = new Set<string>(input.AttributeNames ?? [])
@@ -207,11 +203,7 @@ function toInstanceHealth(env: EbEnvironmentRecord, view: InstanceHealthView, wa
 }
 
 /** Only the attributes asked for: without AttributeNames, instance ids alone. */
-export function describeInstancesHealth(
-  eb: EbContext,
-  input: DescribeInstancesHealthCommandInput,
-  context: OperationContext,
-): Result<DescribeInstancesHealthCommandOutput> {
+export const describeInstancesHealth: Handler<EbContext, DescribeInstancesHealthCommandInput, Result<DescribeInstancesHealthCommandOutput>> = (eb, input, context) => {
   const env = enhancedEnvironment(eb, input, 'DescribeInstancesHealth', context)
   const wanted = new Set<string>(input.AttributeNames ?? [])
   const want = (name: string) => wanted.has('All') || wanted.has(name)
@@ -225,11 +217,7 @@ export function describeInstancesHealth(
 
 // ---- DescribeEnvironmentResources -------------------------------------------
 
-export function describeEnvironmentResources(
-  eb: EbContext,
-  input: DescribeEnvironmentResourcesCommandInput,
-  context: OperationContext,
-): Result<DescribeEnvironmentResourcesCommandOutput> {
+export const describeEnvironmentResources: Handler<EbContext, DescribeEnvironmentResourcesCommandInput, Result<DescribeEnvironmentResourcesCommandOutput>> = (eb, input, context) => {
   const env = findLiveEnvironment(eb.state, input, context)
   const ec2 = ec2Slice(eb.region, context)
   const terminating = environmentStatus(env, context.now) === 'Terminating'
@@ -271,11 +259,7 @@ function withDefaults(env: EbEnvironmentRecord, settings: readonly Configuration
   return mergeOptions(defaults, settings, [])
 }
 
-export function describeConfigurationSettings(
-  eb: EbContext,
-  input: DescribeConfigurationSettingsCommandInput,
-  context: OperationContext,
-): Result<DescribeConfigurationSettingsCommandOutput> {
+export const describeConfigurationSettings: Handler<EbContext, DescribeConfigurationSettingsCommandInput, Result<DescribeConfigurationSettingsCommandOutput>> = (eb, input, context) => {
   if (input.TemplateName !== undefined) throw new SandboxUnsupportedError('elasticbeanstalk', 'DescribeConfigurationSettings for a TemplateName', SPEC_FILE)
   const app = findApplication(eb.state, input.ApplicationName)
   if (input.EnvironmentName === undefined) throw new SimError('MissingParameter', 'Either TemplateName or EnvironmentName must be specified.')

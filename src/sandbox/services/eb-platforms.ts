@@ -11,7 +11,7 @@ import type {
 
 import {SandboxUnsupportedError} from '../errors'
 import {paginate} from '../paging'
-import type {OperationContext, Result} from '../types'
+import type {Handler, OperationContext, Result} from '../types'
 import {EB_PLATFORM_OWNER, ec2Slice, imageState, type Ec2State, type ImageRecord} from './ec2-model'
 import {checkMaxRecords, errors, invalidParameterValue, type EbContext} from './eb-model'
 
@@ -185,11 +185,7 @@ function matchesFilter(summary: PlatformSummary, filter: PlatformFilter): boolea
   return value !== undefined && operator(value, wanted)
 }
 
-export function listPlatformVersions(
-  _eb: EbContext,
-  input: ListPlatformVersionsCommandInput,
-  context: OperationContext,
-): Result<ListPlatformVersionsCommandOutput> {
+export const listPlatformVersions: Handler<EbContext, ListPlatformVersionsCommandInput, Result<ListPlatformVersionsCommandOutput>> = (_eb, input, context) => {
   const filters = input.Filters ?? []
   const matching = PLATFORMS.map((platform) => toSummary(platform, context.region)).filter((summary) =>
     filters.every((filter) => matchesFilter(summary, filter)),
@@ -203,11 +199,7 @@ export function listPlatformVersions(
   return {PlatformSummaryList: page.items, NextToken: page.nextToken}
 }
 
-export function describePlatformVersion(
-  eb: EbContext,
-  input: DescribePlatformVersionCommandInput,
-  context: OperationContext,
-): Result<DescribePlatformVersionCommandOutput> {
+export const describePlatformVersion: Handler<EbContext, DescribePlatformVersionCommandInput, Result<DescribePlatformVersionCommandOutput>> = (eb, input, context) => {
   if (input.PlatformArn === undefined) throw new SandboxUnsupportedError('elasticbeanstalk', 'DescribePlatformVersion without PlatformArn', SPEC_FILE)
   const platform = requirePlatformArn(input.PlatformArn, context.region)
   return {PlatformDescription: toDescription(platform, ec2Slice(eb.region, context), context)}

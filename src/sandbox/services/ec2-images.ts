@@ -9,7 +9,7 @@ import type {
 } from '@aws-sdk/client-ec2'
 
 import {SimError} from '../errors'
-import type {OperationContext, Result} from '../types'
+import type {Handler, OperationContext, Result} from '../types'
 import {
   errors,
   imageState,
@@ -61,7 +61,7 @@ function toImage(image: ImageRecord, context: OperationContext): Image {
   }
 }
 
-export function createImage(state: Ec2State, input: CreateImageCommandInput, context: OperationContext): Result<CreateImageCommandOutput> {
+export const createImage: Handler<Ec2State, CreateImageCommandInput, Result<CreateImageCommandOutput>> = (state, input, context) => {
   const instance = findInstance(state, input.InstanceId, context)
   const name = input.Name
   if (name === undefined) throw missingParameter('Name')
@@ -144,11 +144,7 @@ function requireImages(state: Ec2State, ids: readonly string[]): ImageRecord[] {
   return state.images.filter((image) => ids.includes(image.id))
 }
 
-export function describeImages(
-  state: Ec2State,
-  input: DescribeImagesCommandInput,
-  context: OperationContext,
-): Result<DescribeImagesCommandOutput> {
+export const describeImages: Handler<Ec2State, DescribeImagesCommandInput, Result<DescribeImagesCommandOutput>> = (state, input, context) => {
   const ids = input.ImageIds ?? []
   const owners = input.Owners ?? []
   // Every image the sandbox knows is the account's own or a public amazon one, so all are launchable.
@@ -161,11 +157,7 @@ export function describeImages(
   return {Images: page.items.map((image) => toImage(image, context)), NextToken: page.nextToken}
 }
 
-export function deregisterImage(
-  state: Ec2State,
-  input: DeregisterImageCommandInput,
-  context: OperationContext,
-): Result<DeregisterImageCommandOutput> {
+export const deregisterImage: Handler<Ec2State, DeregisterImageCommandInput, Result<DeregisterImageCommandOutput>> = (state, input, context) => {
   if (input.ImageId === undefined) throw missingParameter('ImageId')
   const [image] = requireImages(state, [input.ImageId])
   if (image.ownerId !== context.account) throw new SimError('AuthFailure', `Not authorized for image:${image.id}`)

@@ -21,7 +21,7 @@ import type {
 
 import {DURATIONS} from '../durations'
 import {SandboxUnsupportedError, SimError} from '../errors'
-import type {OperationContext, Result} from '../types'
+import type {Handler, OperationContext, Result} from '../types'
 import {
   STATE_CODES,
   errors,
@@ -255,7 +255,7 @@ function replay(state: Ec2State, input: RunInstancesCommandInput, context: Opera
   return toReservations(state, instances, context)[0] ?? {ReservationId: previous.reservationId, OwnerId: context.account, Groups: [], Instances: []}
 }
 
-export function runInstances(state: Ec2State, input: RunInstancesCommandInput, context: OperationContext): Result<RunInstancesCommandOutput> {
+export const runInstances: Handler<Ec2State, RunInstancesCommandInput, Result<RunInstancesCommandOutput>> = (state, input, context) => {
   const count = checkCounts(input)
   const replayed = replay(state, input, context)
   if (replayed) return replayed
@@ -336,11 +336,7 @@ function filterInstances(
   )
 }
 
-export function describeInstances(
-  state: Ec2State,
-  input: DescribeInstancesCommandInput,
-  context: OperationContext,
-): Result<DescribeInstancesCommandOutput> {
+export const describeInstances: Handler<Ec2State, DescribeInstancesCommandInput, Result<DescribeInstancesCommandOutput>> = (state, input, context) => {
   const ids = input.InstanceIds ?? []
   const chosen = ids.length > 0 ? requireInstances(state, ids, context) : visibleInstances(state, context)
   // Pages count instances; each page's instances are grouped into their reservations.
@@ -386,11 +382,7 @@ const STATUS_FILTERS: FilterFields<InstanceStatus> = {
   'system-status.reachability': (status) => [status.SystemStatus?.Details?.[0]?.Status],
 }
 
-export function describeInstanceStatus(
-  state: Ec2State,
-  input: DescribeInstanceStatusCommandInput,
-  context: OperationContext,
-): Result<DescribeInstanceStatusCommandOutput> {
+export const describeInstanceStatus: Handler<Ec2State, DescribeInstanceStatusCommandInput, Result<DescribeInstanceStatusCommandOutput>> = (state, input, context) => {
   const ids = input.InstanceIds ?? []
   const chosen = ids.length > 0 ? requireInstances(state, ids, context) : visibleInstances(state, context)
   // Without IncludeAllInstances EC2 reports running instances only.
@@ -404,11 +396,7 @@ export function describeInstanceStatus(
 
 // ---- TerminateInstances / ModifyInstanceMetadataOptions --------------------
 
-export function terminateInstances(
-  state: Ec2State,
-  input: TerminateInstancesCommandInput,
-  context: OperationContext,
-): Result<TerminateInstancesCommandOutput> {
+export const terminateInstances: Handler<Ec2State, TerminateInstancesCommandInput, Result<TerminateInstancesCommandOutput>> = (state, input, context) => {
   const ids = input.InstanceIds ?? []
   if (ids.length === 0) throw missingParameter('InstanceId')
   const changes: InstanceStateChange[] = requireInstances(state, ids, context).map((instance) => {
@@ -424,11 +412,7 @@ export function terminateInstances(
   return {TerminatingInstances: changes}
 }
 
-export function modifyInstanceMetadataOptions(
-  state: Ec2State,
-  input: ModifyInstanceMetadataOptionsCommandInput,
-  context: OperationContext,
-): Result<ModifyInstanceMetadataOptionsCommandOutput> {
+export const modifyInstanceMetadataOptions: Handler<Ec2State, ModifyInstanceMetadataOptionsCommandInput, Result<ModifyInstanceMetadataOptionsCommandOutput>> = (state, input, context) => {
   const instance = findInstance(state, input.InstanceId, context)
   const status = instanceState(instance, context.now)
   if (status === 'terminated' || status === 'shutting-down') {
@@ -462,11 +446,7 @@ const KNOWN_ATTRIBUTES = new Set([
   'ebsOptimized', 'sriovNetSupport', 'enaSupport', 'enclaveOptions', 'disableApiStop',
 ])
 
-export function describeInstanceAttribute(
-  state: Ec2State,
-  input: DescribeInstanceAttributeCommandInput,
-  context: OperationContext,
-): Result<DescribeInstanceAttributeCommandOutput> {
+export const describeInstanceAttribute: Handler<Ec2State, DescribeInstanceAttributeCommandInput, Result<DescribeInstanceAttributeCommandOutput>> = (state, input, context) => {
   const attribute = input.Attribute
   if (attribute === undefined) throw missingParameter('Attribute')
   const instance = findInstance(state, input.InstanceId, context)

@@ -19,7 +19,7 @@ import type {
 } from '@aws-sdk/client-ec2'
 
 import {SimError} from '../errors'
-import type {OperationContext, Result} from '../types'
+import type {Handler, OperationContext, Result} from '../types'
 import {
   allTrafficOut,
   errors,
@@ -65,7 +65,7 @@ function toVpc(vpc: VpcRecord, context: OperationContext): Vpc {
   }
 }
 
-export function describeVpcs(state: Ec2State, input: DescribeVpcsCommandInput, context: OperationContext): Result<DescribeVpcsCommandOutput> {
+export const describeVpcs: Handler<Ec2State, DescribeVpcsCommandInput, Result<DescribeVpcsCommandOutput>> = (state, input, context) => {
   const ids = input.VpcIds ?? []
   const chosen = ids.length > 0 ? requireIds(ids, state.vpcs, 'vpc', errors.vpcMalformed, errors.vpcNotFound) : state.vpcs
   const matching = chosen.filter((vpc) => matchesFilters(vpc, vpc.tags, input.Filters, VPC_FILTERS))
@@ -99,11 +99,7 @@ function toSubnet(subnet: SubnetRecord, context: OperationContext): Subnet {
   }
 }
 
-export function describeSubnets(
-  state: Ec2State,
-  input: DescribeSubnetsCommandInput,
-  context: OperationContext,
-): Result<DescribeSubnetsCommandOutput> {
+export const describeSubnets: Handler<Ec2State, DescribeSubnetsCommandInput, Result<DescribeSubnetsCommandOutput>> = (state, input, context) => {
   const ids = input.SubnetIds ?? []
   const chosen = ids.length > 0 ? requireIds(ids, state.subnets, 'subnet', errors.subnetMalformed, errors.subnetNotFound) : state.subnets
   const matching = chosen.filter((subnet) => matchesFilters(subnet, subnet.tags, input.Filters, SUBNET_FILTERS))
@@ -191,11 +187,7 @@ function groupOf(state: Ec2State, input: {readonly GroupId?: string; readonly Gr
   throw missingParameter('GroupId')
 }
 
-export function describeSecurityGroups(
-  state: Ec2State,
-  input: DescribeSecurityGroupsCommandInput,
-  context: OperationContext,
-): Result<DescribeSecurityGroupsCommandOutput> {
+export const describeSecurityGroups: Handler<Ec2State, DescribeSecurityGroupsCommandInput, Result<DescribeSecurityGroupsCommandOutput>> = (state, input, context) => {
   const ids = input.GroupIds ?? []
   const names = input.GroupNames ?? []
   let chosen = state.securityGroups
@@ -208,11 +200,7 @@ export function describeSecurityGroups(
   return {SecurityGroups: page.items.map((group) => toSecurityGroup(group, context)), NextToken: page.nextToken}
 }
 
-export function createSecurityGroup(
-  state: Ec2State,
-  input: CreateSecurityGroupCommandInput,
-  context: OperationContext,
-): Result<CreateSecurityGroupCommandOutput> {
+export const createSecurityGroup: Handler<Ec2State, CreateSecurityGroupCommandInput, Result<CreateSecurityGroupCommandOutput>> = (state, input, context) => {
   const name = input.GroupName
   if (!name) throw missingParameter('GroupName')
   if (!input.Description) throw missingParameter('GroupDescription')
@@ -296,11 +284,7 @@ function toRule(group: SecurityGroupRecord, rule: RuleRecord, context: Operation
   }
 }
 
-export function authorizeSecurityGroupIngress(
-  state: Ec2State,
-  input: AuthorizeSecurityGroupIngressCommandInput,
-  context: OperationContext,
-): Result<AuthorizeSecurityGroupIngressCommandOutput> {
+export const authorizeSecurityGroupIngress: Handler<Ec2State, AuthorizeSecurityGroupIngressCommandInput, Result<AuthorizeSecurityGroupIngressCommandOutput>> = (state, input, context) => {
   const group = groupOf(state, input)
   // The old flat form (IpProtocol/FromPort/ToPort/CidrIp) is one permission.
   const legacy: IpPermission[] =
@@ -318,11 +302,7 @@ export function authorizeSecurityGroupIngress(
   return {Return: true, SecurityGroupRules: added.map((rule) => toRule(group, rule, context))}
 }
 
-export function deleteSecurityGroup(
-  state: Ec2State,
-  input: DeleteSecurityGroupCommandInput,
-  context: OperationContext,
-): Result<DeleteSecurityGroupCommandOutput> {
+export const deleteSecurityGroup: Handler<Ec2State, DeleteSecurityGroupCommandInput, Result<DeleteSecurityGroupCommandOutput>> = (state, input, context) => {
   const group = groupOf(state, input)
   if (group.name === 'default') {
     throw new SimError('CannotDelete', `the specified group: "${group.id}" name: "default" cannot be deleted by a user`)

@@ -8,7 +8,7 @@ import type {
 } from '@aws-sdk/client-ec2'
 
 import {SimError} from '../errors'
-import type {OperationContext, Result} from '../types'
+import type {Handler, Result} from '../types'
 import {invalidParameterValue, matchesFilters, pageOf, type Ec2State, type FilterFields} from './ec2-model'
 
 /*
@@ -75,11 +75,7 @@ function locations(locationType: Offering['locationType'], region: string): stri
  * Without LocationType, the Region's offerings. An unknown type in the
  * `instance-type` filter matches nothing: an empty list, not an error.
  */
-export function describeInstanceTypeOfferings(
-  _state: Ec2State,
-  input: DescribeInstanceTypeOfferingsCommandInput,
-  context: OperationContext,
-): Result<DescribeInstanceTypeOfferingsCommandOutput> {
+export const describeInstanceTypeOfferings: Handler<Ec2State, DescribeInstanceTypeOfferingsCommandInput, Result<DescribeInstanceTypeOfferingsCommandOutput>> = (_state, input, context) => {
   const locationType = input.LocationType ?? 'region'
   if (locationType !== 'region' && locationType !== 'availability-zone' && locationType !== 'availability-zone-id') {
     throw invalidParameterValue(`Value (${locationType}) for parameter locationType is invalid.`)
@@ -111,7 +107,7 @@ const TYPE_FILTERS: FilterFields<string> = {
  * compares with an AMI's). Other InstanceTypeInfo fields are not modelled.
  * A type named in InstanceTypes that does not exist is an error, as on AWS.
  */
-export function describeInstanceTypes(_state: Ec2State, input: DescribeInstanceTypesCommandInput): Result<DescribeInstanceTypesCommandOutput> {
+export const describeInstanceTypes: Handler<Ec2State, DescribeInstanceTypesCommandInput, Result<DescribeInstanceTypesCommandOutput>> = (_state, input) => {
   const named = input.InstanceTypes ?? []
   const unknown = named.filter((type) => !KNOWN.has(type))
   if (unknown.length > 0) throw new SimError('InvalidInstanceType', `The following supplied instance types do not exist: [${unknown.join(', ')}]`)

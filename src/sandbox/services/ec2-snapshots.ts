@@ -6,7 +6,7 @@ import type {
   Snapshot,
 } from '@aws-sdk/client-ec2'
 
-import type {OperationContext, Result} from '../types'
+import type {Handler, OperationContext, Result} from '../types'
 import {
   errors,
   isoDate,
@@ -57,11 +57,7 @@ const SNAPSHOT_FILTERS: FilterFields<SnapshotRecord & {readonly stateName: strin
   'encrypted': () => ['true'],
 }
 
-export function describeSnapshots(
-  state: Ec2State,
-  input: DescribeSnapshotsCommandInput,
-  context: OperationContext,
-): Result<DescribeSnapshotsCommandOutput> {
+export const describeSnapshots: Handler<Ec2State, DescribeSnapshotsCommandInput, Result<DescribeSnapshotsCommandOutput>> = (state, input, context) => {
   const ids = input.SnapshotIds ?? []
   const chosen = ids.length > 0 ? requireIds(ids, state.snapshots, 'snap', errors.snapshotMalformed, (missing) => errors.snapshotNotFound(missing[0])) : state.snapshots
   // Every snapshot here is the account's own: Owners `self` or the account id match, others match nothing.
@@ -76,7 +72,7 @@ export function describeSnapshots(
   return {Snapshots: page.items.map((snapshot) => toSnapshot(snapshot, context)), NextToken: page.nextToken}
 }
 
-export function deleteSnapshot(state: Ec2State, input: DeleteSnapshotCommandInput, _context: OperationContext): Result<DeleteSnapshotCommandOutput> {
+export const deleteSnapshot: Handler<Ec2State, DeleteSnapshotCommandInput, Result<DeleteSnapshotCommandOutput>> = (state, input, _context) => {
   if (input.SnapshotId === undefined) throw missingParameter('SnapshotId')
   const [snapshot] = requireIds([input.SnapshotId], state.snapshots, 'snap', errors.snapshotMalformed, (missing) => errors.snapshotNotFound(missing[0]))
   // "You cannot delete a snapshot of the root device of an EBS volume used by a registered AMI" (AWS-NOTES §4.3).

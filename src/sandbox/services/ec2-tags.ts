@@ -10,7 +10,7 @@ import type {
 } from '@aws-sdk/client-ec2'
 
 import {SimError} from '../errors'
-import type {OperationContext, Result} from '../types'
+import type {Handler, OperationContext, Result} from '../types'
 import {
   checkTags,
   errors,
@@ -58,7 +58,7 @@ function resource(state: Ec2State, id: string, context: OperationContext): Tagga
   return found
 }
 
-export function createTags(state: Ec2State, input: CreateTagsCommandInput, context: OperationContext): Result<CreateTagsCommandOutput> {
+export const createTags: Handler<Ec2State, CreateTagsCommandInput, Result<CreateTagsCommandOutput>> = (state, input, context) => {
   const ids = input.Resources ?? []
   if (ids.length === 0) throw missingParameter('ResourceId')
   const tags = checkTags(input.Tags ?? [])
@@ -72,7 +72,7 @@ export function createTags(state: Ec2State, input: CreateTagsCommandInput, conte
   return {}
 }
 
-export function deleteTags(state: Ec2State, input: DeleteTagsCommandInput, context: OperationContext): Result<DeleteTagsCommandOutput> {
+export const deleteTags: Handler<Ec2State, DeleteTagsCommandInput, Result<DeleteTagsCommandOutput>> = (state, input, context) => {
   const ids = input.Resources ?? []
   if (ids.length === 0) throw missingParameter('ResourceId')
   for (const target of ids.map((id) => resource(state, id, context))) {
@@ -101,7 +101,7 @@ const TAG_FILTERS: FilterFields<TagRow> = {
   'resource-type': (row) => [row.ResourceType],
 }
 
-export function describeTags(state: Ec2State, input: DescribeTagsCommandInput, context: OperationContext): Result<DescribeTagsCommandOutput> {
+export const describeTags: Handler<Ec2State, DescribeTagsCommandInput, Result<DescribeTagsCommandOutput>> = (state, input, context) => {
   const rows: TagRow[] = KINDS.flatMap((kind) =>
     kind.list(state, context).flatMap((target) =>
       Object.entries(target.tags).map(([Key, Value]) => ({Key, Value, ResourceId: target.id, ResourceType: kind.type})),

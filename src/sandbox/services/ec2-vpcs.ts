@@ -20,7 +20,7 @@ import type {
 
 import {SimError} from '../errors'
 import {hexOf} from '../ids'
-import type {OperationContext, Result} from '../types'
+import type {Handler, OperationContext, Result} from '../types'
 import {
   defaultSecurityGroup,
   errors,
@@ -68,7 +68,7 @@ export function dnsAttributes(vpc: VpcRecord): {support: boolean; hostnames: boo
   return {support: vpc.enableDnsSupport ?? true, hostnames: vpc.enableDnsHostnames ?? true}
 }
 
-export function createVpc(state: Ec2State, input: CreateVpcCommandInput, context: OperationContext): Result<CreateVpcCommandOutput> {
+export const createVpc: Handler<Ec2State, CreateVpcCommandInput, Result<CreateVpcCommandOutput>> = (state, input, context) => {
   const cidr = checkCidr(input.CidrBlock, 16, 28)
   // A VPC made by CreateVpc resolves DNS but gives instances no DNS hostnames until asked (Amazon VPC UG, "DNS attributes for your VPC").
   const vpc: VpcRecord = {
@@ -96,7 +96,7 @@ export function createVpc(state: Ec2State, input: CreateVpcCommandInput, context
   }
 }
 
-export function createSubnet(state: Ec2State, input: CreateSubnetCommandInput, context: OperationContext): Result<CreateSubnetCommandOutput> {
+export const createSubnet: Handler<Ec2State, CreateSubnetCommandInput, Result<CreateSubnetCommandOutput>> = (state, input, context) => {
   const vpc = requireVpc(state, input.VpcId)
   const cidr = checkCidr(input.CidrBlock, 16, 28)
   if (state.subnets.some((subnet) => subnet.vpcId === vpc.id && subnet.cidr === cidr)) {
@@ -125,7 +125,7 @@ export function createSubnet(state: Ec2State, input: CreateSubnetCommandInput, c
   }
 }
 
-export function modifyVpcAttribute(state: Ec2State, input: ModifyVpcAttributeCommandInput): Result<ModifyVpcAttributeCommandOutput> {
+export const modifyVpcAttribute: Handler<Ec2State, ModifyVpcAttributeCommandInput, Result<ModifyVpcAttributeCommandOutput>> = (state, input) => {
   const vpc = requireVpc(state, input.VpcId)
   const given = [input.EnableDnsSupport, input.EnableDnsHostnames, input.EnableNetworkAddressUsageMetrics].filter((value) => value !== undefined)
   // AWS takes one attribute per request (ModifyVpcAttribute API reference: "You can only modify one attribute at a time").
@@ -135,7 +135,7 @@ export function modifyVpcAttribute(state: Ec2State, input: ModifyVpcAttributeCom
   return {}
 }
 
-export function describeVpcAttribute(state: Ec2State, input: DescribeVpcAttributeCommandInput): Result<DescribeVpcAttributeCommandOutput> {
+export const describeVpcAttribute: Handler<Ec2State, DescribeVpcAttributeCommandInput, Result<DescribeVpcAttributeCommandOutput>> = (state, input) => {
   const vpc = requireVpc(state, input.VpcId)
   const dns = dnsAttributes(vpc)
   switch (input.Attribute) {
@@ -214,7 +214,7 @@ function toRouteTable(state: Ec2State, table: TableView, context: OperationConte
   }
 }
 
-export function describeRouteTables(state: Ec2State, input: DescribeRouteTablesCommandInput, context: OperationContext): Result<DescribeRouteTablesCommandOutput> {
+export const describeRouteTables: Handler<Ec2State, DescribeRouteTablesCommandInput, Result<DescribeRouteTablesCommandOutput>> = (state, input, context) => {
   const tables: TableView[] = state.vpcs.map((vpc) => ({id: mainRouteTableId(vpc.id), vpc}))
   const ids = input.RouteTableIds ?? []
   const notFound = (missing: readonly string[]) => new SimError('InvalidRouteTableID.NotFound', `The routeTable ID '${missing.join(', ')}' does not exist`)
@@ -253,7 +253,7 @@ function toEndpoint(endpoint: VpcEndpointRecord): VpcEndpoint {
   }
 }
 
-export function createVpcEndpoint(state: Ec2State, input: CreateVpcEndpointCommandInput, context: OperationContext): Result<CreateVpcEndpointCommandOutput> {
+export const createVpcEndpoint: Handler<Ec2State, CreateVpcEndpointCommandInput, Result<CreateVpcEndpointCommandOutput>> = (state, input, context) => {
   const vpc = requireVpc(state, input.VpcId)
   const name = input.ServiceName ?? ''
   const prefix = `com.amazonaws.${context.region}.`
@@ -301,7 +301,7 @@ const ENDPOINT_FILTERS: FilterFields<VpcEndpointRecord> = {
   'vpc-endpoint-state': () => ['Available', 'available'],
 }
 
-export function describeVpcEndpoints(state: Ec2State, input: DescribeVpcEndpointsCommandInput): Result<DescribeVpcEndpointsCommandOutput> {
+export const describeVpcEndpoints: Handler<Ec2State, DescribeVpcEndpointsCommandInput, Result<DescribeVpcEndpointsCommandOutput>> = (state, input) => {
   const all = state.vpcEndpoints ?? []
   const ids = input.VpcEndpointIds ?? []
   const notFound = (missing: readonly string[]) => new SimError('InvalidVpcEndpointId.NotFound', `The Vpc Endpoint Id '${missing.join(', ')}' does not exist`)

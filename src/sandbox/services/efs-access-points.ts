@@ -8,7 +8,7 @@ import {
   type DescribeAccessPointsCommandOutput,
 } from '@aws-sdk/client-efs'
 
-import {type OperationContext, type Result} from '../types'
+import {type Handler, type OperationContext, type Result} from '../types'
 import {type EfsAccessPointRecord, EfsError, type EfsView, accessPointArn, badRequest, checkTags, findAccessPoint, findFileSystem, pageOf, requireAvailable, toTags} from './efs-model'
 
 // ---- access points ----------------------------------------------------------
@@ -55,7 +55,7 @@ function checkRootDirectory(input: CreateAccessPointCommandInput): {path: string
   return {path, creationInfo: {ownerUid: info.OwnerUid, ownerGid: info.OwnerGid, permissions: info.Permissions}}
 }
 
-export function createAccessPoint(view: EfsView, input: CreateAccessPointCommandInput, context: OperationContext): Result<CreateAccessPointCommandOutput> {
+export const createAccessPoint: Handler<EfsView, CreateAccessPointCommandInput, Result<CreateAccessPointCommandOutput>> = (view, input, context) => {
   const fs = findFileSystem(view.efs, input.FileSystemId)
   requireAvailable(fs, context.now)
   const token = input.ClientToken ?? context.nextId('token', 32)
@@ -80,11 +80,7 @@ export function createAccessPoint(view: EfsView, input: CreateAccessPointCommand
   return toAccessPoint(ap, context)
 }
 
-export function describeAccessPoints(
-  view: EfsView,
-  input: DescribeAccessPointsCommandInput,
-  context: OperationContext,
-): Result<DescribeAccessPointsCommandOutput> {
+export const describeAccessPoints: Handler<EfsView, DescribeAccessPointsCommandInput, Result<DescribeAccessPointsCommandOutput>> = (view, input, context) => {
   if (input.AccessPointId !== undefined && input.FileSystemId !== undefined) {
     throw badRequest('Specify either AccessPointId or FileSystemId, not both.')
   }
@@ -103,7 +99,7 @@ export function describeAccessPoints(
   return {AccessPoints: page.items.map((ap) => toAccessPoint(ap, context)), NextToken: page.nextToken}
 }
 
-export function deleteAccessPoint(view: EfsView, input: DeleteAccessPointCommandInput): Result<DeleteAccessPointCommandOutput> {
+export const deleteAccessPoint: Handler<EfsView, DeleteAccessPointCommandInput, Result<DeleteAccessPointCommandOutput>> = (view, input) => {
   const ap = findAccessPoint(view.efs, input.AccessPointId)
   view.efs.accessPoints = view.efs.accessPoints.filter((candidate) => candidate !== ap)
   return {}

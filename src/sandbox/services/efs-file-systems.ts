@@ -20,7 +20,7 @@ import {
   type ThroughputMode,
 } from '@aws-sdk/client-efs'
 
-import {type OperationContext, type Result} from '../types'
+import {type Handler, type OperationContext, type Result} from '../types'
 import {ec2Slice} from './ec2-model'
 import {EfsError, type EfsFileSystemRecord, type EfsView, availabilityZoneId, badRequest, checkTags, defaultKmsKeyArn, fileSystemArn, fileSystemState, findFileSystem, pageOf, requireAvailable, toTags} from './efs-model'
 
@@ -75,7 +75,7 @@ function initialBackupPolicy(backup: boolean | undefined, oneZone: boolean): Sta
   return oneZone ? undefined : 'DISABLED'
 }
 
-export function createFileSystem(view: EfsView, input: CreateFileSystemCommandInput, context: OperationContext): Result<CreateFileSystemCommandOutput> {
+export const createFileSystem: Handler<EfsView, CreateFileSystemCommandInput, Result<CreateFileSystemCommandOutput>> = (view, input, context) => {
   // The SDK fills an absent CreationToken (an idempotency token) only on the wire, after this point.
   const token = input.CreationToken ?? context.nextId('token', 32)
   if (token.length < 1 || token.length > 64) throw badRequest('CreationToken must be between 1 and 64 characters.')
@@ -112,11 +112,7 @@ export function createFileSystem(view: EfsView, input: CreateFileSystemCommandIn
   return toFileSystem(view, fs, context)
 }
 
-export function describeFileSystems(
-  view: EfsView,
-  input: DescribeFileSystemsCommandInput,
-  context: OperationContext,
-): Result<DescribeFileSystemsCommandOutput> {
+export const describeFileSystems: Handler<EfsView, DescribeFileSystemsCommandInput, Result<DescribeFileSystemsCommandOutput>> = (view, input, context) => {
   if (input.FileSystemId !== undefined && input.CreationToken !== undefined) {
     throw badRequest('Specify either FileSystemId or CreationToken, not both.')
   }
@@ -129,7 +125,7 @@ export function describeFileSystems(
   return {FileSystems: page.items.map((fs) => toFileSystem(view, fs, context)), Marker: input.Marker, NextMarker: page.nextToken}
 }
 
-export function deleteFileSystem(view: EfsView, input: DeleteFileSystemCommandInput, context: OperationContext): Result<DeleteFileSystemCommandOutput> {
+export const deleteFileSystem: Handler<EfsView, DeleteFileSystemCommandInput, Result<DeleteFileSystemCommandOutput>> = (view, input, context) => {
   const fs = findFileSystem(view.efs, input.FileSystemId)
   if (fs.deletedAt !== undefined) return {}
   if (view.efs.mountTargets.some((mt) => mt.fileSystemId === fs.id)) {
@@ -142,13 +138,13 @@ export function deleteFileSystem(view: EfsView, input: DeleteFileSystemCommandIn
 
 // ---- backup policy ----------------------------------------------------------
 
-export function describeBackupPolicy(view: EfsView, input: DescribeBackupPolicyCommandInput): Result<DescribeBackupPolicyCommandOutput> {
+export const describeBackupPolicy: Handler<EfsView, DescribeBackupPolicyCommandInput, Result<DescribeBackupPolicyCommandOutput>> = (view, input) => {
   const fs = findFileSystem(view.efs, input.FileSystemId)
   if (fs.backupPolicy === undefined) throw new EfsError('PolicyNotFound', `No backup policy is set for file system '${fs.id}'.`)
   return {BackupPolicy: {Status: fs.backupPolicy}}
 }
 
-export function putBackupPolicy(view: EfsView, input: PutBackupPolicyCommandInput, context: OperationContext): Result<PutBackupPolicyCommandOutput> {
+export const putBackupPolicy: Handler<EfsView, PutBackupPolicyCommandInput, Result<PutBackupPolicyCommandOutput>> = (view, input, context) => {
   const fs = findFileSystem(view.efs, input.FileSystemId)
   requireAvailable(fs, context.now)
   const status = input.BackupPolicy?.Status
@@ -206,21 +202,21 @@ function policyNotFound(fileSystemId: string): EfsError {
 }
 
 /** BypassPolicyLockoutSafetyCheck is accepted; the lockout check it bypasses is not simulated (see efs.md). */
-export function putFileSystemPolicy(view: EfsView, input: PutFileSystemPolicyCommandInput, context: OperationContext): Result<PutFileSystemPolicyCommandOutput> {
+export const putFileSystemPolicy: Handler<EfsView, PutFileSystemPolicyCommandInput, Result<PutFileSystemPolicyCommandOutput>> = (view, input, context) => {
   const fs = findFileSystem(view.efs, input.FileSystemId)
   requireAvailable(fs, context.now)
   fs.policy = checkPolicy(input.Policy)
   return {FileSystemId: fs.id, Policy: fs.policy}
 }
 
-export function describeFileSystemPolicy(view: EfsView, input: DescribeFileSystemPolicyCommandInput): Result<DescribeFileSystemPolicyCommandOutput> {
+export const describeFileSystemPolicy: Handler<EfsView, DescribeFileSystemPolicyCommandInput, Result<DescribeFileSystemPolicyCommandOutput>> = (view, input) => {
   const fs = findFileSystem(view.efs, input.FileSystemId)
   if (fs.policy === undefined) throw policyNotFound(fs.id)
   return {FileSystemId: fs.id, Policy: fs.policy}
 }
 
 /** Deleting when there is no policy succeeds, as on AWS (the default policy is what remains). */
-export function deleteFileSystemPolicy(view: EfsView, input: DeleteFileSystemPolicyCommandInput, context: OperationContext): Result<DeleteFileSystemPolicyCommandOutput> {
+export const deleteFileSystemPolicy: Handler<EfsView, DeleteFileSystemPolicyCommandInput, Result<DeleteFileSystemPolicyCommandOutput>> = (view, input, context) => {
   const fs = findFileSystem(view.efs, input.FileSystemId)
   requireAvailable(fs, context.now)
   fs.policy = undefined

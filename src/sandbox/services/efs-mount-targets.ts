@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-efs'
 
 import {SandboxUnsupportedError} from '../errors'
-import {type OperationContext, type Result} from '../types'
+import {type Handler, type OperationContext, type Result} from '../types'
 import {ec2Slice, privateIpIn, type Ec2State, type SubnetRecord} from './ec2-model'
 import {EfsError, type EfsFileSystemRecord, type EfsMountTargetRecord, type EfsView, availabilityZoneId, badRequest, findAccessPoint, findFileSystem, findMountTarget, mountTargetState, pageOf, requireAvailable} from './efs-model'
 
@@ -95,7 +95,7 @@ function chooseIp(view: EfsView, subnet: SubnetRecord, requested: string | undef
   return requested
 }
 
-export function createMountTarget(view: EfsView, input: CreateMountTargetCommandInput, context: OperationContext): Result<CreateMountTargetCommandOutput> {
+export const createMountTarget: Handler<EfsView, CreateMountTargetCommandInput, Result<CreateMountTargetCommandOutput>> = (view, input, context) => {
   const fs = findFileSystem(view.efs, input.FileSystemId)
   requireAvailable(fs, context.now)
   if (input.IpAddressType !== undefined && input.IpAddressType !== 'IPV4_ONLY') {
@@ -123,11 +123,7 @@ export function createMountTarget(view: EfsView, input: CreateMountTargetCommand
   return toMountTarget(mt, context)
 }
 
-export function describeMountTargets(
-  view: EfsView,
-  input: DescribeMountTargetsCommandInput,
-  context: OperationContext,
-): Result<DescribeMountTargetsCommandOutput> {
+export const describeMountTargets: Handler<EfsView, DescribeMountTargetsCommandInput, Result<DescribeMountTargetsCommandOutput>> = (view, input, context) => {
   const given = [input.FileSystemId, input.MountTargetId, input.AccessPointId].filter((value) => value !== undefined)
   if (given.length !== 1) throw badRequest('Specify exactly one of FileSystemId, MountTargetId or AccessPointId.')
   let chosen: EfsMountTargetRecord[]
@@ -143,11 +139,7 @@ export function describeMountTargets(
   return {MountTargets: page.items.map((mt) => toMountTarget(mt, context)), Marker: input.Marker, NextMarker: page.nextToken}
 }
 
-export function describeMountTargetSecurityGroups(
-  view: EfsView,
-  input: DescribeMountTargetSecurityGroupsCommandInput,
-  context: OperationContext,
-): Result<DescribeMountTargetSecurityGroupsCommandOutput> {
+export const describeMountTargetSecurityGroups: Handler<EfsView, DescribeMountTargetSecurityGroupsCommandInput, Result<DescribeMountTargetSecurityGroupsCommandOutput>> = (view, input, context) => {
   const mt = findMountTarget(view.efs, input.MountTargetId)
   if (mountTargetState(mt, context.now) === 'deleting') {
     throw new EfsError('IncorrectMountTargetState', `Mount target '${mt.id}' is in the 'deleting' state.`)
@@ -156,11 +148,7 @@ export function describeMountTargetSecurityGroups(
   return {SecurityGroups: [...mt.securityGroups]}
 }
 
-export function modifyMountTargetSecurityGroups(
-  view: EfsView,
-  input: ModifyMountTargetSecurityGroupsCommandInput,
-  context: OperationContext,
-): Result<ModifyMountTargetSecurityGroupsCommandOutput> {
+export const modifyMountTargetSecurityGroups: Handler<EfsView, ModifyMountTargetSecurityGroupsCommandInput, Result<ModifyMountTargetSecurityGroupsCommandOutput>> = (view, input, context) => {
   const mt = findMountTarget(view.efs, input.MountTargetId)
   const state = mountTargetState(mt, context.now)
   if (state !== 'available') {
@@ -171,7 +159,7 @@ export function modifyMountTargetSecurityGroups(
   return {}
 }
 
-export function deleteMountTarget(view: EfsView, input: DeleteMountTargetCommandInput, context: OperationContext): Result<DeleteMountTargetCommandOutput> {
+export const deleteMountTarget: Handler<EfsView, DeleteMountTargetCommandInput, Result<DeleteMountTargetCommandOutput>> = (view, input, context) => {
   const mt = findMountTarget(view.efs, input.MountTargetId)
   mt.deletedAt ??= context.now
   return {}

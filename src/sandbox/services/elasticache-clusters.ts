@@ -8,7 +8,7 @@ import type {
   DescribeCacheClustersCommandOutput,
 } from '@aws-sdk/client-elasticache'
 
-import type {OperationContext, Result} from '../types'
+import type {Handler, OperationContext, Result} from '../types'
 import {memberCacheClusters} from './elasticache-groups'
 import {
   arnOf,
@@ -100,7 +100,7 @@ function checkEngine(input: CreateCacheClusterCommandInput): string {
   return engine
 }
 
-export function createCacheCluster(world: CacheWorld, input: CreateCacheClusterCommandInput, context: OperationContext): Result<CreateCacheClusterCommandOutput> {
+export const createCacheCluster: Handler<CacheWorld, CreateCacheClusterCommandInput, Result<CreateCacheClusterCommandOutput>> = (world, input, context) => {
   const id = checkIdentifier(input.CacheClusterId, 'CacheClusterId', 50)
   const engine = checkEngine(input)
   const taken =
@@ -142,11 +142,7 @@ export function createCacheCluster(world: CacheWorld, input: CreateCacheClusterC
 }
 
 /** Memcached clusters and the member clusters of replication groups, by id. */
-export function describeCacheClusters(
-  world: CacheWorld,
-  input: DescribeCacheClustersCommandInput,
-  context: OperationContext,
-): Result<DescribeCacheClustersCommandOutput> {
+export const describeCacheClusters: Handler<CacheWorld, DescribeCacheClustersCommandInput, Result<DescribeCacheClustersCommandOutput>> = (world, input, context) => {
   const showNodes = input.ShowCacheNodeInfo ?? false
   const memcached = world.cache.cacheClusters.map((cluster) => toMemcachedCluster(cluster, showNodes, context))
   const members = input.ShowCacheClustersNotInReplicationGroups
@@ -163,7 +159,7 @@ export function describeCacheClusters(
   return {CacheClusters: page.items, Marker: page.nextToken}
 }
 
-export function deleteCacheCluster(world: CacheWorld, input: DeleteCacheClusterCommandInput, context: OperationContext): Result<DeleteCacheClusterCommandOutput> {
+export const deleteCacheCluster: Handler<CacheWorld, DeleteCacheClusterCommandInput, Result<DeleteCacheClusterCommandOutput>> = (world, input, context) => {
   const id = (input.CacheClusterId ?? '').toLowerCase()
   const owner = world.cache.replicationGroups.find((group) => memberIds(group).includes(id))
   if (owner) {

@@ -12,7 +12,7 @@ import type {
   ReplicationGroup,
 } from '@aws-sdk/client-elasticache'
 
-import type {OperationContext, Result} from '../types'
+import type {Handler, OperationContext, Result} from '../types'
 import {
   arnOf,
   byId,
@@ -206,11 +206,7 @@ function checkClusterCount(value: number | undefined): number {
   return count
 }
 
-export function createReplicationGroup(
-  world: CacheWorld,
-  input: CreateReplicationGroupCommandInput,
-  context: OperationContext,
-): Result<CreateReplicationGroupCommandOutput> {
+export const createReplicationGroup: Handler<CacheWorld, CreateReplicationGroupCommandInput, Result<CreateReplicationGroupCommandOutput>> = (world, input, context) => {
   const id = checkIdentifier(input.ReplicationGroupId, 'ReplicationGroupId', 40)
   if (!input.ReplicationGroupDescription) throw errors.invalidValue('The parameter ReplicationGroupDescription must be provided and must not be blank.')
   const unsimulated = UNSIMULATED.find((field) => input[field] !== undefined)
@@ -260,21 +256,13 @@ export function createReplicationGroup(
   return {ReplicationGroup: toReplicationGroup(record, context)}
 }
 
-export function describeReplicationGroups(
-  world: CacheWorld,
-  input: DescribeReplicationGroupsCommandInput,
-  context: OperationContext,
-): Result<DescribeReplicationGroupsCommandOutput> {
+export const describeReplicationGroups: Handler<CacheWorld, DescribeReplicationGroupsCommandInput, Result<DescribeReplicationGroupsCommandOutput>> = (world, input, context) => {
   const chosen = input.ReplicationGroupId === undefined ? [...world.cache.replicationGroups].sort(byId) : [requireGroup(world, input.ReplicationGroupId)]
   const page = pageOf(chosen, input)
   return {ReplicationGroups: page.items.map((group) => toReplicationGroup(group, context)), Marker: page.nextToken}
 }
 
-export function deleteReplicationGroup(
-  world: CacheWorld,
-  input: DeleteReplicationGroupCommandInput,
-  context: OperationContext,
-): Result<DeleteReplicationGroupCommandOutput> {
+export const deleteReplicationGroup: Handler<CacheWorld, DeleteReplicationGroupCommandInput, Result<DeleteReplicationGroupCommandOutput>> = (world, input, context) => {
   const group = requireGroup(world, input.ReplicationGroupId)
   if (input.RetainPrimaryCluster === true) throw unsupported('DeleteReplicationGroup with RetainPrimaryCluster')
   if (input.FinalSnapshotIdentifier !== undefined) throw unsupported('DeleteReplicationGroup with FinalSnapshotIdentifier')
@@ -293,11 +281,7 @@ const MODIFIABLE: ReadonlySet<string> = new Set(['ReplicationGroupId', 'ApplyImm
  * a while first); without it AWS would wait for the maintenance window,
  * which the sandbox never reaches, so that is refused as unsimulated.
  */
-export function modifyReplicationGroup(
-  world: CacheWorld,
-  input: ModifyReplicationGroupCommandInput,
-  context: OperationContext,
-): Result<ModifyReplicationGroupCommandOutput> {
+export const modifyReplicationGroup: Handler<CacheWorld, ModifyReplicationGroupCommandInput, Result<ModifyReplicationGroupCommandOutput>> = (world, input, context) => {
   const group = requireGroup(world, input.ReplicationGroupId)
   const other = Object.entries(input).find(([field, value]) => value !== undefined && !MODIFIABLE.has(field))
   if (other !== undefined) throw unsupported(`ModifyReplicationGroup with ${other[0]}`)

@@ -5,7 +5,7 @@ import type {
 } from '@aws-sdk/client-elasticache'
 
 import {hexOf} from '../ids'
-import type {OperationContext, Result} from '../types'
+import type {Handler, Result} from '../types'
 import {errors, pageOf} from './elasticache-model'
 
 /*
@@ -42,11 +42,7 @@ function durationMatches(wanted: string | undefined, years: string, seconds: num
 }
 
 /** Filters are exact; an unknown node type matches nothing (an empty list), which is how a caller learns it does not exist. */
-export function describeReservedCacheNodesOfferings(
-  _world: unknown,
-  input: DescribeReservedCacheNodesOfferingsCommandInput,
-  _context: OperationContext,
-): Result<DescribeReservedCacheNodesOfferingsCommandOutput> {
+export const describeReservedCacheNodesOfferings: Handler<unknown, DescribeReservedCacheNodesOfferingsCommandInput, Result<DescribeReservedCacheNodesOfferingsCommandOutput>> = (_world, input, _context) => {
   const offerings = NODE_TYPES.filter((type) => input.CacheNodeType === undefined || type === input.CacheNodeType).flatMap((type) =>
     PRODUCTS.filter((product) => input.ProductDescription === undefined || product === input.ProductDescription).flatMap((product) =>
       TERMS.filter(([years, seconds]) => durationMatches(input.Duration, years, seconds)).flatMap(([, seconds]) =>

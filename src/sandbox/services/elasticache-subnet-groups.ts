@@ -9,7 +9,7 @@ import type {
 } from '@aws-sdk/client-elasticache'
 
 import {SimError} from '../errors'
-import type {OperationContext, Result} from '../types'
+import type {Handler, OperationContext, Result} from '../types'
 import {allSubnetGroups, newSubnetGroup, type SubnetGroupRules} from './data-tier-common'
 import {arnOf, checkTags, errors, pageOf, requireSubnetGroup, type CacheSubnetGroupRecord, type CacheWorld} from './elasticache-model'
 
@@ -42,22 +42,14 @@ const RULES: SubnetGroupRules = {
 }
 
 /** Unlike RDS, ElastiCache takes a subnet group in a single AZ. */
-export function createCacheSubnetGroup(
-  world: CacheWorld,
-  input: CreateCacheSubnetGroupCommandInput,
-  context: OperationContext,
-): Result<CreateCacheSubnetGroupCommandOutput> {
+export const createCacheSubnetGroup: Handler<CacheWorld, CreateCacheSubnetGroupCommandInput, Result<CreateCacheSubnetGroupCommandOutput>> = (world, input, context) => {
   const fields = {name: input.CacheSubnetGroupName, description: input.CacheSubnetGroupDescription, subnetIds: input.SubnetIds}
   const group: CacheSubnetGroupRecord = {...newSubnetGroup(world, world.cache.subnetGroups, fields, RULES, context), tags: checkTags(input.Tags)}
   world.cache.subnetGroups.push(group)
   return {CacheSubnetGroup: toCacheSubnetGroup(group, context)}
 }
 
-export function describeCacheSubnetGroups(
-  world: CacheWorld,
-  input: DescribeCacheSubnetGroupsCommandInput,
-  context: OperationContext,
-): Result<DescribeCacheSubnetGroupsCommandOutput> {
+export const describeCacheSubnetGroups: Handler<CacheWorld, DescribeCacheSubnetGroupsCommandInput, Result<DescribeCacheSubnetGroupsCommandOutput>> = (world, input, context) => {
   const groups =
     input.CacheSubnetGroupName === undefined
       ? allSubnetGroups(world, world.cache.subnetGroups, context)
@@ -66,11 +58,7 @@ export function describeCacheSubnetGroups(
   return {CacheSubnetGroups: page.items.map((group) => toCacheSubnetGroup(group, context)), Marker: page.nextToken}
 }
 
-export function deleteCacheSubnetGroup(
-  world: CacheWorld,
-  input: DeleteCacheSubnetGroupCommandInput,
-  context: OperationContext,
-): Result<DeleteCacheSubnetGroupCommandOutput> {
+export const deleteCacheSubnetGroup: Handler<CacheWorld, DeleteCacheSubnetGroupCommandInput, Result<DeleteCacheSubnetGroupCommandOutput>> = (world, input, context) => {
   const name = (input.CacheSubnetGroupName ?? '').toLowerCase()
   if (name === 'default') throw errors.invalidValue('Cannot delete default cache subnet group.')
   const group = requireSubnetGroup(world, name, context)

@@ -8,7 +8,7 @@ import type {
 } from '@aws-sdk/client-elasticache'
 
 import {SimError} from '../errors'
-import type {OperationContext, Result} from '../types'
+import type {Handler, Result} from '../types'
 import {taggedResource, withoutKeys, type ArnRules} from './data-tier-common'
 import {checkTags, errors, memberIds, toTagList, unsupported, type ArnKind, type CacheWorld} from './elasticache-model'
 
@@ -36,26 +36,18 @@ const ARNS: ArnRules<CacheWorld, ArnKind> = {
   unsupported,
 }
 
-export function listTagsForResource(
-  world: CacheWorld,
-  input: ListTagsForResourceCommandInput,
-  context: OperationContext,
-): Result<ListTagsForResourceCommandOutput> {
+export const listTagsForResource: Handler<CacheWorld, ListTagsForResourceCommandInput, Result<ListTagsForResourceCommandOutput>> = (world, input, context) => {
   return {TagList: toTagList(taggedResource(world, input.ResourceName, ARNS, context).tags)}
 }
 
-export function addTagsToResource(world: CacheWorld, input: AddTagsToResourceCommandInput, context: OperationContext): Result<AddTagsToResourceCommandOutput> {
+export const addTagsToResource: Handler<CacheWorld, AddTagsToResourceCommandInput, Result<AddTagsToResourceCommandOutput>> = (world, input, context) => {
   const target = taggedResource(world, input.ResourceName, ARNS, context)
   target.tags = checkTags(input.Tags, target.tags)
   return {TagList: toTagList(target.tags)}
 }
 
 /** A key the resource does not have is an error (TagNotFound), unlike RDS. */
-export function removeTagsFromResource(
-  world: CacheWorld,
-  input: RemoveTagsFromResourceCommandInput,
-  context: OperationContext,
-): Result<RemoveTagsFromResourceCommandOutput> {
+export const removeTagsFromResource: Handler<CacheWorld, RemoveTagsFromResourceCommandInput, Result<RemoveTagsFromResourceCommandOutput>> = (world, input, context) => {
   const target = taggedResource(world, input.ResourceName, ARNS, context)
   const keys = input.TagKeys ?? []
   const missing = keys.find((key) => !Object.hasOwn(target.tags, key))

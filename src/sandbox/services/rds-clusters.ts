@@ -15,7 +15,7 @@ import type {
 } from '@aws-sdk/client-rds'
 
 import {DURATIONS} from '../durations'
-import type {OperationContext, Result} from '../types'
+import type {Handler, OperationContext, Result} from '../types'
 import {
   arnOf,
   azsOf,
@@ -168,7 +168,7 @@ export function placeCluster(
   return {group, availabilityZones: input.AvailabilityZones?.length ? [...input.AvailabilityZones].sort() : groupAzs.slice(0, 3)}
 }
 
-export function createDbCluster(world: RdsWorld, input: CreateDBClusterCommandInput, context: OperationContext): Result<CreateDBClusterCommandOutput> {
+export const createDbCluster: Handler<RdsWorld, CreateDBClusterCommandInput, Result<CreateDBClusterCommandOutput>> = (world, input, context) => {
   const id = checkIdentifier(input.DBClusterIdentifier, 'DBClusterIdentifier')
   if (world.rds.clusters.some((cluster) => cluster.id === id)) throw errors.clusterExists()
   const facts = engineFacts(input.Engine)
@@ -206,11 +206,7 @@ const CLUSTER_FILTERS = (context: OperationContext): Readonly<Record<string, (cl
   engine: (cluster) => [cluster.engine],
 })
 
-export function describeDbClusters(
-  world: RdsWorld,
-  input: DescribeDBClustersCommandInput,
-  context: OperationContext,
-): Result<DescribeDBClustersCommandOutput> {
+export const describeDbClusters: Handler<RdsWorld, DescribeDBClustersCommandInput, Result<DescribeDBClustersCommandOutput>> = (world, input, context) => {
   const chosen = input.DBClusterIdentifier === undefined ? [...world.rds.clusters].sort(byId) : [requireCluster(world, input.DBClusterIdentifier, context)]
   const fields = CLUSTER_FILTERS(context)
   const page = pageOf(
@@ -232,7 +228,7 @@ const MODIFIABLE = new Set([
 ])
 
 /** Changes apply at once, ApplyImmediately or not. */
-export function modifyDbCluster(world: RdsWorld, input: ModifyDBClusterCommandInput, context: OperationContext): Result<ModifyDBClusterCommandOutput> {
+export const modifyDbCluster: Handler<RdsWorld, ModifyDBClusterCommandInput, Result<ModifyDBClusterCommandOutput>> = (world, input, context) => {
   onlyFields(input, MODIFIABLE, 'ModifyDBCluster')
   const cluster = requireCluster(world, input.DBClusterIdentifier, context)
   if (clusterStatus(cluster, context.now) !== 'available') throw errors.clusterState(`DBCluster ${cluster.id} is not in available state.`)
@@ -280,7 +276,7 @@ function checkFinalSnapshot(world: RdsWorld, cluster: DbClusterRecord, input: De
 }
 
 /** A cluster is deleted after its instances: while any is not `deleting`, RDS refuses. */
-export function deleteDbCluster(world: RdsWorld, input: DeleteDBClusterCommandInput, context: OperationContext): Result<DeleteDBClusterCommandOutput> {
+export const deleteDbCluster: Handler<RdsWorld, DeleteDBClusterCommandInput, Result<DeleteDBClusterCommandOutput>> = (world, input, context) => {
   const cluster = requireCluster(world, input.DBClusterIdentifier, context)
   const status = clusterStatus(cluster, context.now)
   if (status === 'deleting') throw errors.clusterState(`Cluster ${cluster.id} is already being deleted.`)
@@ -337,11 +333,7 @@ const CLUSTER_SNAPSHOTS: SnapshotLookup<DbClusterSnapshotRecord> = {
   }),
 }
 
-export function describeDbClusterSnapshots(
-  world: RdsWorld,
-  input: DescribeDBClusterSnapshotsCommandInput,
-  context: OperationContext,
-): Result<DescribeDBClusterSnapshotsCommandOutput> {
+export const describeDbClusterSnapshots: Handler<RdsWorld, DescribeDBClusterSnapshotsCommandInput, Result<DescribeDBClusterSnapshotsCommandOutput>> = (world, input, context) => {
   const query = {snapshotId: input.DBClusterSnapshotIdentifier, ownerId: input.DBClusterIdentifier, snapshotType: input.SnapshotType, filters: input.Filters}
   const page = pageOf(chooseSnapshots(world.rds.clusterSnapshots, query, CLUSTER_SNAPSHOTS, context), input)
   return {DBClusterSnapshots: page.items.map((snapshot) => toDbClusterSnapshot(snapshot, context)), Marker: page.nextToken}

@@ -1,6 +1,6 @@
 import type {DBEngineVersion, DescribeDBEngineVersionsCommandInput, DescribeDBEngineVersionsCommandOutput} from '@aws-sdk/client-rds'
 
-import type {OperationContext, Result} from '../types'
+import type {Handler, Result} from '../types'
 import {ENGINES, errors, matchesFilters, onlyFields, pageOf} from './rds-model'
 
 /*
@@ -124,11 +124,7 @@ function onlyDefaults(matching: readonly CatalogueEntry[], byVersion: boolean): 
 }
 
 /** An unknown engine or version matches nothing: an empty list, not an error. */
-export function describeDbEngineVersions(
-  _world: unknown,
-  input: DescribeDBEngineVersionsCommandInput,
-  _context: OperationContext,
-): Result<DescribeDBEngineVersionsCommandOutput> {
+export const describeDbEngineVersions: Handler<unknown, DescribeDBEngineVersionsCommandInput, Result<DescribeDBEngineVersionsCommandOutput>> = (_world, input, _context) => {
   onlyFields(input, DESCRIBE_FIELDS, 'DescribeDBEngineVersions')
   const version = input.EngineVersion
   const matching = CATALOGUE.filter(

@@ -15,7 +15,7 @@ import type {
 
 import {DURATIONS} from '../durations'
 import {hexOf} from '../ids'
-import type {OperationContext, Result} from '../types'
+import type {Handler, OperationContext, Result} from '../types'
 import {
   arnOf,
   byId,
@@ -369,7 +369,7 @@ function clusterInstance(world: RdsWorld, id: string, input: CreateDBInstanceCom
   }
 }
 
-export function createDbInstance(world: RdsWorld, input: CreateDBInstanceCommandInput, context: OperationContext): Result<CreateDBInstanceCommandOutput> {
+export const createDbInstance: Handler<RdsWorld, CreateDBInstanceCommandInput, Result<CreateDBInstanceCommandOutput>> = (world, input, context) => {
   const id = checkIdentifier(input.DBInstanceIdentifier, 'DBInstanceIdentifier')
   if (world.rds.instances.some((instance) => instance.id === id)) throw errors.instanceExists()
   engineFacts(input.Engine)
@@ -386,11 +386,7 @@ const INSTANCE_FILTERS = (context: OperationContext): Readonly<Record<string, (i
   engine: (instance) => [instance.engine],
 })
 
-export function describeDbInstances(
-  world: RdsWorld,
-  input: DescribeDBInstancesCommandInput,
-  context: OperationContext,
-): Result<DescribeDBInstancesCommandOutput> {
+export const describeDbInstances: Handler<RdsWorld, DescribeDBInstancesCommandInput, Result<DescribeDBInstancesCommandOutput>> = (world, input, context) => {
   const chosen = input.DBInstanceIdentifier === undefined ? [...world.rds.instances].sort(byId) : [requireInstance(world, input.DBInstanceIdentifier, context)]
   const fields = INSTANCE_FILTERS(context)
   const matching = chosen.filter((instance) => matchesFilters(instance, input.Filters, fields))
@@ -425,7 +421,7 @@ const CLUSTER_MODIFIED: ReadonlyArray<readonly [keyof ModifyDBInstanceCommandInp
  * ModifyDBInstance applies every change at once, with or without
  * ApplyImmediately (AWS would defer some to the maintenance window).
  */
-export function modifyDbInstance(world: RdsWorld, input: ModifyDBInstanceCommandInput, context: OperationContext): Result<ModifyDBInstanceCommandOutput> {
+export const modifyDbInstance: Handler<RdsWorld, ModifyDBInstanceCommandInput, Result<ModifyDBInstanceCommandOutput>> = (world, input, context) => {
   onlyFields(input, MODIFIABLE, 'ModifyDBInstance')
   const instance = requireInstance(world, input.DBInstanceIdentifier, context)
   const cluster = clusterOf(world, instance)
@@ -499,7 +495,7 @@ function checkFinalSnapshot(world: RdsWorld, instance: DbInstanceRecord, input: 
   })
 }
 
-export function deleteDbInstance(world: RdsWorld, input: DeleteDBInstanceCommandInput, context: OperationContext): Result<DeleteDBInstanceCommandOutput> {
+export const deleteDbInstance: Handler<RdsWorld, DeleteDBInstanceCommandInput, Result<DeleteDBInstanceCommandOutput>> = (world, input, context) => {
   const instance = requireInstance(world, input.DBInstanceIdentifier, context)
   const status = instanceStatus(instance, clusterOf(world, instance), context.now)
   if (status === 'deleting') throw errors.instanceState(`Instance ${instance.id} is already being deleted.`)
@@ -556,11 +552,7 @@ const INSTANCE_SNAPSHOTS: SnapshotLookup<DbSnapshotRecord> = {
 }
 
 /** Final snapshots are manual; other types (automated, shared, public) have none here. */
-export function describeDbSnapshots(
-  world: RdsWorld,
-  input: DescribeDBSnapshotsCommandInput,
-  context: OperationContext,
-): Result<DescribeDBSnapshotsCommandOutput> {
+export const describeDbSnapshots: Handler<RdsWorld, DescribeDBSnapshotsCommandInput, Result<DescribeDBSnapshotsCommandOutput>> = (world, input, context) => {
   const query = {snapshotId: input.DBSnapshotIdentifier, ownerId: input.DBInstanceIdentifier, snapshotType: input.SnapshotType, filters: input.Filters}
   const page = pageOf(chooseSnapshots(world.rds.snapshots, query, INSTANCE_SNAPSHOTS, context), input)
   return {DBSnapshots: page.items.map((snapshot) => toDbSnapshot(snapshot, context)), Marker: page.nextToken}

@@ -4,7 +4,7 @@ import type {
   OrderableDBInstanceOption,
 } from '@aws-sdk/client-rds'
 
-import type {OperationContext, Result} from '../types'
+import type {Handler, Result} from '../types'
 import {CATALOGUE} from './rds-engines'
 import {errors, matchesFilters, onlyFields, pageOf} from './rds-model'
 
@@ -46,11 +46,7 @@ export function checkOrderable(engine: string, version: string, instanceClass: s
 const FIELDS = new Set(['Engine', 'EngineVersion', 'DBInstanceClass', 'LicenseModel', 'AvailabilityZoneGroup', 'Vpc', 'Filters', 'MaxRecords', 'Marker'])
 
 /** Engine is required; an unknown engine, version or class matches nothing (an empty list), as RDS answers. */
-export function describeOrderableDbInstanceOptions(
-  _world: unknown,
-  input: DescribeOrderableDBInstanceOptionsCommandInput,
-  context: OperationContext,
-): Result<DescribeOrderableDBInstanceOptionsCommandOutput> {
+export const describeOrderableDbInstanceOptions: Handler<unknown, DescribeOrderableDBInstanceOptionsCommandInput, Result<DescribeOrderableDBInstanceOptionsCommandOutput>> = (_world, input, context) => {
   onlyFields(input, FIELDS, 'DescribeOrderableDBInstanceOptions')
   const engine = input.Engine
   if (!engine) throw errors.invalidValue('The parameter Engine must be provided and must not be blank.')

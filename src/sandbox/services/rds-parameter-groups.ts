@@ -24,7 +24,7 @@ import type {
   Parameter,
 } from '@aws-sdk/client-rds'
 
-import type {OperationContext, Result} from '../types'
+import type {Handler, OperationContext, Result} from '../types'
 import {FAMILIES} from './rds-engines'
 import {arnOf, checkTags, errors, pageOf, unsupported, type ArnKind, type ParameterGroupRecord, type RdsWorld} from './rds-model'
 import {allowedValue, parametersOf, type ParameterDef} from './rds-parameters'
@@ -172,21 +172,13 @@ function toDbClusterParameterGroup(group: ParameterGroupRecord, context: Operati
   }
 }
 
-export function createDbParameterGroup(
-  world: RdsWorld,
-  input: CreateDBParameterGroupCommandInput,
-  context: OperationContext,
-): Result<CreateDBParameterGroupCommandOutput> {
+export const createDbParameterGroup: Handler<RdsWorld, CreateDBParameterGroupCommandInput, Result<CreateDBParameterGroupCommandOutput>> = (world, input, context) => {
   const group = newGroup(world, DB_GROUPS, input, input.DBParameterGroupName)
   world.rds.parameterGroups.push(group)
   return {DBParameterGroup: toDbParameterGroup(group, context)}
 }
 
-export function createDbClusterParameterGroup(
-  world: RdsWorld,
-  input: CreateDBClusterParameterGroupCommandInput,
-  context: OperationContext,
-): Result<CreateDBClusterParameterGroupCommandOutput> {
+export const createDbClusterParameterGroup: Handler<RdsWorld, CreateDBClusterParameterGroupCommandInput, Result<CreateDBClusterParameterGroupCommandOutput>> = (world, input, context) => {
   const group = newGroup(world, CLUSTER_GROUPS, input, input.DBClusterParameterGroupName)
   world.rds.clusterParameterGroups.push(group)
   return {DBClusterParameterGroup: toDbClusterParameterGroup(group, context)}
@@ -201,20 +193,12 @@ function chooseGroups(world: RdsWorld, kind: GroupKind, input: {readonly Filters
   return [...familiesOf(kind).map((family) => defaultGroup(family)), ...kind.records(world)].sort((a, b) => (a.name < b.name ? -1 : 1))
 }
 
-export function describeDbParameterGroups(
-  world: RdsWorld,
-  input: DescribeDBParameterGroupsCommandInput,
-  context: OperationContext,
-): Result<DescribeDBParameterGroupsCommandOutput> {
+export const describeDbParameterGroups: Handler<RdsWorld, DescribeDBParameterGroupsCommandInput, Result<DescribeDBParameterGroupsCommandOutput>> = (world, input, context) => {
   const page = pageOf(chooseGroups(world, DB_GROUPS, input, input.DBParameterGroupName), input)
   return {DBParameterGroups: page.items.map((group) => toDbParameterGroup(group, context)), Marker: page.nextToken}
 }
 
-export function describeDbClusterParameterGroups(
-  world: RdsWorld,
-  input: DescribeDBClusterParameterGroupsCommandInput,
-  context: OperationContext,
-): Result<DescribeDBClusterParameterGroupsCommandOutput> {
+export const describeDbClusterParameterGroups: Handler<RdsWorld, DescribeDBClusterParameterGroupsCommandInput, Result<DescribeDBClusterParameterGroupsCommandOutput>> = (world, input, context) => {
   const page = pageOf(chooseGroups(world, CLUSTER_GROUPS, input, input.DBClusterParameterGroupName), input)
   return {DBClusterParameterGroups: page.items.map((group) => toDbClusterParameterGroup(group, context)), Marker: page.nextToken}
 }
@@ -232,15 +216,12 @@ function deleteGroup(world: RdsWorld, kind: GroupKind, name: string | undefined)
   )
 }
 
-export function deleteDbParameterGroup(world: RdsWorld, input: DeleteDBParameterGroupCommandInput): Result<DeleteDBParameterGroupCommandOutput> {
+export const deleteDbParameterGroup: Handler<RdsWorld, DeleteDBParameterGroupCommandInput, Result<DeleteDBParameterGroupCommandOutput>> = (world, input) => {
   deleteGroup(world, DB_GROUPS, input.DBParameterGroupName)
   return {}
 }
 
-export function deleteDbClusterParameterGroup(
-  world: RdsWorld,
-  input: DeleteDBClusterParameterGroupCommandInput,
-): Result<DeleteDBClusterParameterGroupCommandOutput> {
+export const deleteDbClusterParameterGroup: Handler<RdsWorld, DeleteDBClusterParameterGroupCommandInput, Result<DeleteDBClusterParameterGroupCommandOutput>> = (world, input) => {
   deleteGroup(world, CLUSTER_GROUPS, input.DBClusterParameterGroupName)
   return {}
 }
@@ -283,11 +264,11 @@ function describeParameters(
   return {Parameters: page.items, Marker: page.nextToken}
 }
 
-export function describeDbParameters(world: RdsWorld, input: DescribeDBParametersCommandInput): Result<DescribeDBParametersCommandOutput> {
+export const describeDbParameters: Handler<RdsWorld, DescribeDBParametersCommandInput, Result<DescribeDBParametersCommandOutput>> = (world, input) => {
   return describeParameters(world, DB_GROUPS, input.DBParameterGroupName, input)
 }
 
-export function describeDbClusterParameters(world: RdsWorld, input: DescribeDBClusterParametersCommandInput): Result<DescribeDBClusterParametersCommandOutput> {
+export const describeDbClusterParameters: Handler<RdsWorld, DescribeDBClusterParametersCommandInput, Result<DescribeDBClusterParametersCommandOutput>> = (world, input) => {
   return describeParameters(world, CLUSTER_GROUPS, input.DBClusterParameterGroupName, input)
 }
 
@@ -323,14 +304,11 @@ function modifyGroup(world: RdsWorld, kind: GroupKind, name: string | undefined,
   return group.name
 }
 
-export function modifyDbParameterGroup(world: RdsWorld, input: ModifyDBParameterGroupCommandInput): Result<ModifyDBParameterGroupCommandOutput> {
+export const modifyDbParameterGroup: Handler<RdsWorld, ModifyDBParameterGroupCommandInput, Result<ModifyDBParameterGroupCommandOutput>> = (world, input) => {
   return {DBParameterGroupName: modifyGroup(world, DB_GROUPS, input.DBParameterGroupName, input.Parameters)}
 }
 
-export function modifyDbClusterParameterGroup(
-  world: RdsWorld,
-  input: ModifyDBClusterParameterGroupCommandInput,
-): Result<ModifyDBClusterParameterGroupCommandOutput> {
+export const modifyDbClusterParameterGroup: Handler<RdsWorld, ModifyDBClusterParameterGroupCommandInput, Result<ModifyDBClusterParameterGroupCommandOutput>> = (world, input) => {
   return {DBClusterParameterGroupName: modifyGroup(world, CLUSTER_GROUPS, input.DBClusterParameterGroupName, input.Parameters)}
 }
 

@@ -5,7 +5,7 @@ import type {
   RestoreDBInstanceFromDBSnapshotCommandOutput,
 } from '@aws-sdk/client-rds'
 
-import type {OperationContext, Result} from '../types'
+import type {Handler, OperationContext, Result} from '../types'
 import {checkOrderable} from './rds-orderable'
 import {checkDatabaseName, newClusterSettings, placeCluster, toDbCluster} from './rds-clusters'
 import {resolveEngineVersion} from './rds-engines'
@@ -124,11 +124,7 @@ function restoredInstance(world: RdsWorld, id: string, input: RestoreDBInstanceF
   return {...standaloneRecord(world, id, input, placement, origin, context), tags: restoredTags(input.Tags, snapshot)}
 }
 
-export function restoreDbInstanceFromDbSnapshot(
-  world: RdsWorld,
-  input: RestoreDBInstanceFromDBSnapshotCommandInput,
-  context: OperationContext,
-): Result<RestoreDBInstanceFromDBSnapshotCommandOutput> {
+export const restoreDbInstanceFromDbSnapshot: Handler<RdsWorld, RestoreDBInstanceFromDBSnapshotCommandInput, Result<RestoreDBInstanceFromDBSnapshotCommandOutput>> = (world, input, context) => {
   onlyFields(input, RESTORE_INSTANCE_FIELDS, 'RestoreDBInstanceFromDBSnapshot')
   const id = checkIdentifier(input.DBInstanceIdentifier, 'DBInstanceIdentifier')
   if (world.rds.instances.some((instance) => instance.id === id)) throw errors.instanceExists()
@@ -216,11 +212,7 @@ function restoredCluster(world: RdsWorld, id: string, input: RestoreDBClusterFro
 }
 
 /** The cluster comes without instances, as on AWS: they are added with CreateDBInstance. */
-export function restoreDbClusterFromSnapshot(
-  world: RdsWorld,
-  input: RestoreDBClusterFromSnapshotCommandInput,
-  context: OperationContext,
-): Result<RestoreDBClusterFromSnapshotCommandOutput> {
+export const restoreDbClusterFromSnapshot: Handler<RdsWorld, RestoreDBClusterFromSnapshotCommandInput, Result<RestoreDBClusterFromSnapshotCommandOutput>> = (world, input, context) => {
   onlyFields(input, RESTORE_CLUSTER_FIELDS, 'RestoreDBClusterFromSnapshot')
   const id = checkIdentifier(input.DBClusterIdentifier, 'DBClusterIdentifier')
   if (world.rds.clusters.some((cluster) => cluster.id === id)) throw errors.clusterExists()

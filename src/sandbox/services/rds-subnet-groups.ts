@@ -9,7 +9,7 @@ import type {
 } from '@aws-sdk/client-rds'
 
 import {SimError} from '../errors'
-import type {OperationContext, Result} from '../types'
+import type {Handler, OperationContext, Result} from '../types'
 import {allSubnetGroups, newSubnetGroup, type SubnetGroupRules} from './data-tier-common'
 import {arnOf, checkTags, errors, pageOf, requireSubnetGroup, type DbSubnetGroupRecord, type RdsWorld} from './rds-model'
 
@@ -53,22 +53,14 @@ const RULES: SubnetGroupRules = {
   },
 }
 
-export function createDbSubnetGroup(
-  world: RdsWorld,
-  input: CreateDBSubnetGroupCommandInput,
-  context: OperationContext,
-): Result<CreateDBSubnetGroupCommandOutput> {
+export const createDbSubnetGroup: Handler<RdsWorld, CreateDBSubnetGroupCommandInput, Result<CreateDBSubnetGroupCommandOutput>> = (world, input, context) => {
   const fields = {name: input.DBSubnetGroupName, description: input.DBSubnetGroupDescription, subnetIds: input.SubnetIds}
   const group: DbSubnetGroupRecord = {...newSubnetGroup(world, world.rds.subnetGroups, fields, RULES, context), tags: checkTags(input.Tags)}
   world.rds.subnetGroups.push(group)
   return {DBSubnetGroup: toDbSubnetGroup(group, context)}
 }
 
-export function describeDbSubnetGroups(
-  world: RdsWorld,
-  input: DescribeDBSubnetGroupsCommandInput,
-  context: OperationContext,
-): Result<DescribeDBSubnetGroupsCommandOutput> {
+export const describeDbSubnetGroups: Handler<RdsWorld, DescribeDBSubnetGroupsCommandInput, Result<DescribeDBSubnetGroupsCommandOutput>> = (world, input, context) => {
   if (input.Filters?.length) throw errors.invalidValue('DescribeDBSubnetGroups does not support filters.')
   const groups =
     input.DBSubnetGroupName === undefined ? allSubnetGroups(world, world.rds.subnetGroups, context) : [requireSubnetGroup(world, input.DBSubnetGroupName, context)]
@@ -76,11 +68,7 @@ export function describeDbSubnetGroups(
   return {DBSubnetGroups: page.items.map((group) => toDbSubnetGroup(group, context)), Marker: page.nextToken}
 }
 
-export function deleteDbSubnetGroup(
-  world: RdsWorld,
-  input: DeleteDBSubnetGroupCommandInput,
-  context: OperationContext,
-): Result<DeleteDBSubnetGroupCommandOutput> {
+export const deleteDbSubnetGroup: Handler<RdsWorld, DeleteDBSubnetGroupCommandInput, Result<DeleteDBSubnetGroupCommandOutput>> = (world, input, context) => {
   const name = (input.DBSubnetGroupName ?? '').toLowerCase()
   if (name === 'default') throw errors.invalidValue('Cannot delete the default subnet group.')
   const group = requireSubnetGroup(world, name, context)

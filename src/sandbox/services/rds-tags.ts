@@ -7,7 +7,7 @@ import type {
   RemoveTagsFromResourceCommandOutput,
 } from '@aws-sdk/client-rds'
 
-import type {OperationContext, Result} from '../types'
+import type {Handler, Result} from '../types'
 import {taggedResource, withoutKeys, type ArnRules} from './data-tier-common'
 import {checkTags, errors, toTagList, unsupported, type ArnKind, type RdsWorld} from './rds-model'
 import {taggableGroup} from './rds-parameter-groups'
@@ -36,26 +36,18 @@ const ARNS: ArnRules<RdsWorld, ArnKind> = {
   unsupported,
 }
 
-export function listTagsForResource(
-  world: RdsWorld,
-  input: ListTagsForResourceCommandInput,
-  context: OperationContext,
-): Result<ListTagsForResourceCommandOutput> {
+export const listTagsForResource: Handler<RdsWorld, ListTagsForResourceCommandInput, Result<ListTagsForResourceCommandOutput>> = (world, input, context) => {
   if (input.Filters?.length) throw unsupported('ListTagsForResource with Filters')
   return {TagList: toTagList(taggedResource(world, input.ResourceName, ARNS, context).tags)}
 }
 
-export function addTagsToResource(world: RdsWorld, input: AddTagsToResourceCommandInput, context: OperationContext): Result<AddTagsToResourceCommandOutput> {
+export const addTagsToResource: Handler<RdsWorld, AddTagsToResourceCommandInput, Result<AddTagsToResourceCommandOutput>> = (world, input, context) => {
   const target = taggedResource(world, input.ResourceName, ARNS, context)
   target.tags = checkTags(input.Tags, target.tags)
   return {}
 }
 
-export function removeTagsFromResource(
-  world: RdsWorld,
-  input: RemoveTagsFromResourceCommandInput,
-  context: OperationContext,
-): Result<RemoveTagsFromResourceCommandOutput> {
+export const removeTagsFromResource: Handler<RdsWorld, RemoveTagsFromResourceCommandInput, Result<RemoveTagsFromResourceCommandOutput>> = (world, input, context) => {
   const target = taggedResource(world, input.ResourceName, ARNS, context)
   target.tags = withoutKeys(target.tags, input.TagKeys ?? [])
   return {}
