@@ -45,8 +45,10 @@ A re-run after a timeout or Ctrl-C finds the image of the same seed at the same 
       operation: 'bake',
       render: renderBake,
       async work(context) {
-        const {bake} = await import('../src/bake/bake')
-        return bake({...context, force, hactlVersion, noReboot, runId})
+        const [{bake}, {notifyBake}] = await Promise.all([import('../src/bake/bake'), import('../src/ops/notify-hooks')])
+        const result = await bake({...context, force, hactlVersion, noReboot, runId})
+        await notifyBake(context, result)
+        return result
       },
     })
   }

@@ -22,8 +22,8 @@ export default class Rollback extends HactlCommand<typeof Rollback> {
       operation: 'rollback',
       render: renderRollout,
       async work(context) {
-        const {rollback} = await import('../src/bake/rollback')
-        return rollback({...context, runId})
+        const [{rollback}, {withRolloutNotifications}] = await Promise.all([import('../src/bake/rollback'), import('../src/ops/notify-hooks')])
+        return withRolloutNotifications(context, 'rollback', (onStarted) => rollback({...context, onStarted, runId}))
       },
     })
   }

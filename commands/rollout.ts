@@ -32,8 +32,8 @@ Watches EB's events, each instance's health and the CloudWatch alarms in environ
       operation: 'rollout',
       render: renderRollout,
       async work(context) {
-        const {rollout} = await import('../src/bake/rollout')
-        return rollout({...context, imageId: image, runId})
+        const [{rollout}, {withRolloutNotifications}] = await Promise.all([import('../src/bake/rollout'), import('../src/ops/notify-hooks')])
+        return withRolloutNotifications(context, 'rollout', (onStarted) => rollout({...context, imageId: image, onStarted, runId}))
       },
     })
   }

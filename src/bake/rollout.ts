@@ -50,6 +50,8 @@ export interface RolloutOptions {
   readonly runId: string
   /** The AMI to roll out. @default the latest bake (/hactl/<site>/bake/latest) */
   readonly imageId?: string
+  /** Called once the update is requested (not for an image already live): where the command sends its notification. */
+  readonly onStarted?: (change: {readonly imageId: string; readonly previousImageId: string}) => Promise<void>
   /** `rollback` may put back an image no bake tags: EB's platform AMI the site ran before its first bake. @default 'rollout' */
   readonly mode?: 'rollback' | 'rollout'
 }
@@ -322,6 +324,7 @@ async function start(options: RolloutOptions, clients: {eb: EbApi; ec2: Ec2Api; 
   const events = new EnvironmentEventPoller({eb, environmentName: name, reporter, since: new Date(started)})
   step(reporter, 'update', `Roll out ${imageId} (${config.environment.rollout.policy})`, 'start')
   await eb.updateEnvironment({name, optionSettings: rolloutOptionSettings(config, imageId)})
+  await options.onStarted?.({imageId, previousImageId})
   return {cloudwatch, eb, ec2, events, imageId, monitor, name, options, previousImageId, ssm, started}
 }
 

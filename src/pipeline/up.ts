@@ -28,6 +28,7 @@ import {planLive} from '../env/plan'
 import {createSeed} from '../seed/create'
 import {requireSeed} from '../seed/state'
 import {seedStatus} from '../seed/status'
+import {notifyBake, withRolloutNotifications} from '../ops/notify-hooks'
 import {siteNames} from '../site/names'
 import {exitCodeOf, runStaging} from '../staging/run'
 
@@ -143,6 +144,7 @@ export function bakeStage(options: UpOptions): Stage {
     id: 'bake',
     async run() {
       const result = await bake({...options})
+      await notifyBake(options, result)
       return `${result.imageId} ${result.created ? 'baked' : 'found'} from ${result.seedInstance} at marker ${short(result.marker)}`
     },
     title: 'Bake',
@@ -160,7 +162,7 @@ export function rolloutStage(options: UpOptions): Stage {
     },
     id: 'rollout',
     async run() {
-      const result = await rollout({...options})
+      const result = await withRolloutNotifications(options, 'rollout', (onStarted) => rollout({...options, onStarted}))
       return `${result.imageId} on ${result.instances.length} instance(s), never fewer than ${result.lowestHealthy ?? '-'} healthy, in ${Math.round(result.seconds / 60)} min`
     },
     title: 'Roll out',

@@ -152,6 +152,9 @@ describe('--json schemas', () => {
       // The bake rolled out and back; slower than 100000x so the monitor sees batches.
       expectValid('rollout', await project.run(['rollout', '--sandbox', '--yes', '--json', ...WAIT], {HACTL_SANDBOX_SPEED: '300'}))
       expectValid('rollback', await project.run(['rollback', '--sandbox', '--yes', '--json', ...WAIT], {HACTL_SANDBOX_SPEED: '300'}))
+      // up finds the site rolled back: the latest bake goes live again; a second up has nothing to do.
+      expect(expectValid('up', await project.run(['up', '--sandbox', '--yes', '--json', ...WAIT]))).toMatchObject({nothingToDo: false})
+      expect(expectValid('up', await project.run(['up', '--sandbox', '--yes', '--json', ...WAIT]))).toMatchObject({nothingToDo: true})
       expectValid('seed destroy', await project.run(['seed', 'destroy', '--sandbox', '--yes', '--json', ...WAIT]))
 
       const destroyed = await project.run(['env', 'destroy', '--sandbox', '--yes', '--json', ...WAIT])

@@ -3,6 +3,11 @@
  * live on a baked AMI, and a second `up` passes over every stage with no AWS
  * mutation at all (counted by the client factory).
  */
+import {appendFileSync, readFileSync} from 'node:fs'
+import {join} from 'node:path'
+
+import {publishedMessages} from '../../src/sandbox/services/sns'
+import type {SandboxState} from '../../src/sandbox/types'
 import {exitCodeOf, type Project, scratchProject} from '../_helpers/cli'
 
 const WAIT = ['--wait', '100000']
@@ -17,6 +22,7 @@ describe('hactl up (sandbox)', () => {
   beforeAll(async () => {
     project = scratchProject()
     expectOk(await project.run(['init', '--yes', '--app', 'wordpress', '--site', 'demo', '--region', 'eu-west-1']))
+    appendFileSync(project.configPath, 'notify:\n  email: ops@example.org\n')
   }, 60_000)
 
   afterAll(() => project.cleanup())
@@ -33,6 +39,10 @@ describe('hactl up (sandbox)', () => {
       ['rollout', 'done'],
     ])
     expect(result.nothingToDo).toBe(false)
+    // One message for the bake, one when the rollout started, one when it succeeded.
+    const state = JSON.parse(readFileSync(join(project.dir, '.hactl', 'sandbox.json'), 'utf8')) as SandboxState
+    const subjects = publishedMessages(state, 'eu-west-1').map((message) => message.subject)
+    expect(subjects).toEqual([expect.stringMatching(/^hactl demo: baked ami-/), expect.stringMatching(/^hactl demo: rollout of ami-\w+ started$/), expect.stringMatching(/^hactl demo: rollout of ami-\w+ succeeded$/)])
 
     const second = await project.run(['up', '--sandbox', '--yes', '--json', ...WAIT])
     expectOk(second)
