@@ -38,6 +38,7 @@ import {freezeMessageOf} from '../site/lock'
 import {siteNames} from '../site/names'
 import {seedStatus, type SeedStatusResult} from '../seed/status'
 import {lastPassParameterName, lastRunParameterName} from '../staging/record'
+import {readStagingSchedule} from '../staging/schedule'
 import {readSeedMarker, type SeedMarker} from './marker'
 
 export interface StatusOptions {
@@ -150,8 +151,12 @@ export interface SeedSummary {
 export interface ScheduleStatus {
   /** The EventBridge Scheduler schedule that runs the staging tests (siteNames().testSchedule). */
   readonly name: string
-  /** ENABLED, DISABLED, `missing`, or `unknown` while status has no reader for it. */
+  /** ENABLED, DISABLED, or `missing` (no schedule: `hactl test schedule` makes one). */
   readonly state: string
+  readonly expression?: string
+  readonly timezone?: string
+  /** False when the schedule still sends the tests to a seed that is gone (`hactl test schedule` retargets it). */
+  readonly targetsCurrentSeed?: boolean
 }
 
 export interface BakeStatus {
@@ -251,13 +256,14 @@ async function readSiteStatus(options: StatusOptions, config: HactlConfig): Prom
   if (Object.keys(pointers).length === 0 && marks.lock?.held !== true) return {lock, pointers}
 
   const seedRead = seedStatus({clients, config})
-  const [inventory, latest, seed, seedMarker] = await Promise.all([
+  const [inventory, latest, seed, seedMarker, schedule] = await Promise.all([
     readSite({clients, config, want: {environment: {health: true, settings: true}}}),
     latestPlatform(clients, config.environment.platform),
     seedRead,
     options.marker
       ? seedRead.then((found) => readSeedMarker({agent: found.ssm.pingStatus, clients, instanceId: found.seed?.instanceId, reporter: options.reporter, site: config.site}))
       : undefined,
+    readStagingSchedule({clients, config}),
   ])
 
   const unreadable: Record<string, string> = {}
@@ -315,8 +321,9 @@ async function readSiteStatus(options: StatusOptions, config: HactlConfig): Prom
           previous: imageStatus(rolloutRecord.previousImageId),
         }
       : null,
-    // The staging schedule's reader (EventBridge Scheduler GetSchedule, src/aws/scheduler.ts) plugs in here: until then its state is not read.
-    schedule: {name: names.testSchedule, state: 'unknown'},
+    schedule: schedule
+      ? {expression: schedule.expression, name: schedule.name, state: schedule.state, targetsCurrentSeed: schedule.targetsCurrentSeed, timezone: schedule.timezone}
+      : {name: names.testSchedule, state: 'missing'},
     seed: seedSummary(seed),
     tests: {
       changedSinceLast: marker && last ? marker !== last.marker : null,

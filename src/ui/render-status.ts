@@ -44,7 +44,11 @@ export function renderStatus(status: StatusResult): string {
   lines.push('', 'Live AMI', ...liveImageRows(status.liveImage), ...platformRows(status.platform))
   if (status.seed) lines.push('', 'Seed', ...seedRows(status.seed))
   if (status.tests) lines.push('', 'Tests', ...testRows(status.tests))
-  if (status.schedule) lines.push(row('schedule', `${status.schedule.name}: ${status.schedule.state === 'unknown' ? 'not read by status' : status.schedule.state}`))
+  if (status.schedule) {
+    const {expression, name, state, targetsCurrentSeed, timezone} = status.schedule
+    const detail = state === 'missing' ? 'none (`hactl test schedule` makes one)' : `${state} ${expression ?? ''} ${timezone ?? ''}`.trim() + (targetsCurrentSeed === false ? ', but it targets a seed that is gone: run `hactl test schedule` again' : '')
+    lines.push(row('schedule', `${name}: ${detail}`))
+  }
   lines.push('', 'Bake', ...bakeRows(status.bake), ...rolloutRows(status.rollout))
   for (const [name, why] of Object.entries(status.unreadable ?? {})) lines.push(row('unreadable', `${name}: ${why}`))
   if (status.pointers) lines.push('', 'Pointers', ...pointerRows(status.pointers))

@@ -83,7 +83,7 @@ describe('hactl status along the pipeline (sandbox)', () => {
     expect(shown.tests).toEqual({changedSinceLast: null, changedSinceLastPass: null, last: null, lastPass: null})
     expect(shown.bake).toBeNull()
     expect(shown.rollout).toBeNull()
-    expect(shown.schedule).toEqual({name: 'hactl-demo-staging-tests', state: 'unknown'})
+    expect(shown.schedule).toEqual({name: 'hactl-demo-staging-tests', state: 'missing'})
 
     const human = await project.run(['status', '--sandbox'])
     expect(human.stdout).toMatch(/image +ami-\w+, the platform's base AMI \(not baked yet\)/)
