@@ -56,7 +56,7 @@ async function run(stateDir, config, label) {
   const sandbox = openSandbox({onCall: (service, operation) => calls.push({at: sandbox.clock.now(), call: `${service}:${operation}`}), region: 'eu-west-1', speed: SPEED, stateDir})
   const clients = new AwsClients({sandbox, version: 'bench'})
   const started = process.hrtime.bigint()
-  const result = await up({clients, config, deadline: Deadline.after(sandbox.clock, 6 * 60 * 60_000), hactlVersion: 'bench', reporter: silent, runId: `bench-${label}`, signal: new AbortController().signal})
+  const result = await up({clients, config, deadline: Deadline.after(sandbox.clock, 6 * 60 * 60_000), hactlVersion: 'bench', reporter: silent, runId: `bench-${label}`, signal: new globalThis.AbortController().signal})
   const realMs = Number(process.hrtime.bigint() - started) / 1e6
   return {calls, clients, realMs, result, sandbox}
 }

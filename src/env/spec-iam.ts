@@ -94,7 +94,7 @@ export function instancePolicy(config: HactlConfig, refs: Pick<Refs, 'account' |
       {Action: 'ssm:PutParameter', Effect: 'Allow', Resource: `${parameterArn(config, refs.account, names.seedParameterPrefix)}*`, Sid: 'SeedResults'},
       recordingPolicyStatement({account: refs.account, region, site: config.site}),
       {Action: 'ssm:GetParameter', Effect: 'Allow', Resource: parameterArn(config, refs.account, lockParameterName(config.site)), Sid: 'StagingSeesFreeze'},
-      {Action: 'sns:Publish', Effect: 'Allow', Resource: notifyTopicArn(config, refs.account), Sid: 'StagingNotifies'},
+      {Action: 'sns:Publish', Effect: 'Allow', Resource: notifyTopicArn(config, refs.account), Sid: 'SiteNotifications'},
       {Action: 'ec2:DescribeTags', Effect: 'Allow', Resource: '*', Sid: 'OwnRoleTag'},
       {
         Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
@@ -102,7 +102,6 @@ export function instancePolicy(config: HactlConfig, refs: Pick<Refs, 'account' |
         Resource: `arn:aws:logs:${region}:${refs.account}:log-group:${seedLogGroupPrefix(config.site)}*:log-stream:*`,
         Sid: 'SeedLogs',
       },
-      {Action: 'sns:Publish', Effect: 'Allow', Resource: `arn:aws:sns:${region}:${refs.account}:${names.notifyTopic}`, Sid: 'SiteNotifications'},
     ],
     Version: '2012-10-17',
   })

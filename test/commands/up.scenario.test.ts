@@ -3,7 +3,7 @@
  * live on a baked AMI, and a second `up` passes over every stage with no AWS
  * mutation at all (counted by the client factory).
  */
-import {appendFileSync, readFileSync} from 'node:fs'
+import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {publishedMessages} from '../../src/sandbox/services/sns'
@@ -22,7 +22,7 @@ describe('hactl up (sandbox)', () => {
   beforeAll(async () => {
     project = scratchProject()
     expectOk(await project.run(['init', '--yes', '--app', 'wordpress', '--site', 'demo', '--region', 'eu-west-1']))
-    appendFileSync(project.configPath, 'notify:\n  email: ops@example.org\n')
+    writeFileSync(project.configPath, readFileSync(project.configPath, 'utf8').replace('notify: {}', 'notify:\n  email: ops@example.org'))
   }, 60_000)
 
   afterAll(() => project.cleanup())
