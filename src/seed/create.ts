@@ -79,7 +79,15 @@ async function launchPlace(ec2: Ec2Api, config: HactlConfig): Promise<{securityG
   return {securityGroupId: group.GroupId, subnetId: network.subnets[0] ?? ''}
 }
 
-/** The seed's files where its user data says they are: the key is their hash, so a re-run finds them there. */
+/**
+ * The seed's files where its user data says they are: the key is their hash,
+ * so a re-run finds them there. EB's storage bucket, because the seed's
+ * instance role can already read it: its AWSElasticBeanstalkWebTier managed
+ * policy grants S3 reads on `arn:aws:s3:::elasticbeanstalk-*` (how web nodes
+ * fetch application versions; AWS-NOTES-2 #19, EBDG `concepts-roles-instance`).
+ * The policy text itself could not be re-read with the search tool for this
+ * change: UNVERIFIED beyond those notes.
+ */
 async function uploadPayload(options: CreateSeedOptions, bucket: string, payload: SeedPayloadObject): Promise<void> {
   const s3 = await options.clients.s3()
   const where = `s3://${bucket}/${payload.key}`
