@@ -4,19 +4,12 @@
  * shellcheck for both apps.
  */
 
+import type {PlanResult} from '../../../src/env/plan'
 import {usePlanJson} from '../../_helpers/cli'
 import {itNeeds, shellcheckText} from '../../_helpers/real-tools'
 
-interface PlanSeed {
-  readonly seed: {
-    readonly bootScript: string
-    readonly userDataBytes: number
-    readonly userDataLimit: number
-    readonly payload: string
-    readonly payloadBytes: number
-    readonly payloadUrl: string
-  }
-}
+/** The part of `plan --json` read here. */
+type PlanSeed = Pick<PlanResult, 'seed'>
 
 describe.each(['wordpress', 'moodle'] as const)('plan --json: the seed boot script of a %s site', (app) => {
   const planned = usePlanJson<PlanSeed>(app)
