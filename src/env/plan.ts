@@ -11,7 +11,7 @@ import {readSite, type InventoryClients, type SiteInventory, type SiteWant} from
 import {resourceKindLabel, type ResourceKind} from '../site/inventory-kinds'
 import {SECURITY_GROUP_ROLES, siteNames, type SecurityGroupRole} from '../site/names'
 import {EGRESS_FIX, checkEgress, checkVpcDns, describeEgressGap, resolveNetwork, type SiteNetwork} from './network'
-import {bootScript, bootUserData} from '../seed/boot-script'
+import {bootScript, bootUserData, seedPayloadObject} from '../seed/boot-script'
 import {seedBootOptions} from '../seed/user-data'
 import {
   auroraInstanceInputs,
@@ -84,12 +84,22 @@ export interface PlanResult {
     readonly createByKind: Readonly<Partial<Record<ResourceKind, number>>>
   }
   readonly warnings: readonly string[]
-  /** The seed's boot script (its user data) as `seed create` would send it, for review and shellcheck. */
+  /**
+   * The seed's boot script (its user data) as `seed create` would send it, for
+   * review and shellcheck (the bucket is a placeholder until the account is
+   * known), and the payload of files it fetches from S3 and runs.
+   */
   readonly seed: {
     readonly bootScript: string
     /** Bytes EC2 counts: the gzipped script, against EC2's 16 KB user-data limit. */
     readonly userDataBytes: number
     readonly userDataLimit: number
+    /** The files payload (sh) the boot fetches from EB's storage bucket; S3 puts no such limit on it. */
+    readonly payload: string
+    /** Its gzipped size, as uploaded. */
+    readonly payloadBytes: number
+    /** Where it goes (`s3://…`, the bucket a placeholder). */
+    readonly payloadUrl: string
   }
 }
 
@@ -267,7 +277,16 @@ const USER_DATA_LIMIT = 16 * 1024
 
 function seedPlan(config: HactlConfig): PlanResult['seed'] {
   const options = seedBootOptions(config)
-  return {bootScript: bootScript(options), userDataBytes: bootUserData(options).length, userDataLimit: USER_DATA_LIMIT}
+  const payload = seedPayloadObject(options)
+  const bucket = `elasticbeanstalk-${config.region}-(account)`
+  return {
+    bootScript: bootScript(options, bucket, payload),
+    payload: payload.text,
+    payloadBytes: payload.body.length,
+    payloadUrl: `s3://${bucket}/${payload.key}`,
+    userDataBytes: bootUserData(options, bucket, payload).length,
+    userDataLimit: USER_DATA_LIMIT,
+  }
 }
 
 function countByKind(resources: readonly PlannedResource[]): Partial<Record<ResourceKind, number>> {

@@ -3,7 +3,13 @@
  * a platform AMI (or a bake) into the seed. Idempotent; logs to
  * /var/log/hactl-boot.log and the journal; reports ok|failed to SSM.
  *
- *   logging ─► /etc/hactl/site ─► files (cron, render step, DB-user step, web server)
+ * The files the seed installs do not fit in EC2's 16 KB of user data: they
+ * go in a payload (seedPayload, one gzipped sh script) that `seed create`
+ * puts in EB's storage bucket under a content-addressed key. The user data
+ * pins it by sha256, downloads it, checks it and runs it.
+ *
+ *   logging ─► /etc/hactl/site ─► fetch + sha256 check of the payload
+ *     ─► payload: files (cron, render step, DB-user step, web server, staging)
  *     ─► [runtime] stop EB's idle nginx/php-fpm ─► packages + phpredis ─► EFS mount
  *     ─► code (only when absent) + app config ─► render ─► DB app user ─► units ─► report
  *
@@ -13,10 +19,12 @@
  * from a bake never runs this; what it leaves in the image is checked by
  * test/src/seed/boot-script.test.ts against EB's expectations (AWS-NOTES-2 B.1).
  */
+import {createHash} from 'node:crypto'
 import {gzipSync} from 'node:zlib'
 
 import {APP_PROFILES, type HactlConfig} from '../config'
 import {COMMON_DEFAULTS} from '../config/app-defaults'
+import {siteNames} from '../site/names'
 import {STAGING_MANIFEST, stagingFiles} from '../staging'
 
 import {renderMoodleConfig} from './app-config/moodle'
@@ -147,6 +155,20 @@ function allSeedFiles(options: BootScriptOptions): SeedFile[] {
   ]
 }
 
+/** Both scripts' writer: stdin to SYSROOT/path with mode, atomically, only when it changed. */
+const INSTALL_FILE = `install_file() {
+  local target="$SYSROOT$1" mode=$2 tmp
+  mkdir -p -- "$(dirname -- "$target")"
+  tmp=$(mktemp "$target.hactl.XXXXXX")
+  cat >"$tmp"
+  chmod -- "$mode" "$tmp"
+  if [[ -f $target ]] && cmp -s -- "$tmp" "$target"; then
+    rm -f -- "$tmp"
+  else
+    mv -f -- "$tmp" "$target"
+  fi
+}`
+
 function fileSection(file: SeedFile): string {
   if (file.content.split('\n').includes(EOF_MARK)) throw new Error(`${file.path} contains the line ${EOF_MARK}`)
   return `install_file ${shellQuote(file.path)} ${file.mode.toString(8).padStart(4, '0')} <<'${EOF_MARK}'
@@ -180,13 +202,41 @@ readonly CODE_VERSION=${shellQuote(source.uri)}`
   }
 }
 
-/** The user data, as bash text (shellcheck and the secret scanner read this). */
-export function bootScript(options: BootScriptOptions): string {
+/** The seed's files as one sh script (run by the boot, as root): each file written with its mode. */
+export function seedPayload(options: BootScriptOptions): string {
+  return `#!/bin/bash
+# hactl seed files for site ${options.site} (${options.app}), fetched and checked by the boot script.
+set -euo pipefail
+umask 022
+SYSROOT="\${HACTL_SYSROOT:-}"
+${INSTALL_FILE}
+${seedFiles(options).map(fileSection).join('')}`
+}
+
+/** The payload as uploaded: gzipped, its sha256 (of the gzipped bytes) and its content-addressed key. */
+export interface SeedPayloadObject {
+  readonly text: string
+  readonly body: Buffer
+  readonly sha256: string
+  readonly key: string
+}
+
+export function seedPayloadObject(options: BootScriptOptions): SeedPayloadObject {
+  const text = seedPayload(options)
+  const body = gzipSync(text, {level: 9})
+  const sha256 = createHash('sha256').update(body).digest('hex')
+  return {body, key: siteNames(options.site, options.region).seedFilesKey(sha256), sha256, text}
+}
+
+/**
+ * The user data, as bash text (shellcheck and the secret scanner read this).
+ * `bucket` is EB's storage bucket, where `seed create` puts the payload.
+ */
+export function bootScript(options: BootScriptOptions, bucket: string, payload: SeedPayloadObject = seedPayloadObject(options)): string {
   const user = options.phpUser ?? 'webapp'
   const configName = options.app === 'wordpress' ? 'wp-config.php' : 'config.php'
   const dbClient = options.app === 'moodle' ? 'postgresql15' : 'mariadb105'
   const hasManifest = seedFiles(options).some((file) => file.path === STAGING_MANIFEST)
-  const FILES = '@@HACTL_SEED_FILES@@'
   const script = `#!/bin/bash
 # hactl seed boot for site ${options.site} (${options.app}). Idempotent. Logs to
 # /var/log/hactl-boot.log and the journal; reports to SSM ${bootResultParameterName(options.site)}.
@@ -204,6 +254,8 @@ readonly REGION=${shellQuote(options.region)}
 readonly PHP_USER=${shellQuote(user)}
 readonly APP_DIR=/opt/hactl/app
 readonly UPLOADS_PATH=${shellQuote(options.uploadsPath)}
+readonly FILES_URL=${shellQuote(`s3://${bucket}/${payload.key}`)}
+readonly FILES_SHA256='${payload.sha256}'
 ${sourceSection(options.source, options.app)}
 export AWS_REGION="$REGION" AWS_DEFAULT_REGION="$REGION"
 
@@ -236,24 +288,38 @@ on_exit() {
 }
 trap on_exit EXIT
 
-# Writes stdin to SYSROOT/path with mode, atomically, only when it changed.
-install_file() {
-  local target="$SYSROOT$1" mode=$2 tmp
-  mkdir -p -- "$(dirname -- "$target")"
-  tmp=$(mktemp "$target.hactl.XXXXXX")
-  cat >"$tmp"
-  chmod -- "$mode" "$tmp"
-  if [[ -f $target ]] && cmp -s -- "$tmp" "$target"; then
-    rm -f -- "$tmp"
-  else
-    mv -f -- "$tmp" "$target"
+${INSTALL_FILE}
+
+printf '%s\\n' "$SITE" | install_file ${SITE_NAME_FILE} 0644
+
+# The seed's files: a payload in EB's storage bucket, pinned by its sha256
+# (the instance role's AWSElasticBeanstalkWebTier policy reads elasticbeanstalk-*).
+step="fetch the seed's files"
+log "$step"
+files_dir="$SYSROOT/run/hactl"
+install -d -m 0700 -- "$files_dir"
+files_gz="$files_dir/seed-files.sh.gz"
+for attempt in 1 2 3 4 5; do
+  if aws s3 cp --only-show-errors "$FILES_URL" "$files_gz"; then
+    break
   fi
-}
+  if ((attempt == 5)); then
+    exit 1
+  fi
+  log "download failed (attempt $attempt of 5); retrying"
+  sleep $((attempt * 3))
+done
+if ! printf '%s  %s\\n' "$FILES_SHA256" "$files_gz" | sha256sum -c --quiet -; then
+  log "$FILES_URL does not have the sha256 this user data pins ($FILES_SHA256): a stale or altered object"
+  rm -f -- "$files_gz"
+  exit 1
+fi
+gzip -dc -- "$files_gz" >"$files_dir/seed-files.sh"
 
 step='writing the seed files'
 log "$step"
-printf '%s\\n' "$SITE" | install_file ${SITE_NAME_FILE} 0644
-${FILES}
+bash -- "$files_dir/seed-files.sh"
+rm -f -- "$files_gz" "$files_dir/seed-files.sh"
 if [[ $PHASE == files ]]; then
   exit 0
 fi
@@ -329,17 +395,15 @@ step=reporting
 log "ok: $CODE_VERSION"
 report ok ''
 `
-  // The boot script's own comments go too (the header stays): the files' heredocs are put in after.
+  // The boot script's own comments go too (the header stays).
   const lines = script.split('\n')
   const headerEnd = lines.findIndex((line) => !line.startsWith('#'))
-  const body = `${lines.slice(0, headerEnd).join('\n')}\n${compactFile({content: `#!/bin/bash\n${lines.slice(headerEnd).join('\n')}`, mode: 0o755, path: 'boot'}).content.replace(/^#!\/bin\/bash\n/, '')}`
-  // A function, not a string: `$'` in a file would be a replacement pattern.
-  return body.replace(FILES, () => seedFiles(options).map(fileSection).join('').trimEnd())
+  return `${lines.slice(0, headerEnd).join('\n')}\n${compactFile({content: `#!/bin/bash\n${lines.slice(headerEnd).join('\n')}`, mode: 0o755, path: 'boot'}).content.replace(/^#!\/bin\/bash\n/, '')}`
 }
 
 /** The user data as RunInstances takes it (before base64): gzipped, under EC2's 16 KB. */
-export function bootUserData(options: BootScriptOptions): Buffer {
-  const data = gzipSync(bootScript(options), {level: 9})
+export function bootUserData(options: BootScriptOptions, bucket: string, payload?: SeedPayloadObject): Buffer {
+  const data = gzipSync(bootScript(options, bucket, payload), {level: 9})
   if (data.length > USER_DATA_MAX_BYTES) throw new Error(`the seed's user data is ${data.length} bytes gzipped; EC2 allows ${USER_DATA_MAX_BYTES}`)
   return data
 }

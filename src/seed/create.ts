@@ -6,7 +6,8 @@
  *        │ no
  *        ▼
  *   image (live bake │ platform base AMI) ─► network, seed SG, profile
- *        ─► user data (secret-scanned) ─► RunInstances(ClientToken = site + generation)
+ *        ─► user data + files payload (secret-scanned) ─► payload to EB's bucket (once per content)
+ *        ─► RunInstances(ClientToken = site + generation)
  *        ▼
  *   wait: running ─► SSM agent Online ─► boot result ok
  *        │ failed / deadline
@@ -28,6 +29,7 @@ import {siteNames} from '../site/names'
 import {bootResultParameterName, seedClientToken, seedTags} from './identity'
 import {architectureOf, chooseSeedImage, seedRunInstancesInput, type SeedImage} from './launch'
 import {findSeeds, nextGeneration, readGeneration, waitForSeedsGone, type BootResult} from './state'
+import type {SeedPayloadObject} from './boot-script'
 import {checkedUserData, seedBootOptions} from './user-data'
 import {waitForAgent, waitForBoot} from './wait'
 import {retargetSchedule} from '../staging/schedule'
@@ -35,7 +37,7 @@ import {retargetSchedule} from '../staging/schedule'
 export interface CreateSeedOptions {
   readonly config: HactlConfig
   /** iam, scheduler and sts: to point an existing staging-test schedule at a new seed. */
-  readonly clients: Pick<AwsClients, 'clock' | 'eb' | 'ec2' | 'ssm'> & Partial<Pick<AwsClients, 'iam' | 'scheduler' | 'sts'>>
+  readonly clients: Pick<AwsClients, 'clock' | 'eb' | 'ec2' | 's3' | 'ssm'> & Partial<Pick<AwsClients, 'iam' | 'scheduler' | 'sts'>>
   readonly reporter: Reporter
   /** The command's --wait from when the lock was taken. */
   readonly deadline: Deadline
@@ -77,12 +79,35 @@ async function launchPlace(ec2: Ec2Api, config: HactlConfig): Promise<{securityG
   return {securityGroupId: group.GroupId, subnetId: network.subnets[0] ?? ''}
 }
 
+/**
+ * The seed's files where its user data says they are: the key is their hash,
+ * so a re-run finds them there. EB's storage bucket, because the seed's
+ * instance role can already read it: its AWSElasticBeanstalkWebTier managed
+ * policy grants S3 reads on `arn:aws:s3:::elasticbeanstalk-*` (how web nodes
+ * fetch application versions; AWS-NOTES-2 #19, EBDG `concepts-roles-instance`).
+ * The policy text itself could not be re-read with the search tool for this
+ * change: UNVERIFIED beyond those notes.
+ */
+async function uploadPayload(options: CreateSeedOptions, bucket: string, payload: SeedPayloadObject): Promise<void> {
+  const s3 = await options.clients.s3()
+  const where = `s3://${bucket}/${payload.key}`
+  if (await s3.objectExists(bucket, payload.key)) {
+    step(options.reporter, 'seed/files', "Upload the seed's files", 'skip', `${where} is already there`)
+    return
+  }
+
+  step(options.reporter, 'seed/files', "Upload the seed's files", 'start', `${where} (${payload.body.length} bytes)`)
+  await s3.putObject({body: payload.body, bucket, contentType: 'application/gzip', key: payload.key})
+  step(options.reporter, 'seed/files', "Upload the seed's files", 'done', where)
+}
+
 async function launch(options: CreateSeedOptions, ec2: Ec2Api, ssm: SsmApi): Promise<{image: SeedImage; instance: Instance}> {
   const {config, reporter} = options
   const instanceType = config.seed.instanceType ?? config.environment.instanceType
+  const eb = await options.clients.eb()
   const image = await chooseSeedImage({
     architecture: architectureOf(instanceType),
-    eb: await options.clients.eb(),
+    eb,
     environmentName: siteNames(config.site, config.region).environment,
     site: config.site,
     ssm,
@@ -90,7 +115,9 @@ async function launch(options: CreateSeedOptions, ec2: Ec2Api, ssm: SsmApi): Pro
   const [described] = await ec2.describeImages({imageIds: [image.imageId]})
   const place = await launchPlace(ec2, config)
   const tags = seedTags(config.site, config.tags)
-  const userData = checkedUserData(seedBootOptions(config), tags)
+  const bucket = await eb.createStorageLocation()
+  const {payload, userData} = checkedUserData(seedBootOptions(config), tags, bucket)
+  await uploadPayload(options, bucket, payload)
   // A result left by an earlier seed must not be taken for this one's.
   await ssm.deleteParameter(bootResultParameterName(config.site))
 

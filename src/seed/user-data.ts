@@ -8,7 +8,7 @@ import type {HactlConfig} from '../config/schema'
 import type {Tags} from '../aws/types'
 import {HactlError} from '../core/errors'
 import {plaintextSecrets, secretsInText} from '../security/secret-scan'
-import {bootScript, bootUserData, type AppSource, type BootScriptOptions} from './boot-script'
+import {bootScript, bootUserData, seedPayloadObject, type AppSource, type BootScriptOptions, type SeedPayloadObject} from './boot-script'
 
 /**
  * Where the code comes from until hactl.yml names it (issue 9 suggests an
@@ -42,11 +42,18 @@ function secretError(where: string, findings: ReadonlyArray<{why: string; line?:
   })
 }
 
-/** The gzipped user data, after the boot script and the tags passed the secret scanner. */
-export function checkedUserData(options: BootScriptOptions, tags: Tags): Buffer {
-  const inScript = secretsInText(bootScript(options))
+/**
+ * The gzipped user data and the payload it pins, after both scripts and the
+ * tags passed the secret scanner: the payload sits in a bucket the instance
+ * role can read, so it is held to the same rule as the user data.
+ */
+export function checkedUserData(options: BootScriptOptions, tags: Tags, bucket: string): {userData: Buffer; payload: SeedPayloadObject} {
+  const payload = seedPayloadObject(options)
+  const inScript = secretsInText(bootScript(options, bucket, payload))
   if (inScript.length > 0) throw secretError('boot script', inScript)
+  const inPayload = secretsInText(payload.text)
+  if (inPayload.length > 0) throw secretError('files', inPayload)
   const inTags = plaintextSecrets(tags)
   if (inTags.length > 0) throw secretError('tags', inTags)
-  return bootUserData(options)
+  return {payload, userData: bootUserData(options, bucket, payload)}
 }

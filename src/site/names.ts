@@ -67,6 +67,8 @@ export interface SiteNames {
   finalSnapshot(stamp: string): string
   /** S3 key of an application bundle in EB's storage bucket. */
   bundleKey(versionLabel: string): string
+  /** S3 key of the seed's files (src/seed/boot-script.ts seedPayload) in EB's storage bucket, by the payload's sha256. */
+  seedFilesKey(sha256: string): string
 }
 
 export function siteNames(site: string, region: string): SiteNames {
@@ -103,6 +105,7 @@ export function siteNames(site: string, region: string): SiteNames {
     pointerParameter: `/hactl/${site}/site`,
     schedulerRole: `${iamBase}-scheduler`,
     securityGroup,
+    seedFilesKey: (sha256) => `hactl/${site}/seed/files-${sha256.slice(0, 16)}.sh.gz`,
     seedParameterPrefix: `/hactl/${site}/seed/`,
     serviceRole: `${iamBase}-eb-service`,
     testSchedule: `${base}-staging-tests`,

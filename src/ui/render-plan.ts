@@ -57,7 +57,7 @@ export function renderPlan(plan: PlanResult, options: RenderPlanOptions): string
     lines.push('', `Summary: ${plan.summary.create} to create, ${plan.summary.exists} existing, ${plan.summary.optionChanges} option setting(s) to change.`)
   }
 
-  lines.push('', `Seed boot script (user data): ${plan.seed.bootScript.split('\n').length} lines, ${plan.seed.userDataBytes} bytes gzipped of EC2's ${plan.seed.userDataLimit}; the whole script is in --json (seed.bootScript).`)
+  lines.push('', `Seed boot script (user data): ${plan.seed.bootScript.split('\n').length} lines, ${plan.seed.userDataBytes} bytes gzipped of EC2's ${plan.seed.userDataLimit}; its files payload: ${plan.seed.payloadBytes} bytes gzipped, to ${plan.seed.payloadUrl}. Both scripts are in --json (seed.bootScript, seed.payload).`)
   for (const warning of plan.warnings) lines.push(`Warning: ${warning}`)
   return lines.join('\n')
 }

@@ -3,7 +3,7 @@ import type {AdvanceContext, RegionState} from '../types'
 import {optionValue, type EbEnvironmentRecord} from './eb-model'
 import type {InstanceRecord} from './ec2-model'
 import type {LogGroupRecord, LogsState} from './logs'
-import {isSeed, seedSite, userDataText} from './ssm-seed'
+import {isSeed, seedBootFailed, seedScriptText, seedSite} from './ssm-seed'
 
 /*
  * What the instances write to CloudWatch Logs on their own, on the simulated
@@ -159,8 +159,8 @@ function advanceEnvironment(state: LogsState, region: RegionState, env: EbEnviro
 function advanceSeed(state: LogsState, region: RegionState, instance: InstanceRecord, now: number): boolean {
   const site = seedSite(instance)
   const bootAt = region.ssm?.seeds[instance.id]?.bootReportedAt
-  if (site === undefined || bootAt === undefined || instance.bootFailed === true) return false
-  if (!userDataText(instance)?.includes('amazon-cloudwatch-agent')) return false
+  if (site === undefined || bootAt === undefined || seedBootFailed(region, instance)) return false
+  if (!seedScriptText(region, instance)?.includes('amazon-cloudwatch-agent')) return false
   const window = due(state, `seed ${instance.id}`, bootAt - 60_000, Math.min(now, instance.terminatedAt ?? now), now)
   if (window === undefined) return false
   const lines = seedLines(bootAt, window)

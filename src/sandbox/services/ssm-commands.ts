@@ -186,7 +186,7 @@ export function sendCommand(context: RunCommandContext, input: SendCommandComman
   const resultOn = (instanceId: string) => {
     const instance = instanceOf(context.region, instanceId)
     const seed = context.state.seeds[instanceId]
-    return (instance && isSeed(instance) && (simulateRunner(commands, instance, seed, {operation, state: context.state}) ?? simulateBakeScript(commands, instance, seed, operation.now))) || scripted
+    return (instance && isSeed(instance) && (simulateRunner(commands, instance, seed, {operation, region: context.region, state: context.state}) ?? simulateBakeScript(commands, instance, seed, operation.now))) || scripted
   }
   const command: CommandRecord = {
     id: commandId(operation),

@@ -65,6 +65,8 @@ export interface SeedRecord {
   readonly site: string
   /** When it wrote its boot result; undefined until it has. */
   bootReportedAt?: number
+  /** Its boot reported failed (the injected fault, or its files missing or not the ones its user data pins). */
+  bootFailed?: boolean
   /** The seed's change counter: every SendCommand to it adds one (ssm.md). */
   changes: number
 }

@@ -1,3 +1,4 @@
+import {createHash} from 'node:crypto'
 import {gunzipSync} from 'node:zlib'
 
 import type {
@@ -14,6 +15,7 @@ import {SimError} from '../errors'
 import {paginate} from '../paging'
 import type {AdvanceContext, OperationContext, RegionState, Result} from '../types'
 import {instanceState, privateDnsName, rebooting, type InstanceRecord} from './ec2-model'
+import {findObject} from './s3-model'
 import {cronWindow} from './ssm-cron'
 import {ssmSlice, writeStringParameter, type SsmState} from './ssm-model'
 
@@ -56,11 +58,13 @@ export function userDataText(instance: InstanceRecord): string | undefined {
   if (instance.userData === undefined) return undefined
   const bytes = Buffer.from(instance.userData, 'base64')
   try {
-    return (bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes).toString('utf8')
+    return gunzipped(bytes).toString('utf8')
   } catch {
     return undefined
   }
 }
+
+const gunzipped = (bytes: Buffer): Buffer => (bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes)
 
 /** A `readonly NAME=value` line of the boot script, unquoted. */
 function scriptConstant(script: string | undefined, name: string): string | undefined {
@@ -68,6 +72,45 @@ function scriptConstant(script: string | undefined, name: string): string | unde
   if (!match) return undefined
   const value = match[1]
   return value.startsWith("'") && value.endsWith("'") ? value.slice(1, -1).replaceAll(`'\\''`, "'") : value
+}
+
+/**
+ * The seed's files as its boot fetches them (src/seed/boot-script.ts): the
+ * object at the user data's FILES_URL in this region's S3, checked against
+ * FILES_SHA256 and gunzipped. `problem` is what the boot would fail on.
+ */
+function seedFiles(region: RegionState, script: string | undefined): {text?: string; problem?: string} {
+  const url = scriptConstant(script, 'FILES_URL')
+  if (url === undefined) return {}
+  const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(url)
+  const object = match ? findObject(region, match[1], match[2]) : undefined
+  if (object === undefined) return {problem: `fatal error: An error occurred (404) when calling the HeadObject operation: Key "${match?.[2] ?? url}" does not exist`}
+  const bytes = Buffer.from(object.body, 'base64')
+  const wanted = scriptConstant(script, 'FILES_SHA256')
+  if (createHash('sha256').update(bytes).digest('hex') !== wanted) return {problem: `sha256sum: WARNING: 1 computed checksum did NOT match (${url})`}
+  try {
+    return {text: gunzipped(bytes).toString('utf8')}
+  } catch {
+    return {problem: 'gzip: stdin: not in gzip format'}
+  }
+}
+
+/**
+ * Everything the seed runs: its user data, then the files payload it
+ * fetched (undefined without user data). Every reading of the seed's
+ * scripts (SITE, the staging runner's ALL_CHECKS, the log agent) goes
+ * through here.
+ */
+export function seedScriptText(region: RegionState, instance: InstanceRecord): string | undefined {
+  const script = userDataText(instance)
+  if (script === undefined) return undefined
+  const files = seedFiles(region, script).text
+  return files === undefined ? script : `${script}\n${files}`
+}
+
+/** Why the seed's boot fails fetching its files, or undefined when they are there and intact (or not asked for). */
+export function seedFilesProblem(region: RegionState, instance: InstanceRecord): string | undefined {
+  return seedFiles(region, userDataText(instance)).problem
 }
 
 /** The seed's site: its hactl:site tag, else the SITE its boot script names. */
@@ -96,40 +139,54 @@ export function pingStatus(instance: InstanceRecord, now: number): 'Online' | 'C
 
 // ---- the boot ---------------------------------------------------------------
 
-/** The last lines of a boot log, as the script's `tail -n 40` would send them. */
-function bootLog(version: string, failedStep: string | undefined): string {
-  const lines = [
-    "hactl-boot: writing the seed files",
-    "hactl-boot: stopping the platform's own nginx and php-fpm (for this boot only: EB enables them on web nodes)",
-    'hactl-boot: installing packages (EFS utils, DB client, PHP build tools for phpredis)',
-  ]
-  if (failedStep !== undefined) {
-    return [...lines, 'Error: Failed to download metadata for repo (hactl sandbox: injected boot-failed fault)', `hactl-boot: FAILED during: ${failedStep} (exit 1)`].join('\n')
-  }
+/** The boot script's steps, in order, as it logs them (src/seed/boot-script.ts). */
+const BOOT_STEPS = [
+  "fetch the seed's files",
+  'writing the seed files',
+  "stopping the platform's own nginx and php-fpm (for this boot only: EB enables them on web nodes)",
+  'installing packages (EFS utils, DB client, PHP build tools for phpredis)',
+  'mounting the uploads EFS (TLS, IAM, access point)',
+  'installing the code (only when absent: a seed from a bake keeps its code)',
+  'rendering the configuration and the app DB user',
+  'enabling the seed units',
+] as const
 
-  return [
-    ...lines,
-    'hactl-boot: mounting the uploads EFS (TLS, IAM, access point)',
-    'hactl-boot: installing the code (only when absent: a seed from a bake keeps its code)',
-    'hactl-boot: rendering the configuration and the app DB user',
-    'hactl-boot: enabling the seed units',
-    `hactl-boot: ok: ${version}`,
-  ].join('\n')
+/** Where a boot fails and the error it prints: the files' fetch (object missing or not the pinned one), or the injected fault. */
+interface BootFailure {
+  readonly step: (typeof BOOT_STEPS)[number]
+  readonly error: string
 }
 
-const FAILED_STEP = 'installing packages (EFS utils, DB client, PHP build tools for phpredis) (exit 1)'
+function bootFailure(region: RegionState, instance: InstanceRecord): BootFailure | undefined {
+  const problem = seedFilesProblem(region, instance)
+  if (problem !== undefined) return {error: problem, step: BOOT_STEPS[0]}
+  if (instance.bootFailed === true) return {error: 'Error: Failed to download metadata for repo (hactl sandbox: injected boot-failed fault)', step: BOOT_STEPS[3]}
+  return undefined
+}
+
+/** The last lines of a boot log, as the script's `tail -n 40` would send them. */
+function bootLog(version: string, failure: BootFailure | undefined): string {
+  const upTo = failure === undefined ? BOOT_STEPS.length : BOOT_STEPS.indexOf(failure.step) + 1
+  const lines = BOOT_STEPS.slice(0, upTo).map((step) => `hactl-boot: ${step}`)
+  const end = failure === undefined ? [`hactl-boot: ok: ${version}`] : [failure.error, `hactl-boot: FAILED during: ${failure.step} (exit 1)`]
+  return [...lines, ...end].join('\n')
+}
 
 /** The boot result the script's report() writes: {status, reason, version, at, log}. */
-function bootResult(instance: InstanceRecord, at: number): string {
+function bootResult(instance: InstanceRecord, failure: BootFailure | undefined, at: number): string {
   const version = scriptConstant(userDataText(instance), 'CODE_VERSION') ?? 'unknown'
-  const failed = instance.bootFailed === true
   return JSON.stringify({
-    status: failed ? 'failed' : 'ok',
-    reason: failed ? FAILED_STEP : '',
+    status: failure ? 'failed' : 'ok',
+    reason: failure ? `${failure.step} (exit 1)` : '',
     version,
     at: new Date(at).toISOString().replace(/\.\d{3}Z$/, '+00:00'),
-    log: bootLog(version, failed ? FAILED_STEP.replace(/ \(exit 1\)$/, '') : undefined),
+    log: bootLog(version, failure),
   })
+}
+
+/** Whether the seed's boot reported a failure (then no cron, no log streaming). */
+export function seedBootFailed(region: RegionState, instance: InstanceRecord): boolean {
+  return region.ssm?.seeds[instance.id]?.bootFailed === true
 }
 
 /** The cron heartbeat the runner writes: {at, exit, seconds}, `at` in whole seconds as `date -u +%FT%TZ`. */
@@ -138,14 +195,17 @@ function heartbeat(at: number): string {
 }
 
 /** Reports a seed's boot once its time has come, if it was still up and could reach SSM. */
-function advanceBoot(ssm: () => SsmState, instance: InstanceRecord, site: string, now: number): boolean {
+function advanceBoot(region: RegionState, instance: InstanceRecord, site: string, now: number): boolean {
   const at = runningAt(instance) + DURATIONS.seedBoot
   if (now < at || !upAt(instance, at) || registeredAt(instance) === undefined) return false
-  const state = ssm()
+  const state = ssmSlice(region)
   const record = (state.seeds[instance.id] ??= {site, changes: 0})
   if (record.bootReportedAt !== undefined) return false
   record.bootReportedAt = at
-  writeStringParameter(state, SEED_PARAMETERS.boot(site), bootResult(instance, at), at)
+  // Judged once, at boot: the files were fetched then, whatever happens to the object later.
+  const failure = bootFailure(region, instance)
+  if (failure !== undefined) record.bootFailed = true
+  writeStringParameter(state, SEED_PARAMETERS.boot(site), bootResult(instance, failure, at), at)
   return true
 }
 
@@ -156,7 +216,7 @@ function advanceBoot(ssm: () => SsmState, instance: InstanceRecord, site: string
  */
 function advanceCron(state: SsmState, instance: InstanceRecord, site: string, context: AdvanceContext): boolean {
   const booted = state.seeds[instance.id]?.bootReportedAt
-  if (booted === undefined || instance.bootFailed === true) return false
+  if (booted === undefined || state.seeds[instance.id]?.bootFailed === true) return false
   const period = DURATIONS.seedCronPeriod
   const first = (Math.floor(booted / period) + 1) * period + DURATIONS.seedCronRun
   // Not while `hactl bake` has the timer stopped (ssm-cron.ts).
@@ -176,7 +236,7 @@ export function advanceSeeds(region: RegionState, context: AdvanceContext): bool
     if (!isSeed(instance)) continue
     const site = seedSite(instance)
     if (site === undefined) continue
-    changed = advanceBoot(() => ssmSlice(region), instance, site, context.now) || changed
+    changed = advanceBoot(region, instance, site, context.now) || changed
     if (region.ssm !== undefined) changed = advanceCron(region.ssm, instance, site, context) || changed
   }
 

@@ -4,7 +4,7 @@ import {DURATIONS} from '../durations'
 import type {AdvanceContext, OperationContext, RegionState} from '../types'
 import type {InstanceRecord} from './ec2-model'
 import {writeStringParameter, type SeedRecord, type SsmState} from './ssm-model'
-import {userDataText} from './ssm-seed'
+import {seedScriptText} from './ssm-seed'
 import type {ShellResult} from './ssm-shell'
 
 /*
@@ -137,8 +137,8 @@ function summaryOf(report: Record<string, unknown> & {checks: Array<{id: string;
 }
 
 /** A suite run on the seed (see the header). */
-function simulateSuite(words: readonly string[], instance: InstanceRecord, seed: SeedRecord, context: {state: SsmState; operation: OperationContext}): RunnerResult {
-  const script = userDataText(instance) ?? ''
+function simulateSuite(words: readonly string[], instance: InstanceRecord, seed: SeedRecord, context: {state: SsmState; operation: OperationContext; region: RegionState}): RunnerResult {
+  const script = seedScriptText(context.region, instance) ?? ''
   const all = runnerConstant(script, 'ALL_CHECKS')?.split(/\s+/).filter(Boolean)
   if (all === undefined) return {exit: 127, stdout: '', stderr: `sh: ${STAGING_RUNNER_PATH}: No such file or directory\n`, seconds: 0, timedOut: false}
   const usage = (message: string): RunnerResult => ({
@@ -198,7 +198,7 @@ export function simulateRunner(
   commands: readonly string[],
   instance: InstanceRecord,
   seed: SeedRecord | undefined,
-  context?: {readonly state: SsmState; readonly operation: OperationContext},
+  context?: {readonly state: SsmState; readonly operation: OperationContext; readonly region: RegionState},
 ): RunnerResult | undefined {
   const all = lines(commands)
   if (all.length !== 1) return undefined

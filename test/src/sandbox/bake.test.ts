@@ -15,10 +15,10 @@ import {openSandbox} from '../../../src/sandbox'
 import {DURATIONS} from '../../../src/sandbox/durations'
 import {BAKE_SCRIPT_HEADERS as SANDBOX_HEADERS} from '../../../src/sandbox/services/ssm-cron'
 import {SEED_PARAMETERS} from '../../../src/sandbox/services/ssm-seed'
-import {bootUserData} from '../../../src/seed/boot-script'
 import {seedTags} from '../../../src/seed/identity'
 import {seedRunInstancesInput} from '../../../src/seed/launch'
 import {REGION, removeTempStateDirs, tempStateDir} from './clients'
+import {putSeedFiles, seedUserData} from './seed-files'
 
 afterAll(removeTempStateDirs)
 
@@ -26,10 +26,13 @@ const SITE = 'demo'
 
 async function bootedSeed(options: {faults?: string[]} = {}) {
   const clock = new ManualClock()
-  const clients = new AwsClients({sandbox: openSandbox({clock, faults: options.faults, region: REGION, stateDir: tempStateDir()}), version: 'test'})
+  const sandbox = openSandbox({clock, faults: options.faults, region: REGION, stateDir: tempStateDir()})
+  const clients = new AwsClients({sandbox, version: 'test'})
   const [ec2, ssm] = await Promise.all([clients.ec2(), clients.ssm()])
   const [platform] = await ec2.describeImages({owners: ['amazon'], names: ['aws-elasticbeanstalk-*x86_64*']})
-  const userData = bootUserData({app: 'wordpress', region: REGION, site: SITE, source: {kind: 'release', version: '6.8.2'}, uploadsPath: 'wp-content/uploads'})
+  const boot = {app: 'wordpress', region: REGION, site: SITE, source: {kind: 'release', version: '6.8.2'}, uploadsPath: 'wp-content/uploads'} as const
+  await putSeedFiles(sandbox, boot)
+  const userData = Buffer.from(seedUserData(boot), 'base64')
   const [instance] = await ec2.runInstances({
     ...seedRunInstancesInput({clientToken: 't', imageId: platform.ImageId ?? '', instanceProfile: `hactl-${SITE}-instance`, instanceType: 't3.small', rootDeviceName: '/dev/xvda', securityGroupId: '', subnetId: '', tags: seedTags(SITE), userData}),
     IamInstanceProfile: {Arn: `arn:aws:iam::123456789012:instance-profile/hactl-${SITE}-instance`},

@@ -1,4 +1,5 @@
 import {randomBytes} from 'node:crypto'
+import {gzipSync} from 'node:zlib'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 
@@ -11,6 +12,7 @@ import {
   type RunInstancesCommandInput,
 } from '@aws-sdk/client-ec2'
 import {DescribePlatformVersionCommand, ElasticBeanstalkClient} from '@aws-sdk/client-elastic-beanstalk'
+import {PutObjectCommand, S3Client} from '@aws-sdk/client-s3'
 import {
   DescribeInstanceInformationCommand,
   GetCommandInvocationCommand,
@@ -22,7 +24,7 @@ import {
   type SSMClient,
 } from '@aws-sdk/client-ssm'
 
-import {bootUserData} from '../../../src/seed/boot-script'
+import {seedPayloadObject} from '../../../src/seed/boot-script'
 import {cronHeartbeatParameterName} from '../../../src/seed/cron'
 import {bootResultParameterName} from '../../../src/seed/pointers'
 import {DURATIONS} from '../../../src/sandbox/durations'
@@ -41,7 +43,8 @@ import {
   type StagingReport,
 } from '../../../src/staging'
 import {stagingConfig} from '../staging/_config'
-import {REGION, manualSandbox, removeTempStateDirs} from './clients'
+import {clientOn, REGION, manualSandbox, removeTempStateDirs} from './clients'
+import {putSeedFiles, sandboxStorageBucket, seedUserData} from './seed-files'
 
 afterAll(removeTempStateDirs)
 
@@ -49,14 +52,9 @@ type Sandbox = ReturnType<typeof manualSandbox>
 
 const SITE = 'demo'
 const PROFILE = `arn:aws:iam::123456789012:instance-profile/hactl-${SITE}-instance`
-/** The seed's real user data, as `hactl seed create` will send it. */
-const USER_DATA = bootUserData({
-  site: SITE,
-  region: REGION,
-  app: 'wordpress',
-  source: {kind: 'release', version: '6.8.2'},
-  uploadsPath: 'wp-content/uploads',
-}).toString('base64')
+const BOOT_OPTIONS = {site: SITE, region: REGION, app: 'wordpress', source: {kind: 'release', version: '6.8.2'}, uploadsPath: 'wp-content/uploads'} as const
+/** The seed's real user data, as `hactl seed create` will send it (launchSeed puts its files in S3 first). */
+const USER_DATA = seedUserData(BOOT_OPTIONS)
 
 async function platformAmi(sandbox: Sandbox): Promise<string> {
   // The seed's base AMI: the environment's platform version → CustomAmiList, hvm (AWS-NOTES §4.4).
@@ -82,7 +80,8 @@ function seedInput(imageId: string, extra: Partial<RunInstancesCommandInput> = {
   }
 }
 
-async function launchSeed(sandbox: Sandbox, extra: Partial<RunInstancesCommandInput> = {}): Promise<string> {
+async function launchSeed(sandbox: Sandbox, extra: Partial<RunInstancesCommandInput> = {}, files = true): Promise<string> {
+  if (files) await putSeedFiles(sandbox.handle, BOOT_OPTIONS)
   const reservation = await sandbox.ec2.send(new RunInstancesCommand(seedInput(await platformAmi(sandbox), extra)))
   return reservation.Instances?.[0].InstanceId ?? ''
 }
@@ -239,6 +238,26 @@ describe('sandbox seed: a simulated boot', () => {
     const boot = await parameterJson(sandbox.ssm, bootResultParameterName(SITE))
     expect(boot).toMatchObject({status: 'failed', reason: expect.stringMatching(/^installing packages .*\(exit 1\)$/)})
     expect(String(boot?.log).split('\n').at(-1)).toMatch(/^hactl-boot: FAILED during: installing packages/)
+    expect(await parameterJson(sandbox.ssm, cronHeartbeatParameterName(SITE))).toBeUndefined()
+  })
+
+  it.each([
+    ['missing', async () => undefined, /404/],
+    ['not the one the user data pins', async (sandbox: Sandbox) => {
+      await putSeedFiles(sandbox.handle, BOOT_OPTIONS)
+      const key = seedPayloadObject(BOOT_OPTIONS).key
+      await clientOn(sandbox.handle, S3Client, 's3').send(new PutObjectCommand({Body: gzipSync('#!/bin/bash\necho altered\n'), Bucket: sandboxStorageBucket(REGION), Key: key}))
+    }, /checksum did NOT match/],
+  ] as const)('fails the boot fetching its files when the payload is %s, and runs no cron', async (_what, prepare, error) => {
+    const sandbox = manualSandbox()
+    await prepare(sandbox)
+    await launchSeed(sandbox, {}, false)
+    sandbox.clock.advance(DURATIONS.instancePending + DURATIONS.seedBoot + 5 * 60_000)
+    const boot = await parameterJson(sandbox.ssm, bootResultParameterName(SITE))
+    expect(boot).toMatchObject({status: 'failed', reason: "fetch the seed's files (exit 1)"})
+    const log = String(boot?.log).split('\n')
+    expect(log.at(-1)).toBe("hactl-boot: FAILED during: fetch the seed's files (exit 1)")
+    expect(log.at(-2)).toMatch(error)
     expect(await parameterJson(sandbox.ssm, cronHeartbeatParameterName(SITE))).toBeUndefined()
   })
 

@@ -2,6 +2,7 @@
  * The seed's launch and its Run Command calls, at the SDK: what hactl asks
  * EC2 and SSM for (aws-sdk-client-mock), on a manual clock.
  */
+import {createHash} from 'node:crypto'
 import {gunzipSync} from 'node:zlib'
 
 import {
@@ -16,7 +17,8 @@ import {
   RunInstancesCommand,
   TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2'
-import {DescribeEnvironmentsCommand, DescribePlatformVersionCommand, ElasticBeanstalkClient} from '@aws-sdk/client-elastic-beanstalk'
+import {CreateStorageLocationCommand, DescribeEnvironmentsCommand, DescribePlatformVersionCommand, ElasticBeanstalkClient} from '@aws-sdk/client-elastic-beanstalk'
+import {HeadObjectCommand, NotFound, PutObjectCommand, S3Client} from '@aws-sdk/client-s3'
 import {
   DeleteParameterCommand,
   DescribeInstanceInformationCommand,
@@ -31,6 +33,7 @@ import {mockClient, type AwsClientStub} from 'aws-sdk-client-mock'
 
 import {createEbApi} from '../../../src/aws/eb'
 import {createEc2Api} from '../../../src/aws/ec2'
+import {createS3Api} from '../../../src/aws/s3'
 import {createSsmApi} from '../../../src/aws/ssm'
 import {ManualClock} from '../../../src/core/clock'
 import {Deadline} from '../../../src/core/deadline'
@@ -53,6 +56,9 @@ describe('seed create and exec at the SDK', () => {
   let ec2: AwsClientStub<EC2Client>
   let ssm: AwsClientStub<SSMClient>
   let eb: AwsClientStub<ElasticBeanstalkClient>
+  let s3: AwsClientStub<S3Client>
+  /** Keys in EB's storage bucket. */
+  let objects: Set<string>
   let clock: ManualClock
   let reporter: RecordingReporter
   /** The seed EC2 "has": none until RunInstances. */
@@ -63,6 +69,17 @@ describe('seed create and exec at the SDK', () => {
     ec2 = mockClient(EC2Client)
     ssm = mockClient(SSMClient)
     eb = mockClient(ElasticBeanstalkClient)
+    s3 = mockClient(S3Client)
+    objects = new Set()
+    eb.on(CreateStorageLocationCommand).resolves({S3Bucket: 'elasticbeanstalk-eu-west-1-123456789012'})
+    s3.on(HeadObjectCommand).callsFake((input: {Key: string}) => {
+      if (!objects.has(input.Key)) throw new NotFound({$metadata: {}, message: 'Not Found'})
+      return {}
+    })
+    s3.on(PutObjectCommand).callsFake((input: {Key: string}) => {
+      objects.add(input.Key)
+      return {}
+    })
     clock = new ManualClock(Date.UTC(2026, 0, 1))
     reporter = new RecordingReporter()
     launched = undefined
@@ -120,6 +137,7 @@ describe('seed create and exec at the SDK', () => {
     ec2.restore()
     ssm.restore()
     eb.restore()
+    s3.restore()
   })
 
   function clients() {
@@ -128,6 +146,7 @@ describe('seed create and exec at the SDK', () => {
       clock,
       eb: async () => createEbApi(new ElasticBeanstalkClient({region: 'eu-west-1'}), context),
       ec2: async () => createEc2Api(new EC2Client({region: 'eu-west-1'}), context),
+      s3: async () => createS3Api(new S3Client({region: 'eu-west-1'}), context),
       ssm: async () => createSsmApi(new SSMClient({region: 'eu-west-1'}), context),
     }
   }
@@ -160,8 +179,23 @@ describe('seed create and exec at the SDK', () => {
     expect(tags).toMatchObject({'hactl:role': 'seed', 'hactl:site': 'demo', Name: 'hactl-demo-seed'})
     const script = gunzipSync(Buffer.from(input.UserData ?? '', 'base64')).toString('utf8')
     expect(script).toMatch(/^#!\/bin\/bash\n# hactl seed boot for site demo \(wordpress\)/)
+    // Its files went to EB's bucket first, gzipped, at the key the user data names, with the hash it pins.
+    const [put] = s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input)
+    expect(put).toMatchObject({Bucket: 'elasticbeanstalk-eu-west-1-123456789012', ContentType: 'application/gzip', Key: expect.stringMatching(/^hactl\/demo\/seed\/files-[0-9a-f]{16}\.sh\.gz$/)})
+    expect(script).toContain(`readonly FILES_URL=s3://elasticbeanstalk-eu-west-1-123456789012/${put.Key}`)
+    expect(script).toContain(`readonly FILES_SHA256='${createHash('sha256').update(put.Body as Uint8Array).digest('hex')}'`)
+    expect(gunzipSync(put.Body as Uint8Array).toString('utf8')).toContain('wp-cron.php')
     // The platform version's hvm image for an x86 type: DescribeEnvironments → PlatformArn → DescribePlatformVersion.
     expect(eb.commandCalls(DescribePlatformVersionCommand)[0].args[0].input.PlatformArn).toContain('Amazon Linux 2023/4.5.0')
+  })
+
+  it('uploads the files once: a second launch with the same files finds them at their content-addressed key', async () => {
+    await run()
+    launched = undefined
+    await run()
+    expect(ec2.commandCalls(RunInstancesCommand)).toHaveLength(2)
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(1)
+    expect(reporter.events).toContainEqual(expect.objectContaining({id: 'seed/files', state: 'skip'}))
   })
 
   it('a re-run finds the seed by its tags and launches nothing', async () => {
