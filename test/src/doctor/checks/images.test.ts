@@ -1,4 +1,5 @@
 import type {Image, Instance, Snapshot} from '@aws-sdk/client-ec2'
+import type {EnvironmentStatus} from '@aws-sdk/client-elastic-beanstalk'
 
 import type {RolloutRecord} from '../../../../src/bake/record'
 import {imageInstancesLive, imageLiveBake, imageRollbackTarget, imageSnapshotsEncrypted, isBakeOf} from '../../../../src/doctor/checks/images'
@@ -30,7 +31,7 @@ interface Over {
   readonly live?: string
   readonly images?: Image[]
   readonly instances?: Instance[]
-  readonly status?: string
+  readonly status?: EnvironmentStatus
   readonly rollout?: RolloutFacts
   readonly snapshots?: Snapshot[]
   readonly environment?: false
