@@ -446,7 +446,7 @@ describe('hactl doctor (sandbox, Aurora)', () => {
     if (exitCodeOf(seeded) !== 0) throw new Error(`seed create failed: ${seeded.stdout}${seeded.stderr}`)
 
     const fresh = await doctor(project)
-    expect(fresh.result.checks.filter((check) => check.status !== 'pass' && !['https', 'staging-schedule', 'staging-last-run'].includes(check.id))).toEqual([])
+    expect(fresh.result.checks.filter((check) => check.status !== 'pass' && !['ami-live-bake', 'ami-rollback-target', 'https', 'staging-schedule', 'staging-last-run'].includes(check.id))).toEqual([])
     expect(checkOf(fresh.result, 'db-multi-az').detail).toMatch(new RegExp(`^Aurora cluster ${ENV}-db has 1 reader outside the writer's zone \\S+ \\(${ENV}-db-2 in \\S+\\) to fail over to$`))
     expect(checkOf(fresh.result, 'cache-encrypted').detail).toMatch(/^Redis replication group .* is encrypted at rest and in transit, TLS required, AUTH on$/)
     const pristine = readFileSync(stateFile(project), 'utf8')
