@@ -12,6 +12,8 @@
  *   │               ─► TLS parameter of its group           │
  *   ├ cache: Redis group (+ member clusters' groups) / Memcached
  *   ├ securityGroups, images, siteInstances (by tag)        │
+ *   │   images ─► their snapshots; rollout record ─► its     │
+ *   │             rollback target (when not one of the images)
  *   └ network (subnets and their AZs) ─► vpc (DNS, routes,  ┘
  *                                         endpoints)
  *   then: every security group attached to any of them that is not tagged
@@ -19,13 +21,14 @@
  *   cannot hide in a group hactl did not make.
  */
 import type {ConfigurationOptionSetting, EnvironmentDescription} from '@aws-sdk/client-elastic-beanstalk'
-import type {Image, Instance, SecurityGroup} from '@aws-sdk/client-ec2'
+import type {Image, Instance, SecurityGroup, Snapshot} from '@aws-sdk/client-ec2'
 import type {FileSystemDescription, MountTargetDescription} from '@aws-sdk/client-efs'
 import type {CacheCluster, ReplicationGroup} from '@aws-sdk/client-elasticache'
 import type {DBCluster, DBInstance} from '@aws-sdk/client-rds'
 
 import type {AwsClients} from '../aws/clients'
 import {EB, settingOf} from '../aws/eb-options'
+import {hasAwsCode} from '../aws/errors'
 import type {HactlConfig} from '../config/schema'
 import {systemClock} from '../core/clock'
 import {type HactlError, UserError} from '../core/errors'
@@ -36,6 +39,7 @@ import {findSeeds, readCronHeartbeat, type CronHeartbeat} from '../seed/state'
 import {attachmentsOf} from './attachments'
 import {readHttpsFacts, type HttpsFacts} from './https-facts'
 import {readStagingFacts, type StagingFacts} from '../staging/facts'
+import {BAKE_TAGS, lastRolloutParameterName, parseRolloutRecord, type RolloutRecord} from '../bake/record'
 
 /** ACM, SSM and the clock are optional: without ACM the HTTPS checks see no certificate; without SSM the seed is not read and its checks are skipped. */
 export type DoctorClients = Pick<AwsClients, 'eb' | 'ec2' | 'efs' | 'elasticache' | 'rds'> & Partial<Pick<AwsClients, 'acm' | 'clock' | 'scheduler' | 'ssm'>>
@@ -52,6 +56,20 @@ export interface SeedFacts {
   readonly heartbeat?: CronHeartbeat
   /** When the facts were read (ms, the clients' clock): the heartbeat's age is judged against it. */
   readonly readAt: number
+}
+
+/** The last rollout (/hactl/<site>/rollout/last) and the image it names as the rollback target. */
+export interface RolloutFacts {
+  /** The record; absent before the first rollout. */
+  readonly record?: RolloutRecord
+  /** Why the parameter is not a rollout record, when it is not. */
+  readonly unreadable?: string
+  /**
+   * The rollback target, when it is not one of `images` (the platform's AMI
+   * before the first bake, or an image of the site gone since): absent when
+   * EC2 does not know it.
+   */
+  readonly targetImage?: Image
 }
 
 export interface EnvironmentFacts {
@@ -109,6 +127,10 @@ export interface SiteFacts {
   readonly images: readonly Image[]
   /** The environment's ImageId setting, when it has one. */
   readonly environmentImageId?: string
+  /** The snapshots behind `images` (their block devices), as DescribeSnapshots reports them. */
+  readonly snapshots: readonly Snapshot[]
+  /** The last rollout and its rollback target; absent when not read (no SSM client given). */
+  readonly rollout?: RolloutFacts
   /** The site's subnets, or why they could not be resolved; absent when no check needs it. */
   readonly network?: SiteNetwork | HactlError
   /** The site VPC's DNS attributes and way out; absent when no check needs it or the network did not resolve. */
@@ -129,9 +151,9 @@ export interface VpcFacts {
 }
 
 /** A fact a check can declare in its `needs`. */
-export type FactKey = 'cache' | 'database' | 'environment' | 'fileSystem' | 'https' | 'images' | 'network' | 'securityGroups' | 'seed' | 'siteInstances' | 'staging' | 'vpc'
+export type FactKey = 'cache' | 'database' | 'environment' | 'fileSystem' | 'https' | 'images' | 'network' | 'rollout' | 'securityGroups' | 'seed' | 'siteInstances' | 'snapshots' | 'staging' | 'vpc'
 
-export const FACT_KEYS: readonly FactKey[] = ['environment', 'siteInstances', 'fileSystem', 'database', 'cache', 'securityGroups', 'images', 'network', 'vpc', 'https', 'seed', 'staging']
+export const FACT_KEYS: readonly FactKey[] = ['environment', 'siteInstances', 'fileSystem', 'database', 'cache', 'securityGroups', 'images', 'snapshots', 'rollout', 'network', 'vpc', 'https', 'seed', 'staging']
 
 /**
  * Facts that another fact is read from: the groups attached to the site's
@@ -141,6 +163,8 @@ export const FACT_KEYS: readonly FactKey[] = ['environment', 'siteInstances', 'f
 const READ_THROUGH: Readonly<Partial<Record<FactKey, readonly FactKey[]>>> = {
   https: ['environment'],
   images: ['environment'],
+  rollout: ['images', 'environment'],
+  snapshots: ['images', 'environment'],
   vpc: ['network'],
   securityGroups: ['environment', 'siteInstances', 'fileSystem', 'database', 'cache'],
 }
@@ -237,6 +261,54 @@ async function readEnvironmentImage(clients: DoctorClients, imageId: string | un
   return (await clients.ec2()).describeImages({imageIds: [imageId], owners: ['self']})
 }
 
+/**
+ * The snapshots behind the images, in one DescribeSnapshots. A registered
+ * image's snapshot cannot be deleted (AWS-NOTES §4.3), but an image
+ * deregistered between the two reads can take its snapshot with it: then
+ * the site's tagged snapshots (every bake's carry the site tag) stand in.
+ */
+async function readSnapshots(clients: DoctorClients, site: string, images: readonly Image[]): Promise<Snapshot[]> {
+  const ids = [...new Set(images.flatMap((image) => (image.BlockDeviceMappings ?? []).map((device) => device.Ebs?.SnapshotId ?? '')))].filter(Boolean).sort()
+  if (ids.length === 0) return []
+  const ec2 = await clients.ec2()
+  try {
+    return await ec2.describeSnapshots({snapshotIds: ids})
+  } catch (error) {
+    if (!hasAwsCode(error, 'InvalidSnapshot.NotFound')) throw error
+    return ec2.describeSnapshots({tags: {[BAKE_TAGS.site]: site}})
+  }
+}
+
+/** An image by id, of any owner (the platform's AMI is Amazon's); undefined when EC2 does not know it. */
+async function describeAnyImage(clients: DoctorClients, imageId: string): Promise<Image | undefined> {
+  try {
+    const [image] = await (await clients.ec2()).describeImages({imageIds: [imageId]})
+    return image
+  } catch (error) {
+    if (hasAwsCode(error, 'InvalidAMIID.NotFound', 'InvalidAMIID.Unavailable')) return undefined
+    throw error
+  }
+}
+
+/** The last rollout record and, when it is not among the images already read, its rollback target; undefined without SSM. */
+async function readRollout(clients: DoctorClients, site: string, images: Promise<readonly Image[]>): Promise<RolloutFacts | undefined> {
+  if (!clients.ssm) return undefined
+  const parameter = await (await clients.ssm()).getParameter(lastRolloutParameterName(site))
+  if (!parameter) return {}
+  let record: RolloutRecord
+  try {
+    record = parseRolloutRecord(parameter.value)
+  } catch (error) {
+    return {unreadable: error instanceof Error ? error.message : String(error)}
+  }
+
+  const target = record.previousImageId
+  const known = await images
+  if (!target || known.some((image) => image.ImageId === target)) return {record}
+  const targetImage = await describeAnyImage(clients, target)
+  return targetImage ? {record, targetImage} : {record}
+}
+
 /** Groups attached to the site's resources that the tag lookup did not return. */
 async function readAttachedGroups(clients: DoctorClients, facts: SiteFacts): Promise<SecurityGroup[]> {
   const known = new Set(facts.securityGroups.map((group) => group.GroupId))
@@ -297,13 +369,18 @@ export async function readSiteFacts(clients: DoctorClients, config: HactlConfig,
     securityGroups: [...(site.taggedSecurityGroups ?? [])],
     seed,
     siteInstances: site.siteInstances ?? [],
+    snapshots: [],
     staging,
   }
-  const [environmentImage, attachedGroups, vpc, https] = await Promise.all([
-    when('images', () => readEnvironmentImage(clients, environmentImageId, taggedImages), []),
+  // The snapshots and the rollback target wait for the images (they skip a second read of any); the rest runs beside them.
+  const reading = when('images', async () => [...taggedImages, ...(await readEnvironmentImage(clients, environmentImageId, taggedImages))], taggedImages)
+  const [images, snapshots, rollout, attachedGroups, vpc, https] = await Promise.all([
+    reading,
+    when('snapshots', async () => readSnapshots(clients, config.site, await reading), []),
+    when('rollout', () => readRollout(clients, config.site, reading), undefined),
     when('securityGroups', () => readAttachedGroups(clients, read), []),
     when('vpc', () => readVpc(clients, config, network), undefined),
     when('https', () => readHttpsFacts(config, environment?.settings, clients.acm?.bind(clients), clients.clock?.now() ?? Date.now()), undefined),
   ])
-  return {...read, https, images: [...taggedImages, ...environmentImage], securityGroups: [...read.securityGroups, ...attachedGroups], vpc}
+  return {...read, https, images, rollout, securityGroups: [...read.securityGroups, ...attachedGroups], snapshots, vpc}
 }

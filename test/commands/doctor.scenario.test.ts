@@ -43,12 +43,15 @@ import type {CheckId, DoctorCheck, DoctorResult} from '../../src/doctor/run'
 import {openSandbox, STATE_FILE} from '../../src/sandbox'
 import type {RegionState, SandboxState} from '../../src/sandbox/types'
 import {exitCodeOf, type Project, runHactl, scratchProject} from '../_helpers/cli'
+import {fakeBake} from '../_helpers/fake-bake'
 import {rawSandboxClients} from '../_helpers/sandbox-dir'
 
 const REGION = 'eu-west-1'
 const SITE = 'demo'
 const ENV = `hactl-${SITE}`
 const SPEED = '100000'
+/** Rollouts run at 300x (see rollout.scenario.test.ts): faster, the monitor would see a whole rollout in one look. */
+const ROLLOUT_SPEED = '300'
 /**
  * At 100000x a real millisecond is 100 simulated seconds, so hactl's own CPU
  * time would eat the default 60-minute deadline: give it 100000 minutes.
@@ -167,21 +170,25 @@ describe('hactl doctor (sandbox)', () => {
   it('passes every check on a site env create just made', async () => {
     const run = await doctor(project)
     expect(run.exitCode).toBe(0)
-    // No domain: the https check skips, a warning that the site is HTTP only (issue 13); no staging run or schedule yet: those skip too.
-    expect(run.result).toMatchObject({failed: 0, site: SITE, skipped: 3})
+    // No domain: the https check skips, a warning that the site is HTTP only (issue 13); no staging run or schedule yet: those skip too;
+    // no rollout yet: the platform's own AMI is fine, and there is nothing to roll back to.
+    expect(run.result).toMatchObject({failed: 0, site: SITE, skipped: 5})
     expect(run.result.checks.filter((check) => check.status !== 'pass')).toEqual([
+      expect.objectContaining({detail: expect.stringMatching(/runs its platform's AMI ami-\w+: no rollout yet/), id: 'ami-live-bake', status: 'skip'}),
+      expect.objectContaining({detail: 'no rollout yet: nothing to roll back to', id: 'ami-rollback-target', status: 'skip'}),
       expect.objectContaining({detail: expect.stringMatching(/HTTP only/), id: 'https', status: 'skip'}),
       expect.objectContaining({detail: 'no staging test schedule', id: 'staging-schedule', status: 'skip'}),
       expect.objectContaining({detail: 'no staging run is recorded yet', id: 'staging-last-run', status: 'skip'}),
     ])
-    expect(run.result.passed).toBe(run.result.checks.length - 3)
+    expect(run.result.passed).toBe(run.result.checks.length - 5)
+    expect(checkOf(run.result, 'ami-instances-live').detail).toMatch(/^\d+ instances on ami-\w+$/)
   })
 
   it('prints one line per check and the counts', async () => {
     const run = await project.run(['doctor', '--sandbox'], {HACTL_SANDBOX_SPEED: SPEED})
     expect(exitCodeOf(run)).toBe(0)
     expect(run.stdout).toMatch(/^✓ imdsv2 +IMDSv2 required on \d+ instances/m)
-    expect(run.stdout).toMatch(/^22 passed, 0 failed, 3 skipped$/m)
+    expect(run.stdout).toMatch(/^24 passed, 0 failed, 5 skipped$/m)
   })
 
   it('imdsv2: the environment no longer disables IMDSv1', async () => {
@@ -352,7 +359,7 @@ describe('hactl doctor (sandbox)', () => {
     const human = await project.run(['doctor', '--sandbox'], {HACTL_SANDBOX_SPEED: SPEED})
     expect(exitCodeOf(human)).toBe(ExitCode.ChecksFailed)
     expect(human.stdout).toMatch(/^✗ no-plaintext-secrets +property DB_PASSWORD/m)
-    expect(human.stdout).toMatch(/^21 passed, 1 failed, 3 skipped$/m)
+    expect(human.stdout).toMatch(/^23 passed, 1 failed, 5 skipped$/m)
     expect(human.stderr).toContain('Error (checks-failed): 1 check failed for site demo: no-plaintext-secrets.')
     expect(human.stdout + human.stderr).not.toContain('hunter2')
   })
@@ -381,6 +388,51 @@ describe('hactl doctor (sandbox)', () => {
   })
 })
 
+/**
+ * The image checks on a site after a bake and a rollout. Its own site (env
+ * create only): a rollout needs no seed (the bake images a web instance,
+ * test/_helpers/fake-bake.ts), and the checks judged here do not depend on one.
+ */
+describe('hactl doctor after a bake and a rollout (sandbox)', () => {
+  const project = scratchProject()
+
+  beforeAll(async () => {
+    await project.run(['init', '--yes', '--app', 'wordpress', '--site', SITE, '--region', REGION])
+    const created = await project.run(CREATE, {HACTL_SANDBOX_SPEED: SPEED})
+    if (exitCodeOf(created) !== 0) throw new Error(`env create failed: ${created.stdout}${created.stderr}${created.error?.message ?? ''}`)
+  }, 120_000)
+
+  afterAll(() => project.cleanup())
+
+  it('the image checks pass; an instance on another AMI fails ami-instances-live, and only that', async () => {
+    const image = await fakeBake(project, {region: REGION, site: SITE})
+    const rollout = await project.run(['rollout', '--sandbox', '--yes', '--json', '--wait', '100000'], {HACTL_SANDBOX_SPEED: ROLLOUT_SPEED})
+    if (exitCodeOf(rollout) !== 0) throw new Error(`rollout failed: ${rollout.stdout}${rollout.stderr.slice(-2000)}`)
+    const {previousImageId} = JSON.parse(rollout.stdout) as {previousImageId: string}
+
+    const run = await doctor(project)
+    const ami = (id: CheckId) => checkOf(run.result, id)
+    expect(ami('ami-live-bake')).toMatchObject({detail: expect.stringMatching(new RegExp(`^${image} \\(hactl-${SITE}-test-bake-.*\\) is a bake of ${SITE}$`)), status: 'pass'})
+    expect(ami('ami-rollback-target')).toMatchObject({detail: expect.stringMatching(new RegExp(`^the rollback target ${previousImageId} \\(aws-elasticbeanstalk-.*\\) is available \\(the platform's AMI\\)$`)), status: 'pass'})
+    expect(ami('ami-instances-live')).toMatchObject({detail: expect.stringMatching(new RegExp(`^\\d+ instances on ${image}$`)), status: 'pass'})
+    expect(ami('amis-encrypted')).toMatchObject({detail: '1 snapshot of 1 AMI, all encrypted', status: 'pass'})
+    expect(ami('amis-private')).toMatchObject({status: 'pass'})
+    expect(failed(run.result).filter((id) => id.startsWith('ami'))).toEqual([])
+
+    // One instance back on the platform's AMI (as a hand-made launch would leave it): that check fails too, naming it; nothing else changes.
+    const [instanceId] = await environmentInstances(project)
+    editState(project, (region) => {
+      for (const record of region.ec2?.instances ?? []) if (record.id === instanceId) Object.assign(record, {imageId: previousImageId})
+    })
+    const broken = await doctor(project)
+    expect(broken.exitCode).toBe(ExitCode.ChecksFailed)
+    expect(failed(broken.result)).toEqual([...failed(run.result), 'ami-instances-live'].sort((a, b) => broken.result.checks.findIndex((c) => c.id === a) - broken.result.checks.findIndex((c) => c.id === b)))
+    const check = checkOf(broken.result, 'ami-instances-live')
+    expect(check.detail).toBe(`${instanceId} (${previousImageId}) runs another AMI than the live ${image}`)
+    expect(check.remedy).toContain(`terminate-instance-in-auto-scaling-group --instance-id ${instanceId} --no-should-decrement-desired-capacity`)
+  }, 180_000)
+})
+
 describe('hactl doctor (sandbox, Aurora)', () => {
   const project = scratchProject()
   afterAll(() => project.cleanup())
@@ -394,7 +446,7 @@ describe('hactl doctor (sandbox, Aurora)', () => {
     if (exitCodeOf(seeded) !== 0) throw new Error(`seed create failed: ${seeded.stdout}${seeded.stderr}`)
 
     const fresh = await doctor(project)
-    expect(fresh.result.checks.filter((check) => check.status !== 'pass' && !['https', 'staging-schedule', 'staging-last-run'].includes(check.id))).toEqual([])
+    expect(fresh.result.checks.filter((check) => check.status !== 'pass' && !['ami-live-bake', 'ami-rollback-target', 'https', 'staging-schedule', 'staging-last-run'].includes(check.id))).toEqual([])
     expect(checkOf(fresh.result, 'db-multi-az').detail).toMatch(new RegExp(`^Aurora cluster ${ENV}-db has 1 reader outside the writer's zone \\S+ \\(${ENV}-db-2 in \\S+\\) to fail over to$`))
     expect(checkOf(fresh.result, 'cache-encrypted').detail).toMatch(/^Redis replication group .* is encrypted at rest and in transit, TLS required, AUTH on$/)
     const pristine = readFileSync(stateFile(project), 'utf8')

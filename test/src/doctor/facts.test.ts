@@ -28,6 +28,15 @@ describe('readSiteFacts reads only what is needed', () => {
     expect(site.calls).not.toContain('ec2.describeSecurityGroups')
   })
 
+  it('snapshots and the last rollout: read through the images, no snapshot lookup without a snapshot, no rollout without SSM', async () => {
+    expect([...factsToRead(['rollout'])].sort()).toEqual(['environment', 'images', 'rollout'])
+    const site = fakeSite()
+    const facts = await readSiteFacts(site.clients, testConfig(), ['snapshots', 'rollout'])
+    expect(site.calls).toEqual(expect.arrayContaining(['eb.describeEnvironment', 'ec2.describeImages(tags)']))
+    expect(site.calls.filter((call) => /snapshot/i.test(call))).toEqual([])
+    expect(facts).toMatchObject({rollout: undefined, snapshots: []})
+  })
+
   it('by default, every fact', async () => {
     const site = fakeSite()
     const facts = await readSiteFacts(site.clients, testConfig())

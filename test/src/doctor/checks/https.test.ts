@@ -32,6 +32,7 @@ function facts(over: {policy?: string; status?: string; days?: number; eligible?
     images: [],
     securityGroups: [],
     siteInstances: [],
+    snapshots: [],
   }
 }
 
