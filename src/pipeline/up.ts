@@ -174,15 +174,24 @@ export async function up(options: UpOptions): Promise<UpResult> {
   const startedAt = clients.clock.now()
   const stages = [envStage(options), seedStage(options), testStage(options), bakeStage(options), rolloutStage(options)]
   const result = await runStages({calls: () => clients.calls(), clock: clients.clock, reporter: options.reporter, signal: options.signal, stages})
-  if (result.error) throw result.error
   const total = result.stages.reduce((sum, stage) => sum + stage.awsCalls.total, 0)
   const mutations = result.stages.reduce((sum, stage) => sum + stage.awsCalls.mutations, 0)
   const commands = result.stages.reduce((sum, stage) => sum + stage.awsCalls.commands, 0)
-  return {
+  const summary: UpResult = {
     awsCalls: {commands, mutations, total},
     elapsedMs: clients.clock.now() - startedAt,
     nothingToDo: result.stages.every((stage) => stage.outcome === 'skipped'),
     site: options.config.site,
     stages: result.stages,
   }
+  if (result.error) throw withStages(result.error, summary)
+  return summary
+}
+
+/** A failed `up` still says what each stage did: under --json the error's data carries the summary. */
+function withStages(error: Error, summary: UpResult): Error {
+  if (!HactlError.isHactlError(error)) return error
+  const stage = summary.stages.find((outcome) => outcome.outcome === 'failed')
+  ;(error as {data?: Record<string, unknown>}).data = {...error.data, up: {...summary, failedStage: stage?.id}}
+  return error.withSuggestions('Run `hactl up` again once it is fixed: the stages already done are passed over.')
 }

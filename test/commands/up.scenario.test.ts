@@ -53,4 +53,24 @@ describe('hactl up (sandbox)', () => {
     expect(again.awsCalls.mutations).toBe(0)
     expect(again.awsCalls.commands).toBe(2)
   }, 300_000)
+
+  it('stops at a failing stage with its exit code, says what each stage did, and a re-run goes on from there', async () => {
+    // A change on the seed since its last pass, then a staging check made to fail.
+    expectOk(await project.run(['seed', 'exec', '--sandbox', ...WAIT, '--', 'touch', 'x'], {}, {configFlag: false}))
+    const failed = await project.run(['up', '--sandbox', '--yes', '--json', '--sandbox-fault', 'check-failed:ssm:SendCommand', ...WAIT])
+    expect(exitCodeOf(failed)).toBe(9)
+    const {error} = JSON.parse(failed.stdout)
+    expect(error.data.up.failedStage).toBe('test')
+    expect(error.data.up.stages.map((stage: {id: string; outcome: string}) => [stage.id, stage.outcome])).toEqual([
+      ['env', 'skipped'],
+      ['seed', 'skipped'],
+      ['test', 'failed'],
+      ['bake', 'not-run'],
+      ['rollout', 'not-run'],
+    ])
+
+    const resumed = await project.run(['up', '--sandbox', '--yes', '--json', ...WAIT])
+    expectOk(resumed)
+    expect(JSON.parse(resumed.stdout).stages.map((stage: {outcome: string}) => stage.outcome)).toEqual(['skipped', 'skipped', 'done', 'done', 'done'])
+  }, 300_000)
 })
