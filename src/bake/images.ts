@@ -29,6 +29,11 @@ export function tagOf(image: Pick<Image, 'Tags'>, key: string): string | undefin
   return image.Tags?.find((tag) => tag.Key === key)?.Value
 }
 
+/** True for an image tagged as one of this site's bakes. */
+export function isBakeOf(image: Pick<Image, 'Tags'>, site: string): boolean {
+  return tagOf(image, BAKE_TAGS.site) === site && tagOf(image, BAKE_TAGS.role) === BAKE_ROLE
+}
+
 /** The site's own bakes in any state (pending, available, failed …), newest first. */
 export async function findBakes(ec2: Ec2Api, site: string, filter: {states?: readonly string[]; names?: readonly string[]} = {}): Promise<Image[]> {
   const images = await ec2.describeImages({...filter, owners: ['self'], tags: bakeSelector(site)})

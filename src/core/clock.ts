@@ -79,3 +79,9 @@ export class ManualClock implements Clock {
     })
   }
 }
+
+/** Whole seconds from an ISO 8601 time to `now` (never negative); null for a missing or unreadable time. */
+export function secondsSince(now: number, iso: string | undefined): number | null {
+  const at = iso ? Date.parse(iso) : Number.NaN
+  return Number.isNaN(at) ? null : Math.max(0, Math.round((now - at) / 1000))
+}

@@ -104,13 +104,19 @@ async function currentMarker(options: UpOptions): Promise<string> {
 
 const short = (marker: string) => marker.replace(/^sha256:/, '').slice(0, 12)
 
-export function testStage(options: UpOptions): Stage {
+/** Reads the seed's marker once (an SSM command): the test stage only reads the seed, so the bake stage sees the same. */
+export function seedMarkerOnce(options: UpOptions): () => Promise<string> {
+  let read: Promise<string> | undefined
+  return () => (read ??= currentMarker(options))
+}
+
+export function testStage(options: UpOptions, marker: () => Promise<string>): Stage {
   const {clients, config} = options
   return {
     async check(): Promise<StageCheck> {
-      const [marker, lastPass] = await Promise.all([currentMarker(options), clients.ssm().then((ssm) => readLastPass(ssm, config.site))])
-      if (lastPass?.marker.value !== marker) return {done: false, why: lastPass ? `the last pass was at marker ${short(lastPass.marker.value)}` : 'no passing run yet'}
-      return {detail: `run ${lastPass.runId} passed at the seed's current marker ${short(marker)}`, done: true}
+      const [current, lastPass] = await Promise.all([marker(), clients.ssm().then((ssm) => readLastPass(ssm, config.site))])
+      if (lastPass?.marker.value !== current) return {done: false, why: lastPass ? `the last pass was at marker ${short(lastPass.marker.value)}` : 'no passing run yet'}
+      return {detail: `run ${lastPass.runId} passed at the seed's current marker ${short(current)}`, done: true}
     },
     id: 'test',
     async run() {
@@ -129,17 +135,17 @@ export function testStage(options: UpOptions): Stage {
   }
 }
 
-export function bakeStage(options: UpOptions): Stage {
+export function bakeStage(options: UpOptions, marker: () => Promise<string>): Stage {
   const {clients, config} = options
   return {
     async check(): Promise<StageCheck> {
       const ssm = await clients.ssm()
-      const [marker, latest] = await Promise.all([currentMarker(options), ssm.getParameter(latestBakeParameterName(config.site))])
+      const [current, latest] = await Promise.all([marker(), ssm.getParameter(latestBakeParameterName(config.site))])
       const record = latest ? parseBakeRecord(latest.value) : undefined
-      if (record?.marker !== marker) return {done: false, why: record ? `the latest bake is of marker ${short(record.marker)}` : 'no bake yet'}
+      if (record?.marker !== current) return {done: false, why: record ? `the latest bake is of marker ${short(record.marker)}` : 'no bake yet'}
       const [image] = await (await clients.ec2()).describeImages({imageIds: [record.imageId]})
       if (image?.State !== 'available') return {done: false, why: `${record.imageId} is ${image?.State ?? 'gone'}`}
-      return {detail: `${record.imageId} is a bake of the seed's current code (${short(marker)})`, done: true}
+      return {detail: `${record.imageId} is a bake of the seed's current code (${short(current)})`, done: true}
     },
     id: 'bake',
     async run() {
@@ -172,7 +178,8 @@ export function rolloutStage(options: UpOptions): Stage {
 export async function up(options: UpOptions): Promise<UpResult> {
   const {clients} = options
   const startedAt = clients.clock.now()
-  const stages = [envStage(options), seedStage(options), testStage(options), bakeStage(options), rolloutStage(options)]
+  const marker = seedMarkerOnce(options)
+  const stages = [envStage(options), seedStage(options), testStage(options, marker), bakeStage(options, marker), rolloutStage(options)]
   const result = await runStages({calls: () => clients.calls(), clock: clients.clock, reporter: options.reporter, signal: options.signal, stages})
   const total = result.stages.reduce((sum, stage) => sum + stage.awsCalls.total, 0)
   const mutations = result.stages.reduce((sum, stage) => sum + stage.awsCalls.mutations, 0)

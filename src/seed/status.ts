@@ -5,6 +5,7 @@
  */
 import type {AwsClients} from '../aws/clients'
 import type {HactlConfig} from '../config/schema'
+import {secondsSince} from '../core/clock'
 import {liveImageParameterName} from './identity'
 import {findSeeds, readBootResult, readCronHeartbeat} from './state'
 
@@ -38,10 +39,6 @@ export interface SeedStatusResult {
   readonly lastStaging: null
 }
 
-const secondsSince = (now: number, iso: string | undefined): number | null => {
-  const at = iso ? Date.parse(iso) : Number.NaN
-  return Number.isNaN(at) ? null : Math.max(0, Math.round((now - at) / 1000))
-}
 
 export async function seedStatus(options: SeedStatusOptions): Promise<SeedStatusResult> {
   const {clients, config} = options

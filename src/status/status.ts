@@ -30,9 +30,11 @@ import {EB, settingOf} from '../aws/eb-options'
 import {hasAwsCode} from '../aws/errors'
 import type {LoadedConfig} from '../config/load'
 import type {HactlConfig} from '../config/schema'
+import {secondsSince} from '../core/clock'
 import {UserError} from '../core/errors'
 import type {Reporter} from '../core/progress'
-import {BAKE_ROLE, BAKE_TAGS, latestBakeParameterName, lastRolloutParameterName, parseBakeRecord, parseRolloutRecord} from '../bake/record'
+import {isBakeOf, tagOf} from '../bake/images'
+import {BAKE_TAGS, latestBakeParameterName, lastRolloutParameterName, parseBakeRecord, parseRolloutRecord} from '../bake/record'
 import {readSite, type EnvironmentFacts, type SiteInventory} from '../site/inventory'
 import {freezeMessageOf} from '../site/lock'
 import {siteNames} from '../site/names'
@@ -336,10 +338,6 @@ async function readSiteStatus(options: StatusOptions, config: HactlConfig): Prom
   }
 }
 
-const secondsSince = (now: number, iso: string | undefined): number | null => {
-  const at = iso ? Date.parse(iso) : Number.NaN
-  return Number.isNaN(at) ? null : Math.max(0, Math.round((now - at) / 1000))
-}
 
 /** The newest Ready version of the branch, or null when the region has none (a typo in hactl.yml: plan and doctor say so). */
 async function latestPlatform(clients: AwsClients, branch: string): Promise<PlatformVersion | null> {
@@ -388,13 +386,9 @@ function toStatusImage(imageId: string, image: Image | undefined, now: number): 
   }
 }
 
-function tag(image: Image | undefined, key: string): string | undefined {
-  return image?.Tags?.find((t) => t.Key === key)?.Value
-}
-
 function toLiveImage(status: StatusImage, image: Image | undefined, site: string, baseImages: ReadonlySet<string>): LiveImage {
-  if (tag(image, BAKE_TAGS.role) === BAKE_ROLE && tag(image, BAKE_TAGS.site) === site) {
-    return {...status, kind: 'bake', marker: tag(image, BAKE_TAGS.marker), platformArn: tag(image, BAKE_TAGS.platformArn)}
+  if (image && isBakeOf(image, site)) {
+    return {...status, kind: 'bake', marker: tagOf(image, BAKE_TAGS.marker), platformArn: tagOf(image, BAKE_TAGS.platformArn)}
   }
 
   return {...status, kind: baseImages.has(status.imageId) ? 'platform' : 'other'}

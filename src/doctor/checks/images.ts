@@ -12,7 +12,7 @@
  */
 import type {Image, Instance} from '@aws-sdk/client-ec2'
 
-import {tagOf} from '../../bake/images'
+import {isBakeOf} from '../../bake/images'
 import {BAKE_ROLE, BAKE_TAGS} from '../../bake/record'
 import type {SiteNames} from '../../site/names'
 import {defineCheck, fail, listOf, pass, plural, skip, type Verdict} from '../check'
@@ -22,10 +22,6 @@ const FIRST_ROLLOUT = 'Once the seed passes its tests: `hactl bake`, then `hactl
 const NO_SSM = 'Run `hactl doctor` with SSM access (it reads /hactl/<site>/rollout/last).'
 
 /** Whether the image carries the two tags every bake of the site is found by (src/bake/record.ts BAKE_TAGS). */
-export function isBakeOf(image: Image, site: string): boolean {
-  return tagOf(image, BAKE_TAGS.site) === site && tagOf(image, BAKE_TAGS.role) === BAKE_ROLE
-}
-
 /** `ami-1 (hactl-demo-20300101T000000-abcd1234)`. */
 function named(imageId: string, image: Image | undefined): string {
   return image?.Name ? `${imageId} (${image.Name})` : imageId
