@@ -195,7 +195,7 @@ async function retargetStagingSchedule(options: CreateSeedOptions, instanceId: s
   const {iam, scheduler, sts} = options.clients
   if (!iam || !scheduler || !sts) return
   try {
-    await retargetSchedule({clients: {ec2: options.clients.ec2, iam, scheduler, sts}, config: options.config, instanceId, reporter: options.reporter})
+    await retargetSchedule({clients: {clock: options.clients.clock, ec2: options.clients.ec2, iam, scheduler, sts}, config: options.config, instanceId, reporter: options.reporter})
   } catch (error) {
     options.reporter.emit({message: `Could not point the staging test schedule at ${instanceId}: ${(error as Error).message}. Run \`hactl test schedule\`.`, type: 'warning'})
   }
