@@ -1,5 +1,9 @@
-/** The S3 calls hactl makes: putting the application bundle in EB's storage bucket. */
-import {HeadObjectCommand, PutObjectCommand, type S3Client} from '@aws-sdk/client-s3'
+/**
+ * The S3 calls hactl makes in EB's storage bucket: the application bundle,
+ * and the seed's files payload (put once per content, removed when no seed
+ * needs it any more).
+ */
+import {DeleteObjectCommand, HeadObjectCommand, PutObjectCommand, paginateListObjectsV2, type S3Client} from '@aws-sdk/client-s3'
 
 import type {ApiContext} from './types'
 import {awsCall, hasAwsCode} from './errors'
@@ -9,6 +13,10 @@ export interface S3Api {
   objectExists(bucket: string, key: string): Promise<boolean>
   /** Uploads a small object (bundles are a few KB) with server-side encryption (AES256). */
   putObject(input: {bucket: string; key: string; body: Uint8Array; contentType?: string}): Promise<void>
+  /** Every key under the prefix, all pages; empty when the bucket does not exist. */
+  listKeys(bucket: string, prefix: string): Promise<string[]>
+  /** Deletes one object (a missing key is no error in an unversioned bucket). */
+  deleteObject(bucket: string, key: string): Promise<void>
 }
 
 export function createS3Api(client: S3Client, _context: ApiContext): S3Api {
@@ -22,6 +30,23 @@ export function createS3Api(client: S3Client, _context: ApiContext): S3Api {
         if (hasAwsCode(error, 'NotFound', 'NoSuchKey')) return false
         return awsCall('s3:HeadObject', () => Promise.reject(error))
       }
+    },
+
+    async listKeys(bucket, prefix) {
+      const keys: string[] = []
+      try {
+        for await (const page of paginateListObjectsV2({client}, {Bucket: bucket, Prefix: prefix})) {
+          for (const object of page.Contents ?? []) if (object.Key) keys.push(object.Key)
+        }
+      } catch (error) {
+        if (hasAwsCode(error, 'NoSuchBucket')) return []
+        return awsCall('s3:ListObjectsV2', () => Promise.reject(error))
+      }
+      return keys
+    },
+
+    async deleteObject(bucket, key) {
+      await awsCall('s3:DeleteObject', () => client.send(new DeleteObjectCommand({Bucket: bucket, Key: key})))
     },
 
     async putObject(input) {

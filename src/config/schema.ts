@@ -348,14 +348,14 @@ const Https = Section(
 const Notify = Section('Notifications', 'Who hears of rollouts, rollbacks, bakes, failing scheduled tests and deploy freezes: one message each, through an SNS topic.', {
   email: Type.Optional(
     Type.String({
-      description: 'An address to notify. hactl subscribes it to the site\'s topic (hactl-<site>-notify); the address must confirm the subscription once.',
+      description: 'An address to notify. hactl subscribes it to the topic messages go to (notify.topicArn, else the site\'s hactl-<site>-notify); the address must confirm the subscription once.',
       format: 'email',
       maxLength: 254,
     }),
   ),
   topicArn: Type.Optional(
     Pattern(PATTERNS.snsTopicArn, {
-      description: 'An SNS topic of your own to publish to instead of the site\'s topic (e.g. one wired to chat or paging), in the site\'s Region.',
+      description: 'An SNS topic of your own to publish to instead of the site\'s topic (e.g. one wired to chat or paging), in the site\'s Region. hactl then makes no topic of its own; the topic must exist.',
     }),
   ),
 })

@@ -3,17 +3,18 @@
  * a deploy freeze and its end today; rollout start/success/rollback, a bake
  * and failed scheduled tests as those commands call {@link notify}.
  *
- *   env create ─► ensureNotifyTopic: hactl-<site>-notify (SSE with alias/aws/sns, tagged)
- *                  └─ notify.email: subscribed once (ListSubscriptionsByTopic first)
+ *   env create ─► ensureNotifyTopic: notify.topicArn, or hactl-<site>-notify (SSE with alias/aws/sns, tagged)
+ *                  └─ notify.email: subscribed once to that topic (ListSubscriptionsByTopic first)
  *   any command ─► notify(event) ─► secret scan ─► Publish(subject, body) to notify.topicArn or the site topic
  *                    └─ a failure to publish is a warning, never the command's failure
  *
- * With `notify.topicArn` messages go to that topic instead of the site's
- * (the email is still subscribed to the site's topic, which then stays quiet:
- * wire the address to your own topic if you want both).
+ * With `notify.topicArn` messages go to that topic and no site topic is
+ * made; `notify.email`, if set too, is subscribed to that topic (a topic
+ * nothing publishes to would only collect a confirmation mail).
  */
 import type {AwsClients} from '../aws/clients'
 import type {Tags} from '../aws/types'
+import {AwsError, ConfigError} from '../core/errors'
 import type {Reporter} from '../core/progress'
 import {secretShapeOf, secretsInText} from '../security/secret-scan'
 import {siteNames} from '../site/names'
@@ -116,19 +117,36 @@ export async function notify(options: NotifyOptions, event: NotifyEvent): Promis
   }
 }
 
+/** A topic of one's own (`notify.topicArn`) that does not exist is a hactl.yml error, said as one. */
+async function subscriptionsOf(sns: Awaited<ReturnType<AwsClients['sns']>>, topicArn: string, ownTopic: boolean): ReturnType<typeof sns.listSubscriptions> {
+  try {
+    return await sns.listSubscriptions(topicArn)
+  } catch (error) {
+    if (ownTopic && error instanceof AwsError && error.awsCode === 'NotFound') {
+      throw new ConfigError(`notify.topicArn ${topicArn} does not exist (or this account cannot see it).`, {
+        suggestions: ['Create the topic first, or remove notify.topicArn from hactl.yml to let hactl make the site\'s own topic.'],
+      })
+    }
+    throw error
+  }
+}
+
 export interface EnsureNotifyTopicResult {
   readonly topicArn: string
   /** `subscribed`: a confirmation mail went out now; `pending`/`confirmed`: it was subscribed before. */
   readonly email?: {readonly address: string; readonly state: 'confirmed' | 'pending' | 'subscribed'}
 }
 
-/** The site's topic (encrypted, tagged), and the email subscribed once. Idempotent. */
+/**
+ * The topic messages go to — `notify.topicArn`, else the site's own
+ * (encrypted, tagged) — and the email subscribed to it once. Idempotent.
+ */
 export async function ensureNotifyTopic(clients: Pick<AwsClients, 'sns'>, settings: NotifySettings, tags: Tags): Promise<EnsureNotifyTopicResult> {
   const sns = await clients.sns()
-  const topicArn = await sns.ensureTopic(siteNames(settings.site, settings.region).notifyTopic, {attributes: {KmsMasterKeyId: SNS_MANAGED_KEY}, tags})
+  const topicArn = settings.notify.topicArn ?? (await sns.ensureTopic(siteNames(settings.site, settings.region).notifyTopic, {attributes: {KmsMasterKeyId: SNS_MANAGED_KEY}, tags}))
   const address = settings.notify.email
   if (!address) return {topicArn}
-  const existing = (await sns.listSubscriptions(topicArn)).find((sub) => sub.protocol === 'email' && sub.endpoint.toLowerCase() === address.toLowerCase())
+  const existing = (await subscriptionsOf(sns, topicArn, settings.notify.topicArn !== undefined)).find((sub) => sub.protocol === 'email' && sub.endpoint.toLowerCase() === address.toLowerCase())
   if (existing) return {email: {address, state: existing.arn === 'PendingConfirmation' ? 'pending' : 'confirmed'}, topicArn}
   await sns.subscribeEmail(topicArn, address)
   return {email: {address, state: 'subscribed'}, topicArn}

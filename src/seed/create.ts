@@ -30,6 +30,7 @@ import {bootResultParameterName, seedClientToken, seedTags} from './identity'
 import {architectureOf, chooseSeedImage, seedRunInstancesInput, type SeedImage} from './launch'
 import {findSeeds, nextGeneration, readGeneration, waitForSeedsGone, type BootResult} from './state'
 import type {SeedPayloadObject} from './boot-script'
+import {removeSeedPayloads} from './payload-store'
 import {checkedUserData, seedBootOptions} from './user-data'
 import {waitForAgent, waitForBoot} from './wait'
 import {retargetSchedule} from '../staging/schedule'
@@ -98,7 +99,9 @@ async function uploadPayload(options: CreateSeedOptions, bucket: string, payload
 
   step(options.reporter, 'seed/files', "Upload the seed's files", 'start', `${where} (${payload.body.length} bytes)`)
   await s3.putObject({body: payload.body, bucket, contentType: 'application/gzip', key: payload.key})
-  step(options.reporter, 'seed/files', "Upload the seed's files", 'done', where)
+  // A seed reads its files once, at first boot; no seed runs now (one is being launched), so older payloads are no one's.
+  const stale = await removeSeedPayloads(s3, bucket, siteNames(options.config.site, options.config.region).seedFilesPrefix, payload.key)
+  step(options.reporter, 'seed/files', "Upload the seed's files", 'done', stale.length > 0 ? `${where}; ${stale.length} older payload(s) removed` : where)
 }
 
 async function launch(options: CreateSeedOptions, ec2: Ec2Api, ssm: SsmApi): Promise<{image: SeedImage; instance: Instance}> {
@@ -195,7 +198,7 @@ async function retargetStagingSchedule(options: CreateSeedOptions, instanceId: s
   const {iam, scheduler, sts} = options.clients
   if (!iam || !scheduler || !sts) return
   try {
-    await retargetSchedule({clients: {ec2: options.clients.ec2, iam, scheduler, sts}, config: options.config, instanceId, reporter: options.reporter})
+    await retargetSchedule({clients: {clock: options.clients.clock, ec2: options.clients.ec2, iam, scheduler, sts}, config: options.config, instanceId, reporter: options.reporter})
   } catch (error) {
     options.reporter.emit({message: `Could not point the staging test schedule at ${instanceId}: ${(error as Error).message}. Run \`hactl test schedule\`.`, type: 'warning'})
   }

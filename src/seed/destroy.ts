@@ -7,12 +7,14 @@ import type {AwsClients} from '../aws/clients'
 import type {HactlConfig} from '../config/schema'
 import type {Deadline} from '../core/deadline'
 import type {Reporter} from '../core/progress'
+import {siteNames} from '../site/names'
 import {bootResultParameterName, cronHeartbeatParameterName} from './identity'
+import {ebStorageBucket, removeSeedPayloads} from './payload-store'
 import {findSeeds, nextGeneration, waitForSeedsGone} from './state'
 
 export interface DestroySeedOptions {
   readonly config: HactlConfig
-  readonly clients: Pick<AwsClients, 'clock' | 'ec2' | 'ssm'>
+  readonly clients: Pick<AwsClients, 'clock' | 'ec2' | 's3' | 'ssm' | 'sts'>
   readonly reporter: Reporter
   readonly deadline: Deadline
   readonly signal?: AbortSignal
@@ -22,7 +24,7 @@ export interface DestroySeedResult {
   readonly site: string
   /** Seeds terminated by this run (empty on a re-run: nothing was left). */
   readonly terminated: readonly string[]
-  /** SSM parameters deleted. */
+  /** SSM parameters, and the seed's files payloads in EB's bucket (s3://…), deleted. */
   readonly cleared: readonly string[]
   readonly kept: readonly string[]
 }
@@ -47,6 +49,11 @@ export async function destroySeed(options: DestroySeedOptions): Promise<DestroyS
   for (const name of [bootResultParameterName(config.site), cronHeartbeatParameterName(config.site)]) {
     if (await ssm.deleteParameter(name)) cleared.push(name)
   }
+
+  const [s3, {account}] = await Promise.all([options.clients.s3(), options.clients.sts().then(async (sts) => sts.getCallerIdentity())])
+  const bucket = ebStorageBucket(config.region, account)
+  const payloads = await removeSeedPayloads(s3, bucket, siteNames(config.site, config.region).seedFilesPrefix)
+  cleared.push(...payloads.map((key) => `s3://${bucket}/${key}`))
 
   return {
     cleared,

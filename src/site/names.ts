@@ -69,6 +69,8 @@ export interface SiteNames {
   bundleKey(versionLabel: string): string
   /** S3 key of the seed's files (src/seed/boot-script.ts seedPayload) in EB's storage bucket, by the payload's sha256. */
   seedFilesKey(sha256: string): string
+  /** The prefix every seed files key of the site starts with. */
+  readonly seedFilesPrefix: string
 }
 
 export function siteNames(site: string, region: string): SiteNames {
@@ -106,6 +108,7 @@ export function siteNames(site: string, region: string): SiteNames {
     schedulerRole: `${iamBase}-scheduler`,
     securityGroup,
     seedFilesKey: (sha256) => `hactl/${site}/seed/files-${sha256.slice(0, 16)}.sh.gz`,
+    seedFilesPrefix: `hactl/${site}/seed/files-`,
     seedParameterPrefix: `/hactl/${site}/seed/`,
     serviceRole: `${iamBase}-eb-service`,
     testSchedule: `${base}-staging-tests`,

@@ -17,14 +17,39 @@
 import type {AwsClients} from '../aws/clients'
 import {SSM_SEND_COMMAND_TARGET, type Schedule, type ScheduleSpec} from '../aws/scheduler'
 import type {HactlConfig} from '../config'
-import {UserError} from '../core/errors'
+import type {Clock} from '../core/clock'
+import {AwsError, UserError} from '../core/errors'
 import type {Reporter} from '../core/progress'
 import {findSeeds, requireSeed} from '../seed/state'
 import {siteNames} from '../site/names'
 import {notifyTopicArn} from './record'
 import {runnerCommand} from './run'
 
-export type ScheduleClients = Pick<AwsClients, 'ec2' | 'iam' | 'scheduler' | 'sts'>
+export type ScheduleClients = Pick<AwsClients, 'clock' | 'ec2' | 'iam' | 'scheduler' | 'sts'>
+
+/**
+ * A role made a moment ago is not yet assumable everywhere (IAM is
+ * eventually consistent), and CreateSchedule checks that Scheduler can
+ * assume it: "The execution role you provide must allow AWS EventBridge
+ * Scheduler to assume the role." For a role this run made, that answer is
+ * retried for up to {@link ROLE_PROPAGATION_MS}; for an older role it is
+ * the real answer and fails at once.
+ */
+export const ROLE_PROPAGATION_MS = 60_000
+const ROLE_RETRY_MS = 5000
+
+export async function whileRolePropagates<T>(clock: Clock, roleIsNew: boolean, call: () => Promise<T>): Promise<T> {
+  const until = clock.now() + ROLE_PROPAGATION_MS
+  for (;;) {
+    try {
+      return await call()
+    } catch (error) {
+      const notYet = roleIsNew && error instanceof AwsError && error.awsCode === 'ValidationException' && /assume the role/i.test(error.message)
+      if (!notYet || clock.now() + ROLE_RETRY_MS > until) throw error
+      await clock.sleep(ROLE_RETRY_MS)
+    }
+  }
+}
 
 /** What the command asks for: a rate, a cron expression, the hactl.yml default, or no schedule at all. */
 export type ScheduleRequest = {readonly every: string} | {readonly cron: string; readonly timezone?: string} | {readonly off: true} | {readonly fromConfig: true}
@@ -201,9 +226,9 @@ export async function scheduleStaging(options: ScheduleStagingOptions): Promise<
   const spec = specFor(options, when, instanceId, role.arn, account)
   let changed = role.created
   if (!existing) {
-    changed = (await scheduler.createSchedule(spec)) || changed
+    changed = (await whileRolePropagates(options.clients.clock, role.created, async () => scheduler.createSchedule(spec))) || changed
   } else if (!same(spec, existing)) {
-    await scheduler.updateSchedule(spec)
+    await whileRolePropagates(options.clients.clock, role.created, async () => scheduler.updateSchedule(spec))
     changed = true
   }
 
@@ -234,7 +259,8 @@ export async function retargetSchedule(options: Omit<ScheduleStagingOptions, 're
   if (current.targetsCurrentSeed) return true
   const {account} = await (await options.clients.sts()).getCallerIdentity()
   const role = await ensureRole({...options, request: {fromConfig: true}}, account, options.instanceId)
-  await scheduler.updateSchedule(specFor({...options, request: {fromConfig: true}}, {expression: existing.expression, timezone: existing.timezone}, options.instanceId, role.arn, account))
+  const spec = specFor({...options, request: {fromConfig: true}}, {expression: existing.expression, timezone: existing.timezone}, options.instanceId, role.arn, account)
+  await whileRolePropagates(options.clients.clock, role.created, async () => scheduler.updateSchedule(spec))
   options.reporter.emit({message: `The staging test schedule ${names.testSchedule} now targets the new seed ${options.instanceId}.`, type: 'info'})
   return true
 }

@@ -95,9 +95,13 @@ describe('hactl seed (sandbox)', () => {
     expectOk(tunnel)
     expect(tunnel.stdout).toContain(`aws ssm start-session --target ${created.instanceId} --document-name AWS-StartPortForwardingSession`)
 
+    // The seed's files payload: one object in EB's bucket while the seed lives, none after destroy.
+    const payloads = async () => (await clientsFor(project).s3()).listKeys('elasticbeanstalk-eu-west-1-123456789012', 'hactl/demo/seed/files-')
+    expect(await payloads()).toHaveLength(1)
     const destroyed = await project.run(['seed', 'destroy', '--sandbox', '--yes', '--json', ...WAIT])
     expectOk(destroyed)
-    expect(JSON.parse(destroyed.stdout)).toMatchObject({terminated: [created.instanceId]})
+    expect(JSON.parse(destroyed.stdout)).toMatchObject({cleared: expect.arrayContaining([expect.stringMatching(/^s3:\/\/elasticbeanstalk-eu-west-1-\d+\/hactl\/demo\/seed\/files-/)]), terminated: [created.instanceId]})
+    expect(await payloads()).toEqual([])
     expect(await seedInstances(project)).toEqual([])
     const again = await project.run(['seed', 'destroy', '--sandbox', '--yes', '--json', ...WAIT])
     expect(JSON.parse(again.stdout)).toMatchObject({terminated: []})
