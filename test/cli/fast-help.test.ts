@@ -8,7 +8,8 @@
  * when there is none.
  */
 import {spawnSync} from 'node:child_process'
-import {existsSync, readFileSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {ROOT} from '../_helpers/cli'
@@ -33,8 +34,8 @@ interface Run {
   loadedOclif: boolean
 }
 
-function hactl(argv: string[], env: NodeJS.ProcessEnv): Run {
-  const run = spawnSync(process.execPath, [BIN, ...argv], {cwd: ROOT, encoding: 'utf8', env: {...cleanEnv(), ...env, NODE_DEBUG: 'module'}})
+function hactl(argv: string[], env: NodeJS.ProcessEnv, nodeArgs: string[] = []): Run {
+  const run = spawnSync(process.execPath, [...nodeArgs, BIN, ...argv], {cwd: ROOT, encoding: 'utf8', env: {...cleanEnv(), ...env, NODE_DEBUG: 'module'}})
   return {loadedOclif: run.stderr.includes('@oclif/core/execute'), status: run.status, stdout: run.stdout}
 }
 
@@ -69,6 +70,23 @@ describe('hactl --help without oclif', () => {
     expect(fast.status).toBe(0)
     expect(fast.stdout).toBe(oclif.stdout)
     expect(fast.stdout).toContain('TOPICS')
+  })
+
+  // A terminal's width, as oclif reads it (stdout.isTTY, stdout.getWindowSize()), from a preloaded
+  // stand-in; colour stays off (supports-color asks the file descriptor, which is still a pipe).
+  it.each([[100], [20], [0]])('on a %i-column terminal: prints oclif\'s text byte for byte', (columns) => {
+    const dir = mkdtempSync(join(tmpdir(), 'hactl-tty-'))
+    try {
+      const preload = join(dir, 'tty.js')
+      writeFileSync(preload, `process.stdout.isTTY = true\nprocess.stdout.getWindowSize = () => [${columns}, 24]\n`)
+      const fast = hactl(['--help'], {}, ['--require', preload])
+      const oclif = hactl(['--help'], {HACTL_FAST_HELP: '0'}, ['--require', preload])
+      expect([fast.loadedOclif, oclif.loadedOclif]).toEqual([false, true])
+      expect(fast.stdout).toBe(oclif.stdout)
+      expect(fast.stdout).toBe(hactl(['--help'], {OCLIF_COLUMNS: String(columns < 1 ? 80 : Math.max(columns, 40))}).stdout)
+    } finally {
+      rmSync(dir, {force: true, recursive: true})
+    }
   })
 
   it('the colour rendering has bold headers and the plain one none', () => {
