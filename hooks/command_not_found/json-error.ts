@@ -13,7 +13,7 @@ import {escapeControlCharacters} from '../../src/ui/format-error'
 const hook: Hook.CommandNotFound = async function ({argv, id}) {
   const command = id.replaceAll(':', ' ')
   const message = `"${escapeControlCharacters(command)}" is not a hactl command.`
-  const suggestion = 'Run `hactl help` for the list of commands.'
+  const suggestion = 'Run `hactl --help` for the list of commands.'
   if ((argv ?? []).includes('--json') || id.split(':').includes('--json')) {
     const json: JsonErrorResult = {error: {code: 'command-not-found', exitCode: ExitCode.Usage, message, suggestions: [suggestion]}}
     this.log(JSON.stringify(json, null, 2))

@@ -124,3 +124,21 @@ describe('hactl --help without oclif', () => {
     }
   })
 })
+
+describe('-h', () => {
+  it('is --help, at the root and for a command (oclif answers it)', () => {
+    const root = hactl(['-h'], {})
+    expect(root.status).toBe(0)
+    expect(root.stdout).toBe(hactl(['--help'], {HACTL_FAST_HELP: '0'}).stdout)
+    const command = hactl(['env', 'create', '-h'], {})
+    expect(command.status).toBe(0)
+    expect(command.stdout).toBe(hactl(['env', 'create', '--help'], {}).stdout)
+    expect(command.stdout).toContain('GLOBAL FLAGS')
+  })
+
+  it('an unknown command points at --help, which exists', () => {
+    const run = spawnSync(process.execPath, [BIN, 'nope'], {cwd: ROOT, encoding: 'utf8', env: cleanEnv()})
+    expect(run.status).toBe(2)
+    expect(run.stderr.replaceAll(/\s*›\s*/g, ' ')).toContain('Run `hactl --help` for the list of commands.')
+  })
+})
