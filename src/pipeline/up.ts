@@ -191,14 +191,24 @@ export async function up(options: UpOptions): Promise<UpResult> {
     site: options.config.site,
     stages: result.stages,
   }
-  if (result.error) throw withStages(result.error, summary)
+  if (result.error) throw withStages(result.error, summary, options.signal.aborted)
   return summary
 }
 
-/** A failed `up` still says what each stage did: under --json the error's data carries the summary. */
-function withStages(error: Error, summary: UpResult): Error {
-  if (!HactlError.isHactlError(error)) return error
+/**
+ * A failed `up` still says what each stage did: under --json the error's data
+ * carries the summary. Ctrl-C keeps only the message (exit 130), so there it
+ * also names the stage it stopped in and what was done before it.
+ */
+function withStages(error: Error, summary: UpResult, interrupted: boolean): Error {
   const stage = summary.stages.find((outcome) => outcome.outcome === 'failed')
+  if (interrupted && stage) {
+    const done = summary.stages.filter((outcome) => outcome.outcome === 'done' || outcome.outcome === 'skipped').map((outcome) => outcome.id)
+    const position = summary.stages.indexOf(stage) + 1
+    error.message = `Interrupted in the ${stage.id} stage (${position} of ${summary.stages.length}${done.length > 0 ? `; ${done.join(', ')} done` : ''}); \`hactl up\` goes on from there. ${error.message}`
+  }
+
+  if (!HactlError.isHactlError(error)) return error
   ;(error as {data?: Record<string, unknown>}).data = {...error.data, up: {...summary, failedStage: stage?.id}}
   return error.withSuggestions('Run `hactl up` again once it is fixed: the stages already done are passed over.')
 }
