@@ -60,12 +60,12 @@ export function envStage(options: UpOptions): Stage {
   const {clients, config} = options
   return {
     async check(): Promise<StageCheck> {
+      // One describe first: a site with no Ready, Green environment (the first `up`) needs no plan to know the stage must run.
+      const env = await (await clients.eb()).describeEnvironment(siteNames(config.site, config.region).environment)
+      if (env?.Status !== 'Ready' || env.Health !== 'Green') return {done: false, why: `environment ${env?.Status ?? 'missing'} / ${env?.Health ?? '-'}`}
       const plan = await planLive({bundle: buildBundle(), clients, config})
       const {create, optionChanges} = plan.summary
       if (create > 0 || optionChanges > 0) return {done: false, why: `${create} to create, ${optionChanges} option changes`}
-      const eb = await clients.eb()
-      const env = await eb.describeEnvironment(siteNames(config.site, config.region).environment)
-      if (env?.Status !== 'Ready' || env.Health !== 'Green') return {done: false, why: `environment ${env?.Status ?? 'missing'} / ${env?.Health ?? '-'}`}
       return {detail: `${env.EnvironmentName}: Ready, Green, nothing differs from hactl.yml`, done: true}
     },
     id: 'env',
@@ -201,7 +201,7 @@ export async function up(options: UpOptions): Promise<UpResult> {
  * also names the stage it stopped in and what was done before it.
  */
 function withStages(error: Error, summary: UpResult, interrupted: boolean): Error {
-  const stage = summary.stages.find((outcome) => outcome.outcome === 'failed')
+  const stage = summary.stages.find((outcome) => outcome.outcome === 'failed') ?? summary.stages.find((outcome) => outcome.outcome === 'not-run')
   if (interrupted && stage) {
     const done = summary.stages.filter((outcome) => outcome.outcome === 'done' || outcome.outcome === 'skipped').map((outcome) => outcome.id)
     const position = summary.stages.indexOf(stage) + 1

@@ -59,8 +59,8 @@ describe('hactl up interrupted during the bake (sandbox)', () => {
     const watcher = interruptWhenImageExists(project)
     let interrupted: Awaited<ReturnType<Project['run']>>
     try {
-      // 1000x: the image is pending for about 240 real ms, long enough for the watcher (every 10 ms) to see it.
-      interrupted = await project.run(['up', '--sandbox', '--yes', '--json', ...WAIT], {HACTL_SANDBOX_SPEED: '1000'})
+      // 200x: the image is pending for over a real second, long enough for the watcher (every 10 ms) to see it.
+      interrupted = await project.run(['up', '--sandbox', '--yes', '--json', ...WAIT], {HACTL_SANDBOX_SPEED: '200'})
     } finally {
       watcher.stop()
     }
