@@ -166,6 +166,7 @@ describe('--json schemas', () => {
       // Every command's schema met a real result at least once.
       const ids = [...(await loadedCommands()).keys()].sort()
       expect(ids.filter((id) => !validated.get(id))).toEqual([])
-    })
+      // A site's whole life, every command: well past the default 30 s on a busy machine.
+    }, 300_000)
   })
 })
