@@ -23,7 +23,7 @@ const {join} = require('node:path')
 const dist = join(__dirname, '..', 'dist', 'src')
 const {AwsClients} = require(join(dist, 'aws', 'clients.js'))
 const {openSandbox} = require(join(dist, 'sandbox', 'index.js'))
-const {DURATIONS} = require(join(dist, 'sandbox', 'durations.js'))
+const {envStepDurations: nominal} = require('./_floors.js')
 const {createEnvironment} = require(join(dist, 'env', 'create.js'))
 const {criticalPath} = require(join(dist, 'core', 'steps.js'))
 const {resolveConfig} = require(join(dist, 'config', 'parse.js'))
@@ -33,18 +33,6 @@ const CONFIGS = {
   // Memcached is refused by the config (issue 8): the third case is Redis with two replicas.
   'wordpress-replicas': {app: 'wordpress', cache: {engine: 'redis', replicas: 2}},
   'moodle-aurora': {app: 'moodle', database: {engine: 'aurora-postgresql', readers: 1}},
-}
-
-/** What each step waits for in the simulation (0: answered at once). */
-function nominal(config) {
-  const aurora = config.database.engine.startsWith('aurora-')
-  return {
-    database: aurora ? Math.max(DURATIONS.auroraClusterCreating, DURATIONS.auroraInstanceCreating) : DURATIONS.rdsInstanceCreating + DURATIONS.rdsBackingUp,
-    cache: config.cache.engine === 'redis' ? DURATIONS.cacheReplicationGroupCreating : DURATIONS.cacheClusterCreating,
-    efs: DURATIONS.efsCreating,
-    'efs-mount-targets': DURATIONS.efsMountTargetCreating,
-    environment: DURATIONS.ebEnvironmentLaunching,
-  }
 }
 
 const SPEED = Number(process.env.SPEED || 120)

@@ -147,7 +147,9 @@ export function createEc2Api(client: EC2Client, context: ApiContext): Ec2Api {
       clock,
       describe: instanceStates,
       input: {InstanceIds: [...instanceIds]},
-      // EC2's own waiter model polls every 15 s.
+      // EC2's own waiter model polls every 15 s; without a cap the SDK's backoff grows to 120 s and
+      // sees a 35 s launch up to a minute late. Every 15 s is 4 describes a minute: no throttling.
+      maxDelaySeconds: 15,
       minDelaySeconds: 15,
       reporter,
       signal: wait.signal,
@@ -397,6 +399,8 @@ export function createEc2Api(client: EC2Client, context: ApiContext): Ec2Api {
         clock,
         describe: imageStates,
         input: {ImageIds: [imageId]},
+        // As for instances: every 15 s (EC2's waiter model), not backing off to 120 s past a 3–5 min image.
+        maxDelaySeconds: 15,
         minDelaySeconds: 15,
         reporter,
         signal: wait.signal,

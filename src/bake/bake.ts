@@ -206,14 +206,18 @@ async function resumeCron(options: BakeOptions, ssm: SsmApi, instanceId: string)
   const {clients, deadline, reporter, signal} = options
   step(reporter, 'cron-start', 'Resume cron on the seed', 'start')
   const fix = `Start it by hand: \`hactl seed exec -- systemctl start hactl-cron.timer\` (a reboot of the seed starts it too).`
-  try {
-    if (signal?.aborted) {
-      await ssm.sendCommand({comment: 'hactl bake: start cron', commands: [startCronScript()], instanceId})
-      step(reporter, 'cron-start', 'Resume cron on the seed', 'done', 'sent (interrupted: not waited for)')
-      return
-    }
+  const sendOnly = async (): Promise<void> => {
+    await ssm.sendCommand({comment: 'hactl bake: start cron', commands: [startCronScript()], instanceId})
+    step(reporter, 'cron-start', 'Resume cron on the seed', 'done', 'sent (interrupted: not waited for)')
+  }
 
-    await waitForAgent({clock: clients.clock, deadline: Deadline.after(clients.clock, atLeast(deadline, 5 * 60_000)), instanceId, reporter, ssm})
+  try {
+    if (signal?.aborted) return await sendOnly()
+    // Ctrl-C during the reboot ends this wait too: the command is then sent for the agent to run once back.
+    await waitForAgent({clock: clients.clock, deadline: Deadline.after(clients.clock, atLeast(deadline, 5 * 60_000)), instanceId, reporter, signal, ssm}).catch((error: unknown) => {
+      if (!signal?.aborted) throw error
+    })
+    if (signal?.aborted) return await sendOnly()
     const result = await runOnSeed({clock: clients.clock, comment: 'hactl bake: start cron', instanceId, reporter, script: startCronScript(), ssm, timeoutMs: 2 * 60_000})
     if (result.responseCode !== 0) throw scriptFailed('start cron', instanceId, result)
     step(reporter, 'cron-start', 'Resume cron on the seed', 'done', result.stdout.trim())

@@ -14,7 +14,7 @@
  */
 import {type CallKey, isReadOnlyOperation} from '../aws/clients'
 import type {Clock} from '../core/clock'
-import {HactlError} from '../core/errors'
+import {HactlError, InterruptedError} from '../core/errors'
 import type {Reporter} from '../core/progress'
 
 export type StageOutcomeKind = 'done' | 'failed' | 'not-run' | 'skipped'
@@ -93,8 +93,10 @@ export async function runStages(options: RunStagesOptions): Promise<RunStagesRes
   let error: Error | undefined
   for (const [index, stage] of stages.entries()) {
     const position = {index: index + 1, total: stages.length}
-    if (error !== undefined || options.signal?.aborted) {
-      outcomes.push({awsCalls: {byOperation: {}, commands: 0, mutations: 0, total: 0}, detail: error ? 'an earlier stage failed' : 'interrupted', elapsedMs: 0, id: stage.id, outcome: 'not-run', realMs: 0, title: stage.title})
+    // Ctrl-C between two stages: the run stops there and says so (exit 130), not a success with stages left undone.
+    if (error === undefined && options.signal?.aborted) error = new InterruptedError(`Interrupted before the ${stage.id} stage.`)
+    if (error !== undefined) {
+      outcomes.push({awsCalls: {byOperation: {}, commands: 0, mutations: 0, total: 0}, detail: error instanceof InterruptedError ? 'interrupted' : 'an earlier stage failed', elapsedMs: 0, id: stage.id, outcome: 'not-run', realMs: 0, title: stage.title})
       continue
     }
 

@@ -60,12 +60,12 @@ export function envStage(options: UpOptions): Stage {
   const {clients, config} = options
   return {
     async check(): Promise<StageCheck> {
+      // One describe first: a site with no Ready, Green environment (the first `up`) needs no plan to know the stage must run.
+      const env = await (await clients.eb()).describeEnvironment(siteNames(config.site, config.region).environment)
+      if (env?.Status !== 'Ready' || env.Health !== 'Green') return {done: false, why: `environment ${env?.Status ?? 'missing'} / ${env?.Health ?? '-'}`}
       const plan = await planLive({bundle: buildBundle(), clients, config})
       const {create, optionChanges} = plan.summary
       if (create > 0 || optionChanges > 0) return {done: false, why: `${create} to create, ${optionChanges} option changes`}
-      const eb = await clients.eb()
-      const env = await eb.describeEnvironment(siteNames(config.site, config.region).environment)
-      if (env?.Status !== 'Ready' || env.Health !== 'Green') return {done: false, why: `environment ${env?.Status ?? 'missing'} / ${env?.Health ?? '-'}`}
       return {detail: `${env.EnvironmentName}: Ready, Green, nothing differs from hactl.yml`, done: true}
     },
     id: 'env',
@@ -191,14 +191,24 @@ export async function up(options: UpOptions): Promise<UpResult> {
     site: options.config.site,
     stages: result.stages,
   }
-  if (result.error) throw withStages(result.error, summary)
+  if (result.error) throw withStages(result.error, summary, options.signal.aborted)
   return summary
 }
 
-/** A failed `up` still says what each stage did: under --json the error's data carries the summary. */
-function withStages(error: Error, summary: UpResult): Error {
+/**
+ * A failed `up` still says what each stage did: under --json the error's data
+ * carries the summary. Ctrl-C keeps only the message (exit 130), so there it
+ * also names the stage it stopped in and what was done before it.
+ */
+function withStages(error: Error, summary: UpResult, interrupted: boolean): Error {
+  const stage = summary.stages.find((outcome) => outcome.outcome === 'failed') ?? summary.stages.find((outcome) => outcome.outcome === 'not-run')
+  if (interrupted && stage) {
+    const done = summary.stages.filter((outcome) => outcome.outcome === 'done' || outcome.outcome === 'skipped').map((outcome) => outcome.id)
+    const position = summary.stages.indexOf(stage) + 1
+    error.message = `Interrupted in the ${stage.id} stage (${position} of ${summary.stages.length}${done.length > 0 ? `; ${done.join(', ')} done` : ''}); \`hactl up\` goes on from there. ${error.message}`
+  }
+
   if (!HactlError.isHactlError(error)) return error
-  const stage = summary.stages.find((outcome) => outcome.outcome === 'failed')
   ;(error as {data?: Record<string, unknown>}).data = {...error.data, up: {...summary, failedStage: stage?.id}}
   return error.withSuggestions('Run `hactl up` again once it is fixed: the stages already done are passed over.')
 }

@@ -67,5 +67,7 @@ describe('runStages', () => {
     controller.abort()
     const result = await runStages({...h, signal: controller.signal, stages: [{check: async () => ({done: false}), id: 'env', run: async () => 'x', title: 'Environment'}]})
     expect(result.stages[0]).toMatchObject({detail: 'interrupted', outcome: 'not-run'})
+    // Not a success with the stage left undone: exit 130.
+    expect(result.error).toMatchObject({exitCode: ExitCode.Interrupted})
   })
 })
