@@ -63,6 +63,8 @@ export interface PollOptions<T> extends WaitOptions {
   readonly minDelayMs?: number
   /** Longest delay between polls. @default 30000 */
   readonly maxDelayMs?: number
+  /** A first sleep before the first poll, for a state that cannot have changed yet. @default 0 */
+  readonly initialDelayMs?: number
 }
 
 /**
@@ -77,6 +79,13 @@ export async function pollUntil<T>(options: PollOptions<T>): Promise<T> {
   const maxDelay = options.maxDelayMs ?? 30_000
   let delay = minDelay
   let lastStatus: string | undefined
+  if (options.initialDelayMs) {
+    try {
+      await clock.sleep(Math.min(options.initialDelayMs, options.timeoutMs), options.signal)
+    } catch {
+      throw abortError(options)
+    }
+  }
 
   for (;;) {
     if (options.signal?.aborted) throw abortError(options)

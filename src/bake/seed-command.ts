@@ -3,6 +3,7 @@
  * what the bake sends (the change marker, stop-cron, clean, start-cron).
  * Unlike `hactl seed exec` nothing streams: the bake needs the result only.
  */
+import {COMMAND_POLL} from '../aws/run-command'
 import type {CommandInvocation, SsmApi} from '../aws/ssm'
 import {pollUntil} from '../aws/wait'
 import type {Clock} from '../core/clock'
@@ -36,8 +37,7 @@ export async function runOnSeed(options: SeedScriptOptions): Promise<CommandInvo
   return (await pollUntil<CommandInvocation | undefined>({
     check: (invocation) => (invocation && FINAL.has(invocation.status) ? {state: 'done-with', value: invocation} : {state: 'retry', status: invocation?.status ?? 'Pending'}),
     clock: options.clock,
-    maxDelayMs: 5000,
-    minDelayMs: 1000,
+    ...COMMAND_POLL,
     poll: () => ssm.getCommandInvocation(commandId, instanceId),
     reporter: options.reporter,
     resumeHint: `\`aws ssm get-command-invocation --command-id ${commandId} --instance-id ${instanceId}\` shows how it ended.`,

@@ -39,7 +39,7 @@ export interface SandboxOptions {
   /** Tests: replace the simulated clock's time source (e.g. a ManualClock). */
   readonly clock?: Clock
   /** Told of every call the sandbox answers (or fails), retries included: how benchmarks count AWS calls. */
-  readonly onCall?: (service: SandboxServiceName, operation: string) => void
+  readonly onCall?: (service: SandboxServiceName, operation: string, input: object) => void
 }
 
 export interface SandboxHandle {
@@ -97,7 +97,7 @@ class Sandbox implements SandboxCaller {
 
   public async call(service: SandboxServiceName, operation: string, input: object): Promise<{output: object; requestId: string}> {
     const requestId = randomUUID()
-    this.onCall?.(service, operation)
+    this.onCall?.(service, operation, input)
     const unreachable = unreachableRegionError(service, this.region)
     if (unreachable) throw unreachable
     const simulated = await this.load(service)
