@@ -368,6 +368,8 @@ export const updateEnvironment: Handler<EbContext, UpdateEnvironmentCommandInput
   }
   env.optionSettings = settings
   env.platformArn = newPlatformArn
+  // A new configuration replaces an earlier update's failed draft.
+  if (kind === 'configure') delete env.failedDraft
   if (input.VersionLabel !== undefined) {
     env.versionLabel = input.VersionLabel
     env.deploymentId += 1

@@ -266,7 +266,7 @@ export const describeConfigurationSettings: Handler<EbContext, DescribeConfigura
   const env = findLiveEnvironment(eb.state, {EnvironmentName: input.EnvironmentName}, context)
   if (env.application !== app.name) throw errors.environmentNotFound('EnvironmentName', input.EnvironmentName)
   const platform = platformByArn(env.platformArn, context.region)
-  const describe = (settings: readonly ConfigurationOptionSetting[], status: 'deployed' | 'pending'): ConfigurationSettingsDescription => ({
+  const describe = (settings: readonly ConfigurationOptionSetting[], status: 'deployed' | 'failed' | 'pending', updated = env.operation.startedAt): ConfigurationSettingsDescription => ({
     SolutionStackName: platform === undefined ? undefined : solutionStackName(platform),
     PlatformArn: env.platformArn,
     ApplicationName: env.application,
@@ -274,14 +274,16 @@ export const describeConfigurationSettings: Handler<EbContext, DescribeConfigura
     Description: env.description,
     DeploymentStatus: status,
     DateCreated: new Date(env.createdAt),
-    DateUpdated: new Date(env.operation.startedAt),
+    DateUpdated: new Date(updated),
     OptionSettings: withDefaults(env, settings),
   })
   const previous = env.operation.previousOptionSettings
+  // A rolling update that failed leaves its draft, `failed`, beside what runs.
+  const failed = env.failedDraft === undefined ? [] : [describe(env.failedDraft.optionSettings, 'failed', env.failedDraft.at)]
   // While a configuration update runs, EB shows the deployed set and the pending draft.
   if (previous !== undefined && context.now < operationEnd(env)) {
-    return {ConfigurationSettings: [describe(previous, 'deployed'), describe(env.optionSettings, 'pending')]}
+    return {ConfigurationSettings: [describe(previous, 'deployed'), describe(env.optionSettings, 'pending'), ...failed]}
   }
 
-  return {ConfigurationSettings: [describe(env.optionSettings, 'deployed')]}
+  return {ConfigurationSettings: [describe(env.optionSettings, 'deployed'), ...failed]}
 }

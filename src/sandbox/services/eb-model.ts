@@ -132,6 +132,13 @@ export interface EbEnvironmentRecord {
    * in states written before the fault existed.
    */
   deploymentFailed?: boolean
+  /**
+   * The configuration a failed (or aborted) rolling update tried to deploy:
+   * DescribeConfigurationSettings shows it as a draft with DeploymentStatus
+   * `failed` until the next configuration update replaces it. Optional:
+   * absent while no update failed.
+   */
+  failedDraft?: {readonly optionSettings: ConfigurationOptionSetting[]; readonly at: number}
 }
 
 /** One event, planned when its operation starts; visible once its date has come. */

@@ -307,6 +307,8 @@ function revert(eb: EbContext, env: EbEnvironmentRecord, rolling: EbRollingRecor
   const doomed = rolling.type === 'Immutable' ? launched : rolling.launchFirst ? rolling.batches.filter((batch) => inFlight(batch, context.now)).flatMap((batch) => batch.launched) : []
   if (doomed.length > 0) terminateMembers(eb, env, doomed, context)
   const renewed = launched.filter((id) => env.instanceIds.includes(id))
+  // The settings that did not deploy stay visible as a failed draft (DescribeConfigurationSettings).
+  env.failedDraft = {optionSettings: env.optionSettings, at: context.now}
   env.optionSettings = rolling.previous.optionSettings
   env.launch = rolling.previous.spec
   const size = fleetSize(env.optionSettings)

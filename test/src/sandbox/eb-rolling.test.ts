@@ -169,6 +169,27 @@ describe('sandbox EB: rolling update by health', () => {
     expect(events.filter((e) => e.Severity === 'ERROR').map((e) => e.Message)).toEqual(
       expect.arrayContaining(['Failed to deploy configuration.', 'The environment was reverted to the previous configuration setting.']),
     )
+
+    // The draft that did not deploy stays, `failed`, beside the deployed set until the next update.
+    const sets = async () => (await eb.send(new EB.DescribeConfigurationSettingsCommand({ApplicationName: 'demo', EnvironmentName: 'demo-prod'}))).ConfigurationSettings ?? []
+    const imageOf = (set: EB.ConfigurationSettingsDescription) => set.OptionSettings?.find((o) => o.OptionName === 'ImageId')?.Value
+    const [deployed, failed] = await sets()
+    expect(deployed).toMatchObject({DeploymentStatus: 'deployed'})
+    expect(imageOf(deployed)).toBe(oldImage)
+    expect(failed).toMatchObject({DeploymentStatus: 'failed'})
+    expect(imageOf(failed)).not.toBe(oldImage)
+    expect(failed.DateUpdated!.getTime()).toBeGreaterThan(start.getTime())
+    await eb.send(new EB.UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option('aws:autoscaling:asg', 'MaxSize', '5')]}))
+    sandbox.clock.advance(DURATIONS.ebEnvironmentUpdating)
+    expect((await sets()).map((set) => set.DeploymentStatus)).toEqual(['deployed'])
+  })
+
+  it('a successful rolling update leaves no failed draft', async () => {
+    const {sandbox, eb, ec2} = await readyEnvironment()
+    await eb.send(new EB.UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option('aws:autoscaling:launchconfiguration', 'ImageId', await newImage(ec2))]}))
+    await pollUntilReady(sandbox, eb, ec2)
+    const {ConfigurationSettings} = await eb.send(new EB.DescribeConfigurationSettingsCommand({ApplicationName: 'demo', EnvironmentName: 'demo-prod'}))
+    expect(ConfigurationSettings?.map((set) => set.DeploymentStatus)).toEqual(['deployed'])
   })
 
   it('AbortEnvironmentUpdate: refused when nothing is in progress; mid-update it reverts, and EB\'s own rollback cannot be aborted', async () => {
