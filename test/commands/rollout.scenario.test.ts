@@ -2,7 +2,8 @@
  * The issue's rollout scenarios, whole commands on the sandbox: refusals that
  * change nothing, a good image rolled out batch by batch (never below
  * minSize healthy), a second rollout of the live image, rollback, and the two
- * automatic rollbacks (Red health, an alarm firing mid-rollout), each ending
+ * automatic rollbacks (Red health, an instance that never turns healthy, an
+ * alarm firing mid-rollout), each ending
  * with every instance back on the previous AMI, Ready and Green.
  */
 import {readFileSync, writeFileSync} from 'node:fs'
@@ -118,6 +119,17 @@ describe('hactl rollout / rollback (sandbox)', () => {
     expect(exitCodeOf(run)).toBe(ExitCode.RolledBack)
     const error = JSON.parse(run.stdout).error
     expect(error.message).toContain('rolled back')
+    expect(error.data).toMatchObject({imageId: image, outcome: 'rolled-back', previousImageId: platformImage})
+    expect(error.data.lowestHealthy).toBeGreaterThanOrEqual(2)
+    expect(await fleet()).toEqual({health: 'Green', images: [platformImage, platformImage], status: 'Ready'})
+    expect(await lastRollout()).toMatchObject({imageId: image, outcome: 'rolled-back', previousImageId: platformImage})
+  })
+
+  it('an instance that never turns healthy: exit 8, every instance back on the previous AMI, Ready and Green', async () => {
+    const image = await fakeBake(project)
+    const run = await project.run(['rollout', '--sandbox', '--yes', '--json', ...WAIT], {...SPEED, HACTL_SANDBOX_FAULTS: 'instance-unhealthy:elasticbeanstalk:UpdateEnvironment*1'})
+    expect(exitCodeOf(run)).toBe(ExitCode.RolledBack)
+    const error = JSON.parse(run.stdout).error
     expect(error.data).toMatchObject({imageId: image, outcome: 'rolled-back', previousImageId: platformImage})
     expect(error.data.lowestHealthy).toBeGreaterThanOrEqual(2)
     expect(await fleet()).toEqual({health: 'Green', images: [platformImage, platformImage], status: 'Ready'})

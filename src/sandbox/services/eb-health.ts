@@ -33,7 +33,7 @@ import {
   type EbEnvironmentRecord,
 } from './eb-model'
 import {platformByArn, solutionStackName} from './eb-platforms'
-import {batchOf} from './eb-rolling'
+import {batchOf, failureOf} from './eb-rolling'
 
 /*
  * Health is derived, never stored: from the environment's status and its
@@ -41,7 +41,9 @@ import {batchOf} from './eb-rolling'
  * once running (a rolling batch's: Info "Performing application deployment."
  * until the batch is healthy, Severe in a failing batch), and Severe once its instance status check reports impaired
  * (the EC2 `impaired` fault) or, once running, while the environment's
- * application failed to deploy (`deploymentFailed`, the `health-red` fault).
+ * application failed to deploy (`deploymentFailed`, the `health-red` fault),
+ * or, for the one instance of the `instance-unhealthy` fault, while the load
+ * balancer finds it OutOfService.
  * The environment is Pending (Grey) while launching, Info while updating,
  * then the worst of its instances.
  */
@@ -84,6 +86,11 @@ const FAILED_DEPLOYMENT_CAUSES: readonly string[] = [
   "Instance deployment failed. For details, see 'eb-engine.log'.",
 ]
 
+/** What EB gives for an instance failing the load balancer's health checks (the `instance-unhealthy` fault); sandbox wording after EB's. */
+const ELB_OUT_OF_SERVICE_CAUSES: readonly string[] = [
+  'Instance ELB health state has been "OutOfService" for 5 minutes: Instance has failed at least the UnhealthyThreshold number of health checks consecutively.',
+]
+
 function instanceHealth(env: EbEnvironmentRecord, instance: InstanceRecord, now: number): InstanceHealthView {
   const running = instance.launchedAt + DURATIONS.instancePending
   if (now < running) return {instance, healthStatus: 'Pending', causes: ['Initialization in progress.']}
@@ -93,7 +100,9 @@ function instanceHealth(env: EbEnvironmentRecord, instance: InstanceRecord, now:
 
   // A rolling batch's instance deploys until its batch is healthy; a failing batch's goes Red.
   const batch = batchOf(env, instance.id)
-  if (env.deploymentFailed === true || batch?.failedAt !== undefined) return {instance, healthStatus: 'Severe', causes: [...FAILED_DEPLOYMENT_CAUSES]}
+  const failure = failureOf(env, instance.id)
+  if (failure === 'instance') return {instance, healthStatus: 'Severe', causes: [...ELB_OUT_OF_SERVICE_CAUSES]}
+  if (env.deploymentFailed === true || failure === 'deployment') return {instance, healthStatus: 'Severe', causes: [...FAILED_DEPLOYMENT_CAUSES]}
   if (batch?.healthyAt !== undefined && now < batch.healthyAt) return {instance, healthStatus: 'Info', causes: ['Performing application deployment.']}
   return {instance, healthStatus: 'Ok', causes: []}
 }
@@ -112,13 +121,15 @@ function aggregate(instances: readonly InstanceHealthView[], failed: boolean): {
   if (severe === 0) return {healthStatus: 'Ok', causes: []}
   const healthStatus = severe === instances.length ? 'Severe' : 'Degraded'
   if (failed) return {healthStatus, causes: [...FAILED_DEPLOYMENT_CAUSES]}
+  const outOfService = instances.filter((view) => view.causes[0] === ELB_OUT_OF_SERVICE_CAUSES[0]).length
+  if (outOfService > 0) return {healthStatus, causes: [`ELB health is failing or not available for ${outOfService} out of ${plural(instances.length, 'instance')}.`]}
   return {healthStatus, causes: [`Impaired instance status checks on ${severe} out of ${plural(instances.length, 'instance')}.`]}
 }
 
 export function healthOf(eb: EbContext, env: EbEnvironmentRecord, context: OperationContext): HealthView {
   const ec2 = ec2Slice(eb.region, context)
   const instances = liveMembers(env, ec2, context.now).map((instance) => instanceHealth(env, instance, context.now))
-  const failed = env.deploymentFailed === true || instances.some((view) => batchOf(env, view.instance.id)?.failedAt !== undefined)
+  const failed = env.deploymentFailed === true || instances.some((view) => failureOf(env, view.instance.id) === 'deployment')
   const status = environmentStatus(env, context.now)
   if (status === 'Terminating' || status === 'Terminated') return {color: 'Grey', healthStatus: undefined, causes: [], instances}
   if (status === 'Launching') return {color: 'Grey', healthStatus: 'Pending', causes: ['Initialization in progress.'], instances}
@@ -176,7 +187,8 @@ export const describeEnvironmentHealth: Handler<EbContext, DescribeEnvironmentHe
 
 function deploymentStatus(env: EbEnvironmentRecord, view: InstanceHealthView): string {
   if (view.healthStatus === 'Pending' || view.healthStatus === 'Info') return 'InProgress'
-  return env.deploymentFailed === true || batchOf(env, view.instance.id)?.failedAt !== undefined ? 'Failed' : 'Deployed'
+  // The `instance-unhealthy` instance deployed; only the load balancer's checks fail.
+  return env.deploymentFailed === true || failureOf(env, view.instance.id) === 'deployment' ? 'Failed' : 'Deployed'
 }
 
 function toInstanceHealth(env: EbEnvironmentRecord, view: InstanceHealthView, want: (name: string) => boolean): SingleInstanceHealth {

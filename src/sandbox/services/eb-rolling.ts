@@ -55,13 +55,23 @@ export interface EbBatchRecord {
   readonly launchAt: number
   /** When its new instances pass their health checks; undefined for a batch that fails. */
   readonly healthyAt: number | undefined
-  /** When EB gives up on it (the `health-red` fault): the update fails and rolls back. */
+  /** When EB gives up on it (the `health-red` or `instance-unhealthy` fault): the update fails and rolls back. */
   readonly failedAt: number | undefined
   /** When its old instances are terminated; undefined when the batch fails first (launch-first). */
   readonly retireAt: number | undefined
+  /** What fails in a failing batch: absent (states before the kind existed) is `deployment`. */
+  readonly failure?: BatchFailure
   /** The new instances, once launched. */
   launched: string[]
 }
+
+/**
+ * How a failing batch fails: `deployment` (the `health-red` fault), the
+ * application fails to deploy on every new instance; `instance` (the
+ * `instance-unhealthy` fault), its first new instance never passes the load
+ * balancer's health checks while the others are fine.
+ */
+export type BatchFailure = 'deployment' | 'instance'
 
 export interface EbRollingRecord {
   readonly type: 'Health' | 'Immutable'
@@ -121,8 +131,8 @@ interface PlanInput {
   readonly old: readonly string[]
   readonly desired: number
   readonly policy: RollingPolicy
-  /** The first batch fails (the `health-red` fault). */
-  readonly failFirst: boolean
+  /** The first batch fails, and how; undefined: none fails. */
+  readonly failFirst: BatchFailure | undefined
 }
 
 /** Batches over the old instances, oldest first, timed one after the other. */
@@ -132,11 +142,11 @@ function planBatches(input: PlanInput, launchFirst: boolean): EbBatchRecord[] {
   let time = input.start + DURATIONS.ebBatchGap
   for (let first = 0; first < input.old.length; first += policy.batchSize) {
     const retire = input.old.slice(first, first + policy.batchSize)
-    const fails = input.failFirst && first === 0
+    const fails = input.failFirst !== undefined && first === 0
     const healthyAt = fails ? undefined : time + DURATIONS.ebBatchHealthy
     const failedAt = fails ? time + policy.timeout : undefined
     const retireAt = launchFirst ? healthyAt : time
-    batches.push({retire, launchAt: time, healthyAt, failedAt, retireAt, launched: []})
+    batches.push({retire, launchAt: time, healthyAt, failedAt, retireAt, ...(fails ? {failure: input.failFirst} : {}), launched: []})
     // A failed batch ends the plan: what follows is the rollback's.
     if (fails) break
     time = (healthyAt ?? time) + DURATIONS.ebBatchGap
@@ -154,9 +164,10 @@ function planImmutable(input: PlanInput): EbBatchRecord[] {
   const batches: EbBatchRecord[] = []
   let time = input.start + DURATIONS.ebBatchGap
   for (const count of [1, input.desired - 1].filter((n) => n > 0)) {
-    const fails = input.failFirst && batches.length === 0
+    const fails = input.failFirst !== undefined && batches.length === 0
     const healthyAt = fails ? undefined : time + DURATIONS.ebBatchHealthy
-    batches.push({retire: [], count, launchAt: time, healthyAt, failedAt: fails ? time + input.policy.timeout : undefined, retireAt: undefined, launched: []})
+    const failedAt = fails ? time + input.policy.timeout : undefined
+    batches.push({retire: [], count, launchAt: time, healthyAt, failedAt, retireAt: undefined, ...(fails ? {failure: input.failFirst} : {}), launched: []})
     if (healthyAt === undefined) return batches
     time = healthyAt + DURATIONS.ebBatchGap
   }
@@ -194,7 +205,7 @@ export function rollingEnd(rolling: EbRollingRecord): number {
 export function planRollingUpdate(
   eb: EbContext,
   env: EbEnvironmentRecord,
-  change: {readonly spec: EbLaunchSpec; readonly policy: RollingPolicy; readonly failFirst: boolean},
+  change: {readonly spec: EbLaunchSpec; readonly policy: RollingPolicy; readonly failFirst: BatchFailure | undefined},
   context: OperationContext,
 ): EbRollingRecord {
   const ec2 = ec2Slice(eb.region, context)
@@ -231,6 +242,14 @@ function stepsOf(rolling: EbRollingRecord): Step[] {
 /** The batch a (new) instance belongs to in the environment's current rolling update, if any. */
 export function batchOf(env: EbEnvironmentRecord, instanceId: string): EbBatchRecord | undefined {
   return env.operation.rolling?.batches.find((batch) => batch.launched.includes(instanceId))
+}
+
+/** How the instance fails in its failing batch, or undefined when it does not (an `instance` failure fails the batch's first only). */
+export function failureOf(env: EbEnvironmentRecord, instanceId: string): BatchFailure | undefined {
+  const batch = batchOf(env, instanceId)
+  if (batch?.failedAt === undefined) return undefined
+  const failure = batch.failure ?? 'deployment'
+  return failure === 'instance' && batch.launched[0] !== instanceId ? undefined : failure
 }
 
 // ---- materialising ----------------------------------------------------------
@@ -285,7 +304,8 @@ function batchHealthy(eb: EbContext, env: EbEnvironmentRecord, rolling: EbRollin
  */
 function failBatch(eb: EbContext, env: EbEnvironmentRecord, rolling: EbRollingRecord, index: number, context: OperationContext): void {
   const batch = rolling.batches[index]
-  event(eb, env, context.now, `Received 0 SUCCESS signal(s) out of ${batch.launched.length}. Unable to satisfy 100% MinSuccessfulInstancesPercent requirement`, 'ERROR')
+  const signals = batch.failure === 'instance' ? batch.launched.length - 1 : 0
+  event(eb, env, context.now, `Received ${signals} SUCCESS signal(s) out of ${batch.launched.length}. Unable to satisfy 100% MinSuccessfulInstancesPercent requirement`, 'ERROR')
   event(eb, env, context.now, 'Failed to deploy configuration.', 'ERROR')
   revert(eb, env, rolling, context)
 }
@@ -314,7 +334,7 @@ function revert(eb: EbContext, env: EbEnvironmentRecord, rolling: EbRollingRecor
   const size = fleetSize(env.optionSettings)
   const desired = Math.min(size.max, Math.max(size.min, env.instanceIds.length))
   const back = newRolling(
-    {start: context.now, old: renewed, desired, policy: rolling.policy, failFirst: false},
+    {start: context.now, old: renewed, desired, policy: rolling.policy, failFirst: undefined},
     rolling.previous.spec,
     rolling.previous,
     true,

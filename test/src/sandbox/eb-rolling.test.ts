@@ -184,6 +184,31 @@ describe('sandbox EB: rolling update by health', () => {
     expect((await sets()).map((set) => set.DeploymentStatus)).toEqual(['deployed'])
   })
 
+  it('an instance that never turns healthy (instance-unhealthy fault): Degraded with an ELB cause, EB fails the batch at its timeout and rolls back', async () => {
+    const {sandbox, eb, ec2} = await readyEnvironment(['instance-unhealthy:elasticbeanstalk:UpdateEnvironment'])
+    const old = (await liveInstances(ec2)).map((i) => i.InstanceId ?? '')
+    const oldImage = (await liveInstances(ec2))[0].ImageId
+    const start = new Date(sandbox.clock.now())
+    await eb.send(new EB.UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option('aws:autoscaling:launchconfiguration', 'ImageId', await newImage(ec2))]}))
+    sandbox.clock.advance(DURATIONS.ebBatchGap + DURATIONS.ebBatchHealthy + 60_000)
+    const {InstanceHealthList} = await eb.send(new EB.DescribeInstancesHealthCommand({EnvironmentName: 'demo-prod', AttributeNames: ['HealthStatus', 'Causes', 'Deployment']}))
+    const sick = (InstanceHealthList ?? []).filter((h) => !old.includes(h.InstanceId ?? ''))
+    expect(sick).toHaveLength(1)
+    expect(sick[0]).toMatchObject({HealthStatus: 'Severe', Deployment: expect.objectContaining({Status: 'Deployed'})})
+    expect(sick[0].Causes?.[0]).toContain('OutOfService')
+    const health = await eb.send(new EB.DescribeEnvironmentHealthCommand({EnvironmentName: 'demo-prod', AttributeNames: ['HealthStatus', 'Color', 'Causes']}))
+    expect(health).toMatchObject({Color: 'Red', HealthStatus: 'Degraded'})
+    expect(health.Causes?.[0]).toContain('ELB health is failing')
+
+    const polls = await pollUntilReady(sandbox, eb, ec2)
+    expect(polls.every((seen) => seen.healthyIds.length >= 2)).toBe(true)
+    const final = await liveInstances(ec2)
+    expect(final.map((i) => i.InstanceId)).toEqual(old)
+    expect(final.every((i) => i.ImageId === oldImage)).toBe(true)
+    const errors = (await eventsSince(eb, start)).filter((e) => e.Severity === 'ERROR').map((e) => e.Message)
+    expect(errors).toEqual(expect.arrayContaining(['Failed to deploy configuration.', 'Environment update failed.']))
+  })
+
   it('a successful rolling update leaves no failed draft', async () => {
     const {sandbox, eb, ec2} = await readyEnvironment()
     await eb.send(new EB.UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option('aws:autoscaling:launchconfiguration', 'ImageId', await newImage(ec2))]}))
