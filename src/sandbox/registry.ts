@@ -83,7 +83,8 @@ export const SERVICES = {
     advances: true,
     // CreateEnvironment: Ready but Red; UpdateEnvironment (rolling by health): the first new batch goes Red and EB rolls back.
     // instance-unhealthy: one new instance of the first batch never passes its health checks; EB fails the batch at its timeout and rolls back.
-    faults: {'health-red': ['CreateEnvironment', 'UpdateEnvironment'], 'instance-unhealthy': ['UpdateEnvironment']},
+    // scale-out: the Auto Scaling group launches one more instance in the middle of a rolling update.
+    faults: {'health-red': ['CreateEnvironment', 'UpdateEnvironment'], 'instance-unhealthy': ['UpdateEnvironment'], 'scale-out': ['UpdateEnvironment']},
   },
   efs: {
     load: async () => (await import('./services/efs')).efs,

@@ -152,4 +152,20 @@ describe('hactl rollout / rollback (sandbox)', () => {
     expect(await fleet()).toEqual({health: 'Green', images: [platformImage, platformImage], status: 'Ready'})
     expect(await lastRollout()).toMatchObject({imageId: image, outcome: 'rolled-back'})
   })
+
+  // Last: the raised capacity stays, as on AWS.
+  it('a scale-out in the middle of the rollout: exit 0, every instance (one more) on the new AMI', async () => {
+    // The alarm the previous test fired stays in ALARM: watch none.
+    const config = parseDocument(readFileSync(project.configPath, 'utf8'))
+    config.setIn(['environment', 'rollout', 'alarms'], [])
+    writeFileSync(project.configPath, config.toString())
+    const image = await fakeBake(project)
+    const run = await project.run(['rollout', '--sandbox', '--yes', '--json', ...WAIT], {...SPEED, HACTL_SANDBOX_FAULTS: 'scale-out:elasticbeanstalk:UpdateEnvironment*1'})
+    expectOk(run)
+    const result = JSON.parse(run.stdout)
+    expect(result).toMatchObject({imageId: image, outcome: 'succeeded'})
+    expect(result.instances).toHaveLength(3)
+    expect(result.lowestHealthy).toBeGreaterThanOrEqual(2)
+    expect(await fleet()).toEqual({health: 'Green', images: [image, image, image], status: 'Ready'})
+  })
 })

@@ -388,7 +388,7 @@ export const updateEnvironment: Handler<EbContext, UpdateEnvironmentCommandInput
   if (policy !== undefined) {
     // Batch by batch: the advance phase launches and retires instances as the plan's times come.
     const failFirst = context.takeFault('health-red') ? 'deployment' : context.takeFault('instance-unhealthy') ? 'instance' : undefined
-    const rolling = planRollingUpdate(eb, env, {spec, policy, failFirst}, context)
+    const rolling = planRollingUpdate(eb, env, {spec, policy, failFirst, scaleOut: context.takeFault('scale-out')}, context)
     env.operation = operationFor(env.operation, rolling)
     env.launch = spec
     planEvents(eb.state, env, rollingStartEvents(env, group))

@@ -85,6 +85,12 @@ export interface EbRollingRecord {
   readonly rollback: boolean
   readonly policy: RollingPolicy
   readonly batches: EbBatchRecord[]
+  /**
+   * When the Auto Scaling group scales out by one in the middle of the update
+   * (the `scale-out` fault); absent: it does not. Optional: absent in states
+   * written before the fault existed.
+   */
+  readonly scaleOutAt?: number
   /** How many of the plan's steps (see `stepsOf`) have been materialised. */
   applied: number
 }
@@ -205,7 +211,7 @@ export function rollingEnd(rolling: EbRollingRecord): number {
 export function planRollingUpdate(
   eb: EbContext,
   env: EbEnvironmentRecord,
-  change: {readonly spec: EbLaunchSpec; readonly policy: RollingPolicy; readonly failFirst: BatchFailure | undefined},
+  change: {readonly spec: EbLaunchSpec; readonly policy: RollingPolicy; readonly failFirst: BatchFailure | undefined; readonly scaleOut?: boolean},
   context: OperationContext,
 ): EbRollingRecord {
   const ec2 = ec2Slice(eb.region, context)
@@ -213,12 +219,15 @@ export function planRollingUpdate(
   const old = liveMembers(env, ec2, context.now).map((instance) => instance.id)
   const desired = Math.min(size.max, Math.max(size.min, old.length))
   const previous = {spec: env.launch, optionSettings: env.operation.previousOptionSettings ?? env.optionSettings}
-  return newRolling({start: context.now, old, desired, policy: change.policy, failFirst: change.failFirst}, change.spec, previous, false)
+  const rolling = newRolling({start: context.now, old, desired, policy: change.policy, failFirst: change.failFirst}, change.spec, previous, false)
+  // Halfway through the first batch's health checks: the launch template already has the new settings.
+  const first = rolling.batches[0]
+  return change.scaleOut === true && first !== undefined ? {...rolling, scaleOutAt: first.launchAt + Math.round(DURATIONS.ebBatchHealthy / 2)} : rolling
 }
 
 // ---- steps ------------------------------------------------------------------
 
-type StepKind = 'launch' | 'healthy' | 'retire' | 'fail'
+type StepKind = 'launch' | 'healthy' | 'retire' | 'fail' | 'scale-out'
 
 interface Step {
   readonly at: number
@@ -235,6 +244,7 @@ function stepsOf(rolling: EbRollingRecord): Step[] {
     const end: Step = batch.failedAt === undefined ? {at: batch.healthyAt ?? batch.launchAt, kind: 'healthy', batch: index} : {at: batch.failedAt, kind: 'fail', batch: index}
     steps.push(...(rolling.launchFirst ? [launch, end, ...retire] : [...retire, launch, end]))
   })
+  if (rolling.scaleOutAt !== undefined) steps.push({at: rolling.scaleOutAt, kind: 'scale-out', batch: 0})
   // Stable: steps at one instant keep the order above.
   return steps.sort((a, b) => a.at - b.at)
 }
@@ -380,7 +390,21 @@ function finish(eb: EbContext, env: EbEnvironmentRecord, rolling: EbRollingRecor
   event(eb, env, at, 'Environment update completed successfully.')
 }
 
-const STEP: Readonly<Record<StepKind, typeof launchBatch>> = {launch: launchBatch, healthy: batchHealthy, retire: retireBatch, fail: failBatch}
+/**
+ * A scale-out in the middle of the update (the `scale-out` fault): the Auto
+ * Scaling group's desired capacity goes up by one, within MaxSize, and the new
+ * instance launches from the launch template as it is now — the update's new
+ * settings, as CloudFormation updates the launch template before the group's
+ * rolling update (AWS-NOTES-2 B.2: "A scale-out mid-update launches instances
+ * from the new launch template"). The raised capacity stays after the update.
+ */
+function scaleOut(eb: EbContext, env: EbEnvironmentRecord, rolling: EbRollingRecord, _index: number, context: OperationContext): void {
+  if (rolling.rollback || env.instanceIds.length >= fleetSize(env.optionSettings).max) return
+  const [id] = launchInstances(eb, env, env.launch, 1, context)
+  event(eb, env, context.now, `Added instance [${id}] to your environment.`)
+}
+
+const STEP: Readonly<Record<StepKind, typeof launchBatch>> = {launch: launchBatch, healthy: batchHealthy, retire: retireBatch, fail: failBatch, 'scale-out': scaleOut}
 
 /**
  * Materialises every environment's rolling-update steps that are due, in

@@ -209,6 +209,20 @@ describe('sandbox EB: rolling update by health', () => {
     expect(errors).toEqual(expect.arrayContaining(['Failed to deploy configuration.', 'Environment update failed.']))
   })
 
+  it('a scale-out mid-update (scale-out fault) launches from the updated launch template: every instance ends on the new AMI, one more of them', async () => {
+    const {sandbox, eb, ec2} = await readyEnvironment(['scale-out:elasticbeanstalk:UpdateEnvironment'])
+    const old = (await liveInstances(ec2)).map((i) => i.InstanceId ?? '')
+    const imageId = await newImage(ec2)
+    await eb.send(new EB.UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option('aws:autoscaling:launchconfiguration', 'ImageId', imageId)]}))
+    const polls = await pollUntilReady(sandbox, eb, ec2)
+    // Launch first (3) plus the scale-out: 4 at the peak, MaxSize.
+    expect(Math.max(...polls.map((seen) => seen.live.length))).toBe(4)
+    expect(polls.every((seen) => seen.healthyIds.length >= 2)).toBe(true)
+    const final = await liveInstances(ec2)
+    expect(final).toHaveLength(3)
+    expect(final.every((i) => i.ImageId === imageId && !old.includes(i.InstanceId ?? ''))).toBe(true)
+  })
+
   it('a successful rolling update leaves no failed draft', async () => {
     const {sandbox, eb, ec2} = await readyEnvironment()
     await eb.send(new EB.UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option('aws:autoscaling:launchconfiguration', 'ImageId', await newImage(ec2))]}))
