@@ -16,7 +16,7 @@ import type {
 } from '@aws-sdk/client-elastic-beanstalk'
 
 import {DURATIONS} from '../durations'
-import {SandboxUnsupportedError, SimError} from '../errors'
+import {SimError} from '../errors'
 import {paginate} from '../paging'
 import type {Handler, OperationContext, Result} from '../types'
 import {ec2Slice, type InstanceRecord} from './ec2-model'
@@ -34,6 +34,7 @@ import {
 } from './eb-model'
 import {platformByArn, solutionStackName} from './eb-platforms'
 import {batchOf, failureOf} from './eb-rolling'
+import {templateSettings} from './eb-templates'
 
 /*
  * Health is derived, never stored: from the environment's status and its
@@ -47,8 +48,6 @@ import {batchOf, failureOf} from './eb-rolling'
  * The environment is Pending (Grey) while launching, Info while updating,
  * then the worst of its instances.
  */
-
-const SPEC_FILE = 'src/sandbox/services/eb.md'
 
 export interface InstanceHealthView {
   readonly instance: InstanceRecord
@@ -272,7 +271,7 @@ function withDefaults(env: EbEnvironmentRecord, settings: readonly Configuration
 }
 
 export const describeConfigurationSettings: Handler<EbContext, DescribeConfigurationSettingsCommandInput, Result<DescribeConfigurationSettingsCommandOutput>> = (eb, input, context) => {
-  if (input.TemplateName !== undefined) throw new SandboxUnsupportedError('elasticbeanstalk', 'DescribeConfigurationSettings for a TemplateName', SPEC_FILE)
+  if (input.TemplateName !== undefined) return {ConfigurationSettings: [templateSettings(eb, input.ApplicationName, input.TemplateName, context)]}
   const app = findApplication(eb.state, input.ApplicationName)
   if (input.EnvironmentName === undefined) throw new SimError('MissingParameter', 'Either TemplateName or EnvironmentName must be specified.')
   const env = findLiveEnvironment(eb.state, {EnvironmentName: input.EnvironmentName}, context)

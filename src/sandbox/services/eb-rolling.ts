@@ -4,7 +4,7 @@ import {DURATIONS} from '../durations'
 import type {OperationContext} from '../types'
 import {ec2Slice} from './ec2-model'
 import {appendEvent} from './eb-events'
-import {fleetSize, launchInstances, liveMembers, terminateMembers} from './eb-fleet'
+import {fleetSize, launchInstances, liveMembers, setLaunch, terminateMembers} from './eb-fleet'
 import {optionValue, type EbContext, type EbEnvironmentRecord, type EbLaunchSpec, type EbOperationRecord} from './eb-model'
 
 /*
@@ -340,7 +340,7 @@ function revert(eb: EbContext, env: EbEnvironmentRecord, rolling: EbRollingRecor
   // The settings that did not deploy stay visible as a failed draft (DescribeConfigurationSettings).
   env.failedDraft = {optionSettings: env.optionSettings, at: context.now}
   env.optionSettings = rolling.previous.optionSettings
-  env.launch = rolling.previous.spec
+  setLaunch(eb, env, rolling.previous.spec, context)
   const size = fleetSize(env.optionSettings)
   const desired = Math.min(size.max, Math.max(size.min, env.instanceIds.length))
   const back = newRolling(
