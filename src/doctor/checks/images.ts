@@ -112,13 +112,22 @@ function unshare(id: string, entry: SharePermission): string {
     : `aws ec2 modify-image-attribute --image-id ${id} --launch-permission 'Remove=[{${who}}]'`
 }
 
-/** Nobody but the account may launch the site's AMIs or make volumes from their snapshots: both hold the site's code and configuration. */
+/**
+ * Nobody but the account may launch the site's AMIs or make volumes from
+ * their snapshots: both hold the site's code and configuration. A public
+ * image (launchPermission group `all`, Image.Public) is amis-private's to
+ * report, so one problem fails one check; here: images shared with other
+ * accounts, and snapshots shared with anyone.
+ */
 function checkNotShared(facts: SiteFacts, names: SiteNames): Verdict {
   if (!facts.environment && facts.images.length === 0) return skip(`no environment ${names.environment} and no AMIs of the site yet`)
   const sharing = facts.sharing
   if (!sharing) return skip('the launch and create-volume permissions were not read')
   if (facts.images.length === 0) return pass('no AMIs of the site yet')
-  const shared = Object.entries(sharing).filter(([, entries]) => entries.length > 0)
+  const beyondPublic = (id: string, entries: readonly SharePermission[]) => (id.startsWith('snap-') ? entries : entries.filter((entry) => entry.group !== 'all'))
+  const shared = Object.entries(sharing)
+    .map(([id, entries]) => [id, beyondPublic(id, entries)] as const)
+    .filter(([, entries]) => entries.length > 0)
   const counted = `${plural(facts.images.filter((image) => image.ImageId !== undefined && image.ImageId in sharing).length, 'AMI')} and ${plural(facts.snapshots.length, 'snapshot')}`
   if (shared.length === 0) return pass(`${counted} of the site, shared with no one`)
   const [firstId, firstEntries] = shared[0]

@@ -94,6 +94,15 @@ async function eventsSince(eb: EB.ElasticBeanstalkClient, start: Date): Promise<
   return (Events ?? []).reverse()
 }
 
+/** A ready environment (with these faults) whose ImageId update has just been requested: the instances and AMI before it, and when. */
+async function updateImage(faults: string[]) {
+  const {sandbox, eb, ec2} = await readyEnvironment(faults)
+  const before = await liveInstances(ec2)
+  const start = new Date(sandbox.clock.now())
+  await eb.send(new EB.UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option('aws:autoscaling:launchconfiguration', 'ImageId', await newImage(ec2))]}))
+  return {sandbox, eb, ec2, old: before.map((i) => i.InstanceId ?? ''), oldImage: before[0].ImageId, start}
+}
+
 describe('sandbox EB: rolling update by health', () => {
   it('replaces the instances batch by batch, never below MinSize healthy, with events per batch', async () => {
     const {sandbox, eb, ec2} = await readyEnvironment()
@@ -153,11 +162,7 @@ describe('sandbox EB: rolling update by health', () => {
   })
 
   it('rolls back to the previous configuration when the first batch goes Red (health-red fault)', async () => {
-    const {sandbox, eb, ec2} = await readyEnvironment(['health-red:elasticbeanstalk:UpdateEnvironment'])
-    const old = (await liveInstances(ec2)).map((i) => i.InstanceId ?? '')
-    const oldImage = (await liveInstances(ec2))[0].ImageId
-    const start = new Date(sandbox.clock.now())
-    await eb.send(new EB.UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option('aws:autoscaling:launchconfiguration', 'ImageId', await newImage(ec2))]}))
+    const {sandbox, eb, ec2, old, oldImage, start} = await updateImage(['health-red:elasticbeanstalk:UpdateEnvironment'])
     const polls = await pollUntilReady(sandbox, eb, ec2)
     expect(polls.every((seen) => seen.healthyIds.length >= 2)).toBe(true)
     expect(polls.some((seen) => seen.healthStatus === 'Degraded')).toBe(true)
@@ -185,11 +190,7 @@ describe('sandbox EB: rolling update by health', () => {
   })
 
   it('an instance that never turns healthy (instance-unhealthy fault): Degraded with an ELB cause, EB fails the batch at its timeout and rolls back', async () => {
-    const {sandbox, eb, ec2} = await readyEnvironment(['instance-unhealthy:elasticbeanstalk:UpdateEnvironment'])
-    const old = (await liveInstances(ec2)).map((i) => i.InstanceId ?? '')
-    const oldImage = (await liveInstances(ec2))[0].ImageId
-    const start = new Date(sandbox.clock.now())
-    await eb.send(new EB.UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option('aws:autoscaling:launchconfiguration', 'ImageId', await newImage(ec2))]}))
+    const {sandbox, eb, ec2, old, oldImage, start} = await updateImage(['instance-unhealthy:elasticbeanstalk:UpdateEnvironment'])
     sandbox.clock.advance(DURATIONS.ebBatchGap + DURATIONS.ebBatchHealthy + 60_000)
     const {InstanceHealthList} = await eb.send(new EB.DescribeInstancesHealthCommand({EnvironmentName: 'demo-prod', AttributeNames: ['HealthStatus', 'Causes', 'Deployment']}))
     const sick = (InstanceHealthList ?? []).filter((h) => !old.includes(h.InstanceId ?? ''))

@@ -124,6 +124,8 @@ describe('doctor: image checks', () => {
     const sharedImage = imagesNotShared.judge({...facts(), sharing: {...privately, 'ami-b': [{userId: '210987654321'}], 'snap-b': [{group: 'all'}]}}, names)
     expect(sharedImage).toMatchObject({detail: 'ami-b may be launched by account 210987654321, snap-b may be copied into volumes by everyone (group all)', status: 'fail'})
     expect(sharedImage.remedy).toBe("aws ec2 modify-image-attribute --image-id ami-b --launch-permission 'Remove=[{UserId=210987654321}]', and likewise for the others.")
+    // A public image is amis-private's failure, not this check's.
+    expect(imagesNotShared.judge({...facts(), sharing: {...privately, 'ami-a': [{group: 'all'}]}}, names)).toMatchObject({status: 'pass'})
     expect(imagesNotShared.judge(facts(), names)).toMatchObject({status: 'skip'})
     expect(imagesNotShared.judge({...facts({images: []}), sharing: {}}, names)).toMatchObject({detail: 'no AMIs of the site yet', status: 'pass'})
   })
