@@ -6,7 +6,7 @@ import type {PruneResult} from '../../src/bake/images-list'
 import {renderImagesPrune} from '../../src/ui/render-images'
 
 export default class ImagesPrune extends HactlCommand<typeof ImagesPrune> {
-  public static description = `Keeps the newest --keep available bakes (default: images.keep in hactl.yml) and deregisters the older ones, deleting their snapshots. Never removes the image the environment runs, the rollback target, the latest bake, an image the seed was launched from, or a bake still pending; says what it keeps and why. Bake snapshots whose image is already gone are deleted too. --dry-run changes nothing. Takes the site lock.`
+  public static description = `Keeps the newest --keep available bakes (default: images.keep in hactl.yml) and deregisters the older ones, deleting their snapshots. Never removes the image the environment runs, the rollback target, the latest bake, an image the seed was launched from, one a saved configuration of the site's EB application or a launch template of the site ($Latest/$Default; tagged hactl:site, or EB's own) uses, or a bake still pending; says what it keeps and why. Bake snapshots whose image is already gone are deleted too. --dry-run changes nothing. Takes the site lock.`
 
   public static examples = [
     '<%= config.bin %> <%= command.id %> --dry-run',

@@ -8,6 +8,7 @@ import {
   type ApplicationDescription,
   type ApplicationVersionDescription,
   type ConfigurationOptionSetting,
+  type ConfigurationSettingsDescription,
   CreateApplicationCommand,
   CreateApplicationVersionCommand,
   CreateEnvironmentCommand,
@@ -123,6 +124,12 @@ export interface EbApi {
   environmentResources(name: string): Promise<EnvironmentResources>
   /** The deployed option settings of the environment. */
   configurationSettings(application: string, environment: string): Promise<ConfigurationOptionSetting[]>
+  /**
+   * Every configuration set DescribeConfigurationSettings returns for an
+   * environment (the deployed one and a `pending` or `failed` draft) or for a
+   * saved configuration (a template: DeploymentStatus null).
+   */
+  configurationSets(application: string, of: {readonly environment: string} | {readonly template: string}): Promise<ConfigurationSettingsDescription[]>
   /** Waits until the environment is Ready (waitUntilEnvironmentExists / Updated). */
   waitForEnvironmentReady(name: string, wait: WaitControl): Promise<void>
   waitForEnvironmentTerminated(name: string, wait: WaitControl): Promise<void>
@@ -207,20 +214,27 @@ export function createEbApi(client: ElasticBeanstalkClient, context: ApiContext)
     return (out.Environments ?? []).find((env) => env.Status !== 'Terminated')
   }
 
+  async function configurationSets(application: string, of: {readonly environment: string} | {readonly template: string}): Promise<ConfigurationSettingsDescription[]> {
+    const target = 'environment' in of ? {EnvironmentName: of.environment} : {TemplateName: of.template}
+    const out = await awsCall('elasticbeanstalk:DescribeConfigurationSettings', () =>
+      client.send(new DescribeConfigurationSettingsCommand({ApplicationName: application, ...target})),
+    )
+    return out.ConfigurationSettings ?? []
+  }
+
   return {
     async abortEnvironmentUpdate(name) {
       await awsCall('elasticbeanstalk:AbortEnvironmentUpdate', () => client.send(new AbortEnvironmentUpdateCommand({EnvironmentName: name})))
     },
 
     async configurationSettings(application, environment) {
-      const out = await awsCall('elasticbeanstalk:DescribeConfigurationSettings', () =>
-        client.send(new DescribeConfigurationSettingsCommand({ApplicationName: application, EnvironmentName: environment})),
-      )
-      const sets = out.ConfigurationSettings ?? []
+      const sets = await configurationSets(application, {environment})
       // During an update EB also returns the pending draft; the deployed set is what runs.
       const deployed = sets.find((set) => set.DeploymentStatus === 'deployed') ?? sets[0]
       return deployed?.OptionSettings ?? []
     },
+
+    configurationSets,
 
     async createApplication(input) {
       try {

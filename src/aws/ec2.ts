@@ -38,6 +38,11 @@ import {
   paginateDescribeSubnets,
   paginateDescribeVpcEndpoints,
   waitUntilImageAvailable,
+  DescribeImageAttributeCommand,
+  DescribeLaunchTemplateVersionsCommand,
+  DescribeSnapshotAttributeCommand,
+  type LaunchTemplate,
+  paginateDescribeLaunchTemplates,
   waitUntilInstanceRunning,
   waitUntilInstanceTerminated,
 } from '@aws-sdk/client-ec2'
@@ -81,6 +86,12 @@ export interface Ec2Api {
   describeSnapshots(filter: {snapshotIds?: readonly string[]; tags?: Tags}): Promise<Snapshot[]>
   /** Deletes a snapshot; false if it was already gone. InvalidSnapshot.InUse (a registered image uses it) is an AwsError. */
   deleteSnapshot(snapshotId: string): Promise<boolean>
+  /** Launch templates carrying all of the given tags (all pages), each with the ImageIds of its $Latest and $Default versions. */
+  launchTemplateImages(tags: Tags): Promise<Array<{id: string; name: string; imageIds: string[]}>>
+  /** Who besides the owner may launch the image: DescribeImageAttribute launchPermission (Group `all` = public, UserId = another account). */
+  imageLaunchPermissions(imageId: string): Promise<SharePermission[]>
+  /** Who besides the owner may create volumes from the snapshot: DescribeSnapshotAttribute createVolumePermission. */
+  snapshotVolumePermissions(snapshotId: string): Promise<SharePermission[]>
   waitForInstancesRunning(instanceIds: readonly string[], wait: WaitControl): Promise<void>
   waitForInstancesTerminated(instanceIds: readonly string[], wait: WaitControl): Promise<void>
   waitForImageAvailable(imageId: string, wait: WaitControl): Promise<void>
@@ -94,6 +105,14 @@ export interface Ec2Api {
   instanceTypeZones(instanceTypes: readonly string[], zones: readonly string[]): Promise<Map<string, Set<string>>>
   /** The CPU architectures each instance type supports (DescribeInstanceTypes ProcessorInfo.SupportedArchitectures). */
   instanceTypeArchitectures(instanceTypes: readonly string[]): Promise<Map<string, readonly string[]>>
+}
+
+/** One launchPermission / createVolumePermission entry: a group (`all`), an account, an organization or an OU. */
+export interface SharePermission {
+  readonly group?: string
+  readonly userId?: string
+  readonly organizationArn?: string
+  readonly organizationalUnitArn?: string
 }
 
 function tagFilters(tags: Tags | undefined): Filter[] {
@@ -210,6 +229,32 @@ export function createEc2Api(client: EC2Client, context: ApiContext): Ec2Api {
         for await (const page of paginateDescribeSnapshots({client}, input)) found.push(...(page.Snapshots ?? []))
         return found
       })
+    },
+
+    async launchTemplateImages(tags) {
+      const templates: LaunchTemplate[] = []
+      await awsCall('ec2:DescribeLaunchTemplates', async () => {
+        for await (const page of paginateDescribeLaunchTemplates({client}, {Filters: tagFilters(tags)})) templates.push(...(page.LaunchTemplates ?? []))
+      })
+      return Promise.all(
+        templates.map(async (template) => {
+          const out = await awsCall('ec2:DescribeLaunchTemplateVersions', () =>
+            client.send(new DescribeLaunchTemplateVersionsCommand({LaunchTemplateId: template.LaunchTemplateId, Versions: ['$Latest', '$Default']})),
+          )
+          const imageIds = [...new Set((out.LaunchTemplateVersions ?? []).map((version) => version.LaunchTemplateData?.ImageId ?? '').filter(Boolean))]
+          return {id: template.LaunchTemplateId ?? '', imageIds, name: template.LaunchTemplateName ?? ''}
+        }),
+      )
+    },
+
+    async imageLaunchPermissions(imageId) {
+      const out = await awsCall('ec2:DescribeImageAttribute', () => client.send(new DescribeImageAttributeCommand({Attribute: 'launchPermission', ImageId: imageId})))
+      return (out.LaunchPermissions ?? []).map((entry) => ({group: entry.Group, organizationalUnitArn: entry.OrganizationalUnitArn, organizationArn: entry.OrganizationArn, userId: entry.UserId}))
+    },
+
+    async snapshotVolumePermissions(snapshotId) {
+      const out = await awsCall('ec2:DescribeSnapshotAttribute', () => client.send(new DescribeSnapshotAttributeCommand({Attribute: 'createVolumePermission', SnapshotId: snapshotId})))
+      return (out.CreateVolumePermissions ?? []).map((entry) => ({group: entry.Group, userId: entry.UserId}))
     },
 
     async deleteSnapshot(snapshotId) {

@@ -8,10 +8,14 @@
  *   rollback target /hactl/<site>/rollout/last previousImageId
  *   latest          /hactl/<site>/bake/latest imageId
  *   seed source     the ImageId the seed instance was launched from
+ *   saved config    a saved configuration of the site's EB application (its ImageId setting)
+ *   launch template the $Latest/$Default version of a launch template of the site
+ *                   (tagged hactl:site, or EB's, tagged elasticbeanstalk:environment-name)
  */
 import type {Image} from '@aws-sdk/client-ec2'
 
 import type {AwsClients} from '../aws/clients'
+import type {EbApi} from '../aws/eb'
 import type {Ec2Api} from '../aws/ec2'
 import {EB, settingOf} from '../aws/eb-options'
 import type {SsmApi} from '../aws/ssm'
@@ -19,6 +23,9 @@ import type {Tags} from '../aws/types'
 import {siteNames} from '../site/names'
 import {findSeeds} from '../seed/state'
 import {BAKE_ROLE, BAKE_TAGS, lastRolloutParameterName, latestBakeParameterName, parseBakeRecord, parseRolloutRecord} from './record'
+
+/** The tag EB puts on its environment's resources (its launch template among them). */
+const EB_ENVIRONMENT_TAG = 'elasticbeanstalk:environment-name'
 
 /** The two tags every bake carries and is found by. */
 export function bakeSelector(site: string): Tags {
@@ -66,6 +73,10 @@ export interface ImageRoles {
   readonly latest?: string
   /** The AMIs the site's seeds were launched from. */
   readonly seedSources: readonly string[]
+  /** The site's EB application's saved configurations that name an ImageId. */
+  readonly savedConfigurations: ReadonlyArray<{readonly name: string; readonly imageId: string}>
+  /** The site's launch templates and the ImageIds of their $Latest and $Default versions. */
+  readonly launchTemplates: ReadonlyArray<{readonly name: string; readonly imageIds: readonly string[]}>
 }
 
 async function parameterField<T>(ssm: SsmApi, name: string, parse: (text: string) => T): Promise<T | undefined> {
@@ -90,18 +101,40 @@ export async function readImageRoles(options: {site: string; region: string; cli
     return settingOf(settings, EB.launch.namespace, EB.launch.ImageId) || undefined
   }
 
-  const [live, rollout, latest, seeds] = await Promise.all([
+  const [live, rollout, latest, seeds, savedConfigurations, launchTemplates] = await Promise.all([
     readLive(),
     parameterField(ssm, lastRolloutParameterName(site), parseRolloutRecord),
     parameterField(ssm, latestBakeParameterName(site), parseBakeRecord),
     findSeeds(ec2, site),
+    readSavedConfigurations(eb, names.application),
+    readLaunchTemplates(ec2, site, names.environment),
   ])
   return {
     latest: latest?.imageId,
+    launchTemplates,
     live,
     rollbackTarget: rollout?.previousImageId || undefined,
+    savedConfigurations,
     seedSources: seeds.map((seed) => seed.ImageId ?? '').filter(Boolean),
   }
+}
+
+/** Each saved configuration of the application (DescribeApplications ConfigurationTemplates) with the ImageId it sets. */
+async function readSavedConfigurations(eb: EbApi, application: string): Promise<ImageRoles['savedConfigurations']> {
+  const app = await eb.describeApplication(application)
+  const templates = await Promise.all(
+    (app?.ConfigurationTemplates ?? []).map(async (name) => {
+      const [set] = await eb.configurationSets(application, {template: name})
+      return {imageId: settingOf(set?.OptionSettings ?? [], EB.launch.namespace, EB.launch.ImageId) ?? '', name}
+    }),
+  )
+  return templates.filter((template) => template.imageId !== '')
+}
+
+/** The site's own launch templates and EB's of its environment, once each. */
+async function readLaunchTemplates(ec2: Ec2Api, site: string, environment: string): Promise<ImageRoles['launchTemplates']> {
+  const found = (await Promise.all([ec2.launchTemplateImages({[BAKE_TAGS.site]: site}), ec2.launchTemplateImages({[EB_ENVIRONMENT_TAG]: environment})])).flat()
+  return [...new Map(found.map((template) => [template.id, {imageIds: template.imageIds, name: template.name}])).values()]
 }
 
 /** Why an image may not be removed, in words: `live`, `rollback target`, … (empty: nothing protects it). */
@@ -111,6 +144,8 @@ export function protections(imageId: string, roles: ImageRoles): string[] {
     roles.rollbackTarget === imageId ? 'rollback target' : '',
     roles.latest === imageId ? 'latest bake' : '',
     roles.seedSources.includes(imageId) ? 'the seed was launched from it' : '',
+    ...roles.savedConfigurations.filter((saved) => saved.imageId === imageId).map((saved) => `saved configuration ${saved.name} uses it`),
+    ...roles.launchTemplates.filter((template) => template.imageIds.includes(imageId)).map((template) => `launch template ${template.name} uses it`),
   ].filter(Boolean)
 }
 

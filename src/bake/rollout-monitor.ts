@@ -10,9 +10,10 @@
  *                                                   └─► lowestHealthy, batches
  *
  * "Ready is not success": `settled` only means EB says Ready and Green; the
- * caller then checks that every instance runs the new AMI.
+ * caller then checks that no configuration draft failed (`failedDraft`) and
+ * that every instance runs the new AMI.
  */
-import type {EventDescription} from '@aws-sdk/client-elastic-beanstalk'
+import type {ConfigurationSettingsDescription, EventDescription} from '@aws-sdk/client-elastic-beanstalk'
 
 import type {AlarmReading} from '../aws/cloudwatch'
 import type {InstanceHealth} from '../aws/eb'
@@ -69,6 +70,16 @@ export function isBadHealth(look: Pick<RolloutLook, 'color' | 'healthStatus'>): 
 /** EB's own failure shows as ERROR events (match on severity, never on text: AWS-NOTES §2.2). */
 export function ebFailure(events: readonly EventDescription[]): EventDescription | undefined {
   return events.find((event) => event.Severity === 'ERROR' || event.Severity === 'FATAL')
+}
+
+/**
+ * A configuration draft that failed to deploy since `since` (ms): the
+ * DescribeConfigurationSettings set with DeploymentStatus `failed` ("a draft
+ * configuration that failed to successfully deploy"). One older than the
+ * request is an earlier update's, not this one's; one without a date counts.
+ */
+export function failedDraft(sets: readonly ConfigurationSettingsDescription[], since: number): ConfigurationSettingsDescription | undefined {
+  return sets.find((set) => set.DeploymentStatus === 'failed' && (set.DateUpdated === undefined || set.DateUpdated.getTime() >= since))
 }
 
 export interface MonitorOptions {

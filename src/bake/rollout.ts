@@ -7,7 +7,7 @@
  *        ▼ checks: this site's bake, available, architecture, platform; env Ready, no update, MaxSize > MinSize, alarms quiet
  *   UpdateEnvironment (ImageId + rollout policy only)
  *        ▼ poll: DescribeEnvironments + events since the request + instance health + alarms ─► RolloutMonitor
- *   settled (Ready, Green) ─► every instance on the new AMI? ─► yes: record, live pointer, done
+ *   settled (Ready, Green) ─► no failed configuration draft, every instance on the new AMI? ─► yes: record, live pointer, done
  *        │ fail: Red beyond the grace period, an alarm in ALARM, EB's own failure, the deadline
  *        ▼
  *   AbortEnvironmentUpdate (if still abortable) ─► wait Ready ─► instances back on the previous AMI?
@@ -17,7 +17,7 @@
  * Ctrl-C stops watching (EB goes on), records the rollout as interrupted and
  * says what state the environment is in and how to finish or roll back.
  */
-import type {EnvironmentDescription} from '@aws-sdk/client-elastic-beanstalk'
+import type {ConfigurationSettingsDescription, EnvironmentDescription} from '@aws-sdk/client-elastic-beanstalk'
 
 import type {AwsClients} from '../aws/clients'
 import type {CloudWatchApi} from '../aws/cloudwatch'
@@ -35,7 +35,7 @@ import type {Reporter} from '../core/progress'
 import {liveImageParameterName} from '../seed/identity'
 import {siteNames} from '../site/names'
 import {checkEnvironment, checkImage, rolloutOptionSettings} from './rollout-checks'
-import {RolloutMonitor, type RolloutLook, type RolloutVerdict} from './rollout-monitor'
+import {failedDraft, RolloutMonitor, type RolloutLook, type RolloutVerdict} from './rollout-monitor'
 import {lastRolloutParameterName, latestBakeParameterName, parseBakeRecord, type RolloutOutcome, type RolloutRecord} from './record'
 
 export interface RolloutOptions {
@@ -338,10 +338,10 @@ export async function rollout(options: RolloutOptions): Promise<RolloutResult> {
   try {
     const verdict = await watch(run, `the rollout of ${run.imageId}`, options.deadline.remainingMs(), (verdict) => verdict.verdict !== 'continue')
     if (verdict.verdict === 'settled') {
-      const instances = await instanceImages(eb, ec2, run.name)
-      if (onlyOn(instances, run.imageId)) return await succeed(run, instances)
-      // Ready and Green, but not on the new image: EB rolled the update back itself.
-      cause = `Elastic Beanstalk ended the update with ${mix(instances)}`
+      const [instances, draft] = await Promise.all([instanceImages(eb, ec2, run.name), failedDraftOf(run)])
+      if (draft === undefined && onlyOn(instances, run.imageId)) return await succeed(run, instances)
+      // Ready and Green, but a failed draft or not on the new image: EB's update failed (and it may have rolled back itself).
+      cause = draft === undefined ? `Elastic Beanstalk ended the update with ${mix(instances)}` : `the configuration draft failed to deploy (DeploymentStatus failed); Elastic Beanstalk left ${mix(instances)}`
     } else {
       cause = verdict.verdict === 'fail' ? verdict.cause : 'unexpected verdict'
     }
@@ -358,6 +358,12 @@ export async function rollout(options: RolloutOptions): Promise<RolloutResult> {
     if (options.signal?.aborted) return interrupted(run)
     throw error
   }
+}
+
+/** The update's configuration draft, when EB marked it failed (success rule: no configuration draft failed). */
+async function failedDraftOf(run: Run): Promise<ConfigurationSettingsDescription | undefined> {
+  const sets = await run.eb.configurationSets(siteNames(run.options.config.site, run.options.config.region).application, {environment: run.name})
+  return failedDraft(sets, run.started)
 }
 
 async function succeed(run: Run, instances: RolloutResult['instances']): Promise<RolloutResult> {

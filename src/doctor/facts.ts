@@ -28,6 +28,7 @@ import type {DBCluster, DBInstance} from '@aws-sdk/client-rds'
 
 import type {AwsClients} from '../aws/clients'
 import {EB, settingOf} from '../aws/eb-options'
+import type {SharePermission} from '../aws/ec2'
 import {hasAwsCode} from '../aws/errors'
 import type {HactlConfig} from '../config/schema'
 import {systemClock} from '../core/clock'
@@ -129,6 +130,12 @@ export interface SiteFacts {
   readonly environmentImageId?: string
   /** The snapshots behind `images` (their block devices), as DescribeSnapshots reports them. */
   readonly snapshots: readonly Snapshot[]
+  /**
+   * Who besides the owner may use each of the account's own `images`
+   * (launchPermission) and `snapshots` (createVolumePermission), by id;
+   * absent when not read.
+   */
+  readonly sharing?: Readonly<Record<string, readonly SharePermission[]>>
   /** The last rollout and its rollback target; absent when not read (no SSM client given). */
   readonly rollout?: RolloutFacts
   /** The site's subnets, or why they could not be resolved; absent when no check needs it. */
@@ -151,9 +158,9 @@ export interface VpcFacts {
 }
 
 /** A fact a check can declare in its `needs`. */
-export type FactKey = 'cache' | 'database' | 'environment' | 'fileSystem' | 'https' | 'images' | 'network' | 'rollout' | 'securityGroups' | 'seed' | 'siteInstances' | 'snapshots' | 'staging' | 'vpc'
+export type FactKey = 'cache' | 'database' | 'environment' | 'fileSystem' | 'https' | 'images' | 'network' | 'rollout' | 'securityGroups' | 'seed' | 'sharing' | 'siteInstances' | 'snapshots' | 'staging' | 'vpc'
 
-export const FACT_KEYS: readonly FactKey[] = ['environment', 'siteInstances', 'fileSystem', 'database', 'cache', 'securityGroups', 'images', 'snapshots', 'rollout', 'network', 'vpc', 'https', 'seed', 'staging']
+export const FACT_KEYS: readonly FactKey[] = ['environment', 'siteInstances', 'fileSystem', 'database', 'cache', 'securityGroups', 'images', 'snapshots', 'sharing', 'rollout', 'network', 'vpc', 'https', 'seed', 'staging']
 
 /**
  * Facts that another fact is read from: the groups attached to the site's
@@ -165,6 +172,7 @@ const READ_THROUGH: Readonly<Partial<Record<FactKey, readonly FactKey[]>>> = {
   images: ['environment'],
   rollout: ['images', 'environment'],
   snapshots: ['images', 'environment'],
+  sharing: ['images', 'snapshots', 'environment'],
   vpc: ['network'],
   securityGroups: ['environment', 'siteInstances', 'fileSystem', 'database', 'cache'],
 }
@@ -279,6 +287,17 @@ async function readSnapshots(clients: DoctorClients, site: string, images: reado
   }
 }
 
+/** Who may use each of the account's own images and their snapshots besides the account: one attribute call each. */
+async function readSharing(clients: DoctorClients, images: readonly Image[], snapshots: readonly Snapshot[]): Promise<Record<string, readonly SharePermission[]>> {
+  const ec2 = await clients.ec2()
+  const own = images.filter((image) => image.ImageOwnerAlias !== 'amazon' && image.ImageId)
+  const entries = await Promise.all([
+    ...own.map(async (image) => [image.ImageId ?? '', await ec2.imageLaunchPermissions(image.ImageId ?? '')] as const),
+    ...snapshots.filter((snapshot) => snapshot.SnapshotId).map(async (snapshot) => [snapshot.SnapshotId ?? '', await ec2.snapshotVolumePermissions(snapshot.SnapshotId ?? '')] as const),
+  ])
+  return Object.fromEntries(entries)
+}
+
 /** An image by id, of any owner (the platform's AMI is Amazon's); undefined when EC2 does not know it. */
 async function describeAnyImage(clients: DoctorClients, imageId: string): Promise<Image | undefined> {
   try {
@@ -374,13 +393,15 @@ export async function readSiteFacts(clients: DoctorClients, config: HactlConfig,
   }
   // The snapshots and the rollback target wait for the images (they skip a second read of any); the rest runs beside them.
   const reading = when('images', async () => [...taggedImages, ...(await readEnvironmentImage(clients, environmentImageId, taggedImages))], taggedImages)
-  const [images, snapshots, rollout, attachedGroups, vpc, https] = await Promise.all([
+  const snapshotsRead = when('snapshots', async () => readSnapshots(clients, config.site, await reading), [])
+  const [images, snapshots, sharing, rollout, attachedGroups, vpc, https] = await Promise.all([
     reading,
-    when('snapshots', async () => readSnapshots(clients, config.site, await reading), []),
+    snapshotsRead,
+    when('sharing', async () => readSharing(clients, await reading, await snapshotsRead), undefined),
     when('rollout', () => readRollout(clients, config.site, reading), undefined),
     when('securityGroups', () => readAttachedGroups(clients, read), []),
     when('vpc', () => readVpc(clients, config, network), undefined),
     when('https', () => readHttpsFacts(config, environment?.settings, clients.acm?.bind(clients), clients.clock?.now() ?? Date.now()), undefined),
   ])
-  return {...read, https, images, rollout, securityGroups: [...read.securityGroups, ...attachedGroups], snapshots, vpc}
+  return {...read, https, images, rollout, securityGroups: [...read.securityGroups, ...attachedGroups], sharing, snapshots, vpc}
 }

@@ -82,7 +82,9 @@ export const SERVICES = {
     slice: {key: 'eb', arrays: ['applications', 'versions', 'environments', 'events'], objects: []},
     advances: true,
     // CreateEnvironment: Ready but Red; UpdateEnvironment (rolling by health): the first new batch goes Red and EB rolls back.
-    faults: {'health-red': ['CreateEnvironment', 'UpdateEnvironment']},
+    // instance-unhealthy: one new instance of the first batch never passes its health checks; EB fails the batch at its timeout and rolls back.
+    // scale-out: the Auto Scaling group launches one more instance in the middle of a rolling update.
+    faults: {'health-red': ['CreateEnvironment', 'UpdateEnvironment'], 'instance-unhealthy': ['UpdateEnvironment'], 'scale-out': ['UpdateEnvironment']},
   },
   efs: {
     load: async () => (await import('./services/efs')).efs,

@@ -11,10 +11,12 @@ import {join} from 'node:path'
 import {
   AuthorizeSecurityGroupIngressCommand,
   CreateImageCommand,
+  DescribeImagesCommand,
   DescribeSecurityGroupsCommand,
   DescribeVpcsCommand,
   EC2Client,
   ModifyInstanceMetadataOptionsCommand,
+  ModifySnapshotAttributeCommand,
   ModifyVpcAttributeCommand,
 } from '@aws-sdk/client-ec2'
 import {DescribeEnvironmentResourcesCommand, ElasticBeanstalkClient, UpdateEnvironmentCommand} from '@aws-sdk/client-elastic-beanstalk'
@@ -188,7 +190,7 @@ describe('hactl doctor (sandbox)', () => {
     const run = await project.run(['doctor', '--sandbox'], {HACTL_SANDBOX_SPEED: SPEED})
     expect(exitCodeOf(run)).toBe(0)
     expect(run.stdout).toMatch(/^✓ imdsv2 +IMDSv2 required on \d+ instances/m)
-    expect(run.stdout).toMatch(/^24 passed, 0 failed, 5 skipped$/m)
+    expect(run.stdout).toMatch(/^25 passed, 0 failed, 5 skipped$/m)
   })
 
   it('imdsv2: the environment no longer disables IMDSv1', async () => {
@@ -359,7 +361,7 @@ describe('hactl doctor (sandbox)', () => {
     const human = await project.run(['doctor', '--sandbox'], {HACTL_SANDBOX_SPEED: SPEED})
     expect(exitCodeOf(human)).toBe(ExitCode.ChecksFailed)
     expect(human.stdout).toMatch(/^✗ no-plaintext-secrets +property DB_PASSWORD/m)
-    expect(human.stdout).toMatch(/^23 passed, 1 failed, 5 skipped$/m)
+    expect(human.stdout).toMatch(/^24 passed, 1 failed, 5 skipped$/m)
     expect(human.stderr).toContain('Error (checks-failed): 1 check failed for site demo: no-plaintext-secrets.')
     expect(human.stdout + human.stderr).not.toContain('hunter2')
   })
@@ -430,6 +432,16 @@ describe('hactl doctor after a bake and a rollout (sandbox)', () => {
     const check = checkOf(broken.result, 'ami-instances-live')
     expect(check.detail).toBe(`${instanceId} (${previousImageId}) runs another AMI than the live ${image}`)
     expect(check.remedy).toContain(`terminate-instance-in-auto-scaling-group --instance-id ${instanceId} --no-should-decrement-desired-capacity`)
+
+    // The bake's snapshot made public (anyone may create a volume from it): amis-not-shared fails, naming it and the fix.
+    expect(ami('amis-not-shared')).toMatchObject({detail: '1 AMI and 1 snapshot of the site, shared with no one', status: 'pass'})
+    const {ec2} = sdk(project)
+    const [device] = (await ec2.send(new DescribeImagesCommand({ImageIds: [image]}))).Images?.[0]?.BlockDeviceMappings ?? []
+    const snapshotId = device?.Ebs?.SnapshotId ?? ''
+    await ec2.send(new ModifySnapshotAttributeCommand({Attribute: 'createVolumePermission', GroupNames: ['all'], OperationType: 'add', SnapshotId: snapshotId}))
+    const shared = checkOf((await doctor(project)).result, 'amis-not-shared')
+    expect(shared).toMatchObject({detail: `${snapshotId} may be copied into volumes by everyone (group all)`, status: 'fail'})
+    expect(shared.remedy).toContain(`aws ec2 modify-snapshot-attribute --snapshot-id ${snapshotId} --attribute createVolumePermission --create-volume-permission 'Remove=[{Group=all}]'`)
   }, 180_000)
 })
 

@@ -2,7 +2,8 @@
  * The issue's rollout scenarios, whole commands on the sandbox: refusals that
  * change nothing, a good image rolled out batch by batch (never below
  * minSize healthy), a second rollout of the live image, rollback, and the two
- * automatic rollbacks (Red health, an alarm firing mid-rollout), each ending
+ * automatic rollbacks (Red health, an instance that never turns healthy, an
+ * alarm firing mid-rollout), each ending
  * with every instance back on the previous AMI, Ready and Green.
  */
 import {readFileSync, writeFileSync} from 'node:fs'
@@ -124,6 +125,17 @@ describe('hactl rollout / rollback (sandbox)', () => {
     expect(await lastRollout()).toMatchObject({imageId: image, outcome: 'rolled-back', previousImageId: platformImage})
   })
 
+  it('an instance that never turns healthy: exit 8, every instance back on the previous AMI, Ready and Green', async () => {
+    const image = await fakeBake(project)
+    const run = await project.run(['rollout', '--sandbox', '--yes', '--json', ...WAIT], {...SPEED, HACTL_SANDBOX_FAULTS: 'instance-unhealthy:elasticbeanstalk:UpdateEnvironment*1'})
+    expect(exitCodeOf(run)).toBe(ExitCode.RolledBack)
+    const error = JSON.parse(run.stdout).error
+    expect(error.data).toMatchObject({imageId: image, outcome: 'rolled-back', previousImageId: platformImage})
+    expect(error.data.lowestHealthy).toBeGreaterThanOrEqual(2)
+    expect(await fleet()).toEqual({health: 'Green', images: [platformImage, platformImage], status: 'Ready'})
+    expect(await lastRollout()).toMatchObject({imageId: image, outcome: 'rolled-back', previousImageId: platformImage})
+  })
+
   it('an alarm firing mid-rollout: exit 8 and back on the previous AMI', async () => {
     const handle = openSandbox({region: 'eu-west-1', speed: 100_000, stateDir: join(project.dir, '.hactl')})
     const cloudwatch = new CloudWatchClient({credentials: {accessKeyId: 'x', secretAccessKey: 'y'}, region: 'eu-west-1'})
@@ -139,5 +151,21 @@ describe('hactl rollout / rollback (sandbox)', () => {
     expect(JSON.parse(run.stdout).error.message).toContain('demo-5xx')
     expect(await fleet()).toEqual({health: 'Green', images: [platformImage, platformImage], status: 'Ready'})
     expect(await lastRollout()).toMatchObject({imageId: image, outcome: 'rolled-back'})
+  })
+
+  // Last: the raised capacity stays, as on AWS.
+  it('a scale-out in the middle of the rollout: exit 0, every instance (one more) on the new AMI', async () => {
+    // The alarm the previous test fired stays in ALARM: watch none.
+    const config = parseDocument(readFileSync(project.configPath, 'utf8'))
+    config.setIn(['environment', 'rollout', 'alarms'], [])
+    writeFileSync(project.configPath, config.toString())
+    const image = await fakeBake(project)
+    const run = await project.run(['rollout', '--sandbox', '--yes', '--json', ...WAIT], {...SPEED, HACTL_SANDBOX_FAULTS: 'scale-out:elasticbeanstalk:UpdateEnvironment*1'})
+    expectOk(run)
+    const result = JSON.parse(run.stdout)
+    expect(result).toMatchObject({imageId: image, outcome: 'succeeded'})
+    expect(result.instances).toHaveLength(3)
+    expect(result.lowestHealthy).toBeGreaterThanOrEqual(2)
+    expect(await fleet()).toEqual({health: 'Green', images: [image, image, image], status: 'Ready'})
   })
 })

@@ -2,7 +2,8 @@
  * The baked images (issue 11, DESIGN invariants 3 and 4): the environment
  * runs a bake of this site, every web instance runs it, `hactl rollback`
  * has an image to go back to, and the site's AMIs keep their disks
- * encrypted. Whether they are private is amis.ts (Image.Public).
+ * encrypted and are shared with no one (launchPermission, createVolumePermission).
+ * Whether an image is public by its own flag is amis.ts (Image.Public).
  *
  *   live AMI       the environment's ImageId (aws:autoscaling:launchconfiguration)
  *   rollback target /hactl/<site>/rollout/last previousImageId
@@ -12,6 +13,7 @@
  */
 import type {Image, Instance} from '@aws-sdk/client-ec2'
 
+import type {SharePermission} from '../../aws/ec2'
 import {isBakeOf} from '../../bake/images'
 import {BAKE_ROLE, BAKE_TAGS} from '../../bake/record'
 import type {SiteNames} from '../../site/names'
@@ -95,7 +97,48 @@ function checkSnapshotsEncrypted(facts: SiteFacts, names: SiteNames): Verdict {
   )
 }
 
+/** A permission entry in words: `everyone (group all)`, `account 123456789012`, … */
+function grantee(entry: SharePermission): string {
+  if (entry.group === 'all') return 'everyone (group all)'
+  if (entry.userId) return `account ${entry.userId}`
+  return entry.organizationArn ? `organization ${entry.organizationArn}` : entry.organizationalUnitArn ? `OU ${entry.organizationalUnitArn}` : `group ${entry.group ?? '?'}`
+}
+
+/** The fix for one shared resource: remove its first grantee. */
+function unshare(id: string, entry: SharePermission): string {
+  const who = entry.group === 'all' ? 'Group=all' : entry.userId ? `UserId=${entry.userId}` : entry.organizationArn ? `OrganizationArn=${entry.organizationArn}` : `OrganizationalUnitArn=${entry.organizationalUnitArn ?? ''}`
+  return id.startsWith('snap-')
+    ? `aws ec2 modify-snapshot-attribute --snapshot-id ${id} --attribute createVolumePermission --create-volume-permission 'Remove=[{${who}}]'`
+    : `aws ec2 modify-image-attribute --image-id ${id} --launch-permission 'Remove=[{${who}}]'`
+}
+
+/**
+ * Nobody but the account may launch the site's AMIs or make volumes from
+ * their snapshots: both hold the site's code and configuration. A public
+ * image (launchPermission group `all`, Image.Public) is amis-private's to
+ * report, so one problem fails one check; here: images shared with other
+ * accounts, and snapshots shared with anyone.
+ */
+function checkNotShared(facts: SiteFacts, names: SiteNames): Verdict {
+  if (!facts.environment && facts.images.length === 0) return skip(`no environment ${names.environment} and no AMIs of the site yet`)
+  const sharing = facts.sharing
+  if (!sharing) return skip('the launch and create-volume permissions were not read')
+  if (facts.images.length === 0) return pass('no AMIs of the site yet')
+  const beyondPublic = (id: string, entries: readonly SharePermission[]) => (id.startsWith('snap-') ? entries : entries.filter((entry) => entry.group !== 'all'))
+  const shared = Object.entries(sharing)
+    .map(([id, entries]) => [id, beyondPublic(id, entries)] as const)
+    .filter(([, entries]) => entries.length > 0)
+  const counted = `${plural(facts.images.filter((image) => image.ImageId !== undefined && image.ImageId in sharing).length, 'AMI')} and ${plural(facts.snapshots.length, 'snapshot')}`
+  if (shared.length === 0) return pass(`${counted} of the site, shared with no one`)
+  const [firstId, firstEntries] = shared[0]
+  return fail(
+    listOf(shared.map(([id, entries]) => `${id} ${id.startsWith('snap-') ? 'may be copied into volumes by' : 'may be launched by'} ${listOf(entries.map(grantee))}`)),
+    `${unshare(firstId, firstEntries[0])}${shared.length > 1 || firstEntries.length > 1 ? ', and likewise for the others' : ''}.`,
+  )
+}
+
 export const imageLiveBake = defineCheck({id: 'ami-live-bake', judge: checkLiveIsBake, needs: ['environment', 'images', 'rollout'], title: 'The environment runs a bake of this site'})
 export const imageRollbackTarget = defineCheck({id: 'ami-rollback-target', judge: checkRollbackTarget, needs: ['images', 'rollout'], title: 'The rollback target exists and is available'})
 export const imageInstancesLive = defineCheck({id: 'ami-instances-live', judge: checkInstancesOnLive, needs: ['environment'], title: 'Every web instance runs the live AMI'})
+export const imagesNotShared = defineCheck({id: 'amis-not-shared', judge: checkNotShared, needs: ['environment', 'images', 'snapshots', 'sharing'], title: "The site's AMIs and their snapshots are shared with no one"})
 export const imageSnapshotsEncrypted = defineCheck({id: 'amis-encrypted', judge: checkSnapshotsEncrypted, needs: ['environment', 'images', 'snapshots'], title: "The site's AMIs' snapshots are encrypted"})

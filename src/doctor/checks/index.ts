@@ -8,7 +8,7 @@ import {dbDeletionProtection, dbMultiAz, dbNotPublic, dbTls} from './database'
 import {efsBackups, efsMountTargets, efsPolicy} from './efs'
 import {cacheEncrypted, dbEncrypted, efsEncrypted} from './encryption'
 import {https} from './https'
-import {imageInstancesLive, imageLiveBake, imageRollbackTarget, imageSnapshotsEncrypted} from './images'
+import {imageInstancesLive, imageLiveBake, imageRollbackTarget, imagesNotShared, imageSnapshotsEncrypted} from './images'
 import {imdsv2} from './imds'
 import {vpcDns, vpcEgress} from './network'
 import {noPlaintextSecrets} from './secrets'
@@ -33,7 +33,7 @@ export const CHECKS = [
   rolloutCapacity,
   noPlaintextSecrets,
   amisPrivate,
-  imageSnapshotsEncrypted, imageLiveBake, imageInstancesLive, imageRollbackTarget,
+  imageSnapshotsEncrypted, imagesNotShared, imageLiveBake, imageInstancesLive, imageRollbackTarget,
   vpcDns,
   vpcEgress,
   https,

@@ -45,6 +45,7 @@ import {
   type EbVersionRecord,
   type Tags,
 } from './eb-model'
+import {templateNames} from './eb-templates'
 import {ensureBucket, findObject} from './s3-model'
 
 const SPEC_FILE = 'src/sandbox/services/eb.md'
@@ -70,7 +71,7 @@ function toApplication(eb: EbContext, app: EbApplicationRecord, context: Operati
     DateCreated: new Date(app.createdAt),
     DateUpdated: new Date(app.updatedAt),
     Versions: versionsOf(eb, app.name).map((version) => version.label),
-    ConfigurationTemplates: [],
+    ConfigurationTemplates: templateNames(app),
     ResourceLifecycleConfig: {
       VersionLifecycleConfig: {
         MaxCountRule: {Enabled: false, MaxCount: 200, DeleteSourceFromS3: false},

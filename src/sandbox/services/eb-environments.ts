@@ -16,9 +16,10 @@ import {DURATIONS} from '../durations'
 import {SandboxUnsupportedError} from '../errors'
 import {paginate} from '../paging'
 import type {Handler, OperationContext, Result} from '../types'
+import {removeLaunchTemplate} from './ec2-launch-templates'
 import {ec2Slice} from './ec2-model'
 import {planEvents, type PlannedEvent} from './eb-events'
-import {fleetSize, launchInstances, launchSpec, replaceFleet, resizeFleet, sameSpec, terminateMembers, type FleetChange} from './eb-fleet'
+import {fleetSize, launchInstances, launchSpec, replaceFleet, resizeFleet, sameSpec, setLaunch, terminateMembers, type FleetChange} from './eb-fleet'
 import {checkEnvironmentSettings} from './eb-checks'
 import {abortable, abortRollingUpdate, operationFor, planRollingUpdate, rollingPolicy} from './eb-rolling'
 import {healthOf, isEnhanced} from './eb-health'
@@ -265,6 +266,7 @@ export const createEnvironment: Handler<EbContext, CreateEnvironmentCommandInput
   // The launch still ends Ready on schedule, as EB's does when the application fails to deploy.
   if (context.takeFault('health-red')) env.deploymentFailed = true
   eb.state.environments.push(env)
+  setLaunch(eb, env, spec, context)
   planEvents(eb.state, env, launchEvents(env, groupCreated, context))
   return toEnvironmentDescription(eb, env, context)
 }
@@ -368,6 +370,8 @@ export const updateEnvironment: Handler<EbContext, UpdateEnvironmentCommandInput
   }
   env.optionSettings = settings
   env.platformArn = newPlatformArn
+  // A new configuration replaces an earlier update's failed draft.
+  if (kind === 'configure') delete env.failedDraft
   if (input.VersionLabel !== undefined) {
     env.versionLabel = input.VersionLabel
     env.deploymentId += 1
@@ -385,15 +389,16 @@ export const updateEnvironment: Handler<EbContext, UpdateEnvironmentCommandInput
 
   if (policy !== undefined) {
     // Batch by batch: the advance phase launches and retires instances as the plan's times come.
-    const rolling = planRollingUpdate(eb, env, {spec, policy, failFirst: context.takeFault('health-red')}, context)
+    const failFirst = context.takeFault('health-red') ? 'deployment' : context.takeFault('instance-unhealthy') ? 'instance' : undefined
+    const rolling = planRollingUpdate(eb, env, {spec, policy, failFirst, scaleOut: context.takeFault('scale-out')}, context)
     env.operation = operationFor(env.operation, rolling)
-    env.launch = spec
+    setLaunch(eb, env, spec, context)
     planEvents(eb.state, env, rollingStartEvents(env, group))
     return toEnvironmentDescription(eb, env, context)
   }
 
   const change = sameSpec(spec, env.launch) ? resizeFleet(eb, env, spec, context) : replaceFleet(eb, env, spec, context)
-  env.launch = spec
+  setLaunch(eb, env, spec, context)
   planEvents(eb.state, env, updateEvents(env, change, group))
   return toEnvironmentDescription(eb, env, context)
 }
@@ -436,6 +441,7 @@ export function startTermination(eb: EbContext, env: EbEnvironmentRecord, contex
   env.operation = {kind: 'terminate', startedAt: context.now, duration: DURATIONS.ebEnvironmentTerminating, requestId: requestIdOf(context)}
   const instances = [...env.instanceIds]
   terminateMembers(eb, env, instances, context)
+  removeLaunchTemplate(ec2Slice(eb.region, context), env.stack.launchTemplateId)
   const {stack} = env
   const lb = stack.loadBalancer
   planEvents(eb.state, env, [

@@ -4,6 +4,7 @@ import type {RunInstancesCommandInput} from '@aws-sdk/client-ec2'
 import {SimError} from '../errors'
 import type {OperationContext} from '../types'
 import {runInstances, terminateInstances} from './ec2-instances'
+import {syncLaunchTemplate} from './ec2-launch-templates'
 import {ec2Slice, imageState, instanceState, type Ec2State, type InstanceRecord} from './ec2-model'
 import {configurationError, optionList, optionValue, type EbContext, type EbEnvironmentRecord, type EbLaunchSpec as LaunchSpec} from './eb-model'
 import {architectureOf} from './ec2-offerings'
@@ -203,6 +204,13 @@ export function launchInstances(eb: EbContext, env: EbEnvironmentRecord, spec: L
   }
 
   return launched
+}
+
+/** Sets the environment's launch settings and keeps its EC2 launch template (a new default version) in step with them. */
+export function setLaunch(eb: EbContext, env: EbEnvironmentRecord, spec: LaunchSpec, context: OperationContext): void {
+  env.launch = spec
+  const owner = {id: env.stack.launchTemplateId, name: env.stack.launchTemplateName, tags: env.tags, stackName: env.stack.name}
+  syncLaunchTemplate(ec2Slice(eb.region, context), owner, spec, context)
 }
 
 /** Terminates the given members in EC2 and takes them out of the environment. */

@@ -16,7 +16,7 @@ import type {
 } from '@aws-sdk/client-elastic-beanstalk'
 
 import {DURATIONS} from '../durations'
-import {SandboxUnsupportedError, SimError} from '../errors'
+import {SimError} from '../errors'
 import {paginate} from '../paging'
 import type {Handler, OperationContext, Result} from '../types'
 import {ec2Slice, type InstanceRecord} from './ec2-model'
@@ -33,7 +33,8 @@ import {
   type EbEnvironmentRecord,
 } from './eb-model'
 import {platformByArn, solutionStackName} from './eb-platforms'
-import {batchOf} from './eb-rolling'
+import {batchOf, failureOf} from './eb-rolling'
+import {templateSettings} from './eb-templates'
 
 /*
  * Health is derived, never stored: from the environment's status and its
@@ -41,12 +42,12 @@ import {batchOf} from './eb-rolling'
  * once running (a rolling batch's: Info "Performing application deployment."
  * until the batch is healthy, Severe in a failing batch), and Severe once its instance status check reports impaired
  * (the EC2 `impaired` fault) or, once running, while the environment's
- * application failed to deploy (`deploymentFailed`, the `health-red` fault).
+ * application failed to deploy (`deploymentFailed`, the `health-red` fault),
+ * or, for the one instance of the `instance-unhealthy` fault, while the load
+ * balancer finds it OutOfService.
  * The environment is Pending (Grey) while launching, Info while updating,
  * then the worst of its instances.
  */
-
-const SPEC_FILE = 'src/sandbox/services/eb.md'
 
 export interface InstanceHealthView {
   readonly instance: InstanceRecord
@@ -84,6 +85,11 @@ const FAILED_DEPLOYMENT_CAUSES: readonly string[] = [
   "Instance deployment failed. For details, see 'eb-engine.log'.",
 ]
 
+/** What EB gives for an instance failing the load balancer's health checks (the `instance-unhealthy` fault); sandbox wording after EB's. */
+const ELB_OUT_OF_SERVICE_CAUSES: readonly string[] = [
+  'Instance ELB health state has been "OutOfService" for 5 minutes: Instance has failed at least the UnhealthyThreshold number of health checks consecutively.',
+]
+
 function instanceHealth(env: EbEnvironmentRecord, instance: InstanceRecord, now: number): InstanceHealthView {
   const running = instance.launchedAt + DURATIONS.instancePending
   if (now < running) return {instance, healthStatus: 'Pending', causes: ['Initialization in progress.']}
@@ -93,7 +99,9 @@ function instanceHealth(env: EbEnvironmentRecord, instance: InstanceRecord, now:
 
   // A rolling batch's instance deploys until its batch is healthy; a failing batch's goes Red.
   const batch = batchOf(env, instance.id)
-  if (env.deploymentFailed === true || batch?.failedAt !== undefined) return {instance, healthStatus: 'Severe', causes: [...FAILED_DEPLOYMENT_CAUSES]}
+  const failure = failureOf(env, instance.id)
+  if (failure === 'instance') return {instance, healthStatus: 'Severe', causes: [...ELB_OUT_OF_SERVICE_CAUSES]}
+  if (env.deploymentFailed === true || failure === 'deployment') return {instance, healthStatus: 'Severe', causes: [...FAILED_DEPLOYMENT_CAUSES]}
   if (batch?.healthyAt !== undefined && now < batch.healthyAt) return {instance, healthStatus: 'Info', causes: ['Performing application deployment.']}
   return {instance, healthStatus: 'Ok', causes: []}
 }
@@ -112,13 +120,15 @@ function aggregate(instances: readonly InstanceHealthView[], failed: boolean): {
   if (severe === 0) return {healthStatus: 'Ok', causes: []}
   const healthStatus = severe === instances.length ? 'Severe' : 'Degraded'
   if (failed) return {healthStatus, causes: [...FAILED_DEPLOYMENT_CAUSES]}
+  const outOfService = instances.filter((view) => view.causes[0] === ELB_OUT_OF_SERVICE_CAUSES[0]).length
+  if (outOfService > 0) return {healthStatus, causes: [`ELB health is failing or not available for ${outOfService} out of ${plural(instances.length, 'instance')}.`]}
   return {healthStatus, causes: [`Impaired instance status checks on ${severe} out of ${plural(instances.length, 'instance')}.`]}
 }
 
 export function healthOf(eb: EbContext, env: EbEnvironmentRecord, context: OperationContext): HealthView {
   const ec2 = ec2Slice(eb.region, context)
   const instances = liveMembers(env, ec2, context.now).map((instance) => instanceHealth(env, instance, context.now))
-  const failed = env.deploymentFailed === true || instances.some((view) => batchOf(env, view.instance.id)?.failedAt !== undefined)
+  const failed = env.deploymentFailed === true || instances.some((view) => failureOf(env, view.instance.id) === 'deployment')
   const status = environmentStatus(env, context.now)
   if (status === 'Terminating' || status === 'Terminated') return {color: 'Grey', healthStatus: undefined, causes: [], instances}
   if (status === 'Launching') return {color: 'Grey', healthStatus: 'Pending', causes: ['Initialization in progress.'], instances}
@@ -176,7 +186,8 @@ export const describeEnvironmentHealth: Handler<EbContext, DescribeEnvironmentHe
 
 function deploymentStatus(env: EbEnvironmentRecord, view: InstanceHealthView): string {
   if (view.healthStatus === 'Pending' || view.healthStatus === 'Info') return 'InProgress'
-  return env.deploymentFailed === true || batchOf(env, view.instance.id)?.failedAt !== undefined ? 'Failed' : 'Deployed'
+  // The `instance-unhealthy` instance deployed; only the load balancer's checks fail.
+  return env.deploymentFailed === true || failureOf(env, view.instance.id) === 'deployment' ? 'Failed' : 'Deployed'
 }
 
 function toInstanceHealth(env: EbEnvironmentRecord, view: InstanceHealthView, want: (name: string) => boolean): SingleInstanceHealth {
@@ -260,13 +271,13 @@ function withDefaults(env: EbEnvironmentRecord, settings: readonly Configuration
 }
 
 export const describeConfigurationSettings: Handler<EbContext, DescribeConfigurationSettingsCommandInput, Result<DescribeConfigurationSettingsCommandOutput>> = (eb, input, context) => {
-  if (input.TemplateName !== undefined) throw new SandboxUnsupportedError('elasticbeanstalk', 'DescribeConfigurationSettings for a TemplateName', SPEC_FILE)
+  if (input.TemplateName !== undefined) return {ConfigurationSettings: [templateSettings(eb, input.ApplicationName, input.TemplateName, context)]}
   const app = findApplication(eb.state, input.ApplicationName)
   if (input.EnvironmentName === undefined) throw new SimError('MissingParameter', 'Either TemplateName or EnvironmentName must be specified.')
   const env = findLiveEnvironment(eb.state, {EnvironmentName: input.EnvironmentName}, context)
   if (env.application !== app.name) throw errors.environmentNotFound('EnvironmentName', input.EnvironmentName)
   const platform = platformByArn(env.platformArn, context.region)
-  const describe = (settings: readonly ConfigurationOptionSetting[], status: 'deployed' | 'pending'): ConfigurationSettingsDescription => ({
+  const describe = (settings: readonly ConfigurationOptionSetting[], status: 'deployed' | 'failed' | 'pending', updated = env.operation.startedAt): ConfigurationSettingsDescription => ({
     SolutionStackName: platform === undefined ? undefined : solutionStackName(platform),
     PlatformArn: env.platformArn,
     ApplicationName: env.application,
@@ -274,14 +285,16 @@ export const describeConfigurationSettings: Handler<EbContext, DescribeConfigura
     Description: env.description,
     DeploymentStatus: status,
     DateCreated: new Date(env.createdAt),
-    DateUpdated: new Date(env.operation.startedAt),
+    DateUpdated: new Date(updated),
     OptionSettings: withDefaults(env, settings),
   })
   const previous = env.operation.previousOptionSettings
+  // A rolling update that failed leaves its draft, `failed`, beside what runs.
+  const failed = env.failedDraft === undefined ? [] : [describe(env.failedDraft.optionSettings, 'failed', env.failedDraft.at)]
   // While a configuration update runs, EB shows the deployed set and the pending draft.
   if (previous !== undefined && context.now < operationEnd(env)) {
-    return {ConfigurationSettings: [describe(previous, 'deployed'), describe(env.optionSettings, 'pending')]}
+    return {ConfigurationSettings: [describe(previous, 'deployed'), describe(env.optionSettings, 'pending'), ...failed]}
   }
 
-  return {ConfigurationSettings: [describe(env.optionSettings, 'deployed')]}
+  return {ConfigurationSettings: [describe(env.optionSettings, 'deployed'), ...failed]}
 }

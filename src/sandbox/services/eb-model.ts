@@ -2,6 +2,7 @@ import type {ConfigurationOptionSetting, EnvironmentStatus, EventSeverity, Optio
 
 import {isEbOption} from './eb-namespaces'
 import type {EbRollingRecord} from './eb-rolling'
+import type {EbTemplateRecord} from './eb-templates'
 import {DURATIONS} from '../durations'
 import {SimError} from '../errors'
 import type {OperationContext, RegionState} from '../types'
@@ -22,6 +23,8 @@ export interface EbApplicationRecord {
   readonly createdAt: number
   updatedAt: number
   tags: Tags
+  /** Saved configurations (eb-templates.ts). Optional: absent while it has none and in older state files. */
+  templates?: EbTemplateRecord[]
 }
 
 export interface EbVersionRecord {
@@ -132,6 +135,13 @@ export interface EbEnvironmentRecord {
    * in states written before the fault existed.
    */
   deploymentFailed?: boolean
+  /**
+   * The configuration a failed (or aborted) rolling update tried to deploy:
+   * DescribeConfigurationSettings shows it as a draft with DeploymentStatus
+   * `failed` until the next configuration update replaces it. Optional:
+   * absent while no update failed.
+   */
+  failedDraft?: {readonly optionSettings: ConfigurationOptionSetting[]; readonly at: number}
 }
 
 /** One event, planned when its operation starts; visible once its date has come. */

@@ -4,7 +4,7 @@ import {DURATIONS} from '../durations'
 import type {OperationContext} from '../types'
 import {ec2Slice} from './ec2-model'
 import {appendEvent} from './eb-events'
-import {fleetSize, launchInstances, liveMembers, terminateMembers} from './eb-fleet'
+import {fleetSize, launchInstances, liveMembers, setLaunch, terminateMembers} from './eb-fleet'
 import {optionValue, type EbContext, type EbEnvironmentRecord, type EbLaunchSpec, type EbOperationRecord} from './eb-model'
 
 /*
@@ -55,13 +55,23 @@ export interface EbBatchRecord {
   readonly launchAt: number
   /** When its new instances pass their health checks; undefined for a batch that fails. */
   readonly healthyAt: number | undefined
-  /** When EB gives up on it (the `health-red` fault): the update fails and rolls back. */
+  /** When EB gives up on it (the `health-red` or `instance-unhealthy` fault): the update fails and rolls back. */
   readonly failedAt: number | undefined
   /** When its old instances are terminated; undefined when the batch fails first (launch-first). */
   readonly retireAt: number | undefined
+  /** What fails in a failing batch: absent (states before the kind existed) is `deployment`. */
+  readonly failure?: BatchFailure
   /** The new instances, once launched. */
   launched: string[]
 }
+
+/**
+ * How a failing batch fails: `deployment` (the `health-red` fault), the
+ * application fails to deploy on every new instance; `instance` (the
+ * `instance-unhealthy` fault), its first new instance never passes the load
+ * balancer's health checks while the others are fine.
+ */
+export type BatchFailure = 'deployment' | 'instance'
 
 export interface EbRollingRecord {
   readonly type: 'Health' | 'Immutable'
@@ -75,6 +85,12 @@ export interface EbRollingRecord {
   readonly rollback: boolean
   readonly policy: RollingPolicy
   readonly batches: EbBatchRecord[]
+  /**
+   * When the Auto Scaling group scales out by one in the middle of the update
+   * (the `scale-out` fault); absent: it does not. Optional: absent in states
+   * written before the fault existed.
+   */
+  readonly scaleOutAt?: number
   /** How many of the plan's steps (see `stepsOf`) have been materialised. */
   applied: number
 }
@@ -121,8 +137,8 @@ interface PlanInput {
   readonly old: readonly string[]
   readonly desired: number
   readonly policy: RollingPolicy
-  /** The first batch fails (the `health-red` fault). */
-  readonly failFirst: boolean
+  /** The first batch fails, and how; undefined: none fails. */
+  readonly failFirst: BatchFailure | undefined
 }
 
 /** Batches over the old instances, oldest first, timed one after the other. */
@@ -132,11 +148,11 @@ function planBatches(input: PlanInput, launchFirst: boolean): EbBatchRecord[] {
   let time = input.start + DURATIONS.ebBatchGap
   for (let first = 0; first < input.old.length; first += policy.batchSize) {
     const retire = input.old.slice(first, first + policy.batchSize)
-    const fails = input.failFirst && first === 0
+    const fails = input.failFirst !== undefined && first === 0
     const healthyAt = fails ? undefined : time + DURATIONS.ebBatchHealthy
     const failedAt = fails ? time + policy.timeout : undefined
     const retireAt = launchFirst ? healthyAt : time
-    batches.push({retire, launchAt: time, healthyAt, failedAt, retireAt, launched: []})
+    batches.push({retire, launchAt: time, healthyAt, failedAt, retireAt, ...(fails ? {failure: input.failFirst} : {}), launched: []})
     // A failed batch ends the plan: what follows is the rollback's.
     if (fails) break
     time = (healthyAt ?? time) + DURATIONS.ebBatchGap
@@ -154,9 +170,10 @@ function planImmutable(input: PlanInput): EbBatchRecord[] {
   const batches: EbBatchRecord[] = []
   let time = input.start + DURATIONS.ebBatchGap
   for (const count of [1, input.desired - 1].filter((n) => n > 0)) {
-    const fails = input.failFirst && batches.length === 0
+    const fails = input.failFirst !== undefined && batches.length === 0
     const healthyAt = fails ? undefined : time + DURATIONS.ebBatchHealthy
-    batches.push({retire: [], count, launchAt: time, healthyAt, failedAt: fails ? time + input.policy.timeout : undefined, retireAt: undefined, launched: []})
+    const failedAt = fails ? time + input.policy.timeout : undefined
+    batches.push({retire: [], count, launchAt: time, healthyAt, failedAt, retireAt: undefined, ...(fails ? {failure: input.failFirst} : {}), launched: []})
     if (healthyAt === undefined) return batches
     time = healthyAt + DURATIONS.ebBatchGap
   }
@@ -194,7 +211,7 @@ export function rollingEnd(rolling: EbRollingRecord): number {
 export function planRollingUpdate(
   eb: EbContext,
   env: EbEnvironmentRecord,
-  change: {readonly spec: EbLaunchSpec; readonly policy: RollingPolicy; readonly failFirst: boolean},
+  change: {readonly spec: EbLaunchSpec; readonly policy: RollingPolicy; readonly failFirst: BatchFailure | undefined; readonly scaleOut?: boolean},
   context: OperationContext,
 ): EbRollingRecord {
   const ec2 = ec2Slice(eb.region, context)
@@ -202,12 +219,15 @@ export function planRollingUpdate(
   const old = liveMembers(env, ec2, context.now).map((instance) => instance.id)
   const desired = Math.min(size.max, Math.max(size.min, old.length))
   const previous = {spec: env.launch, optionSettings: env.operation.previousOptionSettings ?? env.optionSettings}
-  return newRolling({start: context.now, old, desired, policy: change.policy, failFirst: change.failFirst}, change.spec, previous, false)
+  const rolling = newRolling({start: context.now, old, desired, policy: change.policy, failFirst: change.failFirst}, change.spec, previous, false)
+  // Halfway through the first batch's health checks: the launch template already has the new settings.
+  const first = rolling.batches[0]
+  return change.scaleOut === true && first !== undefined ? {...rolling, scaleOutAt: first.launchAt + Math.round(DURATIONS.ebBatchHealthy / 2)} : rolling
 }
 
 // ---- steps ------------------------------------------------------------------
 
-type StepKind = 'launch' | 'healthy' | 'retire' | 'fail'
+type StepKind = 'launch' | 'healthy' | 'retire' | 'fail' | 'scale-out'
 
 interface Step {
   readonly at: number
@@ -224,6 +244,7 @@ function stepsOf(rolling: EbRollingRecord): Step[] {
     const end: Step = batch.failedAt === undefined ? {at: batch.healthyAt ?? batch.launchAt, kind: 'healthy', batch: index} : {at: batch.failedAt, kind: 'fail', batch: index}
     steps.push(...(rolling.launchFirst ? [launch, end, ...retire] : [...retire, launch, end]))
   })
+  if (rolling.scaleOutAt !== undefined) steps.push({at: rolling.scaleOutAt, kind: 'scale-out', batch: 0})
   // Stable: steps at one instant keep the order above.
   return steps.sort((a, b) => a.at - b.at)
 }
@@ -231,6 +252,14 @@ function stepsOf(rolling: EbRollingRecord): Step[] {
 /** The batch a (new) instance belongs to in the environment's current rolling update, if any. */
 export function batchOf(env: EbEnvironmentRecord, instanceId: string): EbBatchRecord | undefined {
   return env.operation.rolling?.batches.find((batch) => batch.launched.includes(instanceId))
+}
+
+/** How the instance fails in its failing batch, or undefined when it does not (an `instance` failure fails the batch's first only). */
+export function failureOf(env: EbEnvironmentRecord, instanceId: string): BatchFailure | undefined {
+  const batch = batchOf(env, instanceId)
+  if (batch?.failedAt === undefined) return undefined
+  const failure = batch.failure ?? 'deployment'
+  return failure === 'instance' && batch.launched[0] !== instanceId ? undefined : failure
 }
 
 // ---- materialising ----------------------------------------------------------
@@ -285,7 +314,8 @@ function batchHealthy(eb: EbContext, env: EbEnvironmentRecord, rolling: EbRollin
  */
 function failBatch(eb: EbContext, env: EbEnvironmentRecord, rolling: EbRollingRecord, index: number, context: OperationContext): void {
   const batch = rolling.batches[index]
-  event(eb, env, context.now, `Received 0 SUCCESS signal(s) out of ${batch.launched.length}. Unable to satisfy 100% MinSuccessfulInstancesPercent requirement`, 'ERROR')
+  const signals = batch.failure === 'instance' ? batch.launched.length - 1 : 0
+  event(eb, env, context.now, `Received ${signals} SUCCESS signal(s) out of ${batch.launched.length}. Unable to satisfy 100% MinSuccessfulInstancesPercent requirement`, 'ERROR')
   event(eb, env, context.now, 'Failed to deploy configuration.', 'ERROR')
   revert(eb, env, rolling, context)
 }
@@ -307,12 +337,14 @@ function revert(eb: EbContext, env: EbEnvironmentRecord, rolling: EbRollingRecor
   const doomed = rolling.type === 'Immutable' ? launched : rolling.launchFirst ? rolling.batches.filter((batch) => inFlight(batch, context.now)).flatMap((batch) => batch.launched) : []
   if (doomed.length > 0) terminateMembers(eb, env, doomed, context)
   const renewed = launched.filter((id) => env.instanceIds.includes(id))
+  // The settings that did not deploy stay visible as a failed draft (DescribeConfigurationSettings).
+  env.failedDraft = {optionSettings: env.optionSettings, at: context.now}
   env.optionSettings = rolling.previous.optionSettings
-  env.launch = rolling.previous.spec
+  setLaunch(eb, env, rolling.previous.spec, context)
   const size = fleetSize(env.optionSettings)
   const desired = Math.min(size.max, Math.max(size.min, env.instanceIds.length))
   const back = newRolling(
-    {start: context.now, old: renewed, desired, policy: rolling.policy, failFirst: false},
+    {start: context.now, old: renewed, desired, policy: rolling.policy, failFirst: undefined},
     rolling.previous.spec,
     rolling.previous,
     true,
@@ -358,7 +390,21 @@ function finish(eb: EbContext, env: EbEnvironmentRecord, rolling: EbRollingRecor
   event(eb, env, at, 'Environment update completed successfully.')
 }
 
-const STEP: Readonly<Record<StepKind, typeof launchBatch>> = {launch: launchBatch, healthy: batchHealthy, retire: retireBatch, fail: failBatch}
+/**
+ * A scale-out in the middle of the update (the `scale-out` fault): the Auto
+ * Scaling group's desired capacity goes up by one, within MaxSize, and the new
+ * instance launches from the launch template as it is now — the update's new
+ * settings, as CloudFormation updates the launch template before the group's
+ * rolling update (AWS-NOTES-2 B.2: "A scale-out mid-update launches instances
+ * from the new launch template"). The raised capacity stays after the update.
+ */
+function scaleOut(eb: EbContext, env: EbEnvironmentRecord, rolling: EbRollingRecord, _index: number, context: OperationContext): void {
+  if (rolling.rollback || env.instanceIds.length >= fleetSize(env.optionSettings).max) return
+  const [id] = launchInstances(eb, env, env.launch, 1, context)
+  event(eb, env, context.now, `Added instance [${id}] to your environment.`)
+}
+
+const STEP: Readonly<Record<StepKind, typeof launchBatch>> = {launch: launchBatch, healthy: batchHealthy, retire: retireBatch, fail: failBatch, 'scale-out': scaleOut}
 
 /**
  * Materialises every environment's rolling-update steps that are due, in

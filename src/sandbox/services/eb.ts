@@ -31,6 +31,7 @@ import {ebSlice, type EbContext} from './eb-model'
 import {describePlatformVersion, listPlatformVersions} from './eb-platforms'
 import {advanceRollingUpdates} from './eb-rolling'
 import {retireInstanceGroups} from './eb-security-group'
+import {createConfigurationTemplate, deleteConfigurationTemplate} from './eb-templates'
 
 /**
  * The errors the EB client models, by the code AWS sends: thrown as their own
@@ -80,9 +81,11 @@ export const eb = defineService<EbContext>({
     AbortEnvironmentUpdate: abortEnvironmentUpdate,
     CreateApplication: createApplication,
     CreateApplicationVersion: createApplicationVersion,
+    CreateConfigurationTemplate: createConfigurationTemplate,
     CreateEnvironment: createEnvironment,
     CreateStorageLocation: createStorageLocation,
     DeleteApplication: deleteApplication,
+    DeleteConfigurationTemplate: deleteConfigurationTemplate,
     DescribeApplicationVersions: describeApplicationVersions,
     DescribeApplications: describeApplications,
     DescribeConfigurationSettings: describeConfigurationSettings,

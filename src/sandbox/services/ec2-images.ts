@@ -4,11 +4,13 @@ import type {
   DeregisterImageCommandInput,
   DeregisterImageCommandOutput,
   DescribeImagesCommandInput,
+  DescribeImageAttributeCommandInput,
+  DescribeImageAttributeCommandOutput,
   DescribeImagesCommandOutput,
   Image,
 } from '@aws-sdk/client-ec2'
 
-import {SimError} from '../errors'
+import {SandboxUnsupportedError, SimError} from '../errors'
 import type {Handler, OperationContext, Result} from '../types'
 import {
   errors,
@@ -167,4 +169,16 @@ export const deregisterImage: Handler<Ec2State, DeregisterImageCommandInput, Res
   const snapshotIds = image.blockDevices.map((device) => device.snapshotId)
   state.snapshots = state.snapshots.filter((snapshot) => !snapshotIds.includes(snapshot.id))
   return {Return: true, DeleteSnapshotResults: snapshotIds.map((SnapshotId) => ({SnapshotId, ReturnCode: 'success'}))}
+}
+
+/**
+ * `launchPermission` only: Group `all` for a public image (amazon's platform
+ * AMIs), nothing for the account's own (they are private; sharing with other
+ * accounts is not simulated). Other attributes: `SandboxUnsupportedOperation`.
+ */
+export const describeImageAttribute: Handler<Ec2State, DescribeImageAttributeCommandInput, Result<DescribeImageAttributeCommandOutput>> = (state, input) => {
+  if (input.ImageId === undefined) throw missingParameter('ImageId')
+  if (input.Attribute !== 'launchPermission') throw new SandboxUnsupportedError('ec2', `image attribute ${input.Attribute ?? ''}`, 'src/sandbox/services/ec2.md')
+  const [image] = requireImages(state, [input.ImageId])
+  return {ImageId: image.id, LaunchPermissions: image.isPublic ? [{Group: 'all'}] : []}
 }

@@ -6,6 +6,7 @@ import {hexOf} from '../ids'
 import {paginate, wildcardMatch, type Page} from '../paging'
 import type {OperationContext, RegionState} from '../types'
 import {checkTags as checkTagRules, reservedPrefixes, type TagRules} from '../tags'
+import type {LaunchTemplateRecord} from './ec2-launch-templates'
 
 /*
  * The EC2 state and what the EC2 handlers share: records (times in simulated
@@ -156,6 +157,8 @@ export interface SnapshotRecord {
   readonly volumeId?: string
   /** Set with its image's `image-failed` fault: the snapshot ends `error`. Absent in older state files. */
   readonly failed?: boolean
+  /** Who besides the owner may create volumes from it (ModifySnapshotAttribute); absent: nobody. */
+  createVolumePermissions?: Array<{readonly group?: string; readonly userId?: string}>
   tags: Tags
 }
 
@@ -177,6 +180,8 @@ export interface Ec2State {
   /** Routes added to main route tables, by route table id (absent in older state files). */
   extraRoutes?: Record<string, RouteRecord[]>
   vpcEndpoints?: VpcEndpointRecord[]
+  /** Launch templates (ec2-launch-templates.ts; absent in older state files). */
+  launchTemplates?: LaunchTemplateRecord[]
 }
 
 /** The AWS account that owns Elastic Beanstalk's platform AMIs (alias `amazon`). Typical figure. */

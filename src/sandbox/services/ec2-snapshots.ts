@@ -1,14 +1,20 @@
 import type {
   DeleteSnapshotCommandInput,
   DeleteSnapshotCommandOutput,
+  DescribeSnapshotAttributeCommandInput,
+  DescribeSnapshotAttributeCommandOutput,
+  ModifySnapshotAttributeCommandInput,
+  ModifySnapshotAttributeCommandOutput,
   DescribeSnapshotsCommandInput,
   DescribeSnapshotsCommandOutput,
   Snapshot,
 } from '@aws-sdk/client-ec2'
 
+import {SandboxUnsupportedError} from '../errors'
 import type {Handler, OperationContext, Result} from '../types'
 import {
   errors,
+  invalidParameterValue,
   isoDate,
   matchesFilters,
   missingParameter,
@@ -79,5 +85,43 @@ export const deleteSnapshot: Handler<Ec2State, DeleteSnapshotCommandInput, Resul
   const user = state.images.find((image) => image.blockDevices.some((device) => device.snapshotId === snapshot.id))
   if (user) throw errors.snapshotInUse(snapshot.id, user.id)
   state.snapshots = state.snapshots.filter((candidate) => candidate.id !== snapshot.id)
+  return {}
+}
+
+// ---- createVolumePermission -------------------------------------------------
+
+const SPEC_FILE = 'src/sandbox/services/ec2.md'
+
+function requireSnapshot(state: Ec2State, id: string | undefined): SnapshotRecord {
+  if (id === undefined) throw missingParameter('SnapshotId')
+  return requireIds([id], state.snapshots, 'snap', errors.snapshotMalformed, (missing) => errors.snapshotNotFound(missing[0]))[0]
+}
+
+function checkAttribute(attribute: string | undefined): void {
+  if (attribute === 'createVolumePermission') return
+  if (attribute === 'productCodes' || attribute === 'sseType') throw new SandboxUnsupportedError('ec2', `snapshot attribute ${attribute}`, SPEC_FILE)
+  throw invalidParameterValue(`Value (${attribute ?? ''}) for parameter attribute is invalid. Unknown attribute.`)
+}
+
+/** Who besides the owner may create volumes from it: `all` (public) and account ids. */
+export const describeSnapshotAttribute: Handler<Ec2State, DescribeSnapshotAttributeCommandInput, Result<DescribeSnapshotAttributeCommandOutput>> = (state, input) => {
+  checkAttribute(input.Attribute)
+  const snapshot = requireSnapshot(state, input.SnapshotId)
+  return {SnapshotId: snapshot.id, CreateVolumePermissions: (snapshot.createVolumePermissions ?? []).map((entry) => (entry.group === 'all' ? {Group: 'all'} : {UserId: entry.userId}))}
+}
+
+/** Adds or removes `all` and account ids: `OperationType` with `GroupNames`/`UserIds`, or `CreateVolumePermission` `Add`/`Remove`. */
+export const modifySnapshotAttribute: Handler<Ec2State, ModifySnapshotAttributeCommandInput, Result<ModifySnapshotAttributeCommandOutput>> = (state, input) => {
+  checkAttribute(input.Attribute ?? 'createVolumePermission')
+  const snapshot = requireSnapshot(state, input.SnapshotId)
+  type Entry = {group?: string; userId?: string}
+  const flat: Entry[] = [...(input.GroupNames ?? []).map((group) => ({group})), ...(input.UserIds ?? []).map((userId) => ({userId}))]
+  const entries = (list: ReadonlyArray<{Group?: string; UserId?: string}> | undefined): Entry[] => (list ?? []).map((entry) => (entry.Group === undefined ? {userId: entry.UserId} : {group: entry.Group}))
+  const add = input.OperationType === 'add' ? flat : entries(input.CreateVolumePermission?.Add)
+  const remove = input.OperationType === 'remove' ? flat : entries(input.CreateVolumePermission?.Remove)
+  if (flat.some((entry) => entry.group !== undefined && entry.group !== 'all')) throw invalidParameterValue("Value for parameter group is invalid. Only 'all' is supported.")
+  const same = (a: Entry, b: Entry) => a.group === b.group && a.userId === b.userId
+  const kept = (snapshot.createVolumePermissions ?? []).filter((entry) => !remove.some((gone) => same(entry, gone)))
+  snapshot.createVolumePermissions = [...kept, ...add.filter((entry) => !kept.some((have) => same(entry, have)))]
   return {}
 }

@@ -2,7 +2,7 @@ import {EC2ServiceException} from '@aws-sdk/client-ec2'
 
 import {SimError, exceptionOptions} from '../errors'
 import {defineService} from '../types'
-import {createImage, deregisterImage, describeImages} from './ec2-images'
+import {createImage, deregisterImage, describeImageAttribute, describeImages} from './ec2-images'
 import {
   describeInstanceAttribute,
   describeInstanceStatus,
@@ -11,6 +11,7 @@ import {
   runInstances,
   terminateInstances,
 } from './ec2-instances'
+import {createLaunchTemplate, deleteLaunchTemplate, describeLaunchTemplates, describeLaunchTemplateVersions} from './ec2-launch-templates'
 import {ec2Slice, type Ec2State} from './ec2-model'
 import {
   authorizeSecurityGroupIngress,
@@ -21,7 +22,7 @@ import {
   describeVpcs,
 } from './ec2-network'
 import {describeInstanceTypeOfferings, describeInstanceTypes} from './ec2-offerings'
-import {deleteSnapshot, describeSnapshots} from './ec2-snapshots'
+import {deleteSnapshot, describeSnapshotAttribute, describeSnapshots, modifySnapshotAttribute} from './ec2-snapshots'
 import {createTags, deleteTags, describeTags} from './ec2-tags'
 import {
   createSubnet,
@@ -46,16 +47,21 @@ export const ec2 = defineService<Ec2State>({
   operations: {
     AuthorizeSecurityGroupIngress: authorizeSecurityGroupIngress,
     CreateImage: createImage,
+    CreateLaunchTemplate: createLaunchTemplate,
     CreateSecurityGroup: createSecurityGroup,
     CreateSubnet: createSubnet,
     CreateTags: createTags,
     CreateVpc: createVpc,
     CreateVpcEndpoint: createVpcEndpoint,
+    DeleteLaunchTemplate: deleteLaunchTemplate,
     DeleteSecurityGroup: deleteSecurityGroup,
     DeleteSnapshot: deleteSnapshot,
     DeleteTags: deleteTags,
     DeregisterImage: deregisterImage,
+    DescribeImageAttribute: describeImageAttribute,
     DescribeImages: describeImages,
+    DescribeLaunchTemplates: describeLaunchTemplates,
+    DescribeLaunchTemplateVersions: describeLaunchTemplateVersions,
     DescribeInstanceAttribute: describeInstanceAttribute,
     DescribeInstanceStatus: describeInstanceStatus,
     DescribeInstanceTypeOfferings: describeInstanceTypeOfferings,
@@ -63,6 +69,7 @@ export const ec2 = defineService<Ec2State>({
     DescribeInstances: describeInstances,
     DescribeRouteTables: describeRouteTables,
     DescribeSecurityGroups: describeSecurityGroups,
+    DescribeSnapshotAttribute: describeSnapshotAttribute,
     DescribeSnapshots: describeSnapshots,
     DescribeSubnets: describeSubnets,
     DescribeTags: describeTags,
@@ -70,6 +77,7 @@ export const ec2 = defineService<Ec2State>({
     DescribeVpcEndpoints: describeVpcEndpoints,
     DescribeVpcs: describeVpcs,
     ModifyInstanceMetadataOptions: modifyInstanceMetadataOptions,
+    ModifySnapshotAttribute: modifySnapshotAttribute,
     ModifyVpcAttribute: modifyVpcAttribute,
     RunInstances: runInstances,
     TerminateInstances: terminateInstances,

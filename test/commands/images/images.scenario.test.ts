@@ -2,11 +2,18 @@
  * `hactl images list` and `images prune` on the sandbox: bakes A, B, C from
  * the first seed, a second seed launched from B, bake E from it; E is live
  * and latest, C the rollback target (as `hactl rollout` would leave it), B
- * the seed's source. `prune --keep 1` removes only A; `--dry-run` nothing.
+ * the seed's source. A saved configuration, then a launch template of the
+ * site, naming A keep it too. `prune --keep 1` removes only A; `--dry-run` nothing.
  */
+import {join} from 'node:path'
+
+import {CreateLaunchTemplateCommand, DeleteLaunchTemplateCommand, EC2Client} from '@aws-sdk/client-ec2'
+import {CreateConfigurationTemplateCommand, DeleteConfigurationTemplateCommand, ElasticBeanstalkClient} from '@aws-sdk/client-elastic-beanstalk'
+
 import {EB} from '../../../src/aws/eb-options'
 import {lastRolloutParameterName, type RolloutRecord} from '../../../src/bake/record'
 import {liveImageParameterName} from '../../../src/seed/identity'
+import {openSandbox} from '../../../src/sandbox'
 import {siteNames} from '../../../src/site/names'
 import {type Project} from '../../_helpers/cli'
 import {clientsFor, expectOk, passStaging, useSeededProject, WAIT} from '../bake/_staging'
@@ -57,7 +64,30 @@ describe('hactl images (sandbox)', () => {
     const human = await project.run(['images', 'list', '--sandbox'])
     expect(human.stdout).toContain(`${e}  live`)
 
-    const dry = JSON.parse((await project.run(['images', 'prune', '--sandbox', '--json', '--keep', '1', '--dry-run'])).stdout)
+    // A saved configuration, then a launch template of the site, naming A: A stays, and prune says why.
+    const dryRun = async () => JSON.parse((await project.run(['images', 'prune', '--sandbox', '--json', '--keep', '1', '--dry-run'])).stdout)
+    const reasonsOf = (result: {kept: Array<{imageId: string; reasons: string[]}>}) => Object.fromEntries(result.kept.map((image) => [image.imageId, image.reasons]))
+    const handle = openSandbox({region: 'eu-west-1', speed: 100_000, stateDir: join(project.dir, '.hactl')})
+    const ebClient = new ElasticBeanstalkClient({credentials: {accessKeyId: 'x', secretAccessKey: 'y'}, region: 'eu-west-1'})
+    ebClient.middlewareStack.use(handle.plugin('elasticbeanstalk'))
+    const ec2Client = new EC2Client({credentials: {accessKeyId: 'x', secretAccessKey: 'y'}, region: 'eu-west-1'})
+    ec2Client.middlewareStack.use(handle.plugin('ec2'))
+    const {application} = siteNames('demo', 'eu-west-1')
+    const platformArn = (await eb.describeEnvironment(environment))?.PlatformArn
+    await ebClient.send(new CreateConfigurationTemplateCommand({ApplicationName: application, OptionSettings: [{Namespace: EB.launch.namespace, OptionName: EB.launch.ImageId, Value: a}], PlatformArn: platformArn, TemplateName: 'before-upgrade'}))
+    const saved = await dryRun()
+    expect(saved.removed).toEqual([])
+    expect(reasonsOf(saved)[a]).toEqual(['saved configuration before-upgrade uses it'])
+    // EB's own launch template of the environment names the live image.
+    expect(reasonsOf(saved)[e]).toContainEqual(expect.stringMatching(/^launch template .*AWSEBEC2LaunchTemplate.* uses it$/))
+    await ebClient.send(new DeleteConfigurationTemplateCommand({ApplicationName: application, TemplateName: 'before-upgrade'}))
+    await ec2Client.send(new CreateLaunchTemplateCommand({LaunchTemplateData: {ImageId: a, InstanceType: 't3.small'}, LaunchTemplateName: 'demo-spare', TagSpecifications: [{ResourceType: 'launch-template', Tags: [{Key: 'hactl:site', Value: 'demo'}]}]}))
+    const template = await dryRun()
+    expect(template.removed).toEqual([])
+    expect(reasonsOf(template)[a]).toEqual(['launch template demo-spare uses it'])
+    await ec2Client.send(new DeleteLaunchTemplateCommand({LaunchTemplateName: 'demo-spare'}))
+
+    const dry = await dryRun()
     expect(dry.removed.map((image: {imageId: string}) => image.imageId)).toEqual([a])
     expect(JSON.parse((await project.run(['images', 'list', '--sandbox', '--json'])).stdout).images).toHaveLength(4)
 

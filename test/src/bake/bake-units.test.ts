@@ -92,7 +92,8 @@ describe('prune\'s plan', () => {
   const image = (id: string, state: Image['State'] = 'available'): Image => ({ImageId: id, Name: id, State: state})
   // Newest first, as findBakes gives them.
   const images = [image('ami-pending', 'pending'), image('ami-5'), image('ami-4'), image('ami-3'), image('ami-2', 'failed'), image('ami-1')]
-  const roles = {latest: 'ami-5', live: 'ami-4', rollbackTarget: 'ami-1', seedSources: ['ami-3']}
+  const none = {launchTemplates: [], savedConfigurations: [], seedSources: []}
+  const roles = {...none, latest: 'ami-5', live: 'ami-4', rollbackTarget: 'ami-1', seedSources: ['ami-3']}
 
   it('keeps the newest N, every protected and pending one; removes the rest, failed ones included', () => {
     const {doomed, kept} = planPrune(images, roles, 1)
@@ -104,9 +105,16 @@ describe('prune\'s plan', () => {
       'ami-5': ['latest bake', 'one of the 1 newest'],
       'ami-pending': ['still pending (a bake in progress)'],
     })
-    const unprotected = {seedSources: []}
-    expect(planPrune(images, unprotected, 2).doomed.map((i) => i.ImageId)).toEqual(['ami-3', 'ami-2', 'ami-1'])
+    expect(planPrune(images, none, 2).doomed.map((i) => i.ImageId)).toEqual(['ami-3', 'ami-2', 'ami-1'])
     expect(protections('ami-9', roles)).toEqual([])
+  })
+
+  it('keeps an image a saved configuration or a launch template of the site uses, and says which', () => {
+    const used = {...none, launchTemplates: [{imageIds: ['ami-2', 'ami-3'], name: 'demo-lt'}], savedConfigurations: [{imageId: 'ami-1', name: 'before-upgrade'}]}
+    expect(protections('ami-1', used)).toEqual(['saved configuration before-upgrade uses it'])
+    expect(protections('ami-3', used)).toEqual(['launch template demo-lt uses it'])
+    // ami-2 failed, so only a launch template keeps it; ami-4 alone goes.
+    expect(planPrune(images, used, 1).doomed.map((i) => i.ImageId)).toEqual(['ami-4'])
   })
 })
 

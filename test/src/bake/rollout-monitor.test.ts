@@ -1,7 +1,7 @@
 import type {EventDescription} from '@aws-sdk/client-elastic-beanstalk'
 
 import type {InstanceHealth} from '../../../src/aws/eb'
-import {ebFailure, firingAlarm, healthyInService, isBadHealth, RolloutMonitor, type RolloutLook} from '../../../src/bake/rollout-monitor'
+import {ebFailure, failedDraft, firingAlarm, healthyInService, isBadHealth, RolloutMonitor, type RolloutLook} from '../../../src/bake/rollout-monitor'
 
 const GRACE = 120_000
 
@@ -27,6 +27,20 @@ describe('rollout monitor: pure judges', () => {
     const events: EventDescription[] = [{Message: 'anything', Severity: 'WARN'}, {Message: 'whatever the words', Severity: 'ERROR'}]
     expect(ebFailure(events)?.Message).toBe('whatever the words')
     expect(ebFailure([{Message: 'Failed to deploy', Severity: 'INFO'}])).toBeUndefined()
+  })
+})
+
+describe('failedDraft', () => {
+  it('finds a configuration set that failed to deploy since the request, not an earlier update\'s', () => {
+    const since = Date.parse('2026-01-01T10:00:00Z')
+    const deployed = {DateUpdated: new Date(since + 60_000), DeploymentStatus: 'deployed' as const}
+    const pending = {DateUpdated: new Date(since + 60_000), DeploymentStatus: 'pending' as const}
+    const failedNow = {DateUpdated: new Date(since + 60_000), DeploymentStatus: 'failed' as const}
+    const failedBefore = {DateUpdated: new Date(since - 60_000), DeploymentStatus: 'failed' as const}
+    expect(failedDraft([deployed, pending], since)).toBeUndefined()
+    expect(failedDraft([deployed, failedBefore], since)).toBeUndefined()
+    expect(failedDraft([deployed, failedNow], since)).toBe(failedNow)
+    expect(failedDraft([deployed, {DeploymentStatus: 'failed'}], since)).toBeDefined()
   })
 })
 

@@ -14,7 +14,7 @@ describe('judgeSite: a site as env create leaves it', () => {
     expect(result.checks.filter((c) => c.status !== 'pass').map((c) => `${c.id} ${c.status}`)).toEqual([
       'ami-live-bake skip', 'ami-instances-live skip', 'ami-rollback-target skip', 'https skip', 'staging-schedule skip', 'staging-last-run skip',
     ])
-    expect(result).toMatchObject({failed: 0, passed: 23, site: 'demo', skipped: 6})
+    expect(result).toMatchObject({failed: 0, passed: 24, site: 'demo', skipped: 6})
     for (const c of result.checks) {
       expect(c.detail).not.toContain('\n')
       // The https skip says how to get HTTPS; every passing check has no remedy.

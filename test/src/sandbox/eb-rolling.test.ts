@@ -94,6 +94,15 @@ async function eventsSince(eb: EB.ElasticBeanstalkClient, start: Date): Promise<
   return (Events ?? []).reverse()
 }
 
+/** A ready environment (with these faults) whose ImageId update has just been requested: the instances and AMI before it, and when. */
+async function updateImage(faults: string[]) {
+  const {sandbox, eb, ec2} = await readyEnvironment(faults)
+  const before = await liveInstances(ec2)
+  const start = new Date(sandbox.clock.now())
+  await eb.send(new EB.UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option('aws:autoscaling:launchconfiguration', 'ImageId', await newImage(ec2))]}))
+  return {sandbox, eb, ec2, old: before.map((i) => i.InstanceId ?? ''), oldImage: before[0].ImageId, start}
+}
+
 describe('sandbox EB: rolling update by health', () => {
   it('replaces the instances batch by batch, never below MinSize healthy, with events per batch', async () => {
     const {sandbox, eb, ec2} = await readyEnvironment()
@@ -153,11 +162,7 @@ describe('sandbox EB: rolling update by health', () => {
   })
 
   it('rolls back to the previous configuration when the first batch goes Red (health-red fault)', async () => {
-    const {sandbox, eb, ec2} = await readyEnvironment(['health-red:elasticbeanstalk:UpdateEnvironment'])
-    const old = (await liveInstances(ec2)).map((i) => i.InstanceId ?? '')
-    const oldImage = (await liveInstances(ec2))[0].ImageId
-    const start = new Date(sandbox.clock.now())
-    await eb.send(new EB.UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option('aws:autoscaling:launchconfiguration', 'ImageId', await newImage(ec2))]}))
+    const {sandbox, eb, ec2, old, oldImage, start} = await updateImage(['health-red:elasticbeanstalk:UpdateEnvironment'])
     const polls = await pollUntilReady(sandbox, eb, ec2)
     expect(polls.every((seen) => seen.healthyIds.length >= 2)).toBe(true)
     expect(polls.some((seen) => seen.healthStatus === 'Degraded')).toBe(true)
@@ -169,6 +174,62 @@ describe('sandbox EB: rolling update by health', () => {
     expect(events.filter((e) => e.Severity === 'ERROR').map((e) => e.Message)).toEqual(
       expect.arrayContaining(['Failed to deploy configuration.', 'The environment was reverted to the previous configuration setting.']),
     )
+
+    // The draft that did not deploy stays, `failed`, beside the deployed set until the next update.
+    const sets = async () => (await eb.send(new EB.DescribeConfigurationSettingsCommand({ApplicationName: 'demo', EnvironmentName: 'demo-prod'}))).ConfigurationSettings ?? []
+    const imageOf = (set: EB.ConfigurationSettingsDescription) => set.OptionSettings?.find((o) => o.OptionName === 'ImageId')?.Value
+    const [deployed, failed] = await sets()
+    expect(deployed).toMatchObject({DeploymentStatus: 'deployed'})
+    expect(imageOf(deployed)).toBe(oldImage)
+    expect(failed).toMatchObject({DeploymentStatus: 'failed'})
+    expect(imageOf(failed)).not.toBe(oldImage)
+    expect(failed.DateUpdated!.getTime()).toBeGreaterThan(start.getTime())
+    await eb.send(new EB.UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option('aws:autoscaling:asg', 'MaxSize', '5')]}))
+    sandbox.clock.advance(DURATIONS.ebEnvironmentUpdating)
+    expect((await sets()).map((set) => set.DeploymentStatus)).toEqual(['deployed'])
+  })
+
+  it('an instance that never turns healthy (instance-unhealthy fault): Degraded with an ELB cause, EB fails the batch at its timeout and rolls back', async () => {
+    const {sandbox, eb, ec2, old, oldImage, start} = await updateImage(['instance-unhealthy:elasticbeanstalk:UpdateEnvironment'])
+    sandbox.clock.advance(DURATIONS.ebBatchGap + DURATIONS.ebBatchHealthy + 60_000)
+    const {InstanceHealthList} = await eb.send(new EB.DescribeInstancesHealthCommand({EnvironmentName: 'demo-prod', AttributeNames: ['HealthStatus', 'Causes', 'Deployment']}))
+    const sick = (InstanceHealthList ?? []).filter((h) => !old.includes(h.InstanceId ?? ''))
+    expect(sick).toHaveLength(1)
+    expect(sick[0]).toMatchObject({HealthStatus: 'Severe', Deployment: expect.objectContaining({Status: 'Deployed'})})
+    expect(sick[0].Causes?.[0]).toContain('OutOfService')
+    const health = await eb.send(new EB.DescribeEnvironmentHealthCommand({EnvironmentName: 'demo-prod', AttributeNames: ['HealthStatus', 'Color', 'Causes']}))
+    expect(health).toMatchObject({Color: 'Red', HealthStatus: 'Degraded'})
+    expect(health.Causes?.[0]).toContain('ELB health is failing')
+
+    const polls = await pollUntilReady(sandbox, eb, ec2)
+    expect(polls.every((seen) => seen.healthyIds.length >= 2)).toBe(true)
+    const final = await liveInstances(ec2)
+    expect(final.map((i) => i.InstanceId)).toEqual(old)
+    expect(final.every((i) => i.ImageId === oldImage)).toBe(true)
+    const errors = (await eventsSince(eb, start)).filter((e) => e.Severity === 'ERROR').map((e) => e.Message)
+    expect(errors).toEqual(expect.arrayContaining(['Failed to deploy configuration.', 'Environment update failed.']))
+  })
+
+  it('a scale-out mid-update (scale-out fault) launches from the updated launch template: every instance ends on the new AMI, one more of them', async () => {
+    const {sandbox, eb, ec2} = await readyEnvironment(['scale-out:elasticbeanstalk:UpdateEnvironment'])
+    const old = (await liveInstances(ec2)).map((i) => i.InstanceId ?? '')
+    const imageId = await newImage(ec2)
+    await eb.send(new EB.UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option('aws:autoscaling:launchconfiguration', 'ImageId', imageId)]}))
+    const polls = await pollUntilReady(sandbox, eb, ec2)
+    // Launch first (3) plus the scale-out: 4 at the peak, MaxSize.
+    expect(Math.max(...polls.map((seen) => seen.live.length))).toBe(4)
+    expect(polls.every((seen) => seen.healthyIds.length >= 2)).toBe(true)
+    const final = await liveInstances(ec2)
+    expect(final).toHaveLength(3)
+    expect(final.every((i) => i.ImageId === imageId && !old.includes(i.InstanceId ?? ''))).toBe(true)
+  })
+
+  it('a successful rolling update leaves no failed draft', async () => {
+    const {sandbox, eb, ec2} = await readyEnvironment()
+    await eb.send(new EB.UpdateEnvironmentCommand({EnvironmentName: 'demo-prod', OptionSettings: [option('aws:autoscaling:launchconfiguration', 'ImageId', await newImage(ec2))]}))
+    await pollUntilReady(sandbox, eb, ec2)
+    const {ConfigurationSettings} = await eb.send(new EB.DescribeConfigurationSettingsCommand({ApplicationName: 'demo', EnvironmentName: 'demo-prod'}))
+    expect(ConfigurationSettings?.map((set) => set.DeploymentStatus)).toEqual(['deployed'])
   })
 
   it('AbortEnvironmentUpdate: refused when nothing is in progress; mid-update it reverts, and EB\'s own rollback cannot be aborted', async () => {

@@ -128,6 +128,7 @@ export function healthySite(config: HactlConfig = testConfig()): SiteFacts {
     securityGroups: groups(config),
     seed: healthySeed(config),
     siteInstances: [],
+    sharing: {},
     snapshots: [],
     vpc: {dns: {hostnames: true, support: true}, egress: {missingEndpoints: [], ok: true, subnetsWithoutRoute: []}, vpcId: 'vpc-0123'},
   }

@@ -3,7 +3,7 @@ import type {EnvironmentStatus} from '@aws-sdk/client-elastic-beanstalk'
 
 import type {RolloutRecord} from '../../../../src/bake/record'
 import {isBakeOf} from '../../../../src/bake/images'
-import {imageInstancesLive, imageLiveBake, imageRollbackTarget, imageSnapshotsEncrypted} from '../../../../src/doctor/checks/images'
+import {imageInstancesLive, imageLiveBake, imageRollbackTarget, imagesNotShared, imageSnapshotsEncrypted} from '../../../../src/doctor/checks/images'
 import type {RolloutFacts, SiteFacts} from '../../../../src/doctor/facts'
 import {siteNames} from '../../../../src/site/names'
 import {testConfig} from '../../../_helpers/config'
@@ -113,5 +113,20 @@ describe('doctor: image checks', () => {
     expect(imageSnapshotsEncrypted.judge(unlisted, names)).toMatchObject({detail: 'snap-x of ami-b is not encrypted', status: 'fail'})
     expect(imageSnapshotsEncrypted.judge(facts({images: [], snapshots: []}), names)).toMatchObject({detail: 'no AMIs of the site yet', status: 'pass'})
     expect(imageSnapshotsEncrypted.judge(facts({environment: false, images: []}), names)).toMatchObject({status: 'skip'})
+  })
+
+  it('sharing: an AMI others may launch or a snapshot others may copy fails, naming who; unread permissions skip', () => {
+    const privately = {'ami-a': [], 'ami-b': [], 'snap-a': [], 'snap-b': []}
+    expect(imagesNotShared.judge({...facts(), sharing: privately}, names)).toMatchObject({detail: '2 AMIs and 2 snapshots of the site, shared with no one', status: 'pass'})
+    const publicSnapshot = imagesNotShared.judge({...facts(), sharing: {...privately, 'snap-a': [{group: 'all'}]}}, names)
+    expect(publicSnapshot).toMatchObject({detail: 'snap-a may be copied into volumes by everyone (group all)', status: 'fail'})
+    expect(publicSnapshot.remedy).toBe("aws ec2 modify-snapshot-attribute --snapshot-id snap-a --attribute createVolumePermission --create-volume-permission 'Remove=[{Group=all}]'.")
+    const sharedImage = imagesNotShared.judge({...facts(), sharing: {...privately, 'ami-b': [{userId: '210987654321'}], 'snap-b': [{group: 'all'}]}}, names)
+    expect(sharedImage).toMatchObject({detail: 'ami-b may be launched by account 210987654321, snap-b may be copied into volumes by everyone (group all)', status: 'fail'})
+    expect(sharedImage.remedy).toBe("aws ec2 modify-image-attribute --image-id ami-b --launch-permission 'Remove=[{UserId=210987654321}]', and likewise for the others.")
+    // A public image is amis-private's failure, not this check's.
+    expect(imagesNotShared.judge({...facts(), sharing: {...privately, 'ami-a': [{group: 'all'}]}}, names)).toMatchObject({status: 'pass'})
+    expect(imagesNotShared.judge(facts(), names)).toMatchObject({status: 'skip'})
+    expect(imagesNotShared.judge({...facts({images: []}), sharing: {}}, names)).toMatchObject({detail: 'no AMIs of the site yet', status: 'pass'})
   })
 })
