@@ -40,7 +40,7 @@ import {siteNames} from '../site/names'
 import {checkEnvironment, checkImage, rolloutOptionSettings} from './rollout-checks'
 import {RolloutMonitor, type RolloutLook, type RolloutVerdict} from './rollout-monitor'
 import {lastRolloutParameterName, latestBakeParameterName, parseBakeRecord, type RolloutOutcome, type RolloutRecord} from './record'
-import {checkSchema, olderText, type SchemaGuardOptions} from './schema-guard'
+import {checkSchema, judgeSchema, olderText, type SchemaGuardOptions} from './schema-guard'
 
 export interface RolloutOptions {
   readonly config: HactlConfig
@@ -287,6 +287,7 @@ async function stopIfOlder(run: Run, cause: string): Promise<void> {
     const [image] = await run.ec2.describeImages({imageIds: [run.previousImageId]}).catch(() => [])
     check = await checkSchema(await guardOptions(run.options, run), run.previousImageId, image)
   } catch (error) {
+    if (run.options.signal?.aborted) throw error
     reporter.emit({message: `Could not check ${run.previousImageId} against the live database schema (${(error as Error).message}); rolling back.`, type: 'warning'})
     return
   }
@@ -368,6 +369,13 @@ async function start(options: RolloutOptions, clients: {eb: EbApi; ec2: Ec2Api; 
     throw new UserError('image-schema-older', `${olderText(imageId, schema.judgement)}: it must not go live again. ${schema.wayBack ?? ''}`.trim(), {
       suggestions: [`Roll out a bake whose code is at schema ${schema.judgement.live.value} or newer (\`hactl images list\`), or bake the seed as it is now (\`hactl up\`).`],
     })
+  }
+
+  // Said before the update starts: should it fail, the automatic rollback will stop rather than go back onto older code.
+  if (schema.judgement.state !== 'unknown' && previousImageId) {
+    const [previous] = await ec2.describeImages({imageIds: [previousImageId]}).catch(() => [])
+    const before = judgeSchema(previousImageId, previous, schema.judgement.live)
+    if (before.state === 'older') reporter.emit({message: `${olderText(previousImageId, before)}: if this rollout fails, it stops where it is instead of rolling back onto it.`, type: 'warning'})
   }
 
   const {instanceIds} = await eb.environmentResources(name)
