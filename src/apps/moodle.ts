@@ -61,6 +61,9 @@ pass "Moodle's cron last started $age s ago"`,
   pluginsCommand: `find . -name version.php -not -path './vendor/*' -not -path './node_modules/*' | LC_ALL=C sort | xargs grep -H -E '^[$](plugin->(component|version)|version|release)[[:space:]]*='`,
   staticAsset: '/pix/moodlelogo.svg',
   versionPhp: 'define("MOODLE_INTERNAL", 1); $plugin = new stdClass(); include (is_file("public/version.php") ? "public/version.php" : "version.php"); echo $release;',
+  codeSchemaPhp: 'define("MOODLE_INTERNAL", 1); $plugin = new stdClass(); include (is_file("public/version.php") ? "public/version.php" : "version.php"); echo $version;',
+  // $CFG->prefix in config.php (src/seed/app-config/moodle.ts); admin/cli/upgrade.php moves it.
+  dbSchemaSql: "SELECT value FROM mdl_config WHERE name = 'version'",
 }
 
 export const moodle: AppProfile = {

@@ -71,6 +71,18 @@ export interface AppStagingProfile {
   readonly staticAsset: string
   /** A PHP snippet, run in the code directory, that prints the app's version. */
   readonly versionPhp: string
+  /**
+   * A PHP snippet, run in the code directory, that prints the code's database
+   * schema version: what the code expects the database to be at (WordPress
+   * `$wp_db_version`, Moodle `$version`). An image whose code is older than the
+   * live database's schema must not go live again (src/bake/schema-guard.ts).
+   */
+  readonly codeSchemaPhp: string
+  /**
+   * The SELECT (one row, one column) that reads the database's schema version,
+   * with the table prefix site.php's config file uses (src/seed/app-config).
+   */
+  readonly dbSchemaSql: string
   /** A sh command, run in the code directory, that prints the installed plugins and themes with their versions, one a line. */
   readonly pluginsCommand: string
   /** Paths (relative to the code) left out of the change marker: uploads, caches, anything the app writes at run time. */

@@ -66,6 +66,9 @@ verdict "$out"`,
   pluginsCommand: `for f in wp-content/plugins/*/*.php wp-content/plugins/*.php wp-content/mu-plugins/*.php wp-content/themes/*/style.css; do [ -f "$f" ] && printf '%s %s\\n' "$f" "$(grep -m 1 -i -E '^[[:space:]*]*Version:' "$f" | tr -d '\\r')"; done | grep -v ' $'; true`,
   staticAsset: '/wp-includes/css/dashicons.min.css',
   versionPhp: 'include "wp-includes/version.php"; echo $wp_version;',
+  codeSchemaPhp: 'include "wp-includes/version.php"; echo $wp_db_version;',
+  // $table_prefix in wp-config.php (src/seed/app-config/wordpress.ts); WordPress writes db_version when update-db has run.
+  dbSchemaSql: "SELECT option_value FROM wp_options WHERE option_name = 'db_version'",
 }
 
 export const wordpress: AppProfile = {

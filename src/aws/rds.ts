@@ -93,7 +93,7 @@ export interface RdsApi {
   /** Current values of some parameters of a (cluster) parameter group; undefined for a parameter not set. */
   parameterValues(name: string, cluster: boolean, parameterNames: readonly string[]): Promise<Record<string, string | undefined>>
   /** Manual snapshots of an instance (cluster: of a cluster) whose id starts with `prefix`, newest first. */
-  listSnapshots(input: {sourceId: string; cluster: boolean; prefix: string}): Promise<Array<{id: string; status: string; createdAt?: Date; engineVersion?: string}>>
+  listSnapshots(input: {sourceId: string; cluster: boolean; prefix: string; /** Automated ones too (no SnapshotType). @default false: manual only */ automated?: boolean}): Promise<Array<{id: string; status: string; createdAt?: Date; engineVersion?: string}>>
   /** RestoreDBInstanceFromDBSnapshot. */
   restoreInstanceFromSnapshot(input: RestoreDBInstanceFromDBSnapshotCommandInput): Promise<DBInstance>
   /** RestoreDBClusterFromSnapshot (the cluster's instances are then created with createInstance). */
@@ -211,11 +211,11 @@ export function createRdsApi(client: RDSClient, context: ApiContext): RdsApi {
     }
   }
 
-  async function manualSnapshots(sourceId: string, cluster: boolean): Promise<Array<{id: string; status: string; createdAt?: Date; engineVersion?: string}>> {
+  async function manualSnapshots(sourceId: string, cluster: boolean, automated = false): Promise<Array<{id: string; status: string; createdAt?: Date; engineVersion?: string}>> {
     if (cluster) {
       return awsCall('rds:DescribeDBClusterSnapshots', async () => {
         const found = []
-        const pages = paginateDescribeDBClusterSnapshots({client}, {DBClusterIdentifier: sourceId, SnapshotType: 'manual'})
+        const pages = paginateDescribeDBClusterSnapshots({client}, {DBClusterIdentifier: sourceId, SnapshotType: automated ? undefined : 'manual'})
         for await (const page of pages) {
           for (const snapshot of page.DBClusterSnapshots ?? []) {
             found.push({createdAt: snapshot.SnapshotCreateTime, engineVersion: snapshot.EngineVersion, id: snapshot.DBClusterSnapshotIdentifier ?? '', status: snapshot.Status ?? ''})
@@ -228,7 +228,7 @@ export function createRdsApi(client: RDSClient, context: ApiContext): RdsApi {
 
     return awsCall('rds:DescribeDBSnapshots', async () => {
       const found = []
-      const pages = paginateDescribeDBSnapshots({client}, {DBInstanceIdentifier: sourceId, SnapshotType: 'manual'})
+      const pages = paginateDescribeDBSnapshots({client}, {DBInstanceIdentifier: sourceId, SnapshotType: automated ? undefined : 'manual'})
       for await (const page of pages) {
         for (const snapshot of page.DBSnapshots ?? []) {
           found.push({createdAt: snapshot.SnapshotCreateTime, engineVersion: snapshot.EngineVersion, id: snapshot.DBSnapshotIdentifier ?? '', status: snapshot.Status ?? ''})
@@ -279,7 +279,8 @@ export function createRdsApi(client: RDSClient, context: ApiContext): RdsApi {
 
     async listSnapshots(input) {
       const prefix = input.prefix.toLowerCase()
-      const snapshots = await manualSnapshots(input.sourceId, input.cluster)
+      // Without SnapshotType both manual and automated snapshots come back (shared and public ones do not).
+      const snapshots = await manualSnapshots(input.sourceId, input.cluster, input.automated)
       return snapshots
         .filter((snapshot) => snapshot.id.toLowerCase().startsWith(prefix))
         .sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0))

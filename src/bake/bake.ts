@@ -3,7 +3,7 @@
  * tests (or with --force, said on the image), tagged with its lineage.
  *
  *   seed (running, booted ok, agent Online) ─► environment's platform ARN
- *     ─► marker (staging-run --marker) ─► gate: last-pass marker == marker? (exit 9 unless --force)
+ *     ─► marker + schema versions (staging-run --marker --versions) ─► gate: last-pass marker == marker? (exit 9 unless --force)
  *     ─► an image of this seed at this marker already? ── available: done (pointer written)
  *     │                                                  └ pending: wait for it (a re-run after Ctrl-C)
  *     ▼ none
@@ -45,8 +45,7 @@ import {plaintextSecrets} from '../security/secret-scan'
 import {readBootResult, requireSeed} from '../seed/state'
 import {waitForAgent} from '../seed/wait'
 import {siteNames} from '../site/names'
-import type {ChangeMarker} from '../staging/record'
-import {judgeGate, readLastPass, readSeedMarker, type GateVerdict} from './gate'
+import {judgeGate, readLastPass, readSeedMarker, type GateVerdict, type SeedMarker} from './gate'
 import {bakeImageName, bakeSelector, findBakes, removeImage, tagOf} from './images'
 import {BAKE_ROLE, BAKE_TAGS, latestBakeParameterName, type BakeRecord} from './record'
 import {CRON_BUSY_EXIT, cleanScript, startCronScript, stopCronScript} from './seed-scripts'
@@ -132,7 +131,8 @@ async function platformArnOf(options: BakeOptions): Promise<string> {
 
 interface Lineage {
   readonly seed: Instance
-  readonly marker: ChangeMarker
+  /** With the code's and the database's schema versions (the same SSM command). */
+  readonly marker: SeedMarker
   readonly verdict: GateVerdict
   readonly platformArn: string
 }
@@ -154,6 +154,9 @@ export function bakeTags(options: {config: HactlConfig; name: string; runId: str
     [BAKE_TAGS.appVersion]: lineage.marker.appVersion,
     [BAKE_TAGS.hactlVersion]: options.hactlVersion,
     [BAKE_TAGS.forced]: String(lineage.verdict.forced),
+    // Absent when unknown: rollout treats an image without them as of unknown schema (allowed, with a warning).
+    ...(lineage.marker.codeSchema ? {[BAKE_TAGS.codeSchema]: lineage.marker.codeSchema} : {}),
+    ...(lineage.marker.dbSchema ? {[BAKE_TAGS.dbSchema]: lineage.marker.dbSchema} : {}),
   }
   // The name is site, time and marker joined by hyphens: judged as those parts, since joined they
   // make one long mixed-case "token" (the T of the time) the scanner would take for a random key.
@@ -304,6 +307,9 @@ export async function bake(options: BakeOptions): Promise<BakeResult> {
   const verdict = judgeGate(config.site, marker.value, lastPass, options.force === true)
   step(reporter, 'gate', 'Check the seed was tested', 'done', verdict.forced ? `forced at ${marker.value}` : `run ${verdict.stagingRun} passed at ${marker.value}`)
   if (verdict.forced) reporter.emit({message: `Baking an untested seed (--force): the image is tagged ${BAKE_TAGS.forced}=true.`, type: 'warning'})
+  if (!marker.codeSchema || !marker.dbSchema) {
+    reporter.emit({message: `The seed did not report its ${marker.codeSchema ? "database's" : "code's"} schema version: the image is not tagged ${marker.codeSchema ? BAKE_TAGS.dbSchema : BAKE_TAGS.codeSchema}, so rollout cannot tell whether it is older than the live database.`, type: 'warning'})
+  }
   const lineage: Lineage = {marker, platformArn, seed, verdict}
 
   const existing = await findExisting(ec2, config.site, lineage)
@@ -322,6 +328,8 @@ export async function bake(options: BakeOptions): Promise<BakeResult> {
   const record: BakeRecord = {
     appVersion: tag(BAKE_TAGS.appVersion),
     at: new Date(clients.clock.now()).toISOString(),
+    codeSchema: tag(BAKE_TAGS.codeSchema),
+    dbSchema: tag(BAKE_TAGS.dbSchema),
     forced: tag(BAKE_TAGS.forced) === 'true',
     hactlVersion: tag(BAKE_TAGS.hactlVersion),
     imageId,

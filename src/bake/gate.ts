@@ -4,7 +4,7 @@
  * (/hactl/<site>/tests/last-pass). `--force` bakes anyway and says so on the
  * image.
  *
- *   staging-run --marker (on the seed) ──► marker now ─┐
+ *   staging-run --marker --versions (on the seed) ──► marker now (+ schema versions) ─┐
  *   /hactl/<site>/tests/last-pass ──► run id, marker ──┴─► same? bake : exit 9 (unless --force)
  */
 import type {SsmApi} from '../aws/ssm'
@@ -19,8 +19,17 @@ import {runOnSeed} from './seed-command'
 /** How long reading the marker may take: the runner hashes the code tree. */
 const MARKER_TIMEOUT_MS = 5 * 60_000
 
-export async function readSeedMarker(options: {ssm: SsmApi; clock: Clock; reporter: Reporter; instanceId: string; signal?: AbortSignal}): Promise<ChangeMarker> {
-  const invocation = await runOnSeed({...options, comment: 'hactl bake: the change marker', script: `${STAGING_RUNNER} --marker`, timeoutMs: MARKER_TIMEOUT_MS})
+/** The marker as `staging-run --marker --versions` prints it: with the code's and the database's schema versions. */
+export interface SeedMarker extends ChangeMarker {
+  /** The code's schema version; absent from a runner that predates it. */
+  readonly codeSchema?: string
+  /** The database's schema version; empty when the runner could not read it, absent from an older runner. */
+  readonly dbSchema?: string
+}
+
+/** The seed's marker and schema versions: one SSM command (`hactl up` counts them). */
+export async function readSeedMarker(options: {ssm: SsmApi; clock: Clock; reporter: Reporter; instanceId: string; signal?: AbortSignal}): Promise<SeedMarker> {
+  const invocation = await runOnSeed({...options, comment: 'hactl bake: the change marker', script: `${STAGING_RUNNER} --marker --versions`, timeoutMs: MARKER_TIMEOUT_MS})
   const line = invocation.stdout.split('\n').find((text) => text.startsWith('{'))
   const marker = line ? (JSON.parse(line) as Partial<ChangeMarker>) : undefined
   if (invocation.responseCode !== 0 || typeof marker?.value !== 'string') {
@@ -30,7 +39,7 @@ export async function readSeedMarker(options: {ssm: SsmApi; clock: Clock; report
     })
   }
 
-  return marker as ChangeMarker
+  return marker as SeedMarker
 }
 
 export async function readLastPass(ssm: SsmApi, site: string): Promise<StagingSummary | undefined> {

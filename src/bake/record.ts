@@ -28,6 +28,10 @@ export const BAKE_TAGS = {
   hactlVersion: 'hactl:version',
   /** `true` when baked with --force (no passing staging run for the marker). */
   forced: 'hactl:forced',
+  /** The code's database schema version (WordPress `$wp_db_version`, Moodle `$version`): src/bake/schema-guard.ts. */
+  codeSchema: 'hactl:code-schema',
+  /** The database's schema version when the image was baked (the seed shares the production database). */
+  dbSchema: 'hactl:db-schema',
 } as const
 
 export const BAKE_ROLE = 'bake'
@@ -47,9 +51,14 @@ export interface BakeRecord {
   readonly appVersion: string
   readonly hactlVersion: string
   readonly forced: boolean
+  /** The code's schema version; empty when the seed did not report it, absent in records from before it was kept. */
+  readonly codeSchema?: string
+  /** The database's schema version at the bake; empty when it could not be read, absent in older records. */
+  readonly dbSchema?: string
 }
 
-export type RolloutOutcome = 'interrupted' | 'rolled-back' | 'succeeded'
+/** `stopped`: the rollout failed, but the image before it is older than the live database schema, so it was left where it was (schema-guard.ts). */
+export type RolloutOutcome = 'interrupted' | 'rolled-back' | 'stopped' | 'succeeded'
 
 export interface RolloutRecord {
   readonly runId: string
@@ -60,7 +69,7 @@ export interface RolloutRecord {
   /** ISO 8601 UTC. */
   readonly started: string
   readonly finished: string
-  /** One line: why it rolled back, or empty. */
+  /** One line: why it rolled back (or stopped), or empty. */
   readonly cause: string
   /** The lowest number of healthy in-service instances observed during the rollout. */
   readonly lowestHealthy: number

@@ -2,7 +2,9 @@
  * `hactl rollback`: a rollout of the AMI the last rollout replaced
  * (/hactl/<site>/rollout/last previousImageId), with the same checks,
  * watching and automatic undo. It may go back to EB's platform AMI, which no
- * bake tags (the site's first rollout replaced it).
+ * bake tags (the site's first rollout replaced it). An image whose code is
+ * older than the live database schema is refused, with the way back
+ * (schema-guard.ts, exit 2).
  */
 import {HactlError} from '../core/errors'
 import {ExitCode} from '../core/exit-codes'

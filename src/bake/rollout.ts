@@ -4,12 +4,15 @@
  * invariant 3).
  *
  *   image (flag │ latest bake) ─► live already? ─► yes: say so, change nothing
- *        ▼ checks: this site's bake, available, architecture, platform; env Ready, no update, MaxSize > MinSize, alarms quiet
+ *        ▼ checks: this site's bake, available, architecture, platform, code not older than the live DB schema
+ *                  (schema-guard.ts); env Ready, no update, MaxSize > MinSize, alarms quiet
  *   UpdateEnvironment (ImageId + rollout policy only)
  *        ▼ poll: DescribeEnvironments + events since the request + instance health + alarms ─► RolloutMonitor
  *   settled (Ready, Green) ─► no failed configuration draft, every instance on the new AMI? ─► yes: record, live pointer, done
  *        │ fail: Red beyond the grace period, an alarm in ALARM, EB's own failure, the deadline
  *        ▼
+ *   previous AMI's code older than the live DB schema? ─► yes: stop where it is, record `stopped`, exit 8 with the way back
+ *        ▼ no
  *   AbortEnvironmentUpdate (if still abortable) ─► wait Ready ─► instances back on the previous AMI?
  *        │ no: UpdateEnvironment back to it, wait Ready
  *        ▼ wait Green ─► record ─► exit 8 with the cause
@@ -29,7 +32,7 @@ import type {SsmApi} from '../aws/ssm'
 import {pollUntil} from '../aws/wait'
 import type {HactlConfig} from '../config/schema'
 import type {Deadline} from '../core/deadline'
-import {HactlError, InterruptedError, RolledBackError} from '../core/errors'
+import {HactlError, InterruptedError, RolledBackError, UserError} from '../core/errors'
 import {ExitCode} from '../core/exit-codes'
 import type {Reporter} from '../core/progress'
 import {liveImageParameterName} from '../seed/identity'
@@ -37,10 +40,11 @@ import {siteNames} from '../site/names'
 import {checkEnvironment, checkImage, rolloutOptionSettings} from './rollout-checks'
 import {failedDraft, RolloutMonitor, type RolloutLook, type RolloutVerdict} from './rollout-monitor'
 import {lastRolloutParameterName, latestBakeParameterName, parseBakeRecord, type RolloutOutcome, type RolloutRecord} from './record'
+import {checkSchema, judgeSchema, olderText, type SchemaGuardOptions} from './schema-guard'
 
 export interface RolloutOptions {
   readonly config: HactlConfig
-  readonly clients: Pick<AwsClients, 'clock' | 'cloudwatch' | 'eb' | 'ec2' | 'ssm'>
+  readonly clients: Pick<AwsClients, 'clock' | 'cloudwatch' | 'eb' | 'ec2' | 'rds' | 'ssm'>
   readonly reporter: Reporter
   /** The command's --wait from when the lock was taken: how long the new image may take to settle. */
   readonly deadline: Deadline
@@ -232,6 +236,7 @@ const settledOrReady = (_verdict: RolloutVerdict, seen: RolloutLook) => seen.sta
  */
 async function rollBack(run: Run, cause: string): Promise<never> {
   const {config, deadline, reporter} = run.options
+  await stopIfOlder(run, cause)
   reporter.emit({message: `Rolling back to ${run.previousImageId}: ${cause}`, type: 'warning'})
   step(reporter, 'rollback', `Roll back to ${run.previousImageId}`, 'start')
   const budget = () => Math.max(deadline.remainingMs(), RECOVERY_MS)
@@ -261,6 +266,48 @@ async function rollBack(run: Run, cause: string): Promise<never> {
     data: {...resultOf(run, 'succeeded', instances), cause, outcome: 'rolled-back'},
     suggestions: ['See what failed on the seed (`hactl seed exec`, `hactl test run`), fix it, bake again and roll out the new bake.'],
   })
+}
+
+async function guardOptions(options: RolloutOptions, clients: {ec2: Ec2Api; ssm: SsmApi}): Promise<SchemaGuardOptions> {
+  return {clock: options.clients.clock, config: options.config, ec2: clients.ec2, rds: await options.clients.rds(), reporter: options.reporter, signal: options.signal, ssm: clients.ssm}
+}
+
+/**
+ * The automatic rollback's schema check: when the image the environment ran
+ * before is older than the live database schema, putting it back would make
+ * things worse, so nothing is aborted or re-applied: the rollout is recorded
+ * `stopped` and exit 8 says where the environment stands and the way back.
+ * When the check itself fails, the rollback goes on as it would have.
+ */
+async function stopIfOlder(run: Run, cause: string): Promise<void> {
+  const {reporter} = run.options
+  if (!run.previousImageId) return
+  let check
+  try {
+    const [image] = await run.ec2.describeImages({imageIds: [run.previousImageId]}).catch(() => [])
+    check = await checkSchema(await guardOptions(run.options, run), run.previousImageId, image)
+  } catch (error) {
+    if (run.options.signal?.aborted) throw error
+    reporter.emit({message: `Could not check ${run.previousImageId} against the live database schema (${(error as Error).message}); rolling back.`, type: 'warning'})
+    return
+  }
+
+  if (check.judgement.state !== 'older') return
+  const why = olderText(run.previousImageId, check.judgement)
+  const [env, instances] = await Promise.all([run.eb.describeEnvironment(run.name), instanceImages(run.eb, run.ec2, run.name)])
+  const state = `${env?.Status ?? 'gone'}, health ${env?.Health ?? '?'}${env?.AbortableOperationInProgress ? ', update still in progress' : ''}`
+  await record(run, 'stopped', `${cause}; not rolled back: ${why}`)
+  step(reporter, 'rollback', `Roll back to ${run.previousImageId}`, 'skip', 'older than the live database schema')
+  throw new RolledBackError(
+    `Rollout of ${run.imageId} failed (${cause}) and was not rolled back: ${why}, so putting it back would make things worse. ${run.name} was left as it is: ${state}; ${mix(instances)} (Elastic Beanstalk goes on; a batch that stays unhealthy past its timeout is reverted by EB itself). ${check.wayBack ?? ''}`.trim(),
+    {
+      data: {...resultOf(run, 'succeeded', instances), cause, outcome: 'stopped'},
+      suggestions: [
+        `Fix ${run.imageId}'s problem on the seed, run the staging tests, bake and roll out the fix (\`hactl up\`).`,
+        `\`hactl status\` shows the environment; \`aws elasticbeanstalk abort-environment-update --environment-name ${run.name}\` stops an update still in progress.`,
+      ],
+    },
+  )
 }
 
 /** Ctrl-C: say where the environment stands and how to finish or roll back. */
@@ -306,16 +353,31 @@ async function start(options: RolloutOptions, clients: {eb: EbApi; ec2: Ec2Api; 
     ec2.instanceTypeArchitectures([instanceType]),
     cloudwatch.describeAlarms(config.environment.rollout.alarms),
   ])
+  const image = images.find((found) => found.ImageId === imageId)
   checkImage({
     allowUntagged: options.mode === 'rollback',
     architectures: architectures.get(instanceType) ?? [],
-    image: images.find((image) => image.ImageId === imageId),
+    image,
     imageId,
     instanceType,
     platformArn: env.PlatformArn ?? '',
     site: config.site,
   })
   checkEnvironment(config, {alarms, environment: env, maxSize, minSize})
+  const schema = await checkSchema(await guardOptions(options, clients), imageId, image)
+  if (schema.judgement.state === 'older') {
+    throw new UserError('image-schema-older', `${olderText(imageId, schema.judgement)}: it must not go live again. ${schema.wayBack ?? ''}`.trim(), {
+      suggestions: [`Roll out a bake whose code is at schema ${schema.judgement.live.value} or newer (\`hactl images list\`), or bake the seed as it is now (\`hactl up\`).`],
+    })
+  }
+
+  // Said before the update starts: should it fail, the automatic rollback will stop rather than go back onto older code.
+  if (schema.judgement.state !== 'unknown' && previousImageId) {
+    const [previous] = await ec2.describeImages({imageIds: [previousImageId]}).catch(() => [])
+    const before = judgeSchema(previousImageId, previous, schema.judgement.live)
+    if (before.state === 'older') reporter.emit({message: `${olderText(previousImageId, before)}: if this rollout fails, it stops where it is instead of rolling back onto it.`, type: 'warning'})
+  }
+
   const {instanceIds} = await eb.environmentResources(name)
   step(reporter, 'preflight', 'Check the image and the environment', 'done', `${imageId} replaces ${previousImageId || 'the platform AMI'} on ${instanceIds.length} instance(s)`)
 

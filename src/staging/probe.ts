@@ -8,6 +8,7 @@
  *
  *   value KEY            one value of site.php by dotted key (db.host); secrets refused
  *   db                   the writer (and the reader, if any) answer over TLS
+ *   schema SQL           the database's schema version (the app's SELECT), on the writer over TLS
  *   cache                the cache answers over TLS (Redis AUTH + PING, Memcached version)
  *   secrets FILE         writes site.php's secrets to FILE, one a line (for grep -F -f)
  *   heartbeat FILE MAX   the cron heartbeat is younger than MAX seconds and exited 0
@@ -37,7 +38,8 @@ function tls_context(): array {
     return ['ssl' => $ssl];
 }
 
-function db_probe(array $db, string $host, string $what): string {
+// Connects as the app does (its own user, TLS); [connection, description] or out() with why not.
+function db_connect(array $db, string $host, string $what): array {
     $engine = $db['engine'];
     if (str_contains($engine, 'postgres')) {
         if (!function_exists('pg_connect')) out("$what: PHP has no pgsql extension", 1);
@@ -47,7 +49,7 @@ function db_probe(array $db, string $host, string $what): string {
         if (!$c) out("$what $host: cannot connect as {$db['user']} over TLS", 1);
         $r = pg_fetch_row(pg_query($c, 'SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()'));
         if (($r[0] ?? 'f') !== 't') out("$what $host: connected, but not over TLS", 1);
-        return "$what $host as {$db['user']} over TLS";
+        return [$c, "$what $host as {$db['user']} over TLS"];
     }
     mysqli_report(MYSQLI_REPORT_OFF);
     $m = mysqli_init();
@@ -59,8 +61,37 @@ function db_probe(array $db, string $host, string $what): string {
     $r = $m->query("SHOW SESSION STATUS LIKE 'Ssl_cipher'");
     $cipher = $r ? ($r->fetch_row()[1] ?? '') : '';
     if ($cipher === '') out("$what $host: connected, but not over TLS", 1);
-    if (!$m->query('SELECT 1')) out("$what $host: SELECT 1 failed", 1);
-    return "$what $host as {$db['user']} over TLS ($cipher)";
+    return [$m, "$what $host as {$db['user']} over TLS ($cipher)"];
+}
+
+// The first column of the first row, or null when there is none (false: the query failed).
+function db_value($c, string $sql): string|null|false {
+    if ($c instanceof mysqli) {
+        $r = $c->query($sql);
+        if (!$r) return false;
+        $row = $r->fetch_row();
+        return $row === null ? null : (string) $row[0];
+    }
+    $r = @pg_query($c, $sql);
+    if (!$r) return false;
+    $row = pg_fetch_row($r);
+    return $row === false ? null : (string) $row[0];
+}
+
+function db_probe(array $db, string $host, string $what): string {
+    [$c, $said] = db_connect($db, $host, $what);
+    if (db_value($c, 'SELECT 1') !== '1') out("$what $host: SELECT 1 failed", 1);
+    return $said;
+}
+
+// The database's schema version, read on the writer with the app's credentials (the SELECT comes from the app's profile).
+function schema_probe(array $db, string $sql): string {
+    if (!preg_match('/^SELECT [^;]+$/i', $sql)) out('schema: give one SELECT', 2);
+    [$c] = db_connect($db, $db['host'], 'writer');
+    $v = db_value($c, $sql);
+    if ($v === false) out("writer {$db['host']}: the schema version query failed (is the app installed?)", 1);
+    if ($v === null || !preg_match('/^[0-9]+(\\.[0-9]+)?$/', trim($v))) out("writer {$db['host']}: no schema version in the database (is the app installed?)", 1);
+    return trim($v);
 }
 
 function cache_probe(array $cache): string {
@@ -160,6 +191,8 @@ switch ($cmd) {
         $lines = [db_probe($site['db'], $site['db']['host'], 'writer')];
         if (($site['db']['reader'] ?? '') !== '') $lines[] = db_probe($site['db'], $site['db']['reader'], 'reader');
         out(implode('; ', $lines), 0);
+    case 'schema':
+        out(schema_probe(site()['db'], $argv[2] ?? ''), 0);
     case 'cache':
         out(cache_probe(site()['cache']), 0);
     case 'secrets':
@@ -184,7 +217,7 @@ switch ($cmd) {
     case 'summary':
         summary();
     default:
-        out('usage: staging-probe.php value KEY | db | cache | secrets FILE | heartbeat FILE MAX | report | summary', 2);
+        out('usage: staging-probe.php value KEY | db | schema SQL | cache | secrets FILE | heartbeat FILE MAX | report | summary', 2);
 }
 `
 }

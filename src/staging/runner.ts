@@ -5,8 +5,14 @@
  * same way, so scheduled and manual runs record alike.
  *
  *   staging-run [--trigger manual|schedule] [--only ID,..] [--skip ID,..] [--no-record] [--notify TOPIC_ARN]
- *   staging-run --marker        prints the change marker (ChangeMarker JSON, one line) and exits 0:
- *                               what `hactl bake` compares with the last passing run
+ *   staging-run --marker        prints the change marker (ChangeMarker JSON, one line, with the code's
+ *                               schema version codeSchema) and exits 0: what `hactl bake` compares with
+ *                               the last passing run
+ *   staging-run --versions      prints {"codeSchema","dbSchema","appVersion"} (one line): the code's schema
+ *                               version and the database's (read with the app's credentials, TLS); exit 1
+ *                               and one stderr line when the database cannot be read
+ *   staging-run --marker --versions   the marker with dbSchema added ("" when the database cannot be
+ *                               read, said on stderr): what `hactl bake` reads, in one SSM command
  *     │ root: change marker (code, plugins, app version, php -m)
  *     │ for each check, in order, under the suite's deadline:
  *     │   timeout <limit> runuser -u hactl-test -- staging-run --check ID   (one process per check)
@@ -130,6 +136,7 @@ readonly SUITE_LIMIT=${staging.suiteLimitSeconds}
 readonly ALL_CHECKS=${shellQuote(checks.map((c) => c.id).join(' '))}
 readonly PRIVILEGED=${shellQuote(privileged)}
 readonly PHP_GROUP=${shellQuote(options.phpGroup ?? 'webapp')}
+readonly DB_SCHEMA_SQL=${shellQuote(profile.stagingChecks.dbSchemaSql)}
 
 log() { printf 'hactl-staging: %s\\n' "$*" >&2; }
 
@@ -195,11 +202,21 @@ compute_marker() {
       find . -xdev \\( ${pruneExpression(profile, options.uploadsPath)} \\) -prune -o -type l -printf '%p -> %l\\n' | LC_ALL=C sort
     } | sha)
     plugins=$( (${profile.stagingChecks.pluginsCommand}) 2>/dev/null | sha)
-    version=$(php -r ${shellQuote(profile.stagingChecks.versionPhp)} 2>/dev/null | tr -cd 'A-Za-z0-9._+ -')
+    version=$(app_version)
     phpmods=$(php -m | sha)
     value=$(printf 'code %s\\nplugins %s\\napp %s\\nphp %s\\n' "$code" "$plugins" "$version" "$phpmods" | sha)
-    printf '{"value":"sha256:%s","code":"%s","plugins":"%s","appVersion":"%s","php":"%s"}' "$value" "$code" "$plugins" "$version" "$phpmods"
+    # The code's schema version is covered by the code's hash already: a field, not a part of the value.
+    printf '{"value":"sha256:%s","code":"%s","plugins":"%s","appVersion":"%s","php":"%s","codeSchema":"%s"}' "$value" "$code" "$plugins" "$version" "$phpmods" "$(code_schema)"
   )
+}
+
+# ---- schema versions: the code's and the database's (src/bake/schema-guard.ts) ----
+app_version() { app_php -r ${shellQuote(profile.stagingChecks.versionPhp)} 2>/dev/null | tr -cd 'A-Za-z0-9._+ -'; }
+code_schema() { app_php -r ${shellQuote(profile.stagingChecks.codeSchemaPhp)} 2>/dev/null | tr -cd '0-9.'; }
+# Prints the database's schema version; on failure the probe's one line goes to stderr and it returns 1.
+db_schema() {
+  said=$(probe schema "$DB_SCHEMA_SQL" 2>&1) || { log "cannot read the database's schema version: $said"; return 1; }
+  printf '%s' "$said" | tr -cd '0-9.'
 }
 
 # ---- the suite ----
@@ -375,12 +392,12 @@ record() {
 }
 
 usage() {
-  log "usage: staging-run [--trigger manual|schedule] [--only ID,...] [--skip ID,...] [--no-record] [--notify TOPIC_ARN] | --marker"
+  log "usage: staging-run [--trigger manual|schedule] [--only ID,...] [--skip ID,...] [--no-record] [--notify TOPIC_ARN] | --marker [--versions] | --versions"
   log "checks: $ALL_CHECKS"
   exit ${RUNNER_EXIT.usage}
 }
 
-TRIGGER=manual ONLY='' SKIP='' NO_RECORD='' CHECK='' MARKER_ONLY='' NOTIFY=''
+TRIGGER=manual ONLY='' SKIP='' NO_RECORD='' CHECK='' MARKER_ONLY='' NOTIFY='' VERSIONS=''
 while [ $# -gt 0 ]; do
   case $1 in
     --trigger) [ $# -ge 2 ] || usage; TRIGGER=$2; shift 2 ;;
@@ -389,6 +406,7 @@ while [ $# -gt 0 ]; do
     --no-record) NO_RECORD=1; shift ;;
     --notify) [ $# -ge 2 ] || usage; NOTIFY=$2; shift 2 ;;
     --marker) MARKER_ONLY=1; shift ;;
+    --versions) VERSIONS=1; shift ;;
     --check) [ $# -ge 2 ] || usage; CHECK=$2; shift 2 ;;
     *) log "unknown option $1"; usage ;;
   esac
@@ -399,7 +417,17 @@ for id in $(printf '%s,%s' "$ONLY" "$SKIP" | tr ',' ' '); do
 done
 if [ -n "$MARKER_ONLY" ]; then
   marker=$(compute_marker) || { log "could not compute the change marker in $APP_DIR"; exit 1; }
+  # With --versions: the database's schema too, in the same line (one SSM command for the bake).
+  if [ -n "$VERSIONS" ]; then
+    marker=$(printf '%s' "$marker" | sed 's/}$//')
+    marker="$marker,\\"dbSchema\\":\\"$(db_schema)\\"}"
+  fi
   printf '%s\\n' "$marker"
+  exit 0
+fi
+if [ -n "$VERSIONS" ]; then
+  db=$(db_schema) || exit 1
+  printf '{"codeSchema":"%s","dbSchema":"%s","appVersion":"%s"}\\n' "$(code_schema)" "$db" "$(app_version)"
   exit 0
 fi
 if [ -n "$CHECK" ]; then

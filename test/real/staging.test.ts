@@ -145,6 +145,36 @@ describeNeeding([...PROGRAMS, 'findmnt', 'timeout', `${WORDPRESS}/wp-cron.php`].
     expect(await marker()).not.toBe(first)
   }, 120_000)
 
+  it('reports the code\'s and the database\'s schema versions (--versions, --marker, --marker --versions)', async () => {
+    const code = spawnSync('php', ['-r', `include "${WORDPRESS}/wp-includes/version.php"; echo $wp_db_version;`], {encoding: 'utf8'}).stdout.trim()
+    const db = wp.sql("SELECT option_value FROM wordpress.wp_options WHERE option_name = 'db_version'")
+    expect(code).toMatch(/^\d+$/)
+    expect(db).toMatch(/^\d+$/)
+    const versions = await run(['--versions'])
+    expect(versions.code).toBe(0)
+    const line = JSON.parse(versions.stdout.trim())
+    expect(line).toEqual({appVersion: expect.stringMatching(/^\d+\.\d+/), codeSchema: code, dbSchema: db})
+    const marker = JSON.parse((await run(['--marker'])).stdout.trim())
+    expect(marker).toMatchObject({codeSchema: code, value: expect.stringMatching(/^sha256:/)})
+    expect(marker.dbSchema).toBeUndefined()
+    const both = await run(['--marker', '--versions'])
+    expect(JSON.parse(both.stdout.trim())).toEqual({...marker, dbSchema: db})
+  }, 120_000)
+
+  it('--versions exits 1 with one line on stderr when the database cannot be read', async () => {
+    await wp.stopDatabase()
+    try {
+      const result = await run(['--versions'])
+      expect(result.code).toBe(1)
+      expect(result.stdout).toBe('')
+      expect(result.stderr.trim().split('\n')).toEqual([expect.stringContaining("cannot read the database's schema version: writer 127.0.0.1")])
+      // The marker is still read; the database's part is empty.
+      expect(JSON.parse((await run(['--marker', '--versions'])).stdout.trim())).toMatchObject({dbSchema: ''})
+    } finally {
+      await wp.startDatabase()
+    }
+  }, 120_000)
+
   it('fails the database checks when MariaDB is stopped', async () => {
     await wp.stopDatabase()
     try {

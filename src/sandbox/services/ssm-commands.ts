@@ -22,7 +22,7 @@ import type {InstanceRecord} from './ec2-model'
 import {writeStringParameter, type CommandRecord, type InvocationRecord, type SsmState} from './ssm-model'
 import {SEED_PARAMETERS, isSeed, pingStatus, seedSite} from './ssm-seed'
 import {simulateScript} from './ssm-shell'
-import {isRunnerScript, simulateRunner} from './ssm-staging'
+import {isRunnerScript, simulateRunner, upgradeSchemas} from './ssm-staging'
 import {isBakeScript, simulateBakeScript} from './ssm-cron'
 
 /*
@@ -163,6 +163,7 @@ function countChange(context: RunCommandContext, instanceId: string, command: Co
   if (site === undefined) return
   const record = (context.state.seeds[instanceId] ??= {site, changes: 0})
   record.changes += 1
+  upgradeSchemas(context.state, context.region, instance, site, command.commands)
   const value = JSON.stringify({count: record.changes, instanceId, commandId: command.id, at: new Date(command.requestedAt).toISOString()})
   writeStringParameter(context.state, SEED_PARAMETERS.changes(site), value, command.requestedAt)
 }

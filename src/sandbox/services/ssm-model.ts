@@ -78,6 +78,14 @@ export interface SsmState {
   commands: CommandRecord[]
   /** By instance id: the seeds the sandbox has booted. */
   seeds: Record<string, SeedRecord>
+  /** By site: the schema versions of the seed's code and of the database it shares with production (ssm-staging.ts). Absent in older state files. */
+  schemas?: Record<string, SiteSchema>
+}
+
+/** A site's simulated schema versions (WordPress `$wp_db_version` / `db_version`, Moodle `$version`). */
+export interface SiteSchema {
+  code: string
+  db: string
 }
 
 export function ssmSlice(region: RegionState): SsmState {

@@ -3,7 +3,7 @@ import {createHash} from 'node:crypto'
 import {DURATIONS} from '../durations'
 import type {AdvanceContext, OperationContext, RegionState} from '../types'
 import type {InstanceRecord} from './ec2-model'
-import {writeStringParameter, type SeedRecord, type SsmState} from './ssm-model'
+import {writeStringParameter, type SeedRecord, type SiteSchema, type SsmState} from './ssm-model'
 import {seedScriptText} from './ssm-seed'
 import type {ShellResult} from './ssm-shell'
 
@@ -11,9 +11,12 @@ import type {ShellResult} from './ssm-shell'
  * The staging runner on a simulated seed (src/staging/runner.ts on EC2). The
  * sandbox never runs it; it answers what the runner would print:
  *
- *   /usr/local/libexec/hactl/staging-run --marker
- *     ─► one line of ChangeMarker JSON, exit 0 (a seed whose boot has not
- *        reported has no runner yet: exit 127, "No such file or directory")
+ *   /usr/local/libexec/hactl/staging-run --marker [--versions]
+ *     ─► one line of ChangeMarker JSON with codeSchema (and dbSchema with
+ *        --versions), exit 0 (a seed whose boot has not reported has no
+ *        runner yet: exit 127, "No such file or directory")
+ *   /usr/local/libexec/hactl/staging-run --versions
+ *     ─► {"codeSchema","dbSchema","appVersion"}, exit 0
  *   /usr/local/libexec/hactl/staging-run [--trigger manual|schedule] [--only ID,..] [--skip ID,..] [--no-record] [--notify ARN]
  *     ─► the report (one JSON line) of the checks the seed's own runner has
  *        (its ALL_CHECKS line in the user data), every one passing in a
@@ -50,15 +53,66 @@ export function isRunnerScript(commands: readonly string[]): boolean {
 
 const sha = (text: string) => createHash('sha256').update(text).digest('hex')
 
-/** The simulated seed's change marker: a function of the instance and how many changes it has had. */
-export function seedMarker(instance: InstanceRecord, seed: SeedRecord | undefined): {value: string; code: string; plugins: string; appVersion: string; php: string} {
+/** The simulated seed's change marker: a function of the instance and how many changes it has had; the code's schema when known. */
+export function seedMarker(instance: InstanceRecord, seed: SeedRecord | undefined, schema?: SiteSchema): {value: string; code: string; plugins: string; appVersion: string; php: string; codeSchema?: string} {
   const changes = seed?.changes ?? 0
   const code = sha(`${instance.id} code ${changes}`)
   const plugins = sha(`${instance.id} plugins`)
   const php = sha(`${instance.id} php -m`)
   const appVersion = 'sandbox'
   const value = `sha256:${sha(`code ${code}\nplugins ${plugins}\napp ${appVersion}\nphp ${php}\n`)}`
-  return {value, code, plugins, appVersion, php}
+  return {value, code, plugins, appVersion, php, ...(schema ? {codeSchema: schema.code} : {})}
+}
+
+// ---- schema versions ----------------------------------------------------------
+//
+// Per site, the seed's code schema and the shared database's schema (ssm.md
+// "Schema versions"). A fresh site has both at the app's first version; a
+// command sent to the seed that upgrades the code moves the code's one step
+// on, one that runs the database upgrade brings the database up to the code.
+
+/** Each app's schema versions, oldest first: a fresh site is at the first; beyond the last, upgrades add STEP. */
+const SCHEMA_VERSIONS: Readonly<Record<string, readonly string[]>> = {
+  wordpress: ['57155', '58975', '60421'],
+  moodle: ['2024100700.00', '2025041400.00', '2025100600.00'],
+}
+
+function nextSchema(app: string, current: string): string {
+  const known = SCHEMA_VERSIONS[app] ?? SCHEMA_VERSIONS.wordpress
+  const index = known.indexOf(current)
+  if (index >= 0 && index + 1 < known.length) return known[index + 1]
+  const [whole, fraction] = current.split('.')
+  return fraction === undefined ? String(Number(whole) + 1000) : `${Number(whole) + 100}.${fraction}`
+}
+
+function appOf(region: RegionState, instance: InstanceRecord): string {
+  return runnerConstant(seedScriptText(region, instance) ?? '', 'APP') ?? 'wordpress'
+}
+
+/** The site's schema versions, created at the app's first version on first use. */
+export function siteSchema(state: SsmState, site: string, app: string): SiteSchema {
+  state.schemas ??= {}
+  const first = (SCHEMA_VERSIONS[app] ?? SCHEMA_VERSIONS.wordpress)[0]
+  return (state.schemas[site] ??= {code: first, db: first})
+}
+
+/**
+ * What a command sent to the seed does to the schemas: WordPress `wp core
+ * update` (not `update-db`) moves the code on, `wp core update-db` brings the
+ * database up to it (both, in that order, in one command: both move); Moodle
+ * `git pull` / `git checkout` move the code, `admin/cli/upgrade.php` the
+ * database. Returns true when anything moved.
+ */
+export function upgradeSchemas(state: SsmState, region: RegionState, instance: InstanceRecord, site: string, commands: readonly string[]): boolean {
+  const app = appOf(region, instance)
+  const schema = siteSchema(state, site, app)
+  const text = commands.join('\n')
+  const before = `${schema.code} ${schema.db}`
+  const codeUpgrade = app === 'moodle' ? /\bgit\s+(pull|checkout)\b/ : /\bcore\s+update\b(?!-db)/
+  const dbUpgrade = app === 'moodle' ? /admin\/cli\/upgrade\.php/ : /\bupdate-db\b/
+  if (codeUpgrade.test(text)) schema.code = nextSchema(app, schema.code)
+  if (dbUpgrade.test(text)) schema.db = schema.code
+  return before !== `${schema.code} ${schema.db}`
 }
 
 // ---- the suite ----------------------------------------------------------------
@@ -176,7 +230,8 @@ function simulateSuite(words: readonly string[], instance: InstanceRecord, seed:
   const seconds = Math.ceil(2 + checks.reduce((sum, check) => sum + check.ms, 0) / 1000)
   const result = checks.some((check) => check.status === 'fail') || checks.length === 0 ? 'fail' : 'pass'
   const selection = selected.length === all.length ? 'all' : 'partial'
-  const report = {...base, started: stamp(started), finished: stamp(started + seconds * 1000), marker: seedMarker(instance, seed), selection, checks, result}
+  const marker = seedMarker(instance, seed, siteSchema(state, site, base.app))
+  const report = {...base, started: stamp(started), finished: stamp(started + seconds * 1000), marker, selection, checks, result}
   const line = JSON.stringify(report)
   const summary = summaryOf(report)
   const log = checks.map((check) => `hactl-staging: ${check.id} ${check.status} (${check.ms} ms) ${check.message}\n`).join('')
@@ -207,10 +262,14 @@ export function simulateRunner(
   if (seed?.bootReportedAt === undefined) {
     return {exit: 127, stdout: '', stderr: `sh: ${STAGING_RUNNER_PATH}: No such file or directory\n`, seconds: 0, timedOut: false}
   }
-  if (words.length === 2 && words[1] === '--marker') {
-    return {exit: 0, stdout: `${JSON.stringify(seedMarker(instance, seed))}\n`, stderr: '', seconds: 2, timedOut: false}
-  }
   if (context === undefined) return undefined
+  const options = new Set(words.slice(1))
+  if ((options.has('--marker') || options.has('--versions')) && options.size === words.length - 1 && [...options].every((word) => word === '--marker' || word === '--versions')) {
+    const schema = siteSchema(context.state, seed.site, appOf(context.region, instance))
+    const marker = seedMarker(instance, seed, schema)
+    const line = options.has('--marker') ? {...marker, ...(options.has('--versions') ? {dbSchema: schema.db} : {})} : {codeSchema: schema.code, dbSchema: schema.db, appVersion: marker.appVersion}
+    return {exit: 0, stdout: `${JSON.stringify(line)}\n`, stderr: '', seconds: 2, timedOut: false}
+  }
   return simulateSuite(words.slice(1), instance, seed, context)
 }
 

@@ -66,7 +66,7 @@ describe('the image and its tags', () => {
   })
 
   const lineage = {
-    marker: {appVersion: '6.8.2', code: '', php: '', plugins: '', value: MARKER},
+    marker: {appVersion: '6.8.2', code: '', codeSchema: '58975', dbSchema: '58975', php: '', plugins: '', value: MARKER},
     platformArn: 'arn:aws:elasticbeanstalk:eu-west-1::platform/PHP 8.3 running on 64bit Amazon Linux 2023/4.7.1',
     seed: {ImageId: 'ami-0123456789abcdef0', InstanceId: 'i-0123456789abcdef0'},
     verdict: {forced: false, stagingRun: 'r1'},
@@ -77,6 +77,12 @@ describe('the image and its tags', () => {
     const tags = bakeTags({config, hactlVersion: '0.1.0', lineage, name: 'hactl-demo-20250910T174305-ab12ab12', runId: '6f1c2a7e-0d7e-4b52-9d1c-8f3a2b1c0d9e'})
     expect(Object.keys(tags)).toEqual(expect.arrayContaining([...Object.values(BAKE_TAGS), 'Name', 'CostCentre']))
     expect(tags).toMatchObject({[BAKE_TAGS.forced]: 'false', [BAKE_TAGS.role]: 'bake', [BAKE_TAGS.sourceImage]: 'ami-0123456789abcdef0'})
+  })
+
+  it('leaves the schema tags out when the seed did not report them (unknown, not empty)', () => {
+    const tags = bakeTags({config: testConfig(), hactlVersion: '0.1.0', lineage: {...lineage, marker: {...lineage.marker, codeSchema: undefined, dbSchema: ''}}, name: 'n', runId: 'r'})
+    expect(tags[BAKE_TAGS.codeSchema]).toBeUndefined()
+    expect(tags[BAKE_TAGS.dbSchema]).toBeUndefined()
   })
 
   it('refuses a tag that looks like a secret, naming the tag and not the value', () => {

@@ -470,7 +470,7 @@ describe('sandbox seed: the staging suite', () => {
     expect(report).toMatchObject({version: REPORT_VERSION, site: SITE, app: 'wordpress', instance: id, trigger: 'manual', selection: 'all', result: 'pass'})
     expect(report.checks.map((check) => check.id)).toEqual(CHECKS)
     expect(Object.keys(report)).toEqual(['version', 'runId', 'site', 'app', 'instance', 'trigger', 'started', 'finished', 'marker', 'selection', 'checks', 'result'])
-    expect(Object.keys(report.marker).sort()).toEqual(['appVersion', 'code', 'php', 'plugins', 'value'])
+    expect(Object.keys(report.marker).sort()).toEqual(['appVersion', 'code', 'codeSchema', 'php', 'plugins', 'value'])
     expect(result.StandardErrorContent).toContain('hactl-staging: http-home pass')
     const last = await parameterJson(sandbox.ssm, lastRunParameterName(SITE))
     expect(last).toMatchObject({runId: report.runId, result: 'pass'})
