@@ -29,7 +29,10 @@ export interface SeedMarker extends ChangeMarker {
 
 /** The seed's marker and schema versions: one SSM command (`hactl up` counts them). */
 export async function readSeedMarker(options: {ssm: SsmApi; clock: Clock; reporter: Reporter; instanceId: string; signal?: AbortSignal}): Promise<SeedMarker> {
-  const invocation = await runOnSeed({...options, comment: 'hactl bake: the change marker', script: `${STAGING_RUNNER} --marker --versions`, timeoutMs: MARKER_TIMEOUT_MS})
+  const read = async (args: string) => runOnSeed({...options, comment: 'hactl bake: the change marker', script: `${STAGING_RUNNER} ${args}`, timeoutMs: MARKER_TIMEOUT_MS})
+  let invocation = await read('--marker --versions')
+  // A seed whose runner predates --versions answers with its usage and exit 2: ask it for the marker alone (no schema versions then).
+  if (invocation.responseCode === 2 && !invocation.stdout.includes('{')) invocation = await read('--marker')
   const line = invocation.stdout.split('\n').find((text) => text.startsWith('{'))
   const marker = line ? (JSON.parse(line) as Partial<ChangeMarker>) : undefined
   if (invocation.responseCode !== 0 || typeof marker?.value !== 'string') {
