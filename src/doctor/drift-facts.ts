@@ -39,6 +39,7 @@ export interface NodeMarker {
 export type MarkerRead = {readonly instanceId: string; readonly marker: NodeMarker} | {readonly instanceId: string; readonly skipped: string}
 
 export const NO_RUNNER = 'no runner (the environment runs the platform AMI)'
+export const NO_BAKE = 'no bake is live yet (the environment runs the platform AMI)'
 
 /** What a finished invocation says: the marker, or why there is none. */
 export function markerOf(invocation: Pick<CommandInvocation, 'instanceId' | 'responseCode' | 'status' | 'stderr' | 'stdout'>): MarkerRead {
@@ -200,11 +201,11 @@ export function judgeWebDrift(input: DriftInput): WebDrift {
 /** The seed's marker against the live bake's: another app version is drift; changed code alone is the normal work since the bake. */
 export function judgeSeedDrift(input: DriftInput): SeedDrift {
   const {live, seedInstanceId: instanceId} = input
-  if (!instanceId) return {liveAppVersion: live?.appVersion, state: 'not-checked', why: 'no seed'}
   const read = input.reads.find((candidate) => candidate.instanceId === instanceId)
   const marker = read && 'marker' in read ? read.marker : undefined
   const base = {instanceId, liveAppVersion: live?.appVersion, marker: marker?.value, seedAppVersion: marker?.appVersion}
-  if (!live) return {...base, state: 'not-checked', why: `no bake is live (${NO_RUNNER})`}
+  if (!live) return {...base, state: 'not-checked', why: NO_BAKE}
+  if (!instanceId) return {...base, state: 'not-checked', why: 'no seed'}
   if (!marker) return {...base, state: 'not-checked', why: read && 'skipped' in read ? read.skipped : 'not asked'}
   if (marker.appVersion !== undefined && live.appVersion !== undefined && marker.appVersion !== live.appVersion) return {...base, state: 'app-version'}
   return {...base, state: marker.value === live.marker ? 'same' : 'ahead'}

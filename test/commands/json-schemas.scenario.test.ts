@@ -166,6 +166,6 @@ describe('--json schemas', () => {
       // Every command's schema met a real result at least once.
       const ids = [...(await loadedCommands()).keys()].sort()
       expect(ids.filter((id) => !validated.get(id))).toEqual([])
-    })
+    }, 180_000)
   })
 })

@@ -11,7 +11,7 @@
  */
 import type {SiteNames} from '../../site/names'
 import {defineCheck, fail, listOf, pass, plural, skip, type Verdict} from '../check'
-import {NO_RUNNER} from '../drift-facts'
+import {NO_BAKE, NO_RUNNER} from '../drift-facts'
 import type {SiteFacts} from '../facts'
 
 const NO_SSM = 'Run `hactl doctor` with SSM access (it runs `staging-run --marker` on the web nodes and the seed).'
@@ -42,7 +42,7 @@ function checkSeedDrift(facts: SiteFacts): Verdict {
   if (!drift) return skip('the seed was not asked (no SSM access given to doctor)', NO_SSM)
   switch (drift.state) {
     case 'not-checked': {
-      return skip(`not checked: ${drift.why ?? 'not asked'}`, drift.why?.startsWith('no bake') ? FIRST_ROLLOUT : '`hactl seed status` shows whether the seed answers through SSM.')
+      return skip(`not checked: ${drift.why ?? 'not asked'}`, drift.why === NO_BAKE ? FIRST_ROLLOUT : '`hactl seed status` shows whether the seed answers through SSM.')
     }
 
     case 'app-version': {
