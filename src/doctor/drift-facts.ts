@@ -105,7 +105,8 @@ export async function readMarkers(options: ReadMarkersOptions): Promise<MarkerRe
     await pollUntil({
       check: (pending: number) => (pending === 0 ? {state: 'done'} : {state: 'retry', status: `${pending} of ${online.length} to answer`}),
       clock,
-      maxDelayMs: 5000,
+      // The runner answers in seconds: look every two at most, so the wait ends soon after the last answer.
+      maxDelayMs: 2000,
       minDelayMs: 1000,
       poll: async () => {
         const waiting = online.filter((instanceId) => !reads.has(instanceId))
