@@ -44,7 +44,8 @@ export const NO_BAKE = 'no bake is live yet (the environment runs the platform A
 /** What a finished invocation says: the marker, or why there is none. */
 export function markerOf(invocation: Pick<CommandInvocation, 'instanceId' | 'responseCode' | 'status' | 'stderr' | 'stdout'>): MarkerRead {
   const {instanceId} = invocation
-  if (invocation.responseCode === 127 || /No such file or directory|not found/.test(invocation.stderr)) return {instanceId, skipped: NO_RUNNER}
+  // The shell's own exit code for a program that is not there: an instance launched from the platform AMI has no runner.
+  if (invocation.responseCode === 127) return {instanceId, skipped: NO_RUNNER}
   const line = invocation.stdout.split('\n').find((text) => text.startsWith('{'))
   let parsed: Partial<NodeMarker> | undefined
   try {
