@@ -206,9 +206,10 @@ export function judgeSeedDrift(input: DriftInput): SeedDrift {
   const read = input.reads.find((candidate) => candidate.instanceId === instanceId)
   const marker = read && 'marker' in read ? read.marker : undefined
   const base = {instanceId, liveAppVersion: live?.appVersion, marker: marker?.value, seedAppVersion: marker?.appVersion}
+  if (!instanceId) return {...base, state: 'not-checked', why: live ? 'no seed' : NO_BAKE}
+  if (read && 'skipped' in read) return {...base, state: 'not-checked', why: read.skipped}
   if (!live) return {...base, state: 'not-checked', why: NO_BAKE}
-  if (!instanceId) return {...base, state: 'not-checked', why: 'no seed'}
-  if (!marker) return {...base, state: 'not-checked', why: read && 'skipped' in read ? read.skipped : 'not asked'}
+  if (!marker) return {...base, state: 'not-checked', why: 'not asked'}
   if (marker.appVersion !== undefined && live.appVersion !== undefined && marker.appVersion !== live.appVersion) return {...base, state: 'app-version'}
   return {...base, state: marker.value === live.marker ? 'same' : 'ahead'}
 }

@@ -17,9 +17,12 @@
  *   round 3, once the environment and the records are in:
  *     DescribeImages of the live, last-baked and previous AMIs (one call each: a gone AMI is an answer, not an error)
  *     DescribePlatformVersion of the environment's platform (is the live AMI its base AMI?)
+ *   round 4, only with --drift: staging-run --marker on every web node and the seed in one SSM Run Command
+ *     (src/doctor/drift-facts.ts) ─► web nodes against the live bake's marker, the seed against its app version;
+ *     with --marker too, the seed's answer serves both (no second command)
  *
- * Every part read here is read-only; without `--marker` status sends nothing
- * to the seed. A part that does not exist yet (no seed, no bake, no test run)
+ * Every part read here is read-only; without `--marker` or `--drift` status
+ * sends nothing to the instances. A part that does not exist yet (no seed, no bake, no test run)
  * is `null` in the result, never an error.
  */
 import type {Image} from '@aws-sdk/client-ec2'
@@ -305,12 +308,14 @@ async function readSiteStatus(options: StatusOptions, config: HactlConfig): Prom
   const imageStatus = (imageId: string): StatusImage => toStatusImage(imageId, images.get(imageId), now())
 
   const liveImage = liveImageId ? toLiveImage(imageStatus(liveImageId), images.get(liveImageId), config.site, baseImages) : null
+  const liveBake = liveBakeOf(liveImageId, liveImageId ? images.get(liveImageId) : undefined)
   const drift = options.drift
     ? await readDrift({
         clock: clients.clock,
-        live: liveBakeOf(liveImageId, liveImageId ? images.get(liveImageId) : undefined),
+        live: liveBake,
         reporter: options.reporter,
-        seedInstanceId: seed.seed?.instanceId,
+        // Before the first bake the seed is asked only for --marker: there is nothing to compare it with.
+        seedInstanceId: liveBake || options.marker ? seed.seed?.instanceId : undefined,
         ssm: await clients.ssm(),
         webInstances: environment?.instances ?? [],
       })
@@ -363,7 +368,8 @@ async function readSiteStatus(options: StatusOptions, config: HactlConfig): Prom
 
 /** The seed's marker as --marker shows it, taken from the drift read (one command for both). */
 function seedMarkerOf(drift: DriftReport): SeedMarker {
-  return drift.seed.marker ? {value: drift.seed.marker} : {error: drift.seed.why ?? 'not read'}
+  if (drift.seed.marker) return {value: drift.seed.marker}
+  return {error: drift.seed.instanceId ? (drift.seed.why ?? 'not read') : 'no seed'}
 }
 
 /** The newest Ready version of the branch, or null when the region has none (a typo in hactl.yml: plan and doctor say so). */
