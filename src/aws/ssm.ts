@@ -49,6 +49,8 @@ export interface ManagedInstance {
 export interface RunShellInput {
   /** One instance: hactl targets the seed by id, never by tag (AWS-NOTES §6.1). */
   readonly instanceId: string
+  /** Several instances in one command (one invocation each; SendCommand takes up to 50): when given, these instead of `instanceId`. */
+  readonly instanceIds?: readonly string[]
   /** AWS-RunShellScript's `commands`: the lines of one script. */
   readonly commands: readonly string[]
   /** At most 100 characters. */
@@ -253,7 +255,7 @@ export function createSsmApi(client: SSMClient, _context: ApiContext): SsmApi {
           new SendCommandCommand({
             Comment: input.comment,
             DocumentName: 'AWS-RunShellScript',
-            InstanceIds: [input.instanceId],
+            InstanceIds: input.instanceIds ? [...input.instanceIds] : [input.instanceId],
             Parameters: parameters,
             TimeoutSeconds: input.deliveryTimeoutSeconds,
           }),

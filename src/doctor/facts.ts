@@ -41,6 +41,7 @@ import {attachmentsOf} from './attachments'
 import {readHttpsFacts, type HttpsFacts} from './https-facts'
 import {readStagingFacts, type StagingFacts} from '../staging/facts'
 import {BAKE_TAGS, lastRolloutParameterName, parseRolloutRecord, type RolloutRecord} from '../bake/record'
+import {liveBakeOf, readDrift, type DriftReport} from './drift-facts'
 
 /** ACM, SSM and the clock are optional: without ACM the HTTPS checks see no certificate; without SSM the seed is not read and its checks are skipped. */
 export type DoctorClients = Pick<AwsClients, 'eb' | 'ec2' | 'efs' | 'elasticache' | 'rds'> & Partial<Pick<AwsClients, 'acm' | 'clock' | 'scheduler' | 'ssm'>>
@@ -148,6 +149,8 @@ export interface SiteFacts {
   readonly seed?: SeedFacts
   /** The staging schedule and runs; absent when not read (no SSM or Scheduler client given). */
   readonly staging?: StagingFacts
+  /** Web nodes' and the seed's change markers against the live bake's (drift-facts.ts); absent when not read (no SSM client given). */
+  readonly drift?: DriftReport
 }
 
 export interface VpcFacts {
@@ -158,9 +161,9 @@ export interface VpcFacts {
 }
 
 /** A fact a check can declare in its `needs`. */
-export type FactKey = 'cache' | 'database' | 'environment' | 'fileSystem' | 'https' | 'images' | 'network' | 'rollout' | 'securityGroups' | 'seed' | 'sharing' | 'siteInstances' | 'snapshots' | 'staging' | 'vpc'
+export type FactKey = 'cache' | 'database' | 'drift' | 'environment' | 'fileSystem' | 'https' | 'images' | 'network' | 'rollout' | 'securityGroups' | 'seed' | 'sharing' | 'siteInstances' | 'snapshots' | 'staging' | 'vpc'
 
-export const FACT_KEYS: readonly FactKey[] = ['environment', 'siteInstances', 'fileSystem', 'database', 'cache', 'securityGroups', 'images', 'snapshots', 'sharing', 'rollout', 'network', 'vpc', 'https', 'seed', 'staging']
+export const FACT_KEYS: readonly FactKey[] = ['environment', 'siteInstances', 'fileSystem', 'database', 'cache', 'securityGroups', 'images', 'snapshots', 'sharing', 'rollout', 'network', 'vpc', 'https', 'seed', 'staging', 'drift']
 
 /**
  * Facts that another fact is read from: the groups attached to the site's
@@ -168,6 +171,7 @@ export const FACT_KEYS: readonly FactKey[] = ['environment', 'siteInstances', 'f
  * through its settings.
  */
 const READ_THROUGH: Readonly<Partial<Record<FactKey, readonly FactKey[]>>> = {
+  drift: ['environment', 'images', 'seed'],
   https: ['environment'],
   images: ['environment'],
   rollout: ['images', 'environment'],
@@ -360,6 +364,15 @@ async function readStaging(clients: DoctorClients, config: HactlConfig): Promise
   return readStagingFacts({ec2: () => clients.ec2(), scheduler: () => scheduler.call(clients), ssm: () => ssm.call(clients)}, config, () => (clients.clock ?? systemClock).now())
 }
 
+/** The markers of the web nodes and the seed, once the live image is known; undefined without SSM. */
+async function readDriftFacts(clients: DoctorClients, facts: SiteFacts, images: readonly Image[]): Promise<DriftReport | undefined> {
+  if (!clients.ssm) return undefined
+  const live = liveBakeOf(facts.environmentImageId, images.find((image) => image.ImageId === facts.environmentImageId))
+  // Before the first bake there is nothing to compare the seed with: it is not asked.
+  const seedInstanceId = live ? facts.seed?.instances[0]?.InstanceId : undefined
+  return readDrift({clock: clients.clock ?? systemClock, live, seedInstanceId, ssm: await clients.ssm(), webInstances: facts.environment?.instances ?? []})
+}
+
 /**
  * Reads the facts that checks needing `needs` judge (every fact by default)
  * through the site inventory; independent lookups run side by side.
@@ -394,7 +407,7 @@ export async function readSiteFacts(clients: DoctorClients, config: HactlConfig,
   // The snapshots and the rollback target wait for the images (they skip a second read of any); the rest runs beside them.
   const reading = when('images', async () => [...taggedImages, ...(await readEnvironmentImage(clients, environmentImageId, taggedImages))], taggedImages)
   const snapshotsRead = when('snapshots', async () => readSnapshots(clients, config.site, await reading), [])
-  const [images, snapshots, sharing, rollout, attachedGroups, vpc, https] = await Promise.all([
+  const [images, snapshots, sharing, rollout, attachedGroups, vpc, https, drift] = await Promise.all([
     reading,
     snapshotsRead,
     when('sharing', async () => readSharing(clients, await reading, await snapshotsRead), undefined),
@@ -402,6 +415,7 @@ export async function readSiteFacts(clients: DoctorClients, config: HactlConfig,
     when('securityGroups', () => readAttachedGroups(clients, read), []),
     when('vpc', () => readVpc(clients, config, network), undefined),
     when('https', () => readHttpsFacts(config, environment?.settings, clients.acm?.bind(clients), clients.clock?.now() ?? Date.now()), undefined),
+    when('drift', async () => readDriftFacts(clients, read, await reading), undefined),
   ])
-  return {...read, https, images, rollout, securityGroups: [...read.securityGroups, ...attachedGroups], sharing, snapshots, vpc}
+  return {...read, drift, https, images, rollout, securityGroups: [...read.securityGroups, ...attachedGroups], sharing, snapshots, vpc}
 }

@@ -9,6 +9,8 @@
  *
  * Reading and judging are apart so the judges are plain functions of what
  * AWS said, testable without AWS. Doctor only reads: it changes nothing.
+ * The one command it sends (drift-facts.ts: `staging-run --marker` on the
+ * web nodes and the seed, once a bake is live) only reads there too.
  * It never prints a secret: a check that finds one names the property.
  */
 import type {HactlConfig} from '../config/schema'
@@ -47,7 +49,7 @@ export interface DoctorResult {
 export interface DoctorOptions {
   /** hactl.yml, resolved. */
   readonly config: HactlConfig
-  /** The APIs doctor reads from. Doctor calls only Describe/List operations. */
+  /** The APIs doctor reads from: Describe/List/Get operations, and one SendCommand that reads the change markers (drift-facts.ts). */
   readonly clients: DoctorClients
   /** Told when the reading starts and ends. @default silentReporter */
   readonly reporter?: Reporter

@@ -17,9 +17,12 @@
  *   round 3, once the environment and the records are in:
  *     DescribeImages of the live, last-baked and previous AMIs (one call each: a gone AMI is an answer, not an error)
  *     DescribePlatformVersion of the environment's platform (is the live AMI its base AMI?)
+ *   round 4, only with --drift: staging-run --marker on every web node and the seed in one SSM Run Command
+ *     (src/doctor/drift-facts.ts) ─► web nodes against the live bake's marker, the seed against its app version;
+ *     with --marker too, the seed's answer serves both (no second command)
  *
- * Every part read here is read-only; without `--marker` status sends nothing
- * to the seed. A part that does not exist yet (no seed, no bake, no test run)
+ * Every part read here is read-only; without `--marker` or `--drift` status
+ * sends nothing to the instances. A part that does not exist yet (no seed, no bake, no test run)
  * is `null` in the result, never an error.
  */
 import type {Image} from '@aws-sdk/client-ec2'
@@ -41,6 +44,7 @@ import {siteNames} from '../site/names'
 import {seedStatus, type SeedStatusResult} from '../seed/status'
 import {lastPassParameterName, lastRunParameterName} from '../staging/record'
 import {readStagingSchedule} from '../staging/schedule'
+import {liveBakeOf, readDrift, type DriftReport} from '../doctor/drift-facts'
 import {readSeedMarker, type SeedMarker} from './marker'
 
 export interface StatusOptions {
@@ -50,7 +54,15 @@ export interface StatusOptions {
   readonly config?: LoadedConfig
   /** Ask the seed for its change marker (SSM Run Command, a few seconds) to tell whether it changed since the last test. @default false */
   readonly marker?: boolean
-  /** Where the marker's wait reports (only with `marker`). */
+  /**
+   * Ask the web nodes and the seed for their change markers (one SSM Run
+   * Command to all of them) to tell drift from the live image. Behind a flag
+   * for the reasons `marker` is (src/status/marker.ts): it is a SendCommand
+   * and takes seconds. With `marker` too, the seed's marker comes from the
+   * same command. @default false
+   */
+  readonly drift?: boolean
+  /** Where the marker's wait reports (only with `marker` or `drift`). */
   readonly reporter?: Reporter
 }
 
@@ -222,6 +234,8 @@ export interface StatusResult {
   readonly bake?: BakeStatus | null
   /** /hactl/<site>/rollout/last; null before the first rollout. */
   readonly rollout?: RolloutStatus | null
+  /** Web nodes and the seed against the live bake (src/doctor/drift-facts.ts): only with --drift. */
+  readonly drift?: DriftReport
   /** Records under /hactl/<site>/ status could not read (a hand-edited parameter …): name → why. */
   readonly unreadable?: Readonly<Record<string, string>>
 }
@@ -259,10 +273,10 @@ async function readSiteStatus(options: StatusOptions, config: HactlConfig): Prom
 
   const seedRead = seedStatus({clients, config})
   const [inventory, latest, seed, seedMarker, schedule] = await Promise.all([
-    readSite({clients, config, want: {environment: {health: true, settings: true}}}),
+    readSite({clients, config, want: {environment: {health: true, instances: options.drift ? {states: ['running']} : undefined, settings: true}}}),
     latestPlatform(clients, config.environment.platform),
     seedRead,
-    options.marker
+    options.marker && !options.drift
       ? seedRead.then((found) => readSeedMarker({agent: found.ssm.pingStatus, clients, instanceId: found.seed?.instanceId, reporter: options.reporter, site: config.site}))
       : undefined,
     readStagingSchedule({clients, config}),
@@ -294,7 +308,20 @@ async function readSiteStatus(options: StatusOptions, config: HactlConfig): Prom
   const imageStatus = (imageId: string): StatusImage => toStatusImage(imageId, images.get(imageId), now())
 
   const liveImage = liveImageId ? toLiveImage(imageStatus(liveImageId), images.get(liveImageId), config.site, baseImages) : null
-  const marker = seedMarker && 'value' in seedMarker ? seedMarker.value : undefined
+  const liveBake = liveBakeOf(liveImageId, liveImageId ? images.get(liveImageId) : undefined)
+  const drift = options.drift
+    ? await readDrift({
+        clock: clients.clock,
+        live: liveBake,
+        reporter: options.reporter,
+        // Before the first bake the seed is asked only for --marker: there is nothing to compare it with.
+        seedInstanceId: liveBake || options.marker ? seed.seed?.instanceId : undefined,
+        ssm: await clients.ssm(),
+        webInstances: environment?.instances ?? [],
+      })
+    : undefined
+  const seedMarkerNow = options.marker && drift ? seedMarkerOf(drift) : seedMarker
+  const marker = seedMarkerNow && 'value' in seedMarkerNow ? seedMarkerNow.value : undefined
   return {
     bake: bakeRecord
       ? {
@@ -332,12 +359,18 @@ async function readSiteStatus(options: StatusOptions, config: HactlConfig): Prom
       changedSinceLastPass: marker && lastPass ? marker !== lastPass.marker : null,
       last,
       lastPass,
-      seedMarker,
+      seedMarker: seedMarkerNow,
     },
+    drift,
     unreadable: Object.keys(unreadable).length > 0 ? unreadable : undefined,
   }
 }
 
+/** The seed's marker as --marker shows it, taken from the drift read (one command for both). */
+function seedMarkerOf(drift: DriftReport): SeedMarker {
+  if (drift.seed.marker) return {value: drift.seed.marker}
+  return {error: drift.seed.instanceId ? (drift.seed.why ?? 'not read') : 'no seed'}
+}
 
 /** The newest Ready version of the branch, or null when the region has none (a typo in hactl.yml: plan and doctor say so). */
 async function latestPlatform(clients: AwsClients, branch: string): Promise<PlatformVersion | null> {

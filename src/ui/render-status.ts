@@ -1,4 +1,5 @@
 /** Human rendering of `hactl status`. */
+import type {DriftReport} from '../doctor/drift-facts'
 import type {BakeStatus, LiveImage, PlatformStatus, RolloutStatus, SeedSummary, StagingRunStatus, StatusEnvironment, StatusResult, TestsStatus} from '../status/status'
 import {age} from './render-seed'
 
@@ -49,6 +50,7 @@ export function renderStatus(status: StatusResult): string {
     const detail = state === 'missing' ? 'none (`hactl test schedule` makes one)' : `${state} ${expression ?? ''} ${timezone ?? ''}`.trim() + (targetsCurrentSeed === false ? ', but it targets a seed that is gone: run `hactl test schedule` again' : '')
     lines.push(row('schedule', `${name}: ${detail}`))
   }
+  lines.push('', 'Drift', ...driftRows(status.drift))
   lines.push('', 'Bake', ...bakeRows(status.bake), ...rolloutRows(status.rollout))
   for (const [name, why] of Object.entries(status.unreadable ?? {})) lines.push(row('unreadable', `${name}: ${why}`))
   if (status.pointers) lines.push('', 'Pointers', ...pointerRows(status.pointers))
@@ -144,6 +146,27 @@ function testRows(tests: TestsStatus): string[] {
     rows.push(row('seed', `${shortMarker(marker.value)}: ${since(tests.changedSinceLast, 'last run')}, ${since(tests.changedSinceLastPass, 'last pass')}`))
   }
 
+  return rows
+}
+
+function driftRows(drift: DriftReport | undefined): string[] {
+  if (!drift) return [row('state', 'not asked (`hactl status --drift` asks the web nodes and the seed)')]
+  const {seed, web} = drift
+  const skipped = web.skipped.map((node) => `${node.instanceId} not checked: ${node.why}`)
+  let webLine: string
+  if (web.state === 'not-checked') webLine = `not checked: ${web.why ?? skipped.join('; ')}`
+  else if (web.state === 'in-step') webLine = `${web.inStep.length} in step with the live ${web.liveImageId}`
+  else webLine = `DRIFTED: ${web.drifted.map((node) => node.instanceId).join(', ')} differ from the live ${web.liveImageId} (changed on the node; lost at the next scale event)`
+  const rows = [row('web', webLine)]
+  if (web.state !== 'not-checked') rows.push(...skipped.map((line) => row('', line)))
+  const app = (version: string | undefined) => version ?? '?'
+  const SEED: Record<typeof seed.state, string> = {
+    ahead: `changed since the live bake (code or plugins), same app version ${app(seed.seedAppVersion)}: the next bake takes it`,
+    'app-version': `APP VERSION ${app(seed.seedAppVersion)}, the live image has ${app(seed.liveAppVersion)}: bake and roll out (the web nodes may run code older than the schema)`,
+    'not-checked': `not checked: ${seed.why ?? 'not asked'}`,
+    same: "at the live bake's marker",
+  }
+  rows.push(row('seed', SEED[seed.state]))
   return rows
 }
 

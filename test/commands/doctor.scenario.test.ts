@@ -173,16 +173,18 @@ describe('hactl doctor (sandbox)', () => {
     const run = await doctor(project)
     expect(run.exitCode).toBe(0)
     // No domain: the https check skips, a warning that the site is HTTP only (issue 13); no staging run or schedule yet: those skip too;
-    // no rollout yet: the platform's own AMI is fine, and there is nothing to roll back to.
-    expect(run.result).toMatchObject({failed: 0, site: SITE, skipped: 5})
+    // no rollout yet: the platform's own AMI is fine, there is nothing to roll back to, and no bake to compare the nodes and the seed with (nothing is sent to them).
+    expect(run.result).toMatchObject({failed: 0, site: SITE, skipped: 7})
     expect(run.result.checks.filter((check) => check.status !== 'pass')).toEqual([
       expect.objectContaining({detail: expect.stringMatching(/runs its platform's AMI ami-\w+: no rollout yet/), id: 'ami-live-bake', status: 'skip'}),
       expect.objectContaining({detail: 'no rollout yet: nothing to roll back to', id: 'ami-rollback-target', status: 'skip'}),
       expect.objectContaining({detail: expect.stringMatching(/HTTP only/), id: 'https', status: 'skip'}),
       expect.objectContaining({detail: 'no staging test schedule', id: 'staging-schedule', status: 'skip'}),
       expect.objectContaining({detail: 'no staging run is recorded yet', id: 'staging-last-run', status: 'skip'}),
+      expect.objectContaining({detail: 'not checked: no runner (the environment runs the platform AMI)', id: 'web-drift', status: 'skip'}),
+      expect.objectContaining({detail: 'not checked: no bake is live yet (the environment runs the platform AMI)', id: 'seed-drift', status: 'skip'}),
     ])
-    expect(run.result.passed).toBe(run.result.checks.length - 5)
+    expect(run.result.passed).toBe(run.result.checks.length - 7)
     expect(checkOf(run.result, 'ami-instances-live').detail).toMatch(/^\d+ instances on ami-\w+$/)
   })
 
@@ -190,7 +192,7 @@ describe('hactl doctor (sandbox)', () => {
     const run = await project.run(['doctor', '--sandbox'], {HACTL_SANDBOX_SPEED: SPEED})
     expect(exitCodeOf(run)).toBe(0)
     expect(run.stdout).toMatch(/^✓ imdsv2 +IMDSv2 required on \d+ instances/m)
-    expect(run.stdout).toMatch(/^25 passed, 0 failed, 5 skipped$/m)
+    expect(run.stdout).toMatch(/^25 passed, 0 failed, 7 skipped$/m)
   })
 
   it('imdsv2: the environment no longer disables IMDSv1', async () => {
@@ -361,7 +363,7 @@ describe('hactl doctor (sandbox)', () => {
     const human = await project.run(['doctor', '--sandbox'], {HACTL_SANDBOX_SPEED: SPEED})
     expect(exitCodeOf(human)).toBe(ExitCode.ChecksFailed)
     expect(human.stdout).toMatch(/^✗ no-plaintext-secrets +property DB_PASSWORD/m)
-    expect(human.stdout).toMatch(/^24 passed, 1 failed, 5 skipped$/m)
+    expect(human.stdout).toMatch(/^24 passed, 1 failed, 7 skipped$/m)
     expect(human.stderr).toContain('Error (checks-failed): 1 check failed for site demo: no-plaintext-secrets.')
     expect(human.stdout + human.stderr).not.toContain('hunter2')
   })
@@ -458,7 +460,7 @@ describe('hactl doctor (sandbox, Aurora)', () => {
     if (exitCodeOf(seeded) !== 0) throw new Error(`seed create failed: ${seeded.stdout}${seeded.stderr}`)
 
     const fresh = await doctor(project)
-    expect(fresh.result.checks.filter((check) => check.status !== 'pass' && !['ami-live-bake', 'ami-rollback-target', 'https', 'staging-schedule', 'staging-last-run'].includes(check.id))).toEqual([])
+    expect(fresh.result.checks.filter((check) => check.status !== 'pass' && !['ami-live-bake', 'ami-rollback-target', 'https', 'staging-schedule', 'staging-last-run', 'web-drift', 'seed-drift'].includes(check.id))).toEqual([])
     expect(checkOf(fresh.result, 'db-multi-az').detail).toMatch(new RegExp(`^Aurora cluster ${ENV}-db has 1 reader outside the writer's zone \\S+ \\(${ENV}-db-2 in \\S+\\) to fail over to$`))
     expect(checkOf(fresh.result, 'cache-encrypted').detail).toMatch(/^Redis replication group .* is encrypted at rest and in transit, TLS required, AUTH on$/)
     const pristine = readFileSync(stateFile(project), 'utf8')

@@ -4,6 +4,7 @@
  * listed checks need, and nothing else.
  */
 import {amisPrivate} from './amis'
+import {seedDrift, webDrift} from './drift'
 import {dbDeletionProtection, dbMultiAz, dbNotPublic, dbTls} from './database'
 import {efsBackups, efsMountTargets, efsPolicy} from './efs'
 import {cacheEncrypted, dbEncrypted, efsEncrypted} from './encryption'
@@ -39,6 +40,7 @@ export const CHECKS = [
   https,
   seedSingle, seedMetadata, seedNoInbound, seedSecrets, seedCron,
   stagingSchedule, stagingLastRun,
+  webDrift, seedDrift,
 ] as const
 
 export type CheckId = (typeof CHECKS)[number]['id']

@@ -24,6 +24,7 @@ import {SEED_PARAMETERS, isSeed, pingStatus, seedSite} from './ssm-seed'
 import {simulateScript} from './ssm-shell'
 import {isRunnerScript, simulateRunner, upgradeSchemas} from './ssm-staging'
 import {isBakeScript, simulateBakeScript} from './ssm-cron'
+import {simulateWebMarker} from './ssm-web'
 
 /*
  * SSM Run Command with AWS-RunShellScript, on the simulated clock:
@@ -187,6 +188,7 @@ export function sendCommand(context: RunCommandContext, input: SendCommandComman
   const resultOn = (instanceId: string) => {
     const instance = instanceOf(context.region, instanceId)
     const seed = context.state.seeds[instanceId]
+    if (instance && !isSeed(instance)) return simulateWebMarker(commands, instance, {commands: context.state.commands, region: context.region}) ?? scripted
     return (instance && isSeed(instance) && (simulateRunner(commands, instance, seed, {operation, region: context.region, state: context.state}) ?? simulateBakeScript(commands, instance, seed, operation.now))) || scripted
   }
   const command: CommandRecord = {

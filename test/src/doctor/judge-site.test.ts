@@ -10,11 +10,11 @@ describe('judgeSite: a site as env create leaves it', () => {
     const result = judgeSite(healthySite())
     expect(result.checks.map((c) => c.id)).toEqual(Object.keys(DOCTOR_CHECKS))
     // No domain: the https check skips, a warning that the site is HTTP only (issue 13); the staging runs and the last rollout were not read, so their checks skip;
-    // no ImageId setting (no rollout yet), so the live-AMI and instance-AMI checks skip.
+    // no ImageId setting (no rollout yet), so the live-AMI and instance-AMI checks skip; the markers were not read, so the drift checks skip.
     expect(result.checks.filter((c) => c.status !== 'pass').map((c) => `${c.id} ${c.status}`)).toEqual([
-      'ami-live-bake skip', 'ami-instances-live skip', 'ami-rollback-target skip', 'https skip', 'staging-schedule skip', 'staging-last-run skip',
+      'ami-live-bake skip', 'ami-instances-live skip', 'ami-rollback-target skip', 'https skip', 'staging-schedule skip', 'staging-last-run skip', 'web-drift skip', 'seed-drift skip',
     ])
-    expect(result).toMatchObject({failed: 0, passed: 24, site: 'demo', skipped: 6})
+    expect(result).toMatchObject({failed: 0, passed: 24, site: 'demo', skipped: 8})
     for (const c of result.checks) {
       expect(c.detail).not.toContain('\n')
       // The https skip says how to get HTTPS; every passing check has no remedy.

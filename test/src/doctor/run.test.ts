@@ -34,9 +34,9 @@ describe('runDoctor (fake APIs)', () => {
     expect(site.calls).not.toContain('eb.configurationSettings')
     open()
     const result = await running
-    // The fake APIs give no SSM client, so the seed, the staging runs and the last rollout are not read and their eight checks skip; no domain, so https skips;
+    // The fake APIs give no SSM client, so the seed, the staging runs and the last rollout are not read and their ten checks skip (with the two drift checks); no domain, so https skips;
     // the fake environment has no ImageId setting, so the live-AMI and instance-AMI checks skip.
-    expect(result).toMatchObject({failed: 0, passed: 19, site: 'demo', skipped: 11})
+    expect(result).toMatchObject({failed: 0, passed: 19, site: 'demo', skipped: 13})
     expect(site.calls).toEqual(
       expect.arrayContaining([
         'eb.configurationSettings',
@@ -119,7 +119,7 @@ describe('checksFailedError and renderDoctor', () => {
     expect(lines[0]).toBe('Site demo')
     expect(lines).toContain('✓ imdsv2                  IMDSv2 required on 2 instances and in the launch settings')
     expect(lines.find((line) => line.startsWith('✗ security-groups'))).toMatch(/admits tcp\/22 from 0\.0\.0\.0\/0 .* — Remove the rule: aws ec2 revoke-security-group-ingress --group-id sg-0web/)
-    expect(lines.at(-1)).toBe('23 passed, 1 failed, 6 skipped')
+    expect(lines.at(-1)).toBe('23 passed, 1 failed, 8 skipped')
     expect(renderDoctor({...broken, skipped: 2}).split('\n').at(-1)).toBe('23 passed, 1 failed, 2 skipped')
   })
 })
