@@ -8,6 +8,7 @@
  * Each service's SDK package is loaded only when its interface is first asked
  * for, so `hactl status` never loads the EC2 client, and `--help` loads none.
  */
+import {isUncounted} from './uncounted'
 import type {RetryStrategyV2} from '@smithy/types'
 
 import type {Clock} from '../core/clock'
@@ -306,7 +307,7 @@ function countCalls(service: string, counts: Map<CallKey, number>) {
       stack.add(
         (next: (args: unknown) => Promise<unknown>, context: {commandName?: string}) => async (args: unknown) => {
           const key: CallKey = `${service}:${(context.commandName ?? 'Unknown').replace(/Command$/, '')}`
-          counts.set(key, (counts.get(key) ?? 0) + 1)
+          if (!isUncounted()) counts.set(key, (counts.get(key) ?? 0) + 1)
           return next(args)
         },
         {name: 'hactlCountCalls', priority: 'high', step: 'initialize'},

@@ -21,6 +21,7 @@ import {randomUUID} from 'node:crypto'
 import {HactlError, LockHeldError} from '../core/errors'
 import type {Clock} from '../core/clock'
 import type {Parameter, SsmApi} from '../aws/ssm'
+import {uncounted} from '../aws/uncounted'
 import type {Reporter} from '../core/progress'
 
 export interface LockRecord {
@@ -430,7 +431,7 @@ export function startHeartbeat(lock: HeldLock, options: HeartbeatOptions): {stop
       }
 
       try {
-        await lock.refresh()
+        await uncounted(async () => lock.refresh())
       } catch (error) {
         if (HactlError.isHactlError(error) && error.code === 'lock-lost') {
           options.onLost(error)

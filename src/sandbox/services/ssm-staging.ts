@@ -59,7 +59,8 @@ export function seedMarker(instance: InstanceRecord, seed: SeedRecord | undefine
   const code = sha(`${instance.id} code ${changes}`)
   const plugins = sha(`${instance.id} plugins`)
   const php = sha(`${instance.id} php -m`)
-  const appVersion = 'sandbox'
+  // The app's version follows its code schema, so an upgrade on the seed shows as another version (doctor's seed-drift).
+  const appVersion = schema ? `sandbox-${schema.code}` : 'sandbox'
   const value = `sha256:${sha(`code ${code}\nplugins ${plugins}\napp ${appVersion}\nphp ${php}\n`)}`
   return {value, code, plugins, appVersion, php, ...(schema ? {codeSchema: schema.code} : {})}
 }

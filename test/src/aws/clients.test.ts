@@ -6,6 +6,7 @@ import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
+import {uncounted} from '../../../src/aws/uncounted'
 import {AwsClients, isReadOnlyOperation} from '../../../src/aws/clients'
 import {openSandbox} from '../../../src/sandbox'
 import {ExitCode} from '../../../src/core/exit-codes'
@@ -77,6 +78,24 @@ describe('AwsClients call counter', () => {
       expect(isReadOnlyOperation('DescribeEnvironments')).toBe(true)
       expect(isReadOnlyOperation('CreateImage')).toBe(false)
       expect(isReadOnlyOperation('UpdateEnvironment')).toBe(false)
+    } finally {
+      rmSync(stateDir, {force: true, recursive: true})
+    }
+  })
+
+  it('leaves out the calls made inside uncounted() (the lock heartbeat), and only those, even when they interleave', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'hactl-calls-'))
+    try {
+      const clients = new AwsClients({sandbox: openSandbox({region: 'eu-west-1', stateDir}), version: 'test'})
+      const ssm = await clients.ssm()
+      await Promise.all([
+        uncounted(async () => {
+          await ssm.putParameter({name: '/hactl/none/lock', overwrite: true, value: 'x'})
+          await ssm.getParameter('/hactl/none/lock')
+        }),
+        ssm.getParameter('/hactl/none/site'),
+      ])
+      expect(Object.fromEntries(clients.calls())).toEqual({'ssm:GetParameter': 1})
     } finally {
       rmSync(stateDir, {force: true, recursive: true})
     }

@@ -57,7 +57,7 @@ describe('the sandbox seed\'s schema versions', () => {
     const context = {operation: {now: 0} as OperationContext, region: {} as RegionState, state}
     upgradeSchemas(state, context.region, instance, 'demo', ['wp core update'])
     const run = (args: string) => JSON.parse(simulateRunner([`${STAGING_RUNNER_PATH} ${args}`], instance, seed, context)?.stdout ?? '')
-    expect(run('--versions')).toEqual({appVersion: 'sandbox', codeSchema: '58975', dbSchema: '57155'})
+    expect(run('--versions')).toEqual({appVersion: 'sandbox-58975', codeSchema: '58975', dbSchema: '57155'})
     const marker = run('--marker')
     expect(marker).toMatchObject({codeSchema: '58975', value: expect.stringMatching(/^sha256:/)})
     expect(marker.dbSchema).toBeUndefined()
