@@ -38,7 +38,7 @@ import type {SsmApi} from '../aws/ssm'
 import type {Tags} from '../aws/types'
 import type {HactlConfig} from '../config/schema'
 import {Deadline} from '../core/deadline'
-import {HactlError} from '../core/errors'
+import {ChecksFailedError, HactlError} from '../core/errors'
 import {ExitCode} from '../core/exit-codes'
 import type {Reporter} from '../core/progress'
 import {plaintextSecrets} from '../security/secret-scan'
@@ -243,6 +243,30 @@ async function createImage(ec2: Ec2Api, input: {instanceId: string; name: string
 }
 
 /** Stop cron, clean, CreateImage, start cron (always). Returns the new image id. */
+/**
+ * The clean script ends with the seed's marker, read once cron is stopped.
+ * Cron (a WordPress or Moodle auto-update) may have changed the code between
+ * the gate's read and the stop: then the image would hold code no staging run
+ * tested, so the bake stops before CreateImage (exit 9).
+ */
+export function requireSameMarker(judged: string, cleanOutput: string, instanceId: string): void {
+  const line = cleanOutput.split('\n').find((text) => text.startsWith('{'))
+  let now: string | undefined
+  try {
+    now = line ? (JSON.parse(line) as {value?: string}).value : undefined
+  } catch {
+    now = undefined
+  }
+
+  if (now === judged) return
+  throw new ChecksFailedError(
+    now === undefined
+      ? `The seed ${instanceId} did not report its change marker after cron stopped, so the bake cannot tell that it images the code the gate judged (${judged}).`
+      : `The seed ${instanceId} changed after the gate read its marker (cron ran an update?): judged ${judged}, now ${now}. No image was taken.`,
+    {data: {judged, now: now ?? null}, suggestions: ['Run `hactl test run` on the seed as it is now, then `hactl bake` again.']},
+  )
+}
+
 async function takeImage(options: BakeOptions, ec2: Ec2Api, ssm: SsmApi, lineage: Lineage): Promise<{imageId: string; name: string}> {
   const {clients, config, reporter} = options
   const instanceId = lineage.seed.InstanceId ?? ''
@@ -253,6 +277,7 @@ async function takeImage(options: BakeOptions, ec2: Ec2Api, ssm: SsmApi, lineage
     step(reporter, 'clean', 'Clean the seed for the image', 'start')
     const cleaned = await runOnSeed({clock: clients.clock, comment: 'hactl bake: clean', instanceId, reporter, script: cleanScript(), signal: options.signal, ssm, timeoutMs: 5 * 60_000})
     if (cleaned.responseCode !== 0) throw scriptFailed('clean', instanceId, cleaned)
+    requireSameMarker(lineage.marker.value, cleaned.stdout, instanceId)
     step(reporter, 'clean', 'Clean the seed for the image', 'done')
     step(reporter, 'image', 'Create the image', 'start', `${name}${options.noReboot ? ' (no reboot)' : ' (the seed reboots)'}`)
     const description = `hactl bake of ${config.site} from ${instanceId} at ${lineage.marker.value.slice(0, 19)}${lineage.verdict.forced ? ' (forced)' : ''}`

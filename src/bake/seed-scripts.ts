@@ -4,9 +4,10 @@
  * (src/sandbox/services/ssm-cron.ts; a test checks the two agree). POSIX sh:
  * AWS-RunShellScript runs the lines as one script with sh.
  *
- *   stop-cron  ─► clean ─► CreateImage ─► start-cron   (start-cron whatever happened)
+ *   stop-cron  ─► clean (+ the marker again) ─► CreateImage ─► start-cron   (start-cron whatever happened)
  */
 import {CRON_SERVICE, CRON_TIMER} from '../seed/cron'
+import {STAGING_RUNNER} from '../staging/runner'
 
 export const BAKE_SCRIPT_HEADERS = {
   stopCron: '# hactl bake: stop-cron',
@@ -81,5 +82,7 @@ for home in /root /home/*; do
 done
 sync
 echo "hactl bake: cleaned"
+# The marker once cron is stopped: the bake images only the code the gate judged.
+${STAGING_RUNNER} --marker
 `
 }

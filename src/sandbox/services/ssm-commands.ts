@@ -22,7 +22,7 @@ import type {InstanceRecord} from './ec2-model'
 import {writeStringParameter, type CommandRecord, type InvocationRecord, type SsmState} from './ssm-model'
 import {SEED_PARAMETERS, isSeed, pingStatus, seedSite} from './ssm-seed'
 import {simulateScript} from './ssm-shell'
-import {isRunnerScript, simulateRunner, upgradeSchemas} from './ssm-staging'
+import {isRunnerScript, simulateRunner, STAGING_RUNNER_PATH, upgradeSchemas} from './ssm-staging'
 import {isBakeScript, simulateBakeScript} from './ssm-cron'
 import {simulateWebMarker} from './ssm-web'
 
@@ -189,7 +189,9 @@ export function sendCommand(context: RunCommandContext, input: SendCommandComman
     const instance = instanceOf(context.region, instanceId)
     const seed = context.state.seeds[instanceId]
     if (instance && !isSeed(instance)) return simulateWebMarker(commands, instance, {commands: context.state.commands, region: context.region}) ?? scripted
-    return (instance && isSeed(instance) && (simulateRunner(commands, instance, seed, {operation, region: context.region, state: context.state}) ?? simulateBakeScript(commands, instance, seed, operation.now))) || scripted
+    const runner = {operation, region: context.region, state: context.state}
+    const markerNow = (): string => (instance ? (simulateRunner([`${STAGING_RUNNER_PATH} --marker`], instance, seed, runner)?.stdout ?? '') : '')
+    return (instance && isSeed(instance) && (simulateRunner(commands, instance, seed, runner) ?? simulateBakeScript(commands, instance, seed, operation.now, markerNow))) || scripted
   }
   const command: CommandRecord = {
     id: commandId(operation),

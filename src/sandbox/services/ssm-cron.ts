@@ -75,7 +75,8 @@ function runningFor(at: number): number {
  * or undefined when the script is not one of them. Stop and start change the
  * instance's cron state as systemctl would.
  */
-export function simulateBakeScript(commands: readonly string[], instance: InstanceRecord, seed: SeedRecord | undefined, now: number): ShellResult | undefined {
+/** `markerNow`: what `staging-run --marker` prints on this seed now (the clean script ends with it). */
+export function simulateBakeScript(commands: readonly string[], instance: InstanceRecord, seed: SeedRecord | undefined, now: number, markerNow: () => string = () => ''): ShellResult | undefined {
   const script = bakeScriptOf(commands)
   if (script === undefined) return undefined
   if (seed?.bootReportedAt === undefined && script !== 'clean') {
@@ -98,7 +99,7 @@ export function simulateBakeScript(commands: readonly string[], instance: Instan
     }
 
     case 'clean': {
-      return ok('hactl bake: cleaned\n')
+      return ok(`hactl bake: cleaned\n${markerNow()}`)
     }
   }
 }

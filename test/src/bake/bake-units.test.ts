@@ -8,7 +8,7 @@ import {join} from 'node:path'
 
 import type {Image} from '@aws-sdk/client-ec2'
 
-import {bakeTags} from '../../../src/bake/bake'
+import {bakeTags, requireSameMarker} from '../../../src/bake/bake'
 import {judgeGate} from '../../../src/bake/gate'
 import {bakeImageName, protections} from '../../../src/bake/images'
 import {planPrune} from '../../../src/bake/images-list'
@@ -132,5 +132,28 @@ describe('the seed scripts', () => {
       writeFileSync(file, `#!/bin/sh\n${script}`)
       expect({name, output: shellcheck(file).output}).toEqual({name, output: ''})
     }
+  })
+})
+
+describe('the marker after cron stopped (the clean script ends with it)', () => {
+  const judged = 'sha256:aaa'
+
+  it('lets the bake go on when it is the marker the gate judged', () => {
+    expect(() => requireSameMarker(judged, `hactl bake: cleaned\n{"value":"${judged}","code":"c"}\n`, 'i-1')).not.toThrow()
+    expect(cleanScript().trimEnd().split('\n').at(-1)).toBe('/usr/local/libexec/hactl/staging-run --marker')
+  })
+
+  it('stops the bake (exit 9) when cron changed the code in between, naming both markers', () => {
+    const changed = (): void => requireSameMarker(judged, 'hactl bake: cleaned\n{"value":"sha256:bbb"}\n', 'i-1')
+    expect(changed).toThrow(/changed after the gate read its marker .*judged sha256:aaa, now sha256:bbb/)
+    try {
+      changed()
+    } catch (error) {
+      expect((error as HactlError).exitCode).toBe(ExitCode.ChecksFailed)
+    }
+  })
+
+  it('stops the bake when the seed printed no marker', () => {
+    expect(() => requireSameMarker(judged, 'hactl bake: cleaned\n', 'i-1')).toThrow(/did not report its change marker after cron stopped/)
   })
 })

@@ -18,7 +18,7 @@ import {
   TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2'
 import {CreateStorageLocationCommand, DescribeEnvironmentsCommand, DescribePlatformVersionCommand, ElasticBeanstalkClient} from '@aws-sdk/client-elastic-beanstalk'
-import {HeadObjectCommand, NotFound, PutObjectCommand, S3Client} from '@aws-sdk/client-s3'
+import {DeleteObjectCommand, HeadObjectCommand, ListObjectsV2Command, NotFound, PutObjectCommand, S3Client} from '@aws-sdk/client-s3'
 import {
   DeleteParameterCommand,
   DescribeInstanceInformationCommand,
@@ -78,6 +78,11 @@ describe('seed create and exec at the SDK', () => {
     })
     s3.on(PutObjectCommand).callsFake((input: {Key: string}) => {
       objects.add(input.Key)
+      return {}
+    })
+    s3.on(ListObjectsV2Command).callsFake((input: {Prefix: string}) => ({Contents: [...objects].filter((key) => key.startsWith(input.Prefix)).map((Key) => ({Key}))}))
+    s3.on(DeleteObjectCommand).callsFake((input: {Key: string}) => {
+      objects.delete(input.Key)
       return {}
     })
     clock = new ManualClock(Date.UTC(2026, 0, 1))
@@ -196,6 +201,15 @@ describe('seed create and exec at the SDK', () => {
     expect(ec2.commandCalls(RunInstancesCommand)).toHaveLength(2)
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(1)
     expect(reporter.events).toContainEqual(expect.objectContaining({id: 'seed/files', state: 'skip'}))
+  })
+
+  it('removes the payload an earlier seed booted from when it uploads another', async () => {
+    objects.add('hactl/demo/seed/files-0123456789abcdef.sh.gz')
+    objects.add('hactl/other/seed/files-0123456789abcdef.sh.gz')
+    await run()
+    const [put] = s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input)
+    expect([...objects].sort()).toEqual([put.Key, 'hactl/other/seed/files-0123456789abcdef.sh.gz'].sort())
+    expect(s3.commandCalls(DeleteObjectCommand).map((call) => call.args[0].input.Key)).toEqual(['hactl/demo/seed/files-0123456789abcdef.sh.gz'])
   })
 
   it('a re-run finds the seed by its tags and launches nothing', async () => {
