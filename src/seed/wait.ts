@@ -32,6 +32,8 @@ export async function waitForAgent(options: SeedWaitOptions): Promise<void> {
   await pollUntil({
     check: (info) => (info?.pingStatus === 'Online' ? {state: 'done'} : {state: 'retry', status: info?.pingStatus ?? 'not registered'}),
     clock: options.clock,
+    // At most 4 looks a minute (the throttling budget), so registration is seen within 15 s.
+    maxDelayMs: 15_000,
     poll: async () => (await options.ssm.describeInstanceInformation([instanceId]))[0],
     reporter,
     resumeHint: RESUME,
@@ -49,7 +51,8 @@ export async function waitForBoot(options: SeedWaitOptions & {readonly site: str
   const result = await pollUntil<BootResult | undefined>({
     check: (boot) => (boot ? {state: 'done-with', value: boot} : {state: 'retry', status: 'booting'}),
     clock: options.clock,
-    // Installing packages and the code takes minutes; no need to look every 5 s.
+    // Installing packages and the code takes minutes; no need to look every 5 s, nor less than every 15 s.
+    maxDelayMs: 15_000,
     minDelayMs: 10_000,
     poll: () => readBootResult(options.ssm, options.site),
     reporter,
