@@ -55,14 +55,14 @@ export interface RunOnInstanceResult {
 
 /** Sends the command and polls it to its end. A deadline ends in exit 7 (TimeoutError): the command goes on. */
 /**
- * How a command's invocation is polled: first 1 s after SendCommand (no
- * command is delivered sooner, and GetCommandInvocation right after
- * SendCommand may not know the invocation yet), then after 1, 2, 4 and 8 s,
- * then every 15 s. A short command (most are) is seen within a second or two
- * of its end; a long one is asked about at most 4 times a minute, so a
- * site's waits stay far from SSM's throttling.
+ * How a command's invocation is polled: first 2 s after SendCommand (no
+ * command is delivered and run sooner, and GetCommandInvocation right after
+ * SendCommand may not know the invocation yet), then 2, 4 and 8 s later,
+ * then every 15 s. A short command (most are) is seen within a few seconds
+ * of its end, a 15-second one with 4 looks; a long one is asked about at
+ * most 4 times a minute, so a site's waits stay far from SSM's throttling.
  */
-export const COMMAND_POLL = {initialDelayMs: 1000, maxDelayMs: 15_000, minDelayMs: 1000} as const
+export const COMMAND_POLL = {initialDelayMs: 2000, maxDelayMs: 15_000, minDelayMs: 2000} as const
 
 export async function runOnInstance(options: RunOnInstanceOptions): Promise<RunOnInstanceResult> {
   const {clock, deadline, instanceId, reporter, ssm} = options
