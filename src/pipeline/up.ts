@@ -114,8 +114,11 @@ export function testStage(options: UpOptions, marker: () => Promise<string>): St
   const {clients, config} = options
   return {
     async check(): Promise<StageCheck> {
-      const [current, lastPass] = await Promise.all([marker(), clients.ssm().then((ssm) => readLastPass(ssm, config.site))])
-      if (lastPass?.marker.value !== current) return {done: false, why: lastPass ? `the last pass was at marker ${short(lastPass.marker.value)}` : 'no passing run yet'}
+      // With no pass recorded there is nothing to compare: the seed's marker (an SSM command) is read only when one is.
+      const lastPass = await clients.ssm().then((ssm) => readLastPass(ssm, config.site))
+      if (!lastPass) return {done: false, why: 'no passing run yet'}
+      const current = await marker()
+      if (lastPass.marker.value !== current) return {done: false, why: `the last pass was at marker ${short(lastPass.marker.value)}`}
       return {detail: `run ${lastPass.runId} passed at the seed's current marker ${short(current)}`, done: true}
     },
     id: 'test',
@@ -140,9 +143,11 @@ export function bakeStage(options: UpOptions, marker: () => Promise<string>): St
   return {
     async check(): Promise<StageCheck> {
       const ssm = await clients.ssm()
-      const [current, latest] = await Promise.all([marker(), ssm.getParameter(latestBakeParameterName(config.site))])
+      const latest = await ssm.getParameter(latestBakeParameterName(config.site))
       const record = latest ? parseBakeRecord(latest.value) : undefined
-      if (record?.marker !== current) return {done: false, why: record ? `the latest bake is of marker ${short(record.marker)}` : 'no bake yet'}
+      if (!record) return {done: false, why: 'no bake yet'}
+      const current = await marker()
+      if (record.marker !== current) return {done: false, why: `the latest bake is of marker ${short(record.marker)}`}
       const [image] = await (await clients.ec2()).describeImages({imageIds: [record.imageId]})
       if (image?.State !== 'available') return {done: false, why: `${record.imageId} is ${image?.State ?? 'gone'}`}
       return {detail: `${record.imageId} is a bake of the seed's current code (${short(current)})`, done: true}
