@@ -129,9 +129,15 @@ export async function wayBack(options: SchemaGuardOptions, bakes: readonly Image
   const cutoff = newer?.CreationDate ? Date.parse(newer.CreationDate) : options.clock.now()
   const snapshots = await options.rds.listSnapshots({automated: true, cluster: isAurora(config), prefix: '', sourceId: db}).catch(() => [])
   const snapshot = snapshotBefore(snapshots, cutoff)
-  const when = newer ? `before ${newer.ImageId} recorded schema ${tagOf(newer, BAKE_TAGS.dbSchema)}` : 'the newest one: no bake recorded the newer schema, so check it predates the upgrade'
   if (!snapshot) return `No snapshot of ${db} from before the schema moved was found: take one before upgrading next time (\`aws rds create-db-snapshot\`).`
-  return `The way back is the database as it was: restore snapshot ${snapshot.id} of ${db} (taken ${snapshot.createdAt?.toISOString()}, ${when}), then roll the image out.`
+  // The upgrade happened after the last bake that still recorded the old schema: a snapshot newer than that may already hold the new one.
+  const lastOld = bakes
+    .filter((image) => isVersion(tagOf(image, BAKE_TAGS.dbSchema)) && compareSchema(tagOf(image, BAKE_TAGS.dbSchema) ?? '', code) <= 0)
+    .sort((a, b) => Date.parse(b.CreationDate ?? '') - Date.parse(a.CreationDate ?? ''))[0]
+  const surelyBefore = lastOld?.CreationDate !== undefined && (snapshot.createdAt?.getTime() ?? 0) <= Date.parse(lastOld.CreationDate)
+  const when = newer ? `before ${newer.ImageId} recorded schema ${tagOf(newer, BAKE_TAGS.dbSchema)}` : 'the newest one'
+  const check = surelyBefore ? '' : ` Check that it predates the upgrade${lastOld ? ` (the schema was still ${tagOf(lastOld, BAKE_TAGS.dbSchema)} when ${lastOld.ImageId} was baked, ${lastOld.CreationDate})` : ''}: a snapshot taken after it holds the new schema too.`
+  return `The way back is the database as it was: restore snapshot ${snapshot.id} of ${db} (taken ${snapshot.createdAt?.toISOString()}, ${when}), then roll the image out.${check}`
 }
 
 /** Pure: the image's code schema against the live one. */

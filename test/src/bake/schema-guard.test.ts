@@ -105,6 +105,8 @@ describe('checkSchema', () => {
     expect(check.judgement).toMatchObject({code: '57155', live: {from: 'i-seed', source: 'seed', value: '58975'}, state: 'older'})
     expect(check.wayBack).toContain('restore snapshot rds:hactl-demo-db-2026-01-15-03-00 of hactl-demo-db')
     expect(check.wayBack).toContain('before ami-b recorded schema 58975')
+    // The snapshot is newer than ami-a, the last bake at the old schema: the upgrade may predate it, and the message says so.
+    expect(check.wayBack).toContain('Check that it predates the upgrade (the schema was still 57155 when ami-a was baked, 2026-01-01T00:00:00Z)')
     expect(listed).toEqual([{automated: true, cluster: false, prefix: '', sourceId: 'hactl-demo-db'}])
   })
 
