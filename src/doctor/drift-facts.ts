@@ -20,6 +20,7 @@ import type {Image, Instance} from '@aws-sdk/client-ec2'
 import type {Clock} from '../core/clock'
 import {TimeoutError} from '../core/errors'
 import {silentReporter, type Reporter} from '../core/progress'
+import {COMMAND_POLL} from '../aws/run-command'
 import type {CommandInvocation, SsmApi} from '../aws/ssm'
 import {pollUntil} from '../aws/wait'
 import {tagOf} from '../bake/images'
@@ -106,9 +107,8 @@ export async function readMarkers(options: ReadMarkersOptions): Promise<MarkerRe
     await pollUntil({
       check: (pending: number) => (pending === 0 ? {state: 'done'} : {state: 'retry', status: `${pending} of ${online.length} to answer`}),
       clock,
-      // The runner answers in seconds: look every two at most, so the wait ends soon after the last answer.
-      maxDelayMs: 2000,
-      minDelayMs: 1000,
+      // Polled like every other command (2, 4, 8 s, then every 15 s): within SSM's throttling budget however many nodes answer.
+      ...COMMAND_POLL,
       poll: async () => {
         const waiting = online.filter((instanceId) => !reads.has(instanceId))
         const invocations = await Promise.all(waiting.map((instanceId) => ssm.getCommandInvocation(commandId, instanceId)))
